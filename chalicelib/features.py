@@ -1,0 +1,50 @@
+"""The registry of features. Adding a feature = one line in ``FEATURES``.
+
+Each feature package has the same five modules; ``api.bp`` and ``events.bp`` are Chalice
+blueprints, ``events.QUEUES`` lists the SQS queues the feature owns, ``models`` holds its
+PynamoDB models. ``app.py``, ``infra/`` and ``local/`` all read this list.
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from typing import Any
+
+FEATURES: tuple[str, ...] = (
+    "system",
+    #"orgs",
+    #"accounts",
+    #"audit",
+)
+
+
+def _module(feature: str, part: str) -> Any:
+    try:
+        return importlib.import_module(f"chalicelib.{feature}.{part}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"chalicelib.{feature}.{part}":
+            return None
+        raise
+
+
+def blueprints() -> Iterator[tuple[str, Any]]:
+    for feature in FEATURES:
+        for part in ("api", "events"):
+            module = _module(feature, part)
+            if module is not None and getattr(module, "bp", None) is not None:
+                yield f"{feature}.{part}", module.bp
+
+
+def load_models() -> None:
+    from chalicelib.platform import idempotency_model  # noqa: F401  (the shared idempotency table)
+
+    for feature in FEATURES:
+        _module(feature, "models")
+
+
+def queue_specs() -> list[Any]:
+    specs: list[Any] = []
+    for feature in FEATURES:
+        module = _module(feature, "events")
+        specs.extend(getattr(module, "QUEUES", ()) if module else ())
+    return specs

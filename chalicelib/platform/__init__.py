@@ -1,0 +1,1 @@
+"""Plumbing that knows no feature: config, auth, errors, data, events, observability, PII."""

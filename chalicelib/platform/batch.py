@@ -1,0 +1,26 @@
+"""One SQS batch helper on Powertools ``BatchProcessor``: each record is handled alone and
+the handler answers with ``batchItemFailures`` so only failed records come back."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    SqsFifoPartialProcessor,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+
+def process_sqs(event: Any, record_handler: Callable[[SQSRecord], Any], *, fifo: bool = False) -> dict[str, Any]:
+    """Run ``record_handler`` per record of a Chalice ``SQSEvent`` (or raw dict).
+
+    FIFO queues stop at the first failure and return the rest, keeping order per group.
+    """
+    raw = event.to_dict() if hasattr(event, "to_dict") else event
+    context = getattr(event, "context", None)
+    processor = SqsFifoPartialProcessor() if fifo else BatchProcessor(event_type=EventType.SQS)
+    return process_partial_response(event=raw, record_handler=record_handler, processor=processor,
+                                    context=context)

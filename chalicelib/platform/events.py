@@ -1,0 +1,64 @@
+"""Domain events on EventBridge: source ``gonghui.<feature>``, detail with event id, time,
+actor and org. One function publishes; one model reads them back in handlers."""
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import clock
+from .aws import client
+from .errors import ServiceUnavailable
+from .settings import get_settings
+
+
+class Actor(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    user_id: str
+    role: str
+
+
+SYSTEM = Actor(user_id="system", role="system")
+
+
+class DomainEvent(BaseModel):
+    """The ``detail`` of every Gonghui event."""
+
+    event_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    time: str = Field(default_factory=clock.now_iso)
+    actor: Actor = SYSTEM
+    org: str = ""
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+def source_of(feature: str) -> str:
+    return f"gonghui.{feature}"
+
+
+def entry(feature: str, detail_type: str, event: DomainEvent) -> dict[str, Any]:
+    return {
+        "Source": source_of(feature),
+        "DetailType": detail_type,
+        "Detail": event.model_dump_json(),
+        "EventBusName": get_settings().event_bus_name,
+    }
+
+
+def publish(feature: str, detail_type: str, *, data: dict[str, Any], actor: Actor = SYSTEM,
+            org: str = "", event_id: str | None = None) -> DomainEvent:
+    """Publish one domain event. ``event_id`` lets a retried operation publish the same id."""
+    event = DomainEvent(actor=actor, org=org, data=data, **({"event_id": event_id} if event_id else {}))
+    result = client("events").put_events(Entries=[entry(feature, detail_type, event)])
+    if result.get("FailedEntryCount"):
+        raise ServiceUnavailable("事件发布失败，请稍后重试", code="EVENT_PUBLISH_FAILED")
+    return event
+
+
+def parse_eventbridge(raw: dict[str, Any]) -> tuple[str, str, DomainEvent]:
+    """(source, detail-type, detail) from an EventBridge event as Lambda receives it."""
+    detail = raw.get("detail") or {}
+    if isinstance(detail, str):
+        detail = json.loads(detail)
+    return raw.get("source", ""), raw.get("detail-type", ""), DomainEvent.model_validate(detail)

@@ -1,0 +1,234 @@
+"""The HTTP edge: every route declares who may call it and how ownership is checked,
+parses its input with pydantic, and answers with a model. Errors are mapped here, once.
+
+    @bp.route("/dorms/applications", methods=["POST"])
+    @endpoint(roles={Role.WORKER}, ownership=Ownership.SELF, body=ApplyForBed,
+              response=DormApplicationView, status=201, summary="申请床位")
+    def apply(principal: Principal, body: ApplyForBed) -> DormApplicationView: ...
+
+The wrapped view receives, by name, any of ``principal``, ``body``, ``query``,
+``request`` it declares, plus Chalice's path parameters.
+"""
+from __future__ import annotations
+
+import enum
+import functools
+import hashlib
+import inspect
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice.app import Request, Response
+from pydantic import BaseModel, ValidationError
+
+from .auth import Principal, Role, principal_from_header
+from .errors import (
+    CHALICE_ERROR_CODES,
+    BadRequest,
+    DomainError,
+    Forbidden,
+    PayloadTooLarge,
+    ValidationFailed,
+)
+from .settings import get_settings
+
+
+class Ownership(str, enum.Enum):
+    """How a route checks that the caller may touch the object it names."""
+
+    PUBLIC = "public"        # no caller needed (login, health, docs)
+    SELF = "self"            # acts only on the caller's own records (looked up by caller id)
+    OWNER = "owner"          # object looked up, must belong to caller; otherwise 404
+    SCOPE = "scope"          # object's org node must be inside the admin's scope; otherwise 404
+    MEMBERS = "members"      # visible to verified members (e.g. a menu, a profile), filtered by rules
+
+
+PUBLIC = frozenset[Role]()
+
+
+@dataclass(frozen=True)
+class EndpointSpec:
+    roles: frozenset[Role]
+    ownership: Ownership
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    idempotent: bool = False
+    errors: tuple[int, ...] = field(default_factory=tuple)
+
+    @property
+    def public(self) -> bool:
+        return self.ownership is Ownership.PUBLIC
+
+
+_app: Any = None
+
+
+def bind(app: Any) -> None:
+    """Remember the Chalice app whose ``current_request`` the endpoints read."""
+    global _app
+    _app = app
+
+
+def current_request() -> Request:
+    request = _app.current_request if _app is not None else None
+    if request is None:
+        raise RuntimeError("endpoint called outside a Chalice request")
+    return request
+
+
+def read_json(request: Request, *, limit: int | None = None) -> Any:
+    raw = request.raw_body or b""
+    limit = limit or get_settings().max_body_bytes
+    if len(raw) > limit:
+        raise PayloadTooLarge(f"提交的内容超过 {limit // 1024} KB 上限", details=[{"limit_bytes": limit}])
+    if not raw.strip():
+        raise BadRequest("请求体不能为空", code="EMPTY_BODY")
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest("请求体不是合法的 JSON", code="INVALID_JSON",
+                         details=[{"position": getattr(exc, "pos", None)}]) from exc
+
+
+def _validation_details(exc: ValidationError) -> list[dict[str, Any]]:
+    return [
+        {"field": ".".join(str(p) for p in err.get("loc", ())), "type": err.get("type"),
+         "message": err.get("msg")}
+        for err in exc.errors(include_url=False, include_context=False, include_input=False)
+    ]
+
+
+def parse_model(model: type[BaseModel], data: Any, *, where: str = "body") -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        where_cn = "请求参数" if where == "query" else "提交的内容"
+        raise ValidationFailed(f"{where_cn}不符合要求", details=_validation_details(exc)) from exc
+
+
+def _query_data(request: Request, model: type[BaseModel]) -> dict[str, Any]:
+    params = request.query_params or {}
+    multi = getattr(request, "_query_params_multi", None)
+    data: dict[str, Any] = {}
+    for name in params:
+        values = request.query_params.getlist(name) if hasattr(request.query_params, "getlist") else [params[name]]
+        info = model.model_fields.get(name)
+        is_list = info is not None and getattr(info.annotation, "__origin__", None) in (list, tuple, set)
+        if is_list:
+            data[name] = [v for value in values for v in value.split(",") if v]
+        else:
+            data[name] = values[-1]
+    del multi
+    return data
+
+
+def to_body(result: Any) -> Any:
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json", by_alias=True)
+    if isinstance(result, list):
+        return [to_body(r) for r in result]
+    return result
+
+
+def respond_error(exc: Exception) -> Response:
+    if isinstance(exc, DomainError):
+        return Response(body=exc.to_body(), status_code=exc.status,
+                        headers={"Content-Type": "application/json"})
+    from .observability import logger
+
+    logger.exception("unhandled error")
+    code, message = CHALICE_ERROR_CODES["InternalServerError"]
+    return Response(body={"code": code, "message": message, "details": []}, status_code=500,
+                    headers={"Content-Type": "application/json"})
+
+
+def normalize_error_response(response: Response) -> Response:
+    """Rewrite Chalice's own error bodies (``{"Code", "Message"}``) into ours."""
+    body = response.body
+    if response.status_code >= 400 and isinstance(body, dict) and "Code" in body and "code" not in body:
+        code, message = CHALICE_ERROR_CODES.get(body["Code"], ("ERROR", "请求失败"))
+        response.body = {"code": code, "message": message, "details": []}
+    return response
+
+
+def _authorize(spec: EndpointSpec, request: Request) -> Principal | None:
+    if spec.public:
+        return None
+    principal = principal_from_header(request.headers.get("authorization"))
+    if principal.role not in spec.roles:
+        raise Forbidden("当前身份无权执行此操作", code="ROLE_FORBIDDEN",
+                        details=[{"required": sorted(r.value for r in spec.roles)}])
+    return principal
+
+
+def endpoint(*, roles: Iterable[Role], ownership: Ownership, body: type[BaseModel] | None = None,
+             query: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
+             status: int = 200, summary: str = "", tags: Iterable[str] = (),
+             idempotent: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a route's role, ownership check and schemas; parse, authorize, respond."""
+    spec = EndpointSpec(roles=frozenset(roles), ownership=ownership, body=body, query=query,
+                        response=response, status=status, summary=summary, tags=tuple(tags),
+                        idempotent=idempotent)
+    if not spec.public and not spec.roles:
+        raise ValueError("a non-public endpoint must name at least one role")
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        wanted = set(inspect.signature(view).parameters)
+
+        @functools.wraps(view)
+        def wrapper(**path_args: Any) -> Response:
+            request = current_request()
+            principal = _authorize(spec, request)
+            kwargs: dict[str, Any] = dict(path_args)
+            raw_body: Any = None
+            if spec.body is not None:
+                raw_body = read_json(request)
+                kwargs["body"] = parse_model(spec.body, raw_body)
+            elif request.raw_body and len(request.raw_body) > get_settings().max_body_bytes:
+                raise PayloadTooLarge()
+            if spec.query is not None:
+                kwargs["query"] = parse_model(spec.query, _query_data(request, spec.query), where="query")
+            if "principal" in wanted:
+                kwargs["principal"] = principal
+            if "request" in wanted:
+                kwargs["request"] = request
+            kwargs = {k: v for k, v in kwargs.items() if k in wanted}
+
+            def run() -> dict[str, Any]:
+                result = view(**kwargs)
+                if isinstance(result, Response):
+                    return {"status": result.status_code, "body": result.body, "headers": result.headers}
+                return {"status": spec.status, "body": to_body(result), "headers": {}}
+
+            key = request.headers.get("idempotency-key")
+            if spec.idempotent and key:
+                from .idempotency import run_once
+
+                outcome = run_once(
+                    scope=f"{request.method} {request.context.get('resourcePath', request.path)}",
+                    caller=principal.user_id if principal else "public",
+                    key=key,
+                    fingerprint=hashlib.sha256(json.dumps(
+                        {"path": path_args, "body": raw_body}, sort_keys=True, default=str
+                    ).encode()).hexdigest(),
+                    work=run,
+                )
+            else:
+                outcome = run()
+            headers = {"Content-Type": "application/json", **(outcome.get("headers") or {})}
+            return Response(body=outcome["body"], status_code=outcome["status"], headers=headers)
+
+        wrapper.__endpoint__ = spec  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def endpoint_spec(view: Callable[..., Any]) -> EndpointSpec | None:
+    return getattr(view, "__endpoint__", None)

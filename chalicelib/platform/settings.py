@@ -1,0 +1,113 @@
+"""One validated settings object, read from the environment once.
+
+Every other module asks :func:`get_settings`; nothing else reads ``os.environ``.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+STAGES = ("local", "dev", "prod")
+
+
+class SettingsError(RuntimeError):
+    """The environment does not describe a runnable stage."""
+
+
+def _int(env: dict[str, str], name: str, default: int, *, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from exc
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be within [{low}, {high}], got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    resource_prefix: str
+    event_bus_name: str
+    uploads_bucket: str
+    jwt_key_parameter: str
+    pii_key_parameter: str
+    parameter_max_age: int
+    access_token_ttl: int
+    refresh_token_ttl: int
+    max_body_bytes: int
+    tracing_enabled: bool
+    aws_endpoint_url: str | None
+    wechat_api_base: str
+    wechat_app_id: str
+    wechat_secret_parameter: str
+    alipay_gateway: str
+    alipay_app_id: str
+    alipay_private_key_parameter: str
+    alipay_public_key_parameter: str
+    dingtalk_api_base: str
+    dingtalk_app_key: str
+    dingtalk_secret_parameter: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def dev_login_enabled(self) -> bool:
+        """The demo-token login exists only on the local stage."""
+        return self.stage == "local"
+
+    def table_name(self, short: str) -> str:
+        return f"{self.resource_prefix}-{short}"
+
+    def queue_name(self, short: str, *, fifo: bool = False) -> str:
+        name = f"{self.resource_prefix}-{short}"
+        return f"{name}.fifo" if fifo else name
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        stage = env.get("GONGHUI_STAGE", "local")
+        if stage not in STAGES:
+            raise SettingsError(f"GONGHUI_STAGE must be one of {STAGES}, got {stage!r}")
+        prefix = env.get("GONGHUI_PREFIX", f"gonghui-{stage}")
+        param_root = f"/gonghui/{stage}"
+        return cls(
+            stage=stage,
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "cn-north-1",
+            resource_prefix=prefix,
+            event_bus_name=env.get("GONGHUI_EVENT_BUS", "default"),
+            uploads_bucket=env.get("GONGHUI_UPLOADS_BUCKET", f"{prefix}-uploads"),
+            jwt_key_parameter=env.get("GONGHUI_JWT_KEY_PARAM", f"{param_root}/jwt-signing-key"),
+            pii_key_parameter=env.get("GONGHUI_PII_KEY_PARAM", f"{param_root}/pii-key"),
+            parameter_max_age=_int(env, "GONGHUI_PARAMETER_MAX_AGE", 300, low=0, high=86400),
+            access_token_ttl=_int(env, "GONGHUI_ACCESS_TTL", 900, low=60, high=86400),
+            refresh_token_ttl=_int(env, "GONGHUI_REFRESH_TTL", 14 * 86400, low=3600, high=90 * 86400),
+            max_body_bytes=_int(env, "GONGHUI_MAX_BODY_BYTES", 256 * 1024, low=1024, high=6 * 1024 * 1024),
+            tracing_enabled=env.get("GONGHUI_TRACING", "0" if stage == "local" else "1") == "1",
+            aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+            wechat_api_base=env.get("GONGHUI_WECHAT_API", "https://api.weixin.qq.com"),
+            wechat_app_id=env.get("GONGHUI_WECHAT_APP_ID", "wx-gonghui-local"),
+            wechat_secret_parameter=f"{param_root}/wechat-app-secret",
+            alipay_gateway=env.get("GONGHUI_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"),
+            alipay_app_id=env.get("GONGHUI_ALIPAY_APP_ID", "2021000000000000"),
+            alipay_private_key_parameter=f"{param_root}/alipay-app-private-key",
+            alipay_public_key_parameter=f"{param_root}/alipay-public-key",
+            dingtalk_api_base=env.get("GONGHUI_DINGTALK_API", "https://openplatform.dg-work.cn"),
+            dingtalk_app_key=env.get("GONGHUI_DINGTALK_APP_KEY", "gonghui-zzd-local"),
+            dingtalk_secret_parameter=f"{param_root}/dingtalk-app-secret",
+            extra={k: v for k, v in env.items() if k.startswith("GONGHUI_X_")},
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests and the local stack change the environment)."""
+    get_settings.cache_clear()
