@@ -12,9 +12,9 @@ from typing import Any
 
 FEATURES: tuple[str, ...] = (
     "system",
-    #"orgs",
-    #"accounts",
-    #"audit",
+    "orgs",
+    "accounts",
+    "audit",
 )
 
 

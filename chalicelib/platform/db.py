@@ -79,6 +79,12 @@ def all_models() -> list[type[Model]]:
     return list(unique.values())
 
 
+def _keys(schema: list[dict[str, str]]) -> list[dict[str, str]]:
+    """HASH first, then RANGE, in DynamoDB's own spelling."""
+    return sorted(({"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in schema),
+                  key=lambda k: k["KeyType"] != "HASH")
+
+
 def describe_tables() -> dict[str, dict[str, Any]]:
     """Table definitions (keys, attribute types, GSIs, LSIs, TTL) merged from all models."""
     tables: dict[str, dict[str, Any]] = {}
@@ -89,21 +95,25 @@ def describe_tables() -> dict[str, dict[str, Any]]:
         entry = tables.setdefault(name, {
             "name": name,
             "short": name.removeprefix(get_settings().resource_prefix + "-"),
-            "key_schema": schema["key_schema"],
+            "key_schema": _keys(schema["key_schema"]),
             "attributes": {},
             "gsis": {},
             "lsis": {},
             "ttl": None,
             "models": [],
         })
-        if entry["key_schema"] != schema["key_schema"]:
+        if entry["key_schema"] != _keys(schema["key_schema"]):
             raise ValueError(f"models sharing table {name} disagree on its key schema")
         for attr in schema["attribute_definitions"]:
-            entry["attributes"][attr["attribute_name"]] = attr["attribute_type"]
+            entry["attributes"][attr["AttributeName"]] = attr["AttributeType"]
         for idx in schema.get("global_secondary_indexes", []):
-            entry["gsis"][idx["index_name"]] = {"key_schema": idx["key_schema"], "projection": idx["projection"]}
+            entry["gsis"][idx["index_name"]] = {"key_schema": _keys(idx["key_schema"]), "projection": idx["projection"]}
+            for attr in idx.get("attribute_definitions", []):
+                entry["attributes"][attr["AttributeName"]] = attr["AttributeType"]
         for idx in schema.get("local_secondary_indexes", []):
-            entry["lsis"][idx["index_name"]] = {"key_schema": idx["key_schema"], "projection": idx["projection"]}
+            entry["lsis"][idx["index_name"]] = {"key_schema": _keys(idx["key_schema"]), "projection": idx["projection"]}
+            for attr in idx.get("attribute_definitions", []):
+                entry["attributes"][attr["AttributeName"]] = attr["AttributeType"]
         if ttl:
             entry["ttl"] = ttl
         entry["models"].append(model.__qualname__)

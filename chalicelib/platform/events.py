@@ -23,6 +23,11 @@ class Actor(BaseModel):
 SYSTEM = Actor(user_id="system", role="system")
 
 
+def actor_of(principal: Any) -> Actor:
+    """The actor of an event caused by a logged-in caller."""
+    return Actor(user_id=principal.user_id, role=principal.role.value)
+
+
 class DomainEvent(BaseModel):
     """The ``detail`` of every Gonghui event."""
 

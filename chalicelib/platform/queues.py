@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +21,9 @@ class QueueSpec:
     retention_days: int = 4
     batch_size: int = 10
     description: str = ""
+    # Domain events this queue subscribes to: an EventBridge pattern (infra and the local
+    # stack create the same rule with the queue as its target).
+    event_pattern: dict[str, Any] | None = field(default=None, hash=False, compare=False)
 
     @property
     def name(self) -> str:

@@ -1,0 +1,61 @@
+"""Accounts, the outside identities that log into them, and refresh-token families.
+
+Access patterns:
+- account by user id                                   → GetItem ``Account.user_id``
+- account by outside identity (wechat/alipay/dingtalk) → GetItem ``IdentityLink.subject``
+- staff accounts of an org node                        → Query GSI ``staff_by_org``
+- refresh family by id (rotation, reuse detection)     → GetItem ``RefreshFamily.family``
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.platform.db import TableMeta, table_name
+from pynamodb.attributes import TTLAttribute
+
+
+class StaffByOrg(GlobalSecondaryIndex["Account"]):
+    class Meta:
+        index_name = "staff_by_org"
+        projection = AllProjection()
+
+    staff_org = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute(range_key=True)
+
+
+class Account(Model):
+    class Meta(TableMeta):
+        table_name = table_name("accounts")
+
+    user_id = UnicodeAttribute(hash_key=True)
+    role = UnicodeAttribute()
+    org_path = UnicodeAttribute(default="")
+    name = UnicodeAttribute(default="")
+    status = UnicodeAttribute(default="active")  # active | disabled
+    channel = UnicodeAttribute()  # wechat | alipay | dingtalk | dev — where notifications go
+    channel_subject = UnicodeAttribute()  # openid / alipay user id / dingtalk account id
+    staff_org = UnicodeAttribute(null=True)  # set for staff roles only (sparse index)
+    created_at = UnicodeAttribute()
+    staff_by_org = StaffByOrg()
+
+
+class IdentityLink(Model):
+    class Meta(TableMeta):
+        table_name = table_name("identity-links")
+
+    subject = UnicodeAttribute(hash_key=True)  # "wechat:<appid>:<openid>" ...
+    user_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+class RefreshFamily(Model):
+    class Meta(TableMeta):
+        table_name = table_name("refresh-families")
+
+    family = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    current_jti = UnicodeAttribute()
+    revoked = BooleanAttribute(default=False)
+    expires = TTLAttribute()

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from chalicelib.orgs.schemas import check_path
+
+RoleName = Literal["worker", "enterprise_admin", "union_admin", "platform_admin"]
+
+
+class WechatLogin(BaseModel):
+    code: str = Field(..., min_length=1, max_length=128, description="wx.login 得到的 code")
+
+
+class AlipayLogin(BaseModel):
+    auth_code: str = Field(..., min_length=1, max_length=128, description="my.getAuthCode 得到的授权码")
+
+
+class DingtalkLogin(BaseModel):
+    auth_code: str = Field(..., min_length=1, max_length=128, description="浙政钉免登授权码")
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: str = Field(..., min_length=10, max_length=4096)
+
+
+class DevLogin(BaseModel):
+    role: RoleName
+    user_id: str | None = Field(None, pattern=r"^[a-z0-9-]{3,40}$")
+    org_path: str | None = Field(None, max_length=200)
+    name: str | None = Field(None, max_length=40)
+
+    @field_validator("org_path")
+    @classmethod
+    def _org(cls, value: str | None) -> str | None:
+        return check_path(value) if value else value
+
+
+class StaffGrant(BaseModel):
+    dingtalk_account_id: str = Field(..., min_length=1, max_length=64)
+    name: str = Field(..., min_length=1, max_length=40)
+    role: Literal["enterprise_admin", "union_admin"]
+    org_path: str = Field(..., max_length=200)
+
+    _org = field_validator("org_path")(check_path)
+
+
+class AccountView(BaseModel):
+    user_id: str
+    role: RoleName
+    org_path: str
+    name: str
+    status: str
+    channel: str
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "Bearer"
+    expires_in: int
+    account: AccountView
+
+
+class StaffList(BaseModel):
+    items: list[AccountView]
+    next_cursor: str | None = None
+
+
+class StaffQuery(BaseModel):
+    org_path: str = Field(..., max_length=200)
+    limit: int = Field(50, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2048)
+
+    _org = field_validator("org_path")(check_path)
+
+
+class Ok(BaseModel):
+    ok: bool = True

@@ -1,0 +1,30 @@
+"""The audit Lambda: every ``gonghui.*`` domain event arrives through the audit queue."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.platform.batch import process_sqs
+from chalicelib.platform.events import parse_eventbridge
+from chalicelib.platform.queues import QueueSpec
+
+from . import logic
+
+bp = Blueprint(__name__)
+
+AUDIT_QUEUE = QueueSpec("audit", visibility_timeout=60, max_receive_count=5,
+                        description="所有领域事件的审计记录",
+                        event_pattern={"source": [{"prefix": "gonghui."}]})
+QUEUES = [AUDIT_QUEUE]
+
+
+def record_one(record: Any) -> None:
+    source, detail_type, event = parse_eventbridge(json.loads(record.body))
+    logic.record(source, detail_type, event)
+
+
+@bp.on_sqs_message(queue=AUDIT_QUEUE.name, batch_size=AUDIT_QUEUE.batch_size)
+def record_domain_events(event: Any) -> dict[str, Any]:
+    return process_sqs(event, record_one)

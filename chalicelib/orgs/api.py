@@ -1,0 +1,33 @@
+"""Union hierarchy routes."""
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.platform.auth import ALL_ROLES, Principal, Role
+from chalicelib.platform.http import Ownership, endpoint
+
+from . import logic
+from .schemas import ChildrenQuery, NewOrg, NodeQuery, OrgList, OrgView
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/orgs/children", methods=["GET"])
+@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=ChildrenQuery, response=OrgList,
+          summary="下级组织列表", tags=["orgs"])
+def list_children(query: ChildrenQuery) -> OrgList:
+    return logic.children(query.parent, limit=query.limit, cursor=query.cursor)
+
+
+@bp.route("/orgs/node", methods=["GET"])
+@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=NodeQuery, response=OrgView,
+          summary="组织详情", tags=["orgs"])
+def get_node(query: NodeQuery) -> OrgView:
+    return logic.get_node(query.path)
+
+
+@bp.route("/orgs", methods=["POST"])
+@endpoint(roles={Role.UNION_ADMIN, Role.PLATFORM_ADMIN}, ownership=Ownership.SCOPE, body=NewOrg,
+          response=OrgView, status=201, summary="登记下级工会组织", tags=["orgs"], idempotent=True)
+def create(principal: Principal, body: NewOrg) -> OrgView:
+    return logic.create_node(principal, body)
