@@ -24,6 +24,10 @@ os.environ.pop("AWS_PROFILE", None)
 
 from moto import mock_aws  # noqa: E402  (before any boto3 client)
 
+from local import moto_atomic  # noqa: E402
+
+moto_atomic.patch_in_process()
+
 import json  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
@@ -87,6 +91,28 @@ def api(aws: LocalAws, chalice_app: Any) -> Iterator[Any]:
     """Chalice's in-process test client on the local stage."""
     with Client(chalice_app, stage_name="local", project_dir=str(ROOT)) as client:
         yield client.http
+
+
+@pytest.fixture
+def live_api(aws: LocalAws, chalice_app: Any) -> Iterator[str]:
+    """The app behind Chalice's threaded local HTTP server on a free port, for tests that
+    need real concurrent requests. Returns the base URL."""
+    import socket
+    import threading
+
+    from chalice.config import Config
+    from chalice.local import create_local_server
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = Config.create(chalice_stage="local", app_name="gonghui", project_dir=str(ROOT),
+                           config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()))
+    server = create_local_server(chalice_app, config, "127.0.0.1", port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
 
 
 class Session:
