@@ -102,6 +102,32 @@ def create_event_handler_queues(app: Any) -> dict[str, str]:
     return urls
 
 
+def create_s3_handler_queues(app: Any) -> dict[str, str]:
+    """For each ``on_s3_event`` handler, bucket notifications into a local queue the pump reads
+    (in AWS, S3 invokes the Lambda directly)."""
+    from chalice.app import S3EventConfig
+
+    sqs, s3 = client("sqs"), client("s3")
+    urls: dict[str, str] = {}
+    configs = []
+    for source in app.event_sources:
+        if isinstance(source, S3EventConfig):
+            name = f"{get_settings().resource_prefix}-local-s3-{source.name}"[:80]
+            url = sqs.create_queue(QueueName=name)["QueueUrl"]
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            rules = [{"Name": "prefix", "Value": source.prefix}] if source.prefix else []
+            rules += [{"Name": "suffix", "Value": source.suffix}] if source.suffix else []
+            config: dict[str, Any] = {"Id": source.name, "QueueArn": arn, "Events": source.events}
+            if rules:
+                config["Filter"] = {"Key": {"FilterRules": rules}}
+            configs.append(config)
+            urls[source.name] = url
+    if configs:
+        s3.put_bucket_notification_configuration(
+            Bucket=get_settings().uploads_bucket, NotificationConfiguration={"QueueConfigurations": configs})
+    return urls
+
+
 def create_bucket() -> None:
     s3 = client("s3")
     settings = get_settings()
@@ -126,12 +152,13 @@ def seed_parameters(extra: dict[str, str] | None = None) -> None:
 
 
 def create_all(app: Any, *, parameters: dict[str, str] | None = None) -> dict[str, Any]:
-    """Everything, in dependency order. Returns the local rule queues for the pump."""
+    """Everything, in dependency order. Returns the local rule/S3 queues for the pump."""
     create_tables()
     create_queues()
     create_bucket()
     seed_parameters(parameters)
     rule_queues = create_event_handler_queues(app)
+    rule_queues.update(create_s3_handler_queues(app))
     from chalicelib.orgs.logic import seed_reference_nodes
 
     seed_reference_nodes()

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from chalice.app import CloudWatchEventConfig, ScheduledEventConfig, SQSEventConfig
+from chalice.app import CloudWatchEventConfig, S3EventConfig, ScheduledEventConfig, SQSEventConfig
 
 from chalicelib.platform import clock
 from chalicelib.platform.aws import client
@@ -92,6 +92,9 @@ class EventPump:
 
     def rule_sources(self) -> list[CloudWatchEventConfig]:
         return [s for s in self.app.event_sources if isinstance(s, CloudWatchEventConfig)]
+
+    def s3_sources(self) -> list[S3EventConfig]:
+        return [s for s in self.app.event_sources if isinstance(s, S3EventConfig)]
 
     def schedule_sources(self) -> list[ScheduledEventConfig]:
         return [s for s in self.app.event_sources if isinstance(s, ScheduledEventConfig)]
@@ -163,6 +166,29 @@ class EventPump:
         self._settle(url, messages, failures)
         return len(messages)
 
+    def pump_s3(self, source: S3EventConfig) -> int:
+        """S3 notifications parked in a local queue, delivered one object event per invocation."""
+        url = self.rule_queues.get(source.name)
+        if url is None:
+            return 0
+        messages = self._receive(url, 10)
+        handler = resolve(source.handler_string)
+        stat = self._stat(source.name)
+        failures: set[str] = set()
+        for message in messages:
+            payload = json.loads(message["Body"])
+            if payload.get("Event") == "s3:TestEvent" or "Records" not in payload:
+                continue
+            try:
+                for record in payload["Records"]:
+                    handler({"Records": [record]}, _context(source.name))
+                stat.delivered += 1
+            except Exception:
+                failures.add(message["MessageId"])
+                stat.failed += 1
+        self._settle(url, messages, failures)
+        return len(messages)
+
     def run_schedule(self, name: str) -> Any:
         """Invoke a scheduled handler now, with the event EventBridge Scheduler would send."""
         source = next(s for s in self.schedule_sources() if s.name == name)
@@ -196,6 +222,7 @@ class EventPump:
         for _ in range(max_rounds):
             handled = sum(self.pump_sqs(s) for s in self.sqs_sources())
             handled += sum(self.pump_rule(s) for s in self.rule_sources())
+            handled += sum(self.pump_s3(s) for s in self.s3_sources())
             if include_schedules:
                 for source, at in self.due_schedules(clock.now()):
                     self._fire(source, at)

@@ -1,0 +1,56 @@
+# Gonghui — two commands do everything: `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+STAMP := $(VENV)/.installed
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION = 20
+export AWS_DEFAULT_REGION ?= cn-north-1
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+PYTEST_WORKERS ?= 2
+
+.PHONY: venv run test lint unit integration e2e fuzz synth bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt infra/requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q 'pip<26.3'
+	$(PY) -m pip install -q -r requirements-dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## The embedded local stack: moto, tables, queues, rules, demo data, fakes, event pump, API on :8000
+run: $(STAMP)
+	$(PY) -m local
+
+## Every test: lint, unit, integration, infra checks, e2e against the local stack, a short fuzz
+test: $(STAMP) lint
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy chalicelib
+
+unit: $(STAMP)
+	$(PY) -m pytest -q tests/unit
+
+integration: $(STAMP)
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) tests/integration
+
+e2e: $(STAMP)
+	$(PY) -m pytest -q tests/e2e
+
+## Schemathesis against the local stack's OpenAPI document, more examples than `make test` runs
+fuzz: $(STAMP)
+	GONGHUI_FUZZ_EXAMPLES=$${GONGHUI_FUZZ_EXAMPLES:-50} $(PY) -m pytest -q -p no:cacheprovider tests/quality/test_fuzz.py
+
+## Synthesize the CDK app offline into infra/cdk.out (STAGE=dev|prod, REGION=cn-north-1|...)
+synth: $(STAMP)
+	$(PY) infra/synth.py --stage $${STAGE:-dev} --region $${REGION:-cn-north-1}
+
+## Measured figures, printed as tables
+bench: $(STAMP)
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) infra/cdk.out .pytest_cache .mypy_cache .ruff_cache
