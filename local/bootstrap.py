@@ -29,20 +29,24 @@ def create_tables() -> list[str]:
         params: dict[str, Any] = {
             "TableName": name,
             "KeySchema": table["key_schema"],
-            "AttributeDefinitions": [{"AttributeName": k, "AttributeType": v} for k, v in table["attributes"].items()],
+            "AttributeDefinitions": [{"AttributeName": k, "AttributeType": v}
+                                     for k, v in table["attributes"].items()],
             "BillingMode": "PAY_PER_REQUEST",
         }
         if table["gsis"]:
             params["GlobalSecondaryIndexes"] = [
-                {"IndexName": n, "KeySchema": g["key_schema"], "Projection": g["projection"]} for n, g in table["gsis"].items()
+                {"IndexName": n, "KeySchema": g["key_schema"], "Projection": g["projection"]}
+                for n, g in table["gsis"].items()
             ]
         if table["lsis"]:
             params["LocalSecondaryIndexes"] = [
-                {"IndexName": n, "KeySchema": g["key_schema"], "Projection": g["projection"]} for n, g in table["lsis"].items()
+                {"IndexName": n, "KeySchema": g["key_schema"], "Projection": g["projection"]}
+                for n, g in table["lsis"].items()
             ]
         ddb.create_table(**params)
         if table["ttl"]:
-            ddb.update_time_to_live(TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": table["ttl"]})
+            ddb.update_time_to_live(TableName=name,
+                                    TimeToLiveSpecification={"Enabled": True, "AttributeName": table["ttl"]})
         created.append(name)
     return created
 

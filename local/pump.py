@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalice.app import CloudWatchEventConfig, S3EventConfig, ScheduledEventConfig, SQSEventConfig
@@ -258,7 +258,7 @@ _RATE = re.compile(r"rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)")
 
 def schedule_matches(expression: str, at: datetime) -> bool:
     """Does an EventBridge ``rate()``/``cron()`` expression fire at minute ``at`` (UTC)?"""
-    at = at.astimezone(timezone.utc)
+    at = at.astimezone(UTC)
     rate = _RATE.fullmatch(expression.strip())
     if rate:
         n, unit = int(rate.group(1)), rate.group(2)
@@ -281,10 +281,10 @@ _DOW = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
 
 
 def _field(spec: str, value: int, low: int, high: int, names: dict[str, int] | None = None) -> bool:
-    for part in spec.split(","):
-        step = 1
-        if "/" in part:
-            part, step_text = part.split("/", 1)
+    for item in spec.split(","):
+        part, step = item, 1
+        if "/" in item:
+            part, step_text = item.split("/", 1)
             step = int(step_text)
         if part in ("*", "?"):
             start, end = low, high

@@ -22,9 +22,9 @@ os.environ.update({
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
-from moto import mock_aws  # noqa: E402  (before any boto3 client)
+from moto import mock_aws
 
-from local import moto_atomic  # noqa: E402
+from local import moto_atomic
 
 moto_atomic.patch_in_process()
 

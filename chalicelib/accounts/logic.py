@@ -39,7 +39,8 @@ def _issue(account: Account) -> TokenPair:
     family = uuid.uuid4().hex
     access, _ = issue_token(principal)
     refresh, claims = issue_token(principal, kind="refresh", family=family)
-    RefreshFamily(family, user_id=account.user_id, current_jti=claims["jti"], expires=clock.now() + timedelta(seconds=get_settings().refresh_token_ttl)).save()
+    expires = clock.now() + timedelta(seconds=get_settings().refresh_token_ttl)
+    RefreshFamily(family, user_id=account.user_id, current_jti=claims["jti"], expires=expires).save()
     return TokenPair(access_token=access, refresh_token=refresh, expires_in=get_settings().access_token_ttl,
                      account=_view(account))
 

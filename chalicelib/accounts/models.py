@@ -8,12 +8,11 @@ Access patterns:
 """
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.platform.db import TableMeta, table_name
-from pynamodb.attributes import TTLAttribute
 
 
 class StaffByOrg(GlobalSecondaryIndex["Account"]):

@@ -6,8 +6,8 @@ from pynamodb.exceptions import PutError
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal
 from chalicelib.platform.db import dynamo_errors
-from chalicelib.platform.events import actor_of, publish
 from chalicelib.platform.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.platform.events import actor_of, publish
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 
 from .models import OrgNode

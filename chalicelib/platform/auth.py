@@ -16,7 +16,7 @@ ISSUER = "gonghui"
 AUDIENCE = "gonghui-api"
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     WORKER = "worker"
     ENTERPRISE_ADMIN = "enterprise_admin"
     UNION_ADMIN = "union_admin"

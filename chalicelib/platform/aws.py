@@ -9,13 +9,13 @@ from __future__ import annotations
 import contextvars
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 _current_work: contextvars.ContextVar[str | None] = contextvars.ContextVar("gonghui_work", default=None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str) -> Any:
     import boto3
 
@@ -68,7 +68,7 @@ def _items_read(operation: str, response: Any) -> int:
     if not isinstance(response, dict):
         return 0
     if operation in ("Query", "Scan"):
-        return int(response.get("ScannedCount", response.get("Count", 0)))
+        return int(response.get("ScannedCount", response.get("Count")) or 0)
     if operation == "GetItem":
         return 1 if "Item" in response else 0
     if operation == "BatchGetItem":

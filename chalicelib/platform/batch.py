@@ -22,5 +22,6 @@ def process_sqs(event: Any, record_handler: Callable[[SQSRecord], Any], *, fifo:
     raw = event.to_dict() if hasattr(event, "to_dict") else event
     context = getattr(event, "context", None)
     processor = SqsFifoPartialProcessor() if fifo else BatchProcessor(event_type=EventType.SQS)
-    return process_partial_response(event=raw, record_handler=record_handler, processor=processor,
-                                    context=context)
+    response: dict[str, Any] = dict(process_partial_response(
+        event=raw, record_handler=record_handler, processor=processor, context=context))
+    return response

@@ -1,7 +1,7 @@
 """Time: UTC in storage, Asia/Shanghai at the edges. One seam so tests can move time."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -10,7 +10,7 @@ _offset = timedelta(0)
 
 def now() -> datetime:
     """The current instant, timezone-aware UTC."""
-    return datetime.now(timezone.utc) + _offset
+    return datetime.now(UTC) + _offset
 
 
 def now_iso() -> str:
@@ -18,14 +18,14 @@ def now_iso() -> str:
 
 
 def isoformat(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def parse(text: str) -> datetime:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHANGHAI)
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def today_shanghai() -> date:

@@ -79,7 +79,7 @@ def all_models() -> list[type[Model]]:
     return list(unique.values())
 
 
-def _keys(schema: list[dict[str, str]]) -> list[dict[str, str]]:
+def _keys(schema: Any) -> list[dict[str, str]]:
     """HASH first, then RANGE, in DynamoDB's own spelling."""
     return sorted(({"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in schema),
                   key=lambda k: k["KeyType"] != "HASH")
@@ -90,7 +90,7 @@ def describe_tables() -> dict[str, dict[str, Any]]:
     tables: dict[str, dict[str, Any]] = {}
     for model in all_models():
         name = model.Meta.table_name
-        schema = model._get_schema()
+        schema: Any = model._get_schema()
         ttl = next((a.attr_name for a in model.get_attributes().values() if isinstance(a, TTLAttribute)), None)
         entry = tables.setdefault(name, {
             "name": name,

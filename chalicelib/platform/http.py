@@ -35,7 +35,7 @@ from .errors import (
 from .settings import get_settings
 
 
-class Ownership(str, enum.Enum):
+class Ownership(enum.StrEnum):
     """How a route checks that the caller may touch the object it names."""
 
     PUBLIC = "public"        # no caller needed (login, health, docs)
@@ -113,18 +113,16 @@ def parse_model(model: type[BaseModel], data: Any, *, where: str = "body") -> Ba
 
 
 def _query_data(request: Request, model: type[BaseModel]) -> dict[str, Any]:
-    params = request.query_params or {}
-    multi = getattr(request, "_query_params_multi", None)
+    params: Any = request.query_params or {}
     data: dict[str, Any] = {}
     for name in params:
-        values = request.query_params.getlist(name) if hasattr(request.query_params, "getlist") else [params[name]]
+        values = params.getlist(name) if hasattr(params, "getlist") else [params[name]]
         info = model.model_fields.get(name)
         is_list = info is not None and getattr(info.annotation, "__origin__", None) in (list, tuple, set)
         if is_list:
             data[name] = [v for value in values for v in value.split(",") if v]
         else:
             data[name] = values[-1]
-    del multi
     return data
 
 

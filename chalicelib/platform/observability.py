@@ -18,7 +18,7 @@ from .settings import get_settings
 class MaskingFormatter(LambdaPowertoolsFormatter):
     """JSON log lines with every ID-card and phone number masked, wherever it appears."""
 
-    def serialize(self, log: dict[str, Any]) -> str:
+    def serialize(self, log: Any) -> str:
         return pii.scrub(super().serialize(log))
 
 
@@ -78,7 +78,7 @@ def install(app: Any) -> None:
     @app.middleware("http")
     def http_middleware(request: Request, get_response: Any) -> Response:
         context = request.context or {}
-        headers = request.headers or {}
+        headers: Any = request.headers or {}
         correlation = headers.get("x-correlation-id") or context.get("requestId") or ""
         logger.set_correlation_id(correlation)
         route = f"{request.method} {context.get('resourcePath', request.path)}"

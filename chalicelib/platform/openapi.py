@@ -49,8 +49,8 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     schema = model.model_json_schema()
     required = set(schema.get("required", []))
     params = []
-    for name, prop in schema.get("properties", {}).items():
-        prop = {k: v for k, v in prop.items() if k != "title"}
+    for name, raw_prop in schema.get("properties", {}).items():
+        prop = {k: v for k, v in raw_prop.items() if k != "title"}
         param: dict[str, Any] = {"name": name, "in": "query", "required": name in required, "schema": prop}
         if prop.get("type") == "array" or any(o.get("type") == "array" for o in prop.get("anyOf", [])):
             param.update(style="form", explode=False)

@@ -27,7 +27,10 @@ PROVINCES = {
     "65", "71", "81", "82",
 }
 
-ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})((?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(\d{3})([0-9Xx])(?![0-9A-Za-z])")
+ID_PATTERN = re.compile(
+    r"(?<![0-9A-Za-z])([1-9]\d{5})((?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
+    r"(\d{3})([0-9Xx])(?![0-9A-Za-z])"
+)
 PHONE_PATTERN = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9])")
 
 
@@ -105,7 +108,8 @@ def seal(value: str) -> str:
 
     _, seal_key = _keys()
     nonce = os.urandom(12)
-    return "s1:" + base64.urlsafe_b64encode(nonce + AESGCM(seal_key).encrypt(nonce, value.encode(), b"gonghui")).decode()
+    sealed = AESGCM(seal_key).encrypt(nonce, value.encode(), b"gonghui")
+    return "s1:" + base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
 def unseal(token: str) -> str:

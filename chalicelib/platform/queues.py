@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from .aws import client
@@ -34,7 +34,7 @@ class QueueSpec:
         return get_settings().queue_name(f"{self.short}-dlq", fifo=self.fifo)
 
 
-@lru_cache(maxsize=None)
+@cache
 def queue_url(name: str) -> str:
     return str(client("sqs").get_queue_url(QueueName=name)["QueueUrl"])
 
