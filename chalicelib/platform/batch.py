@@ -14,14 +14,18 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 
-def process_sqs(event: Any, record_handler: Callable[[SQSRecord], Any], *, fifo: bool = False) -> dict[str, Any]:
+def process_sqs(event: Any, record_handler: Callable[[SQSRecord], Any], *, fifo: bool = False,
+                skip_group_on_error: bool = False) -> dict[str, Any]:
     """Run ``record_handler`` per record of a Chalice ``SQSEvent`` (or raw dict).
 
-    FIFO queues stop at the first failure and return the rest, keeping order per group.
+    FIFO queues stop at the first failure and return the rest, keeping order per group;
+    with ``skip_group_on_error`` only the failed record's own message group is returned and
+    the other groups in the batch are still processed.
     """
     raw = event.to_dict() if hasattr(event, "to_dict") else event
     context = getattr(event, "context", None)
-    processor = SqsFifoPartialProcessor() if fifo else BatchProcessor(event_type=EventType.SQS)
+    processor = SqsFifoPartialProcessor(skip_group_on_error=skip_group_on_error) if fifo \
+        else BatchProcessor(event_type=EventType.SQS)
     response: dict[str, Any] = dict(process_partial_response(
         event=raw, record_handler=record_handler, processor=processor, context=context))
     return response

@@ -54,6 +54,9 @@ class Settings:
     dingtalk_app_key: str
     dingtalk_secret_parameter: str
     extra: dict[str, str] = field(default_factory=dict)
+    # The WebSocket API's management endpoint (``https://{api}.execute-api.../{stage}``, or the
+    # local gateway); None means "derive it from the connection's domain and stage".
+    ws_endpoint: str | None = None
 
     @property
     def dev_login_enabled(self) -> bool:
@@ -100,6 +103,7 @@ class Settings:
             dingtalk_app_key=env.get("GONGHUI_DINGTALK_APP_KEY", "gonghui-zzd-local"),
             dingtalk_secret_parameter=f"{param_root}/dingtalk-app-secret",
             extra={k: v for k, v in env.items() if k.startswith("GONGHUI_X_")},
+            ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
         )
 
 
