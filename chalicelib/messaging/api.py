@@ -1,0 +1,104 @@
+"""光年间 chat routes: send (202, idempotent on the client message id), inbox, history,
+read receipts, recall; and the safety rule table union staff tune."""
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.platform.auth import Principal, Role
+from chalicelib.platform.http import Ownership, endpoint
+from chalicelib.social.schemas import Ok, PageQuery
+
+from . import logic
+from .schemas import (
+    ConversationRef,
+    HistoryPage,
+    InboxPage,
+    MessageView,
+    QuotaView,
+    ReadReceipt,
+    ReadState,
+    SafetyRuleIn,
+    SafetyRuleList,
+    SafetyRuleView,
+    ScanRequest,
+    ScanResult,
+    SendAccepted,
+    SendMessage,
+)
+
+bp = Blueprint(__name__)
+TAGS = ["messaging"]
+MEMBER = {Role.WORKER}
+STAFF = {Role.UNION_ADMIN, Role.PLATFORM_ADMIN}
+
+
+@bp.route("/messaging/messages", methods=["POST"])
+@endpoint(roles=MEMBER, ownership=Ownership.SELF, body=SendMessage, response=SendAccepted, status=202,
+          summary="发送消息（按 client_id 幂等，立即返回）", tags=TAGS)
+def send(principal: Principal, body: SendMessage) -> SendAccepted:
+    return logic.send(principal, body.to, body.client_id, body.text)
+
+
+@bp.route("/messaging/messages/{message_id}/recall", methods=["POST"])
+@endpoint(roles=MEMBER, ownership=Ownership.OWNER, response=MessageView, summary="撤回消息（2 分钟内）", tags=TAGS)
+def recall(principal: Principal, message_id: str) -> MessageView:
+    return logic.recall(principal, message_id)
+
+
+@bp.route("/messaging/inbox", methods=["GET"])
+@endpoint(roles=MEMBER, ownership=Ownership.SELF, query=PageQuery, response=InboxPage,
+          summary="消息列表（按最近消息排序）", tags=TAGS)
+def inbox(principal: Principal, query: PageQuery) -> InboxPage:
+    return logic.inbox(principal, limit=query.limit, cursor=query.cursor)
+
+
+@bp.route("/messaging/with/{user_id}", methods=["GET"])
+@endpoint(roles=MEMBER, ownership=Ownership.SELF, response=ConversationRef, summary="我与某会员的会话 id", tags=TAGS)
+def conversation_with(principal: Principal, user_id: str) -> ConversationRef:
+    return ConversationRef(conversation_id=logic.conversation_with(principal, user_id), other=user_id)
+
+
+@bp.route("/messaging/conversations/{conversation_id}/messages", methods=["GET"])
+@endpoint(roles=MEMBER, ownership=Ownership.OWNER, query=PageQuery, response=HistoryPage,
+          summary="聊天记录（最新在前）", tags=TAGS)
+def history(principal: Principal, conversation_id: str, query: PageQuery) -> HistoryPage:
+    return logic.history(principal, conversation_id, limit=query.limit, cursor=query.cursor)
+
+
+@bp.route("/messaging/conversations/{conversation_id}/read", methods=["POST"])
+@endpoint(roles=MEMBER, ownership=Ownership.OWNER, body=ReadReceipt, response=ReadState, summary="已读回执", tags=TAGS)
+def mark_read(principal: Principal, conversation_id: str, body: ReadReceipt) -> ReadState:
+    return logic.mark_read(principal, conversation_id, body.up_to_seq)
+
+
+@bp.route("/messaging/quota", methods=["GET"])
+@endpoint(roles=MEMBER, ownership=Ownership.SELF, response=QuotaView, summary="我今天的打招呼额度", tags=TAGS)
+def quota(principal: Principal) -> QuotaView:
+    return logic.quota_view(principal)
+
+
+@bp.route("/messaging/safety/rules", methods=["GET"])
+@endpoint(roles=STAFF, ownership=Ownership.SCOPE, response=SafetyRuleList, summary="风控规则表", tags=TAGS)
+def list_rules() -> SafetyRuleList:
+    return logic.list_rules()
+
+
+@bp.route("/messaging/safety/rules/{rule_id}", methods=["PUT"])
+@endpoint(roles=STAFF, ownership=Ownership.SCOPE, body=SafetyRuleIn, response=SafetyRuleView,
+          summary="新增或修改风控规则", tags=TAGS)
+def put_rule(principal: Principal, rule_id: str, body: SafetyRuleIn) -> SafetyRuleView:
+    return logic.put_rule(principal, rule_id, body)
+
+
+@bp.route("/messaging/safety/rules/{rule_id}", methods=["DELETE"])
+@endpoint(roles=STAFF, ownership=Ownership.SCOPE, response=Ok, summary="删除风控规则", tags=TAGS)
+def delete_rule(principal: Principal, rule_id: str) -> Ok:
+    logic.delete_rule(principal, rule_id)
+    return Ok()
+
+
+@bp.route("/messaging/safety/scan", methods=["POST"])
+@endpoint(roles=STAFF, ownership=Ownership.SCOPE, body=ScanRequest, response=ScanResult,
+          summary="用当前规则试扫一段文字", tags=TAGS)
+def try_scan(body: ScanRequest) -> ScanResult:
+    return logic.try_scan(body.text, body.first_message)

@@ -1,0 +1,103 @@
+"""Messaging Lambdas: message-send (FIFO, grouped by conversation), push notifications,
+and the WebSocket API's ``$connect`` / ``$default`` / ``$disconnect`` handlers.
+
+The WebSocket handlers need ``app.experimental_feature_flags.update(["WEBSOCKETS"])`` on the
+Chalice app (deploy-time validation); they run the same under the local gateway
+(``local/ws_gateway.py``)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.platform.batch import process_sqs
+from chalicelib.platform.errors import DomainError
+from chalicelib.platform.idempotency import once_per
+from chalicelib.platform.observability import logger
+from chalicelib.platform.queues import QueueSpec
+
+from . import logic
+
+bp = Blueprint(__name__)
+
+SEND_QUEUE = QueueSpec("message-send", fifo=True, visibility_timeout=30, max_receive_count=5, batch_size=10,
+                       description="会员消息：按会话分组、保持顺序，存储并投递")
+PUSH_QUEUE = QueueSpec("messaging-push", visibility_timeout=60, max_receive_count=5,
+                       description="离线会员的新消息提醒（微信订阅消息 / 支付宝消息）")
+QUEUES = [SEND_QUEUE, PUSH_QUEUE]
+
+
+def deliver_one(record: Any) -> None:
+    body = json.loads(record.body)
+    logic.deliver(str(body["message_id"]), str(body["text"]))
+
+
+@bp.on_sqs_message(queue=SEND_QUEUE.name, batch_size=SEND_QUEUE.batch_size)
+def message_send(event: Any) -> dict[str, Any]:
+    # A failing message holds back only its own conversation; other conversations in the
+    # batch go on (order is kept per conversation, which is all FIFO promises).
+    return process_sqs(event, deliver_one, fifo=True, skip_group_on_error=True)
+
+
+@once_per(lambda body: str(body["message_id"]), name="messaging-push")
+def _push(body: dict[str, Any]) -> bool:
+    return logic.push_notification(str(body["message_id"]), str(body["recipient"]), str(body["sender"]),
+                                   str(body["conversation_id"]), int(body["seq"]))
+
+
+def push_one(record: Any) -> None:
+    _push(json.loads(record.body))
+
+
+@bp.on_sqs_message(queue=PUSH_QUEUE.name, batch_size=PUSH_QUEUE.batch_size)
+def message_push(event: Any) -> dict[str, Any]:
+    return process_sqs(event, push_one)
+
+
+# --- WebSocket API ------------------------------------------------------------------------
+
+def _raw(event: Any) -> dict[str, Any]:
+    raw: dict[str, Any] = event.to_dict() if hasattr(event, "to_dict") else dict(event)
+    return raw
+
+
+@bp.on_ws_connect()
+def ws_connect(event: Any) -> dict[str, Any]:
+    """Authenticate with ``?token=<access token>``; register the connection or refuse it."""
+    raw = _raw(event)
+    token = (raw.get("queryStringParameters") or {}).get("token")
+    try:
+        user = logic.connect(event.connection_id, token, event.domain_name, event.stage)
+    except DomainError as exc:
+        logger.info("websocket connect refused", extra={"code": exc.code})
+        return {"statusCode": exc.status, "body": json.dumps(exc.to_body(), ensure_ascii=False)}
+    logger.info("websocket connected", extra={"user_id": user})
+    return {"statusCode": 200}
+
+
+@bp.on_ws_message()
+def ws_message(event: Any) -> dict[str, Any]:
+    """Frames from a registered connection; a forged or unknown connection id is refused."""
+    from . import realtime
+
+    try:
+        body = json.loads(event.body) if event.body else {}
+        if not isinstance(body, dict):
+            raise ValueError("not an object")
+    except ValueError:
+        body = {"action": "invalid"}
+    try:
+        logic.connection_user(event.connection_id)
+    except DomainError as exc:
+        logger.warning("websocket message from unregistered connection", extra={"code": exc.code})
+        return {"statusCode": exc.status, "body": json.dumps(exc.to_body(), ensure_ascii=False)}
+    reply = logic.on_socket_message(event.connection_id, body)
+    realtime.post(event.connection_id, event.domain_name, event.stage, reply)
+    return {"statusCode": 200}
+
+
+@bp.on_ws_disconnect()
+def ws_disconnect(event: Any) -> dict[str, Any]:
+    logic.disconnect(event.connection_id)
+    return {"statusCode": 200}

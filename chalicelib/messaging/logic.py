@@ -1,0 +1,814 @@
+"""光年间 one-to-one chat (消息): send, deliver, history, inbox, read receipts, recall,
+realtime delivery over WebSocket, and the 风控 safety rules.
+
+The path of one message:
+1. ``POST /messaging/messages`` (``send``) checks who may write to whom, rate limit and
+   first-contact quota, records the send under a message id derived from the sender and the
+   client message id (a conditional put: a retry finds it and gets the same answer), and puts
+   it on the ``message-send`` FIFO queue grouped by conversation. It answers 202 at once.
+2. The message-send Lambda (``deliver``) takes messages in order per conversation, assigns
+   the next sequence number with a conditional counter update (recorded on the accepted send,
+   so a redelivery reuses it), runs the safety scan, stores the message, updates both inboxes
+   and unread counts, pushes it to open WebSocket connections, and queues a push
+   notification when the recipient has none.
+
+Who may write to whom: friends (mutual follow) freely. A non-friend's first message to a
+member consumes one of the sender's daily first contacts (replying to someone who wrote
+first is free). Daily first contacts: 10 for a verified member (standing active), 20 once
+they have been active for ``VETERAN_DAYS`` days; halved when there was at least one report
+or safety flag against them in the last 7 days, quartered from 3. Unverified, suspended or
+banned members send nothing. Every member: at most ``SENDS_PER_MINUTE`` sends a minute.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from pynamodb.connection import Connection as DynamoConnection
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.platform import clock
+from chalicelib.platform.auth import Principal, Role
+from chalicelib.platform.db import dynamo_errors
+from chalicelib.platform.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    ValidationFailed,
+)
+from chalicelib.platform.events import actor_of, publish
+from chalicelib.platform.pagination import decode_cursor, encode_cursor
+from chalicelib.platform.pii import scrub
+from chalicelib.platform.settings import get_settings
+from chalicelib.social import logic as social
+
+from .models import AcceptedSend, Connection, Conversation, Counter, InboxEntry, Message, SafetyRule
+from .schemas import (
+    MAX_MESSAGE_CHARS,
+    HistoryPage,
+    InboxItem,
+    InboxPage,
+    MessageView,
+    QuotaView,
+    ReadState,
+    SafetyRuleIn,
+    SafetyRuleList,
+    SafetyRuleView,
+    ScanResult,
+    SendAccepted,
+)
+
+SENDS_PER_MINUTE = 30
+BASE_FIRST_CONTACTS = 10
+VETERAN_FIRST_CONTACTS = 20
+VETERAN_DAYS = 30
+RECALL_SECONDS = 120
+ACCEPTED_TTL_DAYS = 7
+CONNECTION_TTL_SECONDS = 2 * 3600
+HOLD_SCORE = 8
+RULESET = "ruleset"
+SEEDED_MARK = "~seeded"
+RULE_CACHE_SECONDS = 30
+WARNINGS = {
+    "money": "对方提到转账或借钱。工会提醒：网上交友切勿转账、借钱给未见面的人。",
+    "investment": "对方提到投资理财。工会提醒：“稳赚不赔”“带你赚钱”多为杀猪盘话术。",
+    "gambling": "对方提到博彩。工会提醒：网络赌博违法，谨防被骗。",
+    "crypto": "对方提到虚拟币或链接。工会提醒：不要点击陌生链接、不要购买虚拟币。",
+    "link": "消息中含有外部链接，请谨慎点击。",
+    "off_platform": "对方希望转到其他软件聊天。工会提醒：离开光年间后，对方身份无法核实。",
+    "contact": "对方发来联系方式，请注意保护个人信息。",
+    "other": "这条消息可能存在风险，请谨慎。",
+}
+
+
+# --- the safety scan (pure) ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rule:
+    rule_id: str
+    pattern: str
+    category: str
+    action: str           # hold | warn | count
+    weight: int = 1
+    first_only: bool = False
+    enabled: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    action: str           # deliver | count | warn | hold
+    categories: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    score: int = 0
+    count_weight: int = 0
+
+    @property
+    def warning(self) -> str | None:
+        if self.action != "warn":
+            return None
+        return WARNINGS.get(self.categories[0], WARNINGS["other"]) if self.categories else WARNINGS["other"]
+
+
+_NUM = "0-9零一二三四五六七八九十百千万两"
+DEFAULT_RULES: tuple[Rule, ...] = (
+    Rule("money-transfer", r"(转账|转钱|打款|汇款|打钱|借(我|给我|点|些|一下)?钱"
+         r"|借[^，。！？]{0,6}[" + _NUM + r"]+[^，。！？]{0,2}(块|元|万)|急用钱|周转一下|帮我垫|垫付|先付"
+         r"|保证金|手续费|解冻费|提现不了)", "money", "hold", 5,
+         description="要钱、借钱、转账"),
+    Rule("money-payment", r"(发(个|点)?红包|收款码|付款码|扫码(支付|付款)|银行卡(号)?)", "money", "warn", 2,
+         description="红包、收款码、银行卡"),
+    Rule("invest-promise", r"(稳赚|不赔|保本|包赚|零风险|日赚|月入[" + _NUM + r"]+万|翻倍|高回报"
+         r"|带你(赚钱|上车|投资|理财|做单))",
+         "investment", "hold", 5, description="稳赚不赔、带你赚钱"),
+    Rule("invest", r"(投资|理财|炒股|期货|外汇|内幕消息|带单|导师|回报率|收益率)", "investment", "warn", 3,
+         description="投资理财话题"),
+    Rule("gambling", r"(博彩|赌场|赌博|百家乐|六合彩|时时彩|下注|押注|彩票(内部|计划)|赌球|网赌|棋牌平台|娱乐城)",
+         "gambling", "hold", 6, description="博彩、网赌"),
+    Rule("crypto", r"(usdt|泰达币|币圈|比特币|btc|eth|以太坊|数字货币|虚拟币|加密货币|挖矿|钱包地址|合约交易|交易所)",
+         "crypto", "warn", 3, description="虚拟币"),
+    Rule("crypto-link", r"(usdt|币圈|比特币|数字货币|虚拟币|交易所|钱包|合约).{0,40}(https?://|www\.|\.(com|net|cc|top|vip|xyz|io)\b)",
+         "crypto", "hold", 6, description="虚拟币加链接"),
+    Rule("link", r"(https?://|www\.|[a-z0-9-]+\.(com|net|cn|cc|top|vip|xyz|app|io|me)\b)", "link", "count", 2,
+         description="外部链接"),
+    Rule("off-platform", r"(加(我|个|下)?(微信|vx|wx|v信|薇信|威信|qq|扣扣|电报|telegram|tg|飞机|whatsapp)"
+         r"|下载[^，。！？]{0,12}(app|软件|客户端)|换个(平台|软件|app)|去(微信|qq|电报|tg|飞机)(上)?聊)",
+         "off_platform", "warn", 3, description="引导到其他软件"),
+    Rule("contact-first", r"((?<!\d)1[3-9]\d{9}(?!\d)|(微信|vx|wx|v信|qq)(号)?(是|:|：)?[a-z0-9_-]{5,20}|\d{5,11}@qq)",
+         "contact", "hold", 5, first_only=True, description="首次联系即发联系方式"),
+)
+
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+_SEPARATORS = re.compile(r"[\s\-_·•|*~]+")
+
+
+def normalize(text: str) -> tuple[str, str]:
+    """(NFKC lower-cased text, the same with spaces and separators removed) — scammers write
+    "转 账", "Ｖ信", "1 3 8-1234-5678" to slip past filters."""
+    folded = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text)).lower()
+    return folded, _SEPARATORS.sub("", folded)
+
+
+def scan(text: str, rules: tuple[Rule, ...] | list[Rule], *, first_message: bool) -> Verdict:
+    """Match a message against the rule table. Any ``hold`` rule, or a total weight of
+    ``HOLD_SCORE`` or more, holds the message; else any ``warn`` rule delivers it with a
+    warning; else ``count`` rules deliver it and count against the sender."""
+    folded, compact = normalize(text)
+    matched: list[Rule] = []
+    for rule in rules:
+        if not rule.enabled or (rule.first_only and not first_message):
+            continue
+        try:
+            regex = _compiled(rule.pattern)
+        except re.error:
+            continue
+        if regex.search(folded) or regex.search(compact):
+            matched.append(rule)
+    if not matched:
+        return Verdict("deliver")
+    score = sum(r.weight for r in matched)
+    actions = {r.action for r in matched}
+    action = "hold" if "hold" in actions or score >= HOLD_SCORE else "warn" if "warn" in actions else "count"
+    ranked = sorted(matched, key=lambda r: ({"hold": 0, "warn": 1, "count": 2}[r.action], -r.weight))
+    categories = list(dict.fromkeys(r.category for r in ranked))
+    return Verdict(action, categories, [r.rule_id for r in ranked], score,
+                   sum(r.weight for r in matched if r.action == "count"))
+
+
+_regex_cache: dict[str, re.Pattern[str]] = {}
+
+
+def _compiled(pattern: str) -> re.Pattern[str]:
+    regex = _regex_cache.get(pattern)
+    if regex is None:
+        regex = re.compile(pattern, re.IGNORECASE)
+        if len(_regex_cache) < 512:
+            _regex_cache[pattern] = regex
+    return regex
+
+
+# --- the rule table -----------------------------------------------------------------------
+
+_rules_cache: tuple[float, tuple[Rule, ...]] | None = None
+
+
+def _rule_of(row: SafetyRule) -> Rule:
+    return Rule(row.rule_id, row.pattern, row.category, row.action, int(row.weight or 1), bool(row.first_only),
+                bool(row.enabled), row.description or "")
+
+
+def current_rules() -> tuple[Rule, ...]:
+    """The stored rule table, or the defaults until staff first edit it (cached briefly)."""
+    global _rules_cache
+    if _rules_cache and time.monotonic() - _rules_cache[0] < RULE_CACHE_SECONDS:
+        return _rules_cache[1]
+    rows = list(SafetyRule.query(RULESET))
+    if any(r.rule_id == SEEDED_MARK for r in rows):
+        rules = tuple(_rule_of(r) for r in rows if r.rule_id != SEEDED_MARK)
+    else:
+        rules = DEFAULT_RULES
+    _rules_cache = (time.monotonic(), rules)
+    return rules
+
+
+def forget_rules() -> None:
+    global _rules_cache
+    _rules_cache = None
+
+
+def scan_text(text: str, *, first_message: bool) -> Verdict:
+    return scan(text, current_rules(), first_message=first_message)
+
+
+def _seed_rules(actor: str) -> None:
+    try:
+        SafetyRule.get(RULESET, SEEDED_MARK)
+        return
+    except SafetyRule.DoesNotExist:
+        pass
+    now = clock.now_iso()
+    with SafetyRule.batch_write() as batch:
+        for rule in DEFAULT_RULES:
+            batch.save(SafetyRule(RULESET, rule.rule_id, pattern=rule.pattern, category=rule.category,
+                                  action=rule.action, weight=rule.weight, first_only=rule.first_only,
+                                  enabled=rule.enabled, description=rule.description, updated_by="system",
+                                  updated_at=now))
+    try:
+        SafetyRule(RULESET, SEEDED_MARK, updated_by=actor, updated_at=now).save(
+            condition=SafetyRule.rule_id.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
+def _rule_view(row: SafetyRule) -> SafetyRuleView:
+    return SafetyRuleView(rule_id=row.rule_id, pattern=row.pattern, category=row.category,  # type: ignore[arg-type]
+                          action=row.action, weight=int(row.weight or 1), first_only=bool(row.first_only),  # type: ignore[arg-type]
+                          enabled=bool(row.enabled), description=row.description, updated_by=row.updated_by,
+                          updated_at=row.updated_at)
+
+
+def list_rules() -> SafetyRuleList:
+    rows = [r for r in SafetyRule.query(RULESET) if r.rule_id != SEEDED_MARK]
+    if not rows:
+        rows = [SafetyRule(RULESET, r.rule_id, pattern=r.pattern, category=r.category, action=r.action,
+                           weight=r.weight, first_only=r.first_only, enabled=r.enabled, description=r.description)
+                for r in current_rules()]
+    return SafetyRuleList(items=[_rule_view(r) for r in rows], hold_score=HOLD_SCORE)
+
+
+def put_rule(principal: Principal, rule_id: str, body: SafetyRuleIn) -> SafetyRuleView:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,40}", rule_id):
+        raise ValidationFailed("规则编号只能包含小写字母、数字和连字符", code="RULE_ID_INVALID")
+    try:
+        re.compile(body.pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ValidationFailed("规则的正则表达式不合法", code="RULE_PATTERN_INVALID",
+                               details=[{"error": str(exc)}]) from exc
+    _seed_rules(principal.user_id)
+    row = SafetyRule(RULESET, rule_id, pattern=body.pattern, category=body.category, action=body.action,
+                     weight=body.weight, first_only=body.first_only, enabled=body.enabled,
+                     description=body.description, updated_by=principal.user_id, updated_at=clock.now_iso())
+    row.save()
+    forget_rules()
+    publish("messaging", "SafetyRuleChanged", data={"rule_id": rule_id, "action": body.action,
+                                                     "enabled": body.enabled}, actor=actor_of(principal),
+            org=principal.org_path)
+    return _rule_view(row)
+
+
+def delete_rule(principal: Principal, rule_id: str) -> None:
+    _seed_rules(principal.user_id)
+    try:
+        SafetyRule.get(RULESET, rule_id)
+    except SafetyRule.DoesNotExist as exc:
+        raise NotFound("找不到该规则", code="RULE_NOT_FOUND") from exc
+    SafetyRule(RULESET, rule_id).delete()
+    forget_rules()
+    publish("messaging", "SafetyRuleChanged", data={"rule_id": rule_id, "action": "deleted"},
+            actor=actor_of(principal), org=principal.org_path)
+
+
+def try_scan(text: str, first_message: bool) -> ScanResult:
+    verdict = scan_text(text, first_message=first_message)
+    return ScanResult(action=verdict.action, categories=verdict.categories, rules=verdict.rules,
+                      score=verdict.score, warning=verdict.warning)
+
+
+# --- ids, quota, rate --------------------------------------------------------------------
+
+def conversation_id(a: str, b: str) -> str:
+    first, second = sorted((a, b))
+    return "c-" + hashlib.sha256(f"{first}|{second}".encode()).hexdigest()[:24]
+
+
+def message_id_of(sender: str, client_id: str) -> str:
+    return "m-" + hashlib.sha256(f"{sender}|{client_id}".encode()).hexdigest()[:24]
+
+
+def _transaction() -> TransactWrite:
+    return TransactWrite(connection=DynamoConnection(region=get_settings().region))
+
+
+def _cancel_codes(exc: TransactWriteError) -> list[str | None]:
+    return [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
+
+
+def daily_first_contacts(user_id: str) -> tuple[int, bool, int, int]:
+    """(quota, verified, active days, recent strikes) — see the module docstring."""
+    verified, days = social.verification(user_id)
+    if not verified:
+        return 0, False, 0, 0
+    quota = VETERAN_FIRST_CONTACTS if days >= VETERAN_DAYS else BASE_FIRST_CONTACTS
+    strikes = social.recent_strikes(user_id)
+    if strikes >= 3:
+        quota //= 4
+    elif strikes >= 1:
+        quota //= 2
+    return max(1, quota), True, days, strikes
+
+
+def quota_view(principal: Principal) -> QuotaView:
+    quota, verified, days, strikes = daily_first_contacts(principal.user_id)
+    try:
+        used = int(Counter.get(f"quota#{principal.user_id}#{clock.today_shanghai().isoformat()}").value or 0)
+    except Counter.DoesNotExist:
+        used = 0
+    return QuotaView(verified=verified, active_days=days, daily_first_contacts=quota, used_today=used,
+                     recent_strikes=strikes, sends_per_minute=SENDS_PER_MINUTE)
+
+
+def _rate_limit(sender: str) -> None:
+    minute = clock.now().strftime("%Y%m%d%H%M")
+    with dynamo_errors(TooManyRequests(f"发送太频繁，每分钟最多 {SENDS_PER_MINUTE} 条", code="SEND_RATE_LIMITED")):
+        Counter(f"rate#{sender}#{minute}").update(
+            actions=[Counter.value.add(1), Counter.expires.set(clock.now() + timedelta(minutes=5))],
+            condition=Counter.value.does_not_exist() | (Counter.value < SENDS_PER_MINUTE))
+
+
+def _opened(sender: str, recipient: str) -> str:
+    return f"opened#{sender}#{recipient}"
+
+
+def _first_contact(sender: str, recipient: str) -> None:
+    """A non-friend writes: free when either side already opened the conversation,
+    otherwise one of the sender's daily first contacts."""
+    keys = [_opened(sender, recipient), _opened(recipient, sender)]
+    if list(Counter.batch_get(keys)):
+        return
+    quota = daily_first_contacts(sender)[0]
+    day_key = f"quota#{sender}#{clock.today_shanghai().isoformat()}"
+    try:
+        with _transaction() as tx:
+            tx.save(Counter(_opened(sender, recipient), value=1, expires=None),
+                    condition=Counter.key.does_not_exist())
+            tx.update(Counter(day_key), actions=[Counter.value.add(1),
+                                                 Counter.expires.set(clock.now() + timedelta(days=2))],
+                      condition=Counter.value.does_not_exist() | (Counter.value < quota))
+    except TransactWriteError as exc:
+        codes = _cancel_codes(exc)
+        if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
+            raise TooManyRequests(f"今天主动打招呼的次数已用完（每天 {quota} 人），互相关注成为好友后可不受限制",
+                                  code="FIRST_CONTACT_QUOTA", details=[{"quota": quota}]) from exc
+        if codes and codes[0] == "ConditionalCheckFailed":
+            return  # a concurrent send opened it
+        raise
+
+
+# --- send (the POST) ---------------------------------------------------------------------
+
+def _accepted_view(accepted: AcceptedSend, *, duplicate: bool) -> SendAccepted:
+    return SendAccepted(message_id=accepted.message_id, client_id=accepted.client_id,
+                        conversation_id=accepted.conversation_id,
+                        status="stored" if accepted.seq is not None else "accepted", duplicate=duplicate)
+
+
+def _body_hash(recipient: str, text: str) -> str:
+    return hashlib.sha256(f"{recipient}\n{text}".encode()).hexdigest()
+
+
+def _enqueue(accepted: AcceptedSend, text: str) -> None:
+    from chalicelib.platform.queues import send as queue_send
+
+    from .events import SEND_QUEUE
+
+    queue_send(SEND_QUEUE, {"message_id": accepted.message_id, "text": text},
+               group_id=accepted.conversation_id, dedup_id=accepted.message_id)
+
+
+def send(principal: Principal, to: str, client_id: str, text: str) -> SendAccepted:
+    """Accept a message for delivery (idempotent on the client message id)."""
+    me = principal.user_id
+    if not text.strip():
+        raise ValidationFailed("消息内容不能为空", code="MESSAGE_EMPTY")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise ValidationFailed(f"消息最多 {MAX_MESSAGE_CHARS} 字", code="MESSAGE_TOO_LONG")
+    message_id = message_id_of(me, client_id)
+    digest = _body_hash(to, text)
+    try:
+        existing = AcceptedSend.get(message_id, consistent_read=True)
+    except AcceptedSend.DoesNotExist:
+        existing = None
+    if existing is not None:
+        if existing.body_hash != digest:
+            raise ValidationFailed("同一个客户端消息 id 不能用于不同的消息", code="CLIENT_ID_REUSED")
+        if existing.seq is None:
+            _enqueue(existing, text)  # the first attempt may have failed before queueing
+        return _accepted_view(existing, duplicate=True)
+    if principal.role is not Role.WORKER or not social.is_active(me):
+        raise Forbidden("您的会员资格未生效或已被停用，暂不能发送消息", code="SENDER_NOT_ACTIVE")
+    if to == me:
+        raise ValidationFailed("不能给自己发消息", code="MESSAGE_TO_SELF")
+    if not social.is_active(to):
+        raise NotFound("找不到该会员", code="RECIPIENT_NOT_FOUND")
+    blocked = social.who_blocked(me, to)
+    if blocked == "b":
+        raise Forbidden("对方已将你屏蔽，无法发送消息", code="BLOCKED_BY_RECIPIENT")
+    if blocked == "a":
+        raise Forbidden("你已屏蔽对方，请先解除屏蔽", code="YOU_BLOCKED_RECIPIENT")
+    _rate_limit(me)
+    if not social.are_friends(me, to):
+        _first_contact(me, to)
+    accepted = AcceptedSend(message_id, client_id=client_id, sender=me, recipient=to,
+                            conversation_id=conversation_id(me, to), body_hash=digest, accepted_at=clock.now_iso(),
+                            expires=clock.now() + timedelta(days=ACCEPTED_TTL_DAYS))
+    try:
+        accepted.save(condition=AcceptedSend.message_id.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return _accepted_view(AcceptedSend.get(message_id, consistent_read=True), duplicate=True)
+    _enqueue(accepted, text)
+    return _accepted_view(accepted, duplicate=False)
+
+
+# --- deliver (the message-send Lambda) ---------------------------------------------------
+
+def _assign_seq(accepted: AcceptedSend) -> int:
+    if accepted.seq is not None:
+        return int(accepted.seq)
+    a, b = sorted((accepted.sender, accepted.recipient))
+    conversation = Conversation(accepted.conversation_id)
+    conversation.update(actions=[Conversation.seq.add(1), Conversation.member_a.set(a), Conversation.member_b.set(b),
+                                 Conversation.created_at.set(Conversation.created_at | clock.now_iso())])
+    seq = int(conversation.seq)
+    try:
+        accepted.update(actions=[AcceptedSend.seq.set(seq)], condition=AcceptedSend.seq.does_not_exist())
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        accepted.refresh(consistent_read=True)
+        return int(accepted.seq)
+    return seq
+
+
+def _preview(message: Message) -> str:
+    if message.status == "recalled":
+        return "撤回了一条消息"
+    text = message.body[:40]
+    return f"[风险提示] {text}" if message.warning else text
+
+
+def _touch_inbox(owner: str, other: str, message: Message, *, unread: bool) -> None:
+    actions: list[Any] = [InboxEntry.other.set(other), InboxEntry.last_at.set(message.stored_at),
+                          InboxEntry.last_seq.set(message.seq), InboxEntry.preview.set(_preview(message))]
+    if unread:
+        actions.append(InboxEntry.unread.add(1))
+    try:
+        InboxEntry(owner, message.conversation_id).update(
+            actions=actions, condition=InboxEntry.last_seq.does_not_exist() | (InboxEntry.last_seq < message.seq))
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
+
+def deliver(message_id: str, text: str) -> Message | None:
+    """Store one accepted message, in conversation order; safe to run twice."""
+    try:
+        accepted = AcceptedSend.get(message_id, consistent_read=True)
+    except AcceptedSend.DoesNotExist:
+        return None  # expired long ago: nothing to deliver
+    if _body_hash(accepted.recipient, text) != accepted.body_hash:
+        raise ValueError("queued text does not match the accepted send")
+    seq = _assign_seq(accepted)
+    conv, sender, recipient = accepted.conversation_id, accepted.sender, accepted.recipient
+    try:
+        earlier = Message.get(conv, seq)  # stored by an earlier delivery: finish its inboxes only
+    except Message.DoesNotExist:
+        earlier = None
+    if earlier is not None:
+        _touch_inboxes(earlier)
+        return earlier
+    status, warning, categories = "delivered", None, []
+    verdict = Verdict("deliver")
+    if not social.is_active(sender) or social.blocked_between(sender, recipient) or not social.is_active(recipient):
+        status = "blocked"
+    else:
+        first = not social.are_friends(sender, recipient) and not list(Counter.batch_get([_opened(recipient, sender)]))
+        verdict = scan_text(text, first_message=first)
+        categories = verdict.categories
+        if verdict.action == "hold":
+            status = "held"
+        elif verdict.action == "warn":
+            warning = verdict.warning
+    message = Message(conv, seq, message_id=message_id, client_id=accepted.client_id, sender=sender,
+                      recipient=recipient, body=scrub(text), status=status, warning=warning, categories=categories,
+                      sent_at=accepted.accepted_at, stored_at=clock.now_iso())
+    try:
+        message.save(condition=Message.seq.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        earlier = Message.get(conv, seq)
+        _touch_inboxes(earlier)
+        return earlier
+    if status == "held":
+        social.flag(kind="message", target_id=message_id, member=sender, excerpt=message.body, categories=categories)
+    elif verdict.action == "count":
+        social.count_against(sender, verdict.count_weight)
+    _touch_inboxes(message)
+    _fan_realtime(message, to_recipient=status == "delivered")
+    return message
+
+
+def _touch_inboxes(message: Message) -> None:
+    _touch_inbox(message.sender, message.recipient, message, unread=False)
+    if message.status == "delivered":
+        _touch_inbox(message.recipient, message.sender, message, unread=True)
+
+
+def _fan_realtime(message: Message, *, to_recipient: bool) -> None:
+    sender_view = _view(message, viewer=message.sender)
+    notify_user(message.sender, {"type": "message", "message": sender_view.model_dump()})
+    if to_recipient:
+        reached = notify_user(message.recipient,
+                              {"type": "message", "message": _view(message, viewer=message.recipient).model_dump()})
+        if not reached:
+            from chalicelib.platform.queues import send as queue_send
+
+            from .events import PUSH_QUEUE
+
+            queue_send(PUSH_QUEUE, {"message_id": message.message_id, "recipient": message.recipient,
+                                    "sender": message.sender, "conversation_id": message.conversation_id,
+                                    "seq": int(message.seq)})
+
+
+def notify_user(user_id: str, payload: dict[str, Any]) -> int:
+    """Post to every open connection of a member. Returns how many were reached."""
+    from . import realtime
+
+    reached = 0
+    for connection in Connection.by_user.query(user_id):
+        if connection.expires and connection.expires.timestamp() < clock.epoch():
+            continue
+        outcome = realtime.post(connection.connection_id, connection.domain, connection.stage, payload)
+        if outcome == realtime.SENT:
+            reached += 1
+        elif outcome == realtime.GONE:
+            connection.delete()
+    return reached
+
+
+def push_notification(message_id: str, recipient: str, sender: str, conversation_id: str, seq: int) -> bool:
+    """Tell an offline member a message arrived (WeChat subscribe message / Alipay message)."""
+    try:
+        stored = Message.get(conversation_id, seq)
+    except Message.DoesNotExist:
+        return False
+    if stored.status != "delivered":
+        return False
+    from chalicelib.accounts.logic import contact_of
+    from chalicelib.providers import push  # type: ignore[attr-defined]
+
+    contact = contact_of(recipient)
+    if contact is None:
+        return False
+    channel, subject = contact
+    push.notify(channel, subject, "gonghui-chat-new-message",
+                {"thing1": "光年间新消息", "thing2": "有会员给你发来一条消息", "time3": clock.to_shanghai(
+                    clock.parse(stored.stored_at)).strftime("%Y-%m-%d %H:%M")},
+                f"pages/messages/chat?c={conversation_id}")
+    return True
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def _view(message: Message, *, viewer: str, read_up_to: int = 0) -> MessageView:
+    recalled = message.status == "recalled"
+    status = message.status
+    if viewer == message.sender and status == "blocked":
+        status = "not_delivered"
+    return MessageView(message_id=message.message_id, conversation_id=message.conversation_id, seq=int(message.seq),
+                       sender=message.sender, recipient=message.recipient,
+                       text="" if recalled or status == "hidden" else message.body, status=status,
+                       warning=message.warning if viewer == message.recipient else None, sent_at=message.sent_at,
+                       read=viewer == message.sender and read_up_to >= int(message.seq))
+
+
+def _conversation_for(principal: Principal, conv_id: str) -> tuple[Conversation, str]:
+    """The conversation if the caller is in it and may still see the other member; else 404."""
+    try:
+        conversation = Conversation.get(conv_id)
+    except Conversation.DoesNotExist as exc:
+        raise NotFound("找不到该会话", code="CONVERSATION_NOT_FOUND") from exc
+    me = principal.user_id
+    if me not in (conversation.member_a, conversation.member_b):
+        raise NotFound("找不到该会话", code="CONVERSATION_NOT_FOUND")
+    other = conversation.member_b if me == conversation.member_a else conversation.member_a
+    if other is None or social.blocked_between(me, other) or not social.is_active(other):
+        raise NotFound("找不到该会话", code="CONVERSATION_NOT_FOUND")
+    return conversation, other
+
+
+def _read_marks(conversation: Conversation, me: str) -> tuple[int, int]:
+    """(my read mark, the other member's read mark)."""
+    mine_a = me == conversation.member_a
+    a, b = int(conversation.read_a or 0), int(conversation.read_b or 0)
+    return (a, b) if mine_a else (b, a)
+
+
+def history(principal: Principal, conv_id: str, *, limit: int, cursor: str | None) -> HistoryPage:
+    conversation, other = _conversation_for(principal, conv_id)
+    me = principal.user_id
+    _, theirs = _read_marks(conversation, me)
+    bound = f"messaging:history:{conv_id}:{me}"
+    page = Message.query(conv_id, scan_index_forward=False, limit=limit,
+                         last_evaluated_key=decode_cursor(cursor, bound_to=bound))
+    items = []
+    for message in page:
+        if message.sender != me and message.status not in ("delivered", "recalled"):
+            continue  # held / blocked / hidden messages never reach the recipient
+        items.append(_view(message, viewer=me, read_up_to=theirs))
+    return HistoryPage(conversation_id=conv_id, other=other, items=items,
+                       next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
+
+
+def conversation_with(principal: Principal, other: str) -> str:
+    """The id of my conversation with ``other`` (deterministic; it may have no message yet)."""
+    if other == principal.user_id or not social.is_active(other) or social.blocked_between(principal.user_id, other):
+        raise NotFound("找不到该会员", code="MEMBER_NOT_FOUND")
+    return conversation_id(principal.user_id, other)
+
+
+def inbox(principal: Principal, *, limit: int, cursor: str | None) -> InboxPage:
+    me = principal.user_id
+    bound = f"messaging:inbox:{me}"
+    page = InboxEntry.by_last.query(me, scan_index_forward=False, limit=limit,
+                                    last_evaluated_key=decode_cursor(cursor, bound_to=bound))
+    entries = list(page)
+    others = {e.other for e in entries}
+    hidden = social.blocked_with(me, others) | (others - social.active_among(others))
+    items = [InboxItem(conversation_id=e.conversation_id, other=e.other, last_at=e.last_at, last_seq=int(e.last_seq),
+                       preview=e.preview, unread=int(e.unread or 0)) for e in entries if e.other not in hidden]
+    return InboxPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
+
+
+def mark_read(principal: Principal, conv_id: str, up_to_seq: int) -> ReadState:
+    """Read receipt: my read mark moves forward (never back); my unread count follows."""
+    conversation, other = _conversation_for(principal, conv_id)
+    me = principal.user_id
+    up_to = min(up_to_seq, int(conversation.seq or 0))
+    attr = Conversation.read_a if me == conversation.member_a else Conversation.read_b
+    moved = False
+    if up_to > 0:
+        try:
+            conversation.update(actions=[attr.set(up_to)], condition=attr.does_not_exist() | (attr < up_to))
+            moved = True
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            conversation.refresh()
+    mine, _ = _read_marks(conversation, me)
+    unread = 0
+    for _ in range(3):
+        try:
+            entry = InboxEntry.get(me, conv_id)
+        except InboxEntry.DoesNotExist:
+            break
+        unread = max(0, int(entry.last_seq) - mine) if int(entry.unread or 0) else 0
+        try:
+            entry.update(actions=[InboxEntry.unread.set(unread)], condition=InboxEntry.last_seq == entry.last_seq)
+            break
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    if moved:
+        notify_user(other, {"type": "read", "conversation_id": conv_id, "reader": me, "up_to_seq": mine})
+    return ReadState(conversation_id=conv_id, read_up_to=mine, unread=unread)
+
+
+def _by_id(message_id: str) -> Message | None:
+    found = list(Message.by_id.query(message_id, limit=1))
+    return found[0] if found else None
+
+
+def recall(principal: Principal, message_id: str) -> MessageView:
+    """The sender takes a message back within two minutes of sending it."""
+    message = _by_id(message_id)
+    if message is None or message.sender != principal.user_id:
+        raise NotFound("找不到该消息", code="MESSAGE_NOT_FOUND")
+    if message.status == "recalled":
+        return _view(message, viewer=principal.user_id)
+    if clock.now() - clock.parse(message.sent_at) > timedelta(seconds=RECALL_SECONDS):
+        raise Conflict("消息发出已超过 2 分钟，不能撤回", code="RECALL_WINDOW_PASSED")
+    previous = message.status
+    with dynamo_errors(Conflict("消息状态已变化，请刷新", code="MESSAGE_CHANGED")):
+        message.update(actions=[Message.status.set("recalled"), Message.body.set("")],
+                       condition=Message.status == previous)
+    for owner in (message.sender, message.recipient):
+        try:
+            InboxEntry(owner, message.conversation_id).update(
+                actions=[InboxEntry.preview.set(_preview(message))],
+                condition=InboxEntry.last_seq == message.seq)
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    event = {"type": "recalled", "conversation_id": message.conversation_id, "seq": int(message.seq),
+             "message_id": message_id}
+    notify_user(message.sender, event)
+    if previous == "delivered":
+        notify_user(message.recipient, event)
+    return _view(message, viewer=principal.user_id)
+
+
+def message_for_report(reporter: str, message_id: str) -> tuple[str, str]:
+    """(sender, text) of a message the reporter received; 404 for anything else."""
+    message = _by_id(message_id)
+    if message is None or message.recipient != reporter or message.status not in ("delivered", "recalled"):
+        raise NotFound("找不到该消息", code="MESSAGE_NOT_FOUND")
+    return message.sender, message.body
+
+
+def hide_message(message_id: str) -> None:
+    """Union staff hid a reported message: nobody is served its text any more."""
+    message = _by_id(message_id)
+    if message is not None and message.status != "hidden":
+        message.update(actions=[Message.status.set("hidden")])
+
+
+# --- WebSocket ----------------------------------------------------------------------------
+
+def connect(connection_id: str, token: str | None, domain: str | None, stage: str | None) -> str:
+    """Register a connection for the member whose access token came with ``$connect``."""
+    from chalicelib.platform.auth import principal_from_claims, verify_token
+    from chalicelib.platform.errors import Unauthorized
+
+    if not token:
+        raise Unauthorized("请先登录", code="TOKEN_MISSING")
+    principal = principal_from_claims(verify_token(token))
+    if principal.role is not Role.WORKER or not social.is_active(principal.user_id):
+        raise Forbidden("您的会员资格未生效或已被停用", code="MEMBER_NOT_ACTIVE")
+    Connection(connection_id, user_id=principal.user_id, domain=domain, stage=stage, connected_at=clock.now_iso(),
+               expires=clock.now() + timedelta(seconds=CONNECTION_TTL_SECONDS)).save()
+    return principal.user_id
+
+
+def disconnect(connection_id: str) -> None:
+    Connection(connection_id).delete()
+
+
+def connection_user(connection_id: str) -> Principal:
+    """The member a connection was registered to; a forged or expired id is refused."""
+    try:
+        connection = Connection.get(connection_id)
+    except Connection.DoesNotExist as exc:
+        raise Forbidden("连接未登记，请重新连接", code="CONNECTION_UNKNOWN") from exc
+    if connection.expires.timestamp() < clock.epoch():
+        raise Forbidden("连接已过期，请重新连接", code="CONNECTION_EXPIRED")
+    return Principal(user_id=connection.user_id, role=Role.WORKER, org_path=social.org_of(connection.user_id))
+
+
+def on_socket_message(connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A frame from a registered connection: ``send``, ``read`` or ``ping``. Returns the reply."""
+    from chalicelib.platform.http import parse_model
+
+    from .schemas import ReadReceipt, SendMessage
+
+    principal = connection_user(connection_id)
+    action = body.get("action")
+    ref = body.get("ref")
+    try:
+        if action == "ping":
+            return {"type": "pong", "ref": ref}
+        if action == "send":
+            parsed = parse_model(SendMessage, body.get("data") or {})
+            assert isinstance(parsed, SendMessage)
+            accepted = send(principal, parsed.to, parsed.client_id, parsed.text)
+            return {"type": "accepted", "ref": ref, **accepted.model_dump()}
+        if action == "read":
+            data = body.get("data") or {}
+            receipt = parse_model(ReadReceipt, {"up_to_seq": data.get("up_to_seq")})
+            assert isinstance(receipt, ReadReceipt)
+            state = mark_read(principal, str(data.get("conversation_id") or ""), receipt.up_to_seq)
+            return {"type": "read_ok", "ref": ref, **state.model_dump()}
+        raise ValidationFailed("未知的操作", code="WS_UNKNOWN_ACTION")
+    except DomainError as exc:
+        return {"type": "error", "ref": ref, **exc.to_body(), "status": exc.status}

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+MAX_MESSAGE_CHARS = 2000
+
+
+class SendMessage(BaseModel):
+    to: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$", description="收信会员 id")
+    client_id: str = Field(..., min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+                           description="客户端生成的消息 id（重试时保持不变）")
+    text: str = Field(..., max_length=MAX_MESSAGE_CHARS, description="消息内容，最多 2000 字")
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("消息内容不能为空")
+        return value.strip()
+
+
+class SendAccepted(BaseModel):
+    message_id: str
+    client_id: str
+    conversation_id: str
+    status: Literal["accepted", "stored"]
+    duplicate: bool = False
+
+
+class MessageView(BaseModel):
+    message_id: str
+    conversation_id: str
+    seq: int
+    sender: str
+    recipient: str
+    text: str
+    status: str
+    warning: str | None = None
+    sent_at: str
+    read: bool = False
+
+
+class HistoryPage(BaseModel):
+    conversation_id: str
+    other: str
+    items: list[MessageView]
+    next_cursor: str | None = None
+
+
+class InboxItem(BaseModel):
+    conversation_id: str
+    other: str
+    last_at: str
+    last_seq: int
+    preview: str
+    unread: int
+
+
+class InboxPage(BaseModel):
+    items: list[InboxItem]
+    next_cursor: str | None = None
+
+
+class ReadReceipt(BaseModel):
+    up_to_seq: int = Field(..., ge=1, le=10**9, description="已读到的消息序号")
+
+
+class ReadState(BaseModel):
+    conversation_id: str
+    read_up_to: int
+    unread: int
+
+
+class ConversationRef(BaseModel):
+    conversation_id: str
+    other: str
+
+
+class SafetyRuleIn(BaseModel):
+    pattern: str = Field(..., min_length=1, max_length=300, description="正则表达式（不区分大小写）")
+    category: Literal["money", "investment", "gambling", "crypto", "link", "off_platform", "contact", "other"]
+    action: Literal["hold", "warn", "count"]
+    weight: int = Field(1, ge=1, le=10)
+    first_only: bool = Field(False, description="只对首次联系（未获回复的非好友消息）生效")
+    enabled: bool = True
+    description: str | None = Field(None, max_length=200)
+
+
+class SafetyRuleView(SafetyRuleIn):
+    rule_id: str
+    updated_by: str | None = None
+    updated_at: str | None = None
+
+
+class SafetyRuleList(BaseModel):
+    items: list[SafetyRuleView]
+    hold_score: int
+
+
+class ScanRequest(BaseModel):
+    text: str = Field(..., min_length=1, max_length=MAX_MESSAGE_CHARS)
+    first_message: bool = False
+
+
+class ScanResult(BaseModel):
+    action: str
+    categories: list[str]
+    rules: list[str]
+    score: int
+    warning: str | None = None
+
+
+class QuotaView(BaseModel):
+    verified: bool
+    active_days: int
+    daily_first_contacts: int
+    used_today: int
+    recent_strikes: int
+    sends_per_minute: int

@@ -1,0 +1,734 @@
+"""光年间 social: standing, follow / friends / block, the feed (动态), reports and moderation.
+
+Feed design — fan-out on WRITE. A new post is copied (post id only) into the
+``following`` timeline of each follower and the ``friends`` timeline of each friend by the
+fan-out Lambda. Why: members read their feed far more often than they post, follower
+counts in a district union's member base are in the tens to hundreds, and a read then
+stays one Query of ``limit`` timeline entries plus one BatchGet of those posts — bounded by
+the page size whatever the number of people followed. (Fan-out on read would Query every
+followee for every page.) What changes after the copy was written — a post deleted or
+hidden, a block, an unfollow, a suspended author — is filtered at read time with
+BatchGets over the page's own authors, so it takes effect on the next request.
+
+Recommended timeline: recent posts of the last days (``recent`` index by Shanghai day),
+excluding myself, people I already follow, blocked pairs and inactive members.
+"""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.platform import clock
+from chalicelib.platform.auth import Principal, Role
+from chalicelib.platform.db import dynamo_errors
+from chalicelib.platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.platform.events import SYSTEM, DomainEvent, actor_of, publish
+from chalicelib.platform.pagination import decode_cursor, encode_cursor
+from chalicelib.platform.pii import scrub
+from chalicelib.platform.settings import get_settings
+
+from .models import Edge, Post, Reaction, Report, Standing, Tally, TimelineEntry
+from .schemas import (
+    CommentPage,
+    CommentView,
+    Liked,
+    MemberPage,
+    MemberRef,
+    ModerationAction,
+    NewPost,
+    NewReport,
+    PostPage,
+    PostView,
+    Relation,
+    ReportPage,
+    ReportView,
+    StandingView,
+)
+
+FOLLOWING, FOLLOWER, FRIEND, BLOCKS, BLOCKED_BY = "following", "follower", "friend", "blocks", "blockedby"
+TIMELINE_TTL_DAYS = 90
+RECOMMEND_DAYS = 7
+TALLY_TTL_DAYS = 30
+STRIKE_WINDOW_DAYS = 7
+
+
+def _transaction() -> TransactWrite:
+    return TransactWrite(connection=Connection(region=get_settings().region))
+
+
+def _day(days_ago: int = 0) -> str:
+    return (clock.today_shanghai() - timedelta(days=days_ago)).isoformat()
+
+
+# --- standing ---------------------------------------------------------------------------
+
+def apply_identity_event(detail_type: str, event: DomainEvent) -> bool:
+    """``MemberActivated`` / ``MemberDeactivated`` from identity. Older events than the one
+    already applied are ignored (EventBridge does not promise order). Returns applied?"""
+    user_id = str(event.data.get("user_id") or "")
+    if not user_id:
+        raise ValueError("identity event without user_id")
+    status = "active" if detail_type == "MemberActivated" else "inactive"
+    actions: list[Any] = [
+        Standing.identity_status.set(status),
+        Standing.identity_reason.set(str(event.data.get("reason") or "-")),
+        Standing.identity_event_time.set(event.time),
+        Standing.updated_at.set(clock.now_iso()),
+    ]
+    if status == "active":
+        actions.append(Standing.active_since.set(Standing.active_since | event.time))
+    if event.org:
+        actions.append(Standing.org.set(event.org))
+    try:
+        Standing(user_id).update(actions=actions, condition=Standing.identity_event_time.does_not_exist()
+                                 | (Standing.identity_event_time <= event.time))
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def _is_active(standing: Standing | None) -> bool:
+    if standing is None or standing.identity_status != "active":
+        return False
+    if standing.sanction == "none":
+        return True
+    if standing.sanction == "suspended" and standing.sanction_until:
+        return clock.parse(standing.sanction_until) <= clock.now()
+    return False
+
+
+def _standing(user_id: str) -> Standing | None:
+    try:
+        return Standing.get(user_id)
+    except Standing.DoesNotExist:
+        return None
+
+
+def is_active(user_id: str) -> bool:
+    """May this member act and be seen (activated by identity, not suspended or banned)?"""
+    return _is_active(_standing(user_id))
+
+
+def active_among(user_ids: Iterable[str]) -> set[str]:
+    """Which of these members are active (one BatchGet; bounded by the caller's page)."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return set()
+    return {s.user_id for s in Standing.batch_get(wanted) if _is_active(s)}
+
+
+def org_of(user_id: str) -> str:
+    standing = _standing(user_id)
+    return standing.org if standing else ""
+
+
+def verification(user_id: str) -> tuple[bool, int]:
+    """(verified, days active). Verified = identity says active; days since first activation."""
+    standing = _standing(user_id)
+    if not _is_active(standing) or standing is None:
+        return False, 0
+    since = clock.parse(standing.active_since) if standing.active_since else clock.now()
+    return True, max(0, (clock.now() - since).days)
+
+
+def recent_strikes(user_id: str, days: int = STRIKE_WINDOW_DAYS) -> int:
+    """Reports plus safety flags against a member over the last ``days`` days (≤ days items)."""
+    total = 0
+    for tally in Tally.query(user_id, Tally.day >= _day(days - 1)):
+        total += int(tally.reports or 0) + int(tally.flags or 0)
+    return total
+
+
+def _tally(user_id: str, *, reports: int = 0, flags: int = 0) -> None:
+    actions: list[Any] = [Tally.expires.set(clock.now() + timedelta(days=TALLY_TTL_DAYS))]
+    if reports:
+        actions.append(Tally.reports.add(reports))
+    if flags:
+        actions.append(Tally.flags.add(flags))
+    Tally(user_id, _day()).update(actions=actions)
+
+
+def count_against(user_id: str, weight: int) -> None:
+    """A safety rule of action ``count`` matched one of this member's messages."""
+    _tally(user_id, flags=max(1, weight))
+
+
+def standing_view(user_id: str) -> StandingView:
+    standing = _standing(user_id)
+    verified, days = verification(user_id)
+    if standing is None:
+        return StandingView(user_id=user_id, active=False, identity_status="unknown", sanction="none",
+                            sanction_until=None, warnings=0, verified=False, active_days=0)
+    return StandingView(user_id=user_id, active=_is_active(standing), identity_status=standing.identity_status,
+                        sanction=standing.sanction, sanction_until=standing.sanction_until,
+                        warnings=int(standing.warnings or 0), verified=verified, active_days=days)
+
+
+def require_active(principal: Principal) -> None:
+    if principal.role is not Role.WORKER or not is_active(principal.user_id):
+        raise Forbidden("您的会员资格未生效或已被停用，暂不能使用交友功能", code="MEMBER_NOT_ACTIVE")
+
+
+def _require_member(user_id: str) -> None:
+    if not is_active(user_id):
+        raise NotFound("找不到该会员", code="MEMBER_NOT_FOUND")
+
+
+# --- graph -------------------------------------------------------------------------------
+
+def _edge(owner: str, kind: str, other: str, at: str) -> Edge:
+    return Edge(owner, f"{kind}#{other}", kind_at=f"{kind}#{at}#{other}", other=other, created_at=at)
+
+
+def _edge_keys(owner: str, kinds: Iterable[str], others: Iterable[str]) -> list[tuple[str, str]]:
+    return [(owner, f"{kind}#{other}") for other in others for kind in kinds]
+
+
+def _existing_edges(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    if not keys:
+        return set()
+    return {(e.owner, e.edge) for e in Edge.batch_get(sorted(set(keys)))}
+
+
+def blocked_between(a: str, b: str) -> bool:
+    return bool(_existing_edges(_edge_keys(a, (BLOCKS, BLOCKED_BY), [b])))
+
+
+def blocked_with(viewer: str, others: Iterable[str]) -> set[str]:
+    """Which of ``others`` are in a block with ``viewer`` (either direction); one BatchGet."""
+    others = set(others) - {viewer}
+    found = _existing_edges(_edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
+    return {edge.split("#", 1)[1] for _, edge in found}
+
+
+def who_blocked(a: str, b: str) -> str | None:
+    """"a" when a blocked b, "b" when b blocked a, None when neither."""
+    found = _existing_edges(_edge_keys(a, (BLOCKS, BLOCKED_BY), [b]))
+    if (a, f"{BLOCKS}#{b}") in found:
+        return "a"
+    if (a, f"{BLOCKED_BY}#{b}") in found:
+        return "b"
+    return None
+
+
+def are_friends(a: str, b: str) -> bool:
+    return bool(_existing_edges([(a, f"{FRIEND}#{b}")]))
+
+
+def relation(principal: Principal, other: str) -> Relation:
+    found = _existing_edges(_edge_keys(principal.user_id, (FOLLOWING, FOLLOWER, FRIEND, BLOCKS, BLOCKED_BY), [other]))
+    kinds = {edge.split("#", 1)[0] for _, edge in found}
+    if BLOCKED_BY in kinds or (BLOCKS not in kinds and not is_active(other)):
+        raise NotFound("找不到该会员", code="MEMBER_NOT_FOUND")
+    return Relation(user_id=other, following=FOLLOWING in kinds, followed_by=FOLLOWER in kinds,
+                    friends=FRIEND in kinds, blocked=BLOCKS in kinds)
+
+
+def follow(principal: Principal, target: str) -> Relation:
+    """Follow; when they already follow me we become friends (好友). Idempotent."""
+    me = principal.user_id
+    if target == me:
+        raise ValidationFailed("不能关注自己", code="FOLLOW_SELF")
+    require_active(principal)
+    _require_member(target)
+    for _ in range(3):
+        found = _existing_edges(_edge_keys(me, (FOLLOWING, FOLLOWER, BLOCKS, BLOCKED_BY), [target]))
+        kinds = {edge.split("#", 1)[0] for _, edge in found}
+        if BLOCKED_BY in kinds:
+            raise Forbidden("对方已将你屏蔽，无法关注", code="BLOCKED_BY_MEMBER")
+        if BLOCKS in kinds:
+            raise Forbidden("你已屏蔽对方，请先解除屏蔽", code="YOU_BLOCKED_MEMBER")
+        if FOLLOWING in kinds:
+            return relation(principal, target)
+        mutual = FOLLOWER in kinds
+        at = clock.now_iso()
+        try:
+            with _transaction() as tx:
+                tx.save(_edge(me, FOLLOWING, target, at), condition=Edge.edge.does_not_exist())
+                tx.save(_edge(target, FOLLOWER, me, at))
+                if mutual:
+                    tx.save(_edge(me, FRIEND, target, at))
+                    tx.save(_edge(target, FRIEND, me, at))
+                    # they still follow me, and nobody blocked in between
+                    tx.condition_check(Edge, me, f"{FOLLOWER}#{target}", condition=Edge.edge.exists())
+                else:
+                    # they did not start following me meanwhile (else we would miss the friendship)
+                    tx.condition_check(Edge, me, f"{FOLLOWER}#{target}", condition=Edge.edge.does_not_exist())
+                tx.condition_check(Edge, me, f"{BLOCKED_BY}#{target}", condition=Edge.edge.does_not_exist())
+        except TransactWriteError as exc:
+            if "ConditionalCheckFailed" not in {r.code for r in (exc.cancellation_reasons or []) if r}:
+                raise
+            continue  # the picture changed under us: look again
+        if mutual:
+            publish("social", "FriendsMade", data={"members": sorted([me, target])}, actor=actor_of(principal))
+        return relation(principal, target)
+    raise Conflict("操作冲突，请稍后重试", code="FOLLOW_CONFLICT")
+
+
+def _unlink(tx: TransactWrite, a: str, b: str) -> None:
+    for owner, other in ((a, b), (b, a)):
+        for kind in (FOLLOWING, FOLLOWER, FRIEND):
+            tx.delete(Edge(owner, f"{kind}#{other}"))
+
+
+def unfollow(principal: Principal, target: str) -> Relation:
+    me = principal.user_id
+    if target == me:
+        raise ValidationFailed("不能取消关注自己", code="FOLLOW_SELF")
+    found = _existing_edges(_edge_keys(me, (FOLLOWING, FRIEND), [target]))
+    if found:
+        with dynamo_errors(), _transaction() as tx:
+            tx.delete(Edge(me, f"{FOLLOWING}#{target}"))
+            tx.delete(Edge(target, f"{FOLLOWER}#{me}"))
+            tx.delete(Edge(me, f"{FRIEND}#{target}"))
+            tx.delete(Edge(target, f"{FRIEND}#{me}"))
+    return Relation(user_id=target, following=False, followed_by=bool(_existing_edges([(me, f"{FOLLOWER}#{target}")])),
+                    friends=False, blocked=False)
+
+
+def block(principal: Principal, target: str) -> Relation:
+    """Block: both directions disappear from each other's lists, feed, browse and chat at
+    once. Publishes ``MemberBlocked`` so profiles can hide the pair too."""
+    me = principal.user_id
+    if target == me:
+        raise ValidationFailed("不能屏蔽自己", code="BLOCK_SELF")
+    if principal.role is not Role.WORKER:
+        raise Forbidden("只有会员可以屏蔽", code="MEMBER_NOT_ACTIVE")
+    if not _existing_edges([(me, f"{BLOCKS}#{target}")]):
+        if not is_active(target) and not _existing_edges([(me, f"{BLOCKED_BY}#{target}")]):
+            # one may still block someone who blocked them or who is suspended right now
+            if _standing(target) is None:
+                raise NotFound("找不到该会员", code="MEMBER_NOT_FOUND")
+        at = clock.now_iso()
+        with dynamo_errors(), _transaction() as tx:
+            tx.save(_edge(me, BLOCKS, target, at))
+            tx.save(_edge(target, BLOCKED_BY, me, at))
+            _unlink(tx, me, target)
+        publish("social", "MemberBlocked", data={"blocker": me, "blocked": target}, actor=actor_of(principal),
+                org=principal.org_path)
+    return Relation(user_id=target, following=False, followed_by=False, friends=False, blocked=True)
+
+
+def unblock(principal: Principal, target: str) -> Relation:
+    me = principal.user_id
+    if _existing_edges([(me, f"{BLOCKS}#{target}")]):
+        with dynamo_errors(), _transaction() as tx:
+            tx.delete(Edge(me, f"{BLOCKS}#{target}"))
+            tx.delete(Edge(target, f"{BLOCKED_BY}#{me}"))
+        publish("social", "MemberUnblocked", data={"blocker": me, "blocked": target}, actor=actor_of(principal),
+                org=principal.org_path)
+    return Relation(user_id=target, following=False, followed_by=False, friends=False, blocked=False)
+
+
+def list_members(principal: Principal, kind: str, *, limit: int, cursor: str | None) -> MemberPage:
+    """Followers / following / friends / blocked, newest first; members who are no longer
+    active are left out (the page may then hold fewer than ``limit``)."""
+    me = principal.user_id
+    bound = f"social:{kind}:{me}"
+    page = Edge.by_time.query(me, Edge.kind_at.startswith(f"{kind}#"), scan_index_forward=False, limit=limit,
+                              last_evaluated_key=decode_cursor(cursor, bound_to=bound))
+    edges = list(page)
+    visible = {e.other for e in edges} if kind == BLOCKS else active_among(e.other for e in edges)
+    items = [MemberRef(user_id=e.other, since=e.created_at) for e in edges if e.other in visible]
+    return MemberPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
+
+
+def follower_ids(author: str, kind: str, *, start: dict[str, Any] | None, limit: int = 100
+                 ) -> tuple[list[str], dict[str, Any] | None]:
+    page = Edge.query(author, Edge.edge.startswith(f"{kind}#"), limit=limit, last_evaluated_key=start)
+    return [e.other for e in page], page.last_evaluated_key
+
+
+# --- posts and the feed -----------------------------------------------------------------
+
+def _post_view(post: Post, *, liked: bool = False) -> PostView:
+    return PostView(post_id=post.post_id, author=post.author, text=post.text,
+                    photos=[str(p) for p in (post.photos or [])], created_at=post.created_at, status=post.status,
+                    likes=int(post.likes or 0),
+                    comments=int(post.comments or 0), liked_by_me=liked)
+
+
+def create_post(principal: Principal, body: NewPost) -> PostView:
+    """Post text with up to 9 photos the member uploaded. The text goes through the same
+    safety rules as chat: a "hold" keeps the post visible to its author only and reports it."""
+    from chalicelib.messaging import logic as messaging
+
+    from . import media
+
+    require_active(principal)
+    prefix = media.prefix_of(principal.user_id)
+    for key in body.photos:
+        if not key.startswith(prefix) or not media.exists(key):
+            raise ValidationFailed("照片未上传或不属于你", code="PHOTO_NOT_FOUND", details=[{"key": key}])
+    verdict = messaging.scan_text(body.text, first_message=False)
+    now = clock.now()
+    post = Post(f"p-{uuid.uuid4().hex[:20]}", author=principal.user_id, org=principal.org_path,
+                text=scrub(body.text), photos=body.photos, created_at=clock.isoformat(now),
+                day=clock.to_shanghai(now).date().isoformat(),
+                status="held" if verdict.action == "hold" else "visible")
+    post.save()
+    if post.status == "held":
+        flag(kind="post", target_id=post.post_id, member=principal.user_id, excerpt=post.text,
+             categories=verdict.categories)
+    else:
+        from chalicelib.platform.queues import send
+
+        from .events import FANOUT_QUEUE
+
+        send(FANOUT_QUEUE, {"post_id": post.post_id})
+    publish("social", "PostCreated", data={"post_id": post.post_id, "author": post.author, "status": post.status},
+            actor=actor_of(principal), org=principal.org_path)
+    return _post_view(post)
+
+
+def fan_out(post_id: str) -> int:
+    """Copy a post into its followers' and friends' timelines (and the author's own)."""
+    try:
+        post = Post.get(post_id)
+    except Post.DoesNotExist:
+        return 0
+    if post.status != "visible":
+        return 0
+    expires = clock.now() + timedelta(days=TIMELINE_TTL_DAYS)
+    position = f"{post.created_at}#{post.post_id}"
+    written = 0
+    with TimelineEntry.batch_write() as batch:
+        batch.save(TimelineEntry(f"{post.author}#following", position, post_id=post.post_id, author=post.author,
+                                 expires=expires))
+        written += 1
+        for kind, timeline in ((FOLLOWER, "following"), (FRIEND, "friends")):
+            start: dict[str, Any] | None = None
+            while True:
+                readers, start = follower_ids(post.author, kind, start=start)
+                for reader in readers:
+                    batch.save(TimelineEntry(f"{reader}#{timeline}", position, post_id=post.post_id,
+                                             author=post.author, expires=expires))
+                    written += 1
+                if not start:
+                    break
+    return written
+
+
+def _visible_posts(viewer: str, posts: list[Post], *, must_follow: str | None = None) -> list[Post]:
+    """Drop what the viewer may no longer see: deleted/hidden/held posts (held ones stay
+    visible to their author), blocked pairs, inactive authors, and — for a timeline —
+    authors no longer followed / no longer friends."""
+    authors = {p.author for p in posts} - {viewer}
+    blocked = blocked_with(viewer, authors)
+    active = active_among(authors)
+    still = {edge.split("#", 1)[1] for _, edge in _existing_edges(_edge_keys(viewer, (must_follow,), authors))} \
+        if must_follow else authors
+    out = []
+    for post in posts:
+        if post.author == viewer:
+            if post.status in ("visible", "held"):
+                out.append(post)
+            continue
+        if post.status == "visible" and post.author in active and post.author not in blocked \
+                and post.author in still:
+            out.append(post)
+    return out
+
+
+def _liked(viewer: str, posts: list[Post]) -> set[str]:
+    if not posts:
+        return set()
+    return {r.post_id for r in Reaction.batch_get([(p.post_id, f"like#{viewer}") for p in posts])}
+
+
+def _page_of_posts(viewer: str, posts: list[Post], next_cursor: str | None,
+                   must_follow: str | None = None) -> PostPage:
+    shown = _visible_posts(viewer, posts, must_follow=must_follow)
+    liked = _liked(viewer, shown)
+    return PostPage(items=[_post_view(p, liked=p.post_id in liked) for p in shown], next_cursor=next_cursor)
+
+
+def timeline(principal: Principal, kind: str, *, limit: int, cursor: str | None) -> PostPage:
+    require_active(principal)
+    me = principal.user_id
+    if kind == "recommended":
+        return _recommended(me, limit=limit, cursor=cursor)
+    bound = f"social:timeline:{kind}:{me}"
+    page = TimelineEntry.query(f"{me}#{kind}", scan_index_forward=False, limit=limit,
+                               last_evaluated_key=decode_cursor(cursor, bound_to=bound))
+    entries = list(page)
+    by_id = {p.post_id: p for p in Post.batch_get([e.post_id for e in entries])} if entries else {}
+    posts = [by_id[e.post_id] for e in entries if e.post_id in by_id]
+    return _page_of_posts(me, posts, encode_cursor(page.last_evaluated_key, bound_to=bound),
+                          must_follow=FOLLOWING if kind == "following" else FRIEND)
+
+
+def _recommended(me: str, *, limit: int, cursor: str | None) -> PostPage:
+    """Recent posts, newest first, one Shanghai day per partition, back ``RECOMMEND_DAYS``."""
+    bound = f"social:timeline:recommended:{me}"
+    position = decode_cursor(cursor, bound_to=bound) or {"d": 0, "k": None}
+    days_ago = int(position.get("d", 0))
+    page = Post.recent.query(_day(days_ago), scan_index_forward=False, limit=limit,
+                             last_evaluated_key=position.get("k"))
+    posts = [p for p in page if p.author != me]
+    if page.last_evaluated_key:
+        nxt: dict[str, Any] | None = {"d": days_ago, "k": page.last_evaluated_key}
+    else:
+        nxt = {"d": days_ago + 1, "k": None} if days_ago + 1 < RECOMMEND_DAYS else None
+    followed = {edge.split("#", 1)[1] for _, edge in
+                _existing_edges(_edge_keys(me, (FOLLOWING,), {p.author for p in posts}))}
+    posts = [p for p in posts if p.author not in followed]
+    return _page_of_posts(me, posts, encode_cursor(nxt, bound_to=bound))
+
+
+def _readable_post(principal: Principal, post_id: str) -> Post:
+    try:
+        post = Post.get(post_id)
+    except Post.DoesNotExist as exc:
+        raise NotFound("找不到该动态", code="POST_NOT_FOUND") from exc
+    if not _visible_posts(principal.user_id, [post]):
+        raise NotFound("找不到该动态", code="POST_NOT_FOUND")
+    return post
+
+
+def get_post(principal: Principal, post_id: str) -> PostView:
+    post = _readable_post(principal, post_id)
+    return _post_view(post, liked=bool(_liked(principal.user_id, [post])))
+
+
+def posts_of(principal: Principal, author: str, *, limit: int, cursor: str | None) -> PostPage:
+    me = principal.user_id
+    if author != me and (blocked_between(me, author) or not is_active(author)):
+        raise NotFound("找不到该会员", code="MEMBER_NOT_FOUND")
+    bound = f"social:posts:{author}"
+    page = Post.by_author.query(author, scan_index_forward=False, limit=limit,
+                                last_evaluated_key=decode_cursor(cursor, bound_to=bound))
+    return _page_of_posts(me, list(page), encode_cursor(page.last_evaluated_key, bound_to=bound))
+
+
+def delete_post(principal: Principal, post_id: str) -> None:
+    try:
+        post = Post.get(post_id)
+    except Post.DoesNotExist as exc:
+        raise NotFound("找不到该动态", code="POST_NOT_FOUND") from exc
+    if post.author != principal.user_id or post.status == "deleted":
+        raise NotFound("找不到该动态", code="POST_NOT_FOUND")
+    post.update(actions=[Post.status.set("deleted")])
+    publish("social", "PostDeleted", data={"post_id": post_id, "author": post.author}, actor=actor_of(principal),
+            org=post.org)
+
+
+def like(principal: Principal, post_id: str, *, liked: bool) -> Liked:
+    require_active(principal)
+    post = _readable_post(principal, post_id)
+    key = f"like#{principal.user_id}"
+    try:
+        with _transaction() as tx:
+            if liked:
+                tx.save(Reaction(post_id, key, author=principal.user_id, created_at=clock.now_iso()),
+                        condition=Reaction.key.does_not_exist())
+                tx.update(post, actions=[Post.likes.add(1)])
+            else:
+                tx.delete(Reaction(post_id, key), condition=Reaction.key.exists())
+                tx.update(post, actions=[Post.likes.add(-1)])
+    except TransactWriteError as exc:
+        if "ConditionalCheckFailed" not in {r.code for r in (exc.cancellation_reasons or []) if r}:
+            raise
+    post.refresh()
+    return Liked(post_id=post_id, liked=liked, likes=int(post.likes or 0))
+
+
+def comment(principal: Principal, post_id: str, text: str) -> CommentView:
+    from chalicelib.messaging import logic as messaging
+
+    require_active(principal)
+    post = _readable_post(principal, post_id)
+    verdict = messaging.scan_text(text, first_message=False)
+    if verdict.action == "hold":
+        raise ValidationFailed("评论包含不允许的内容（如转账、投资、站外联系方式）", code="COMMENT_REJECTED",
+                               details=[{"categories": verdict.categories}])
+    at = clock.now_iso()
+    comment_id = uuid.uuid4().hex[:16]
+    reaction = Reaction(post_id, f"comment#{at}#{comment_id}", author=principal.user_id, text=scrub(text),
+                        created_at=at)
+    with dynamo_errors(), _transaction() as tx:
+        tx.save(reaction)
+        tx.update(post, actions=[Post.comments.add(1)])
+    return CommentView(comment_id=comment_id, author=principal.user_id, text=reaction.text or "", created_at=at)
+
+
+def comments(principal: Principal, post_id: str, *, limit: int, cursor: str | None) -> CommentPage:
+    _readable_post(principal, post_id)
+    bound = f"social:comments:{post_id}"
+    page = Reaction.query(post_id, Reaction.key.startswith("comment#"), limit=limit,
+                          last_evaluated_key=decode_cursor(cursor, bound_to=bound))
+    rows = list(page)
+    me = principal.user_id
+    authors = {r.author for r in rows} - {me}
+    hidden = blocked_with(me, authors) | (authors - active_among(authors))
+    items = [CommentView(comment_id=r.key.rsplit("#", 1)[-1], author=r.author, text=r.text or "",
+                         created_at=r.created_at)
+             for r in rows if r.author not in hidden and r.status == "visible"]
+    return CommentPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
+
+
+# --- reports and moderation -------------------------------------------------------------
+
+def _report_view(r: Report) -> ReportView:
+    return ReportView(report_id=r.report_id, kind=r.target_kind, target_id=r.target_id, target_member=r.target_member,
+                      reason_code=r.reason_code, note=r.note, excerpt=r.excerpt, reporter=r.reporter, org=r.org,
+                      status=r.status, created_at=r.created_at, action=r.action, action_reason=r.action_reason,
+                      action_by=r.action_by, action_at=r.action_at)
+
+
+def _report_id(reporter: str, kind: str, target: str) -> str:
+    return "r-" + hashlib.sha256(f"{reporter}|{kind}|{target}".encode()).hexdigest()[:24]
+
+
+def _file(*, reporter: str, kind: str, target_id: str, member: str, reason: str, note: str | None,
+          excerpt: str | None) -> tuple[Report, bool]:
+    report = Report(_report_id(reporter, kind, target_id), target_kind=kind, target_id=target_id,
+                    target_member=member, reason_code=reason, note=scrub(note) if note else None,
+                    excerpt=scrub(excerpt)[:300] if excerpt else None, reporter=reporter, org=org_of(member),
+                    created_at=clock.now_iso())
+    try:
+        report.save(condition=Report.report_id.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return Report.get(report.report_id), False
+    return report, True
+
+
+def report(principal: Principal, body: NewReport) -> ReportView:
+    """A member reports a member, a post or a message. Reporting the same thing twice
+    files one report. Each new report counts against the member for the quota halving."""
+    me = principal.user_id
+    excerpt: str | None = None
+    if body.kind == "member":
+        member = body.target_id
+        if member == me or _standing(member) is None:
+            raise NotFound("找不到该会员", code="MEMBER_NOT_FOUND")
+    elif body.kind == "post":
+        try:
+            post = Post.get(body.target_id)
+        except Post.DoesNotExist as exc:
+            raise NotFound("找不到该动态", code="POST_NOT_FOUND") from exc
+        if post.author == me or post.status == "deleted" or post.author in blocked_with(me, [post.author]):
+            raise NotFound("找不到该动态", code="POST_NOT_FOUND")
+        member, excerpt = post.author, post.text
+    else:
+        from chalicelib.messaging import logic as messaging
+
+        member, excerpt = messaging.message_for_report(me, body.target_id)
+    saved, new = _file(reporter=me, kind=body.kind, target_id=body.target_id, member=member,
+                       reason=body.reason_code, note=body.note, excerpt=excerpt)
+    if new:
+        _tally(member, reports=1)
+        publish("social", "MemberReported", data={"report_id": saved.report_id, "member": member,
+                                                  "kind": body.kind, "reason_code": body.reason_code},
+                actor=actor_of(principal), org=saved.org)
+    return _report_view(saved)
+
+
+def flag(*, kind: str, target_id: str, member: str, excerpt: str | None, categories: list[str]) -> str:
+    """The safety scanner held something: file it in the moderation queue as a system report."""
+    saved, new = _file(reporter="system:safety", kind=kind, target_id=target_id, member=member,
+                       reason="scam_pattern", note="、".join(categories) or None, excerpt=excerpt)
+    if new:
+        _tally(member, flags=1)
+        publish("social", "ContentHeld", data={"report_id": saved.report_id, "member": member, "kind": kind,
+                                               "categories": categories}, actor=SYSTEM, org=saved.org)
+    return saved.report_id
+
+
+def report_queue(principal: Principal, status: str, *, limit: int, cursor: str | None) -> ReportPage:
+    """The moderation queue, newest first; union staff see reports inside their scope."""
+    bound = f"social:reports:{status}"
+    page = Report.queue.query(status, scan_index_forward=False, limit=limit,
+                              last_evaluated_key=decode_cursor(cursor, bound_to=bound))
+    items = [_report_view(r) for r in page if principal.covers(r.org or "-")
+             or principal.role is Role.PLATFORM_ADMIN]
+    return ReportPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
+
+
+def _scoped_report(principal: Principal, report_id: str) -> Report:
+    try:
+        found = Report.get(report_id)
+    except Report.DoesNotExist as exc:
+        raise NotFound("找不到该举报", code="REPORT_NOT_FOUND") from exc
+    if principal.role is not Role.PLATFORM_ADMIN and not principal.covers(found.org or "-"):
+        raise NotFound("找不到该举报", code="REPORT_NOT_FOUND")
+    return found
+
+
+def get_report(principal: Principal, report_id: str) -> ReportView:
+    return _report_view(_scoped_report(principal, report_id))
+
+
+def moderate(principal: Principal, report_id: str, body: ModerationAction) -> ReportView:
+    """Union staff act on a report: warn, hide (the post or message), suspend, ban or
+    dismiss — with a reason, recorded on the report and published as an event."""
+    found = _scoped_report(principal, report_id)
+    if found.status != "open":
+        raise Conflict("该举报已处理", code="REPORT_ALREADY_HANDLED")
+    member = found.target_member
+    if body.action == "hide" and found.target_kind == "member":
+        raise ValidationFailed("会员举报不能“隐藏”，请选择警告、停用或封禁", code="HIDE_NEEDS_CONTENT")
+    now = clock.now()
+    with dynamo_errors(Conflict("该举报已被其他工作人员处理", code="REPORT_ALREADY_HANDLED")):
+        found.update(actions=[Report.status.set("dismissed" if body.action == "dismiss" else "actioned"),
+                              Report.action.set(body.action), Report.action_reason.set(body.reason),
+                              Report.action_by.set(principal.user_id), Report.action_at.set(clock.isoformat(now))],
+                     condition=Report.status == "open")
+    if body.action == "hide":
+        _hide(found)
+    elif body.action in ("suspend", "ban"):
+        until = clock.isoformat(now + timedelta(days=body.days)) if body.action == "suspend" else None
+        Standing(member).update(actions=[
+            Standing.sanction.set("suspended" if body.action == "suspend" else "banned"),
+            Standing.sanction_until.set(until) if until else Standing.sanction_until.remove(),
+            Standing.sanction_reason.set(body.reason), Standing.updated_at.set(clock.isoformat(now))])
+    elif body.action == "warn":
+        Standing(member).update(actions=[Standing.warnings.add(1), Standing.updated_at.set(clock.isoformat(now))])
+    if body.action != "dismiss":
+        data = {"user_id": member, "action": body.action, "reason": body.reason, "report_id": report_id,
+                "days": body.days if body.action == "suspend" else None}
+        publish("social", "MemberModerated", data=data, actor=actor_of(principal), org=found.org)
+    return _report_view(found)
+
+
+def _hide(found: Report) -> None:
+    if found.target_kind == "post":
+        try:
+            Post(found.target_id).update(actions=[Post.status.set("hidden")], condition=Post.post_id.exists())
+        except UpdateError:
+            pass
+    elif found.target_kind == "message":
+        from chalicelib.messaging import logic as messaging
+
+        messaging.hide_message(found.target_id)
+
+
+def lift_sanction(principal: Principal, user_id: str, reason: str) -> StandingView:
+    if principal.role is not Role.PLATFORM_ADMIN and not principal.covers(org_of(user_id) or "-"):
+        raise NotFound("找不到该会员", code="MEMBER_NOT_FOUND")
+    with dynamo_errors(NotFound("找不到该会员", code="MEMBER_NOT_FOUND")):
+        Standing(user_id).update(actions=[Standing.sanction.set("none"), Standing.sanction_until.remove(),
+                                          Standing.sanction_reason.set(reason),
+                                          Standing.updated_at.set(clock.now_iso())],
+                                 condition=Standing.user_id.exists())
+    publish("social", "MemberModerated", data={"user_id": user_id, "action": "lift", "reason": reason},
+            actor=actor_of(principal), org=org_of(user_id))
+    return standing_view(user_id)
+
+
+def staff_standing(principal: Principal, user_id: str) -> StandingView:
+    standing = _standing(user_id)
+    if standing is None or (principal.role is not Role.PLATFORM_ADMIN and not principal.covers(standing.org or "-")):
+        raise NotFound("找不到该会员", code="MEMBER_NOT_FOUND")
+    return standing_view(user_id)
