@@ -60,7 +60,8 @@ def traced(name: str, call: Any, *args: Any) -> Any:
     if not get_settings().tracing_enabled:
         return call(*args)
     with tracer().provider.in_subsegment(name) as subsegment:
-        subsegment.put_annotation("stage", get_settings().stage)
+        if subsegment is not None:  # None when Powertools disables itself outside Lambda
+            subsegment.put_annotation("stage", get_settings().stage)
         return call(*args)
 
 
