@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.connection import Connection as DynamoConnection
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
@@ -47,7 +46,6 @@ from chalicelib.platform.errors import (
 from chalicelib.platform.events import actor_of, publish
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.pii import scrub
-from chalicelib.platform.settings import get_settings
 from chalicelib.social import logic as social
 
 from .models import AcceptedSend, Connection, Conversation, Counter, InboxEntry, Message, SafetyRule
@@ -315,7 +313,7 @@ def message_id_of(sender: str, client_id: str) -> str:
 
 
 def _transaction() -> TransactWrite:
-    return TransactWrite(connection=DynamoConnection(region=get_settings().region))
+    return TransactWrite(connection=Counter._get_connection().connection)
 
 
 def _cancel_codes(exc: TransactWriteError) -> list[str | None]:
@@ -481,7 +479,7 @@ def _touch_inbox(owner: str, other: str, message: Message, *, unread: bool) -> N
     actions: list[Any] = [InboxEntry.other.set(other), InboxEntry.last_at.set(message.stored_at),
                           InboxEntry.last_seq.set(message.seq), InboxEntry.preview.set(_preview(message))]
     if unread:
-        actions.append(InboxEntry.unread.add(1))
+        actions += [InboxEntry.unread.add(1), InboxEntry.last_in_seq.set(message.seq)]
     try:
         InboxEntry(owner, message.conversation_id).update(
             actions=actions, condition=InboxEntry.last_seq.does_not_exist() | (InboxEntry.last_seq < message.seq))
@@ -586,7 +584,16 @@ def push_notification(message_id: str, recipient: str, sender: str, conversation
     if stored.status != "delivered":
         return False
     from chalicelib.accounts.logic import contact_of
-    from chalicelib.providers import push  # type: ignore[attr-defined]
+
+    try:
+        from chalicelib.providers import push  # type: ignore[attr-defined]
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("chalicelib.providers", "chalicelib.providers.push"):
+            raise
+        from chalicelib.platform.observability import logger
+
+        logger.error("push provider not deployed; notification skipped", extra={"message_id": message_id})
+        return False
 
     contact = contact_of(recipient)
     if contact is None:
@@ -693,7 +700,8 @@ def mark_read(principal: Principal, conv_id: str, up_to_seq: int) -> ReadState:
             entry = InboxEntry.get(me, conv_id)
         except InboxEntry.DoesNotExist:
             break
-        unread = max(0, int(entry.last_seq) - mine) if int(entry.unread or 0) else 0
+        last_in = int(entry.last_in_seq or 0)
+        unread = 0 if mine >= last_in else min(int(entry.unread or 0), last_in - mine)
         try:
             entry.update(actions=[InboxEntry.unread.set(unread)], condition=InboxEntry.last_seq == entry.last_seq)
             break

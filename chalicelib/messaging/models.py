@@ -104,6 +104,7 @@ class InboxEntry(Model):
     other = UnicodeAttribute()
     last_at = UnicodeAttribute()
     last_seq = NumberAttribute(default=0)
+    last_in_seq = NumberAttribute(default=0)       # last message received from the other
     preview = UnicodeAttribute(default="")
     unread = NumberAttribute(default=0)
     by_last = InboxByLast()

@@ -50,6 +50,8 @@ def my_standing(principal: Principal) -> StandingView:
 @bp.route("/social/members/{user_id}/relation", methods=["GET"])
 @endpoint(roles=MEMBER, ownership=Ownership.MEMBERS, response=Relation, summary="我与某会员的关系", tags=TAGS)
 def relation(principal: Principal, user_id: str) -> Relation:
+    """Any active member may ask about their own relation to another member; a member who
+    blocked the caller, or who is no longer active, is 404."""
     return logic.relation(principal, user_id)
 
 
@@ -120,6 +122,8 @@ def create_post(principal: Principal, body: NewPost) -> PostView:
 @bp.route("/social/posts/{post_id}", methods=["GET"])
 @endpoint(roles=MEMBER, ownership=Ownership.MEMBERS, response=PostView, summary="查看动态", tags=TAGS)
 def get_post(principal: Principal, post_id: str) -> PostView:
+    """Posts (动态) are shared with all active members; deleted, hidden or held posts and posts of
+    blocked or inactive members are 404."""
     return logic.get_post(principal, post_id)
 
 
@@ -134,6 +138,7 @@ def delete_post(principal: Principal, post_id: str) -> Ok:
 @endpoint(roles=MEMBER, ownership=Ownership.MEMBERS, query=PageQuery, response=PostPage, summary="某会员的动态",
           tags=TAGS)
 def posts_of(principal: Principal, user_id: str, query: PageQuery) -> PostPage:
+    """A member's visible posts, for any active member not in a block with them."""
     return logic.posts_of(principal, user_id, limit=query.limit, cursor=query.cursor)
 
 
@@ -147,12 +152,14 @@ def feed(principal: Principal, query: TimelineQuery) -> PostPage:
 @bp.route("/social/posts/{post_id}/like", methods=["PUT"])
 @endpoint(roles=MEMBER, ownership=Ownership.MEMBERS, response=Liked, summary="点赞", tags=TAGS)
 def like(principal: Principal, post_id: str) -> Liked:
+    """Any member who may see the post may like it."""
     return logic.like(principal, post_id, liked=True)
 
 
 @bp.route("/social/posts/{post_id}/like", methods=["DELETE"])
 @endpoint(roles=MEMBER, ownership=Ownership.MEMBERS, response=Liked, summary="取消点赞", tags=TAGS)
 def unlike(principal: Principal, post_id: str) -> Liked:
+    """Takes back the caller's own like."""
     return logic.like(principal, post_id, liked=False)
 
 
@@ -160,6 +167,7 @@ def unlike(principal: Principal, post_id: str) -> Liked:
 @endpoint(roles=MEMBER, ownership=Ownership.MEMBERS, body=NewComment, response=CommentView, status=201,
           summary="评论动态", tags=TAGS)
 def comment(principal: Principal, post_id: str, body: NewComment) -> CommentView:
+    """Any member who may see the post may comment on it."""
     return logic.comment(principal, post_id, body.text)
 
 
@@ -167,6 +175,7 @@ def comment(principal: Principal, post_id: str, body: NewComment) -> CommentView
 @endpoint(roles=MEMBER, ownership=Ownership.MEMBERS, query=PageQuery, response=CommentPage, summary="动态的评论",
           tags=TAGS)
 def comments(principal: Principal, post_id: str, query: PageQuery) -> CommentPage:
+    """Comments are visible to whoever may see the post, minus blocked or inactive authors."""
     return logic.comments(principal, post_id, limit=query.limit, cursor=query.cursor)
 
 

@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
@@ -32,7 +31,6 @@ from chalicelib.platform.errors import Conflict, Forbidden, NotFound, Validation
 from chalicelib.platform.events import SYSTEM, DomainEvent, actor_of, publish
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.pii import scrub
-from chalicelib.platform.settings import get_settings
 
 from .models import Edge, Post, Reaction, Report, Standing, Tally, TimelineEntry
 from .schemas import (
@@ -60,7 +58,9 @@ STRIKE_WINDOW_DAYS = 7
 
 
 def _transaction() -> TransactWrite:
-    return TransactWrite(connection=Connection(region=get_settings().region))
+    """A transaction on the models' own (cached) connection — a new Connection per call
+    would build a new botocore client each time."""
+    return TransactWrite(connection=Edge._get_connection().connection)
 
 
 def _day(days_ago: int = 0) -> str:

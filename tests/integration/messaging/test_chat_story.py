@@ -1,0 +1,204 @@
+"""消息: two members chat one to one — the send answers at once, the message-send Lambda
+stores it in order, both inboxes move, read receipts and recall work, and bad input is a
+clear 4xx."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from chalicelib.platform import clock
+from tests.conftest import body
+from tests.integration.social.conftest import befriend
+
+
+def send(session, to: str, text: str, client_id: str):
+    return session.post("/messaging/messages", {"to": to, "client_id": client_id, "text": text})
+
+
+def history(session, conversation_id: str, limit: int = 50):
+    return body(session.get(f"/messaging/conversations/{conversation_id}/messages?limit={limit}"))
+
+
+def test_given_friends_when_they_chat_then_history_inbox_unread_and_receipts_follow(member, pump):
+    wang, li = member("xiaowang", "xiaoli")
+    befriend(wang, li)
+
+    first = send(wang, "xiaoli", "周末一起去西湖边跑步吗？", "cli-0001")
+    assert first.status_code == 202
+    accepted = body(first)
+    assert accepted["status"] == "accepted" and accepted["duplicate"] is False
+    send(wang, "xiaoli", "早上七点断桥集合", "cli-0002")
+    pump.drain()
+    send(li, "xiaowang", "好呀，不见不散", "cli-0003")
+    pump.drain()
+
+    conv = accepted["conversation_id"]
+    page = history(li, conv)
+    assert [(m["seq"], m["sender"], m["text"]) for m in page["items"]] == [
+        (3, "xiaoli", "好呀，不见不散"), (2, "xiaowang", "早上七点断桥集合"), (1, "xiaowang", "周末一起去西湖边跑步吗？")]
+    assert page["other"] == "xiaowang"
+
+    inbox = body(wang.get("/messaging/inbox"))["items"]
+    assert inbox[0]["conversation_id"] == conv and inbox[0]["preview"] == "好呀，不见不散" and inbox[0]["unread"] == 1
+    li_inbox = body(li.get("/messaging/inbox"))["items"]
+    assert li_inbox[0]["unread"] == 2
+
+    read = li.post(f"/messaging/conversations/{conv}/read", {"up_to_seq": 2})
+    assert read.status_code == 200 and body(read) == {"conversation_id": conv, "read_up_to": 2, "unread": 0}
+    assert body(li.get("/messaging/inbox"))["items"][0]["unread"] == 0
+    mine = {m["seq"]: m for m in history(wang, conv)["items"]}
+    assert mine[1]["read"] is True and mine[2]["read"] is True
+
+
+def test_the_inbox_is_sorted_by_last_message(member, pump):
+    wang, li, zhao = member("xiaowang", "xiaoli", "xiaozhao")
+    befriend(wang, li)
+    befriend(wang, zhao)
+    send(wang, "xiaoli", "你好", "cli-a-0001")
+    pump.drain()
+    clock.travel(timedelta(seconds=5))
+    try:
+        send(wang, "xiaozhao", "你好呀", "cli-b-0001")
+        pump.drain()
+        assert [i["other"] for i in body(wang.get("/messaging/inbox"))["items"]] == ["xiaozhao", "xiaoli"]
+        clock.travel(timedelta(seconds=5))
+        send(li, "xiaowang", "在的", "cli-c-0001")
+        pump.drain()
+        assert [i["other"] for i in body(wang.get("/messaging/inbox"))["items"]] == ["xiaoli", "xiaozhao"]
+    finally:
+        clock.reset()
+
+
+def test_a_retried_send_with_the_same_client_id_stores_one_message(member, pump):
+    wang, li = member("xiaowang", "xiaoli")
+    befriend(wang, li)
+    first = body(send(wang, "xiaoli", "你好", "retry-0001"))
+    again = send(wang, "xiaoli", "你好", "retry-0001")
+    assert again.status_code == 202 and body(again)["message_id"] == first["message_id"]
+    assert body(again)["duplicate"] is True
+    pump.drain()
+    after = send(wang, "xiaoli", "你好", "retry-0001")
+    assert body(after)["status"] == "stored"
+    pump.drain()
+    assert [m["text"] for m in history(li, first["conversation_id"])["items"]] == ["你好"]
+    reused = send(wang, "xiaoli", "换了内容", "retry-0001")
+    assert reused.status_code == 422 and body(reused)["code"] == "CLIENT_ID_REUSED"
+
+
+def test_bad_sends_are_clear_4xx(member, pump):
+    wang, li = member("xiaowang", "xiaoli")
+    befriend(wang, li)
+    empty = send(wang, "xiaoli", "   ", "bad-00001")
+    assert empty.status_code == 422 and "消息内容不能为空" in json.dumps(body(empty), ensure_ascii=False)
+    long = send(wang, "xiaoli", "长" * 2001, "bad-00002")
+    assert long.status_code == 422
+    huge = send(wang, "xiaoli", "长" * 200_000, "bad-00003")
+    assert huge.status_code == 413
+    unknown = send(wang, "nobody", "你好", "bad-00004")
+    assert unknown.status_code == 404 and body(unknown)["code"] == "RECIPIENT_NOT_FOUND"
+    assert body(send(wang, "xiaowang", "你好", "bad-00005"))["code"] == "MESSAGE_TO_SELF"
+    assert send(wang, "xiaoli", "你好", "short").status_code == 422  # client id too short
+    li.put("/social/blocks/xiaowang")
+    blocked = send(wang, "xiaoli", "你好", "bad-00006")
+    assert blocked.status_code == 403 and body(blocked)["code"] == "BLOCKED_BY_RECIPIENT"
+    assert "屏蔽" in body(blocked)["message"]
+
+
+def test_someone_elses_conversation_is_404(member, pump):
+    wang, li, zhao = member("xiaowang", "xiaoli", "xiaozhao")
+    befriend(wang, li)
+    conv = body(send(wang, "xiaoli", "悄悄话", "priv-0001"))["conversation_id"]
+    pump.drain()
+    assert zhao.get(f"/messaging/conversations/{conv}/messages").status_code == 404
+    assert zhao.post(f"/messaging/conversations/{conv}/read", {"up_to_seq": 1}).status_code == 404
+    assert zhao.get("/messaging/conversations/c-doesnotexist/messages").status_code == 404
+    message_id = history(li, conv)["items"][0]["message_id"]
+    assert zhao.post(f"/messaging/messages/{message_id}/recall").status_code == 404
+    assert li.post(f"/messaging/messages/{message_id}/recall").status_code == 404  # not the sender
+
+
+def test_recall_within_two_minutes_and_not_after(member, pump):
+    wang, li = member("xiaowang", "xiaoli")
+    befriend(wang, li)
+    conv = body(send(wang, "xiaoli", "发错了", "recall-001"))["conversation_id"]
+    send(wang, "xiaoli", "这条留着", "recall-002")
+    pump.drain()
+    items = {m["text"]: m for m in history(wang, conv)["items"]}
+    recalled = wang.post(f"/messaging/messages/{items['发错了']['message_id']}/recall")
+    assert recalled.status_code == 200 and body(recalled)["status"] == "recalled"
+    seen = history(li, conv)["items"]
+    assert [(m["status"], m["text"]) for m in seen] == [("delivered", "这条留着"), ("recalled", "")]
+    clock.travel(timedelta(minutes=3))
+    try:
+        late = wang.post(f"/messaging/messages/{items['这条留着']['message_id']}/recall")
+        assert late.status_code == 409 and body(late)["code"] == "RECALL_WINDOW_PASSED"
+    finally:
+        clock.reset()
+
+
+def test_first_messages_to_non_friends_are_limited_by_a_daily_quota(member, pump):
+    wang = member("xiaowang")
+    strangers = member(*[f"stranger-{i:02d}" for i in range(11)])
+    for i, stranger in enumerate(strangers[:10]):
+        assert send(wang, stranger.user_id, "你好，想认识一下", f"hi-{i:06d}").status_code == 202
+    # a second message into an opened conversation is free; so is a reply
+    assert send(wang, "stranger-00", "在吗", "hi-again-01").status_code == 202
+    assert send(strangers[1], "xiaowang", "你好", "reply-0001").status_code == 202
+    over = send(wang, "stranger-10", "你好", "hi-000010")
+    assert over.status_code == 429 and body(over)["code"] == "FIRST_CONTACT_QUOTA"
+    quota = body(wang.get("/messaging/quota"))
+    assert quota["daily_first_contacts"] == 10 and quota["used_today"] == 10
+
+
+def test_reports_against_a_sender_halve_their_quota(member, pump):
+    wang = member("xiaowang")
+    reporter = member("xiaoli")
+    assert reporter.post("/social/reports", {"kind": "member", "target_id": "xiaowang",
+                                             "reason_code": "harassment"}).status_code == 201
+    quota = body(wang.get("/messaging/quota"))
+    assert quota["recent_strikes"] == 1 and quota["daily_first_contacts"] == 5
+
+
+def test_sends_per_minute_are_rate_limited(member, pump):
+    wang, li = member("xiaowang", "xiaoli")
+    befriend(wang, li)
+    statuses = [send(wang, "xiaoli", f"第{i}条", f"rate-{i:05d}").status_code for i in range(31)]
+    assert statuses[:30] == [202] * 30
+    assert statuses[30] == 429
+
+
+def test_a_suspended_member_stops_sending_and_disappears_from_chat(member, pump, login):
+    wang, li = member("xiaowang", "xiaoli")
+    befriend(wang, li)
+    conv = body(send(wang, "xiaoli", "你好", "susp-0001"))["conversation_id"]
+    pump.drain()
+    staff = login("platform_admin", user_id="admin-1")
+    report = body(li.post("/social/reports", {"kind": "member", "target_id": "xiaowang", "reason_code": "scam"}))
+    acted = staff.post(f"/social/moderation/reports/{report['report_id']}/actions",
+                       {"action": "suspend", "reason": "多次索要钱财", "days": 30})
+    assert acted.status_code == 200
+
+    refused = send(wang, "xiaoli", "还在吗", "susp-0002")
+    assert refused.status_code == 403 and body(refused)["code"] == "SENDER_NOT_ACTIVE"
+    assert li.get(f"/messaging/conversations/{conv}/messages").status_code == 404
+    assert body(li.get("/messaging/inbox"))["items"] == []
+    assert send(li, "xiaowang", "?", "susp-0003").status_code == 404
+
+
+def test_given_an_offline_recipient_then_a_push_request_is_queued(member, pump, monkeypatch):
+    wang, li = member("xiaowang", "xiaoli")
+    befriend(wang, li)
+    queued = []
+    from chalicelib.platform import queues
+
+    real = queues.send
+
+    def spy(spec, message, **kw):
+        queued.append((spec.short, message if isinstance(message, dict) else json.loads(message)))
+        return real(spec, message, **kw)
+
+    monkeypatch.setattr(queues, "send", spy)
+    send(wang, "xiaoli", "你好", "push-0001")
+    pump.drain()
+    pushes = [m for short, m in queued if short == "messaging-push"]
+    assert len(pushes) == 1 and pushes[0]["recipient"] == "xiaoli"
