@@ -29,8 +29,7 @@ QUEUES = [SEND_QUEUE, PUSH_QUEUE]
 
 
 def deliver_one(record: Any) -> None:
-    body = json.loads(record.body)
-    logic.deliver(str(body["message_id"]), str(body["text"]))
+    logic.deliver(json.loads(record.body))
 
 
 @bp.on_sqs_message(queue=SEND_QUEUE.name, batch_size=SEND_QUEUE.batch_size)

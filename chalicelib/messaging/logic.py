@@ -3,14 +3,15 @@ realtime delivery over WebSocket, and the 风控 safety rules.
 
 The path of one message:
 1. ``POST /messaging/messages`` (``send``) checks who may write to whom, rate limit and
-   first-contact quota, records the send under a message id derived from the sender and the
-   client message id (a conditional put: a retry finds it and gets the same answer), and puts
-   it on the ``message-send`` FIFO queue grouped by conversation. It answers 202 at once.
-2. The message-send Lambda (``deliver``) takes messages in order per conversation, assigns
-   the next sequence number with a conditional counter update (recorded on the accepted send,
-   so a redelivery reuses it), runs the safety scan, stores the message, updates both inboxes
-   and unread counts, pushes it to open WebSocket connections, and queues a push
-   notification when the recipient has none.
+   first-contact quota, takes the conversation's next sequence number (an atomic counter),
+   records the send under a message id derived from the sender and the client message id (a
+   conditional put: a retry finds it and gets the same answer and number), and puts it on the
+   ``message-send`` FIFO queue grouped by conversation. It answers 202 at once.
+2. The message-send Lambda (``deliver``) takes messages in order per conversation, runs the
+   safety checks (standing, blocks, the rule table), stores the message at its sequence
+   number with a conditional put (a redelivery stores nothing twice), updates both inboxes and
+   unread counts, pushes it to open WebSocket connections, and queues a push notification
+   when the recipient has none.
 
 Who may write to whom: friends (mutual follow) freely. A non-friend's first message to a
 member consumes one of the sender's daily first contacts (replying to someone who wrote
@@ -385,8 +386,8 @@ def _first_contact(sender: str, recipient: str) -> None:
 
 def _accepted_view(accepted: AcceptedSend, *, duplicate: bool) -> SendAccepted:
     return SendAccepted(message_id=accepted.message_id, client_id=accepted.client_id,
-                        conversation_id=accepted.conversation_id,
-                        status="stored" if accepted.seq is not None else "accepted", duplicate=duplicate)
+                        conversation_id=accepted.conversation_id, seq=int(accepted.seq or 0), status="accepted",
+                        duplicate=duplicate)
 
 
 def _body_hash(recipient: str, text: str) -> str:
@@ -394,16 +395,31 @@ def _body_hash(recipient: str, text: str) -> str:
 
 
 def _enqueue(accepted: AcceptedSend, text: str) -> None:
+    """The queued message carries everything the consumer needs (no read-back)."""
     from chalicelib.platform.queues import send as queue_send
 
     from .events import SEND_QUEUE
 
-    queue_send(SEND_QUEUE, {"message_id": accepted.message_id, "text": text},
+    queue_send(SEND_QUEUE, {"message_id": accepted.message_id, "conversation_id": accepted.conversation_id,
+                            "seq": int(accepted.seq or 0), "sender": accepted.sender, "recipient": accepted.recipient,
+                            "client_id": accepted.client_id, "accepted_at": accepted.accepted_at, "text": text},
                group_id=accepted.conversation_id, dedup_id=accepted.message_id)
 
 
+def _next_seq(conv: str, a: str, b: str) -> int:
+    """The conversation's next sequence number: an atomic counter (ADD 1, read the new value)."""
+    first, second = sorted((a, b))
+    conversation = Conversation(conv)
+    conversation.update(actions=[Conversation.seq.add(1), Conversation.member_a.set(first),
+                                 Conversation.member_b.set(second),
+                                 Conversation.created_at.set(Conversation.created_at | clock.now_iso())])
+    return int(conversation.seq)
+
+
 def send(principal: Principal, to: str, client_id: str, text: str) -> SendAccepted:
-    """Accept a message for delivery (idempotent on the client message id)."""
+    """Accept a message for delivery (idempotent on the client message id). The sequence
+    number is taken here, in the order sends are accepted, so a conversation's history is
+    ordered whatever order the queue delivers in and however often it redelivers."""
     me = principal.user_id
     if not text.strip():
         raise ValidationFailed("消息内容不能为空", code="MESSAGE_EMPTY")
@@ -418,55 +434,38 @@ def send(principal: Principal, to: str, client_id: str, text: str) -> SendAccept
     if existing is not None:
         if existing.body_hash != digest:
             raise ValidationFailed("同一个客户端消息 id 不能用于不同的消息", code="CLIENT_ID_REUSED")
-        if existing.seq is None:
-            _enqueue(existing, text)  # the first attempt may have failed before queueing
+        _enqueue(existing, text)  # harmless when already queued (FIFO dedup, idempotent consumer)
         return _accepted_view(existing, duplicate=True)
-    if principal.role is not Role.WORKER or not social.is_active(me):
-        raise Forbidden("您的会员资格未生效或已被停用，暂不能发送消息", code="SENDER_NOT_ACTIVE")
     if to == me:
         raise ValidationFailed("不能给自己发消息", code="MESSAGE_TO_SELF")
-    if not social.is_active(to):
+    pair = social.pair(me, to)
+    if principal.role is not Role.WORKER or not pair.a_active:
+        raise Forbidden("您的会员资格未生效或已被停用，暂不能发送消息", code="SENDER_NOT_ACTIVE")
+    if not pair.b_active:
         raise NotFound("找不到该会员", code="RECIPIENT_NOT_FOUND")
-    blocked = social.who_blocked(me, to)
-    if blocked == "b":
+    if pair.blocked_by == "b":
         raise Forbidden("对方已将你屏蔽，无法发送消息", code="BLOCKED_BY_RECIPIENT")
-    if blocked == "a":
+    if pair.blocked_by == "a":
         raise Forbidden("你已屏蔽对方，请先解除屏蔽", code="YOU_BLOCKED_RECIPIENT")
     _rate_limit(me)
-    if not social.are_friends(me, to):
+    if not pair.friends:
         _first_contact(me, to)
-    accepted = AcceptedSend(message_id, client_id=client_id, sender=me, recipient=to,
-                            conversation_id=conversation_id(me, to), body_hash=digest, accepted_at=clock.now_iso(),
+    conv = conversation_id(me, to)
+    accepted = AcceptedSend(message_id, client_id=client_id, sender=me, recipient=to, conversation_id=conv,
+                            body_hash=digest, accepted_at=clock.now_iso(), seq=_next_seq(conv, me, to),
                             expires=clock.now() + timedelta(days=ACCEPTED_TTL_DAYS))
     try:
         accepted.save(condition=AcceptedSend.message_id.does_not_exist())
     except PutError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
+        # a concurrent retry won; its sequence number stands (ours stays unused)
         return _accepted_view(AcceptedSend.get(message_id, consistent_read=True), duplicate=True)
     _enqueue(accepted, text)
     return _accepted_view(accepted, duplicate=False)
 
 
 # --- deliver (the message-send Lambda) ---------------------------------------------------
-
-def _assign_seq(accepted: AcceptedSend) -> int:
-    if accepted.seq is not None:
-        return int(accepted.seq)
-    a, b = sorted((accepted.sender, accepted.recipient))
-    conversation = Conversation(accepted.conversation_id)
-    conversation.update(actions=[Conversation.seq.add(1), Conversation.member_a.set(a), Conversation.member_b.set(b),
-                                 Conversation.created_at.set(Conversation.created_at | clock.now_iso())])
-    seq = int(conversation.seq)
-    try:
-        accepted.update(actions=[AcceptedSend.seq.set(seq)], condition=AcceptedSend.seq.does_not_exist())
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        accepted.refresh(consistent_read=True)
-        return int(accepted.seq)
-    return seq
-
 
 def _preview(message: Message) -> str:
     if message.status == "recalled":
@@ -475,51 +474,47 @@ def _preview(message: Message) -> str:
     return f"[风险提示] {text}" if message.warning else text
 
 
-def _touch_inbox(owner: str, other: str, message: Message, *, unread: bool) -> None:
+def _touch_inbox(owner: str, other: str, message: Message, *, unread: bool) -> int | None:
+    """Move an inbox entry to this message (only forward). Returns the unread count after."""
     actions: list[Any] = [InboxEntry.other.set(other), InboxEntry.last_at.set(message.stored_at),
                           InboxEntry.last_seq.set(message.seq), InboxEntry.preview.set(_preview(message))]
     if unread:
         actions += [InboxEntry.unread.add(1), InboxEntry.last_in_seq.set(message.seq)]
+    entry = InboxEntry(owner, message.conversation_id)
     try:
-        InboxEntry(owner, message.conversation_id).update(
-            actions=actions, condition=InboxEntry.last_seq.does_not_exist() | (InboxEntry.last_seq < message.seq))
+        entry.update(actions=actions,
+                     condition=InboxEntry.last_seq.does_not_exist() | (InboxEntry.last_seq < message.seq))
     except UpdateError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
+        return None
+    return int(entry.unread or 0)
 
 
-def deliver(message_id: str, text: str) -> Message | None:
-    """Store one accepted message, in conversation order; safe to run twice."""
-    try:
-        accepted = AcceptedSend.get(message_id, consistent_read=True)
-    except AcceptedSend.DoesNotExist:
-        return None  # expired long ago: nothing to deliver
-    if _body_hash(accepted.recipient, text) != accepted.body_hash:
-        raise ValueError("queued text does not match the accepted send")
-    seq = _assign_seq(accepted)
-    conv, sender, recipient = accepted.conversation_id, accepted.sender, accepted.recipient
-    try:
-        earlier = Message.get(conv, seq)  # stored by an earlier delivery: finish its inboxes only
-    except Message.DoesNotExist:
-        earlier = None
-    if earlier is not None:
-        _touch_inboxes(earlier)
-        return earlier
+def deliver(queued: dict[str, Any]) -> Message:
+    """Store one accepted message at its sequence number; safe to run twice (a conditional
+    put: the second run only finishes the inbox updates)."""
+    conv, seq = str(queued["conversation_id"]), int(queued["seq"])
+    sender, recipient, text = str(queued["sender"]), str(queued["recipient"]), str(queued["text"])
+    if seq < 1 or conv != conversation_id(sender, recipient) or \
+            queued["message_id"] != message_id_of(sender, str(queued["client_id"])):
+        raise ValueError("malformed message-send record")
     status, warning, categories = "delivered", None, []
     verdict = Verdict("deliver")
-    if not social.is_active(sender) or social.blocked_between(sender, recipient) or not social.is_active(recipient):
+    pair = social.pair(sender, recipient)
+    if not pair.a_active or not pair.b_active or pair.blocked_by:
         status = "blocked"
     else:
-        first = not social.are_friends(sender, recipient) and not list(Counter.batch_get([_opened(recipient, sender)]))
+        first = not pair.friends and not list(Counter.batch_get([_opened(recipient, sender)]))
         verdict = scan_text(text, first_message=first)
         categories = verdict.categories
         if verdict.action == "hold":
             status = "held"
         elif verdict.action == "warn":
             warning = verdict.warning
-    message = Message(conv, seq, message_id=message_id, client_id=accepted.client_id, sender=sender,
-                      recipient=recipient, body=scrub(text), status=status, warning=warning, categories=categories,
-                      sent_at=accepted.accepted_at, stored_at=clock.now_iso())
+    message = Message(conv, seq, message_id=str(queued["message_id"]), client_id=str(queued["client_id"]),
+                      sender=sender, recipient=recipient, body=scrub(text), status=status, warning=warning,
+                      categories=categories, sent_at=str(queued["accepted_at"]), stored_at=clock.now_iso())
     try:
         message.save(condition=Message.seq.does_not_exist())
     except PutError as exc:
@@ -529,27 +524,32 @@ def deliver(message_id: str, text: str) -> Message | None:
         _touch_inboxes(earlier)
         return earlier
     if status == "held":
-        social.flag(kind="message", target_id=message_id, member=sender, excerpt=message.body, categories=categories)
+        social.flag(kind="message", target_id=message.message_id, member=sender, excerpt=message.body,
+                    categories=categories)
     elif verdict.action == "count":
         social.count_against(sender, verdict.count_weight)
-    _touch_inboxes(message)
-    _fan_realtime(message, to_recipient=status == "delivered")
+    unread = _touch_inboxes(message)
+    _fan_realtime(message, to_recipient=status == "delivered", first_unread=unread == 1)
     return message
 
 
-def _touch_inboxes(message: Message) -> None:
+def _touch_inboxes(message: Message) -> int | None:
     _touch_inbox(message.sender, message.recipient, message, unread=False)
     if message.status == "delivered":
-        _touch_inbox(message.recipient, message.sender, message, unread=True)
+        return _touch_inbox(message.recipient, message.sender, message, unread=True)
+    return None
 
 
-def _fan_realtime(message: Message, *, to_recipient: bool) -> None:
+def _fan_realtime(message: Message, *, to_recipient: bool, first_unread: bool) -> None:
+    """Realtime to open connections; an offline recipient gets one push reminder per burst
+    of unread messages (when their unread count for the conversation goes from 0 to 1) —
+    WeChat subscribe messages are one-shot per consent, and a reminder per message is spam."""
     sender_view = _view(message, viewer=message.sender)
     notify_user(message.sender, {"type": "message", "message": sender_view.model_dump()})
     if to_recipient:
         reached = notify_user(message.recipient,
                               {"type": "message", "message": _view(message, viewer=message.recipient).model_dump()})
-        if not reached:
+        if not reached and first_unread:
             from chalicelib.platform.queues import send as queue_send
 
             from .events import PUSH_QUEUE

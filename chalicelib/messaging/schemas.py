@@ -25,7 +25,8 @@ class SendAccepted(BaseModel):
     message_id: str
     client_id: str
     conversation_id: str
-    status: Literal["accepted", "stored"]
+    seq: int = Field(..., description="会话内序号（历史按此排序）")
+    status: Literal["accepted"]
     duplicate: bool = False
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -208,6 +209,23 @@ def blocked_with(viewer: str, others: Iterable[str]) -> set[str]:
     others = set(others) - {viewer}
     found = _existing_edges(_edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
     return {edge.split("#", 1)[1] for _, edge in found}
+
+
+@dataclass(frozen=True)
+class Pair:
+    """What chat needs to know about two members, in two BatchGets."""
+
+    a_active: bool
+    b_active: bool
+    blocked_by: str | None   # "a" when a blocked b, "b" when b blocked a
+    friends: bool
+
+
+def pair(a: str, b: str) -> Pair:
+    active = active_among([a, b])
+    found = _existing_edges(_edge_keys(a, (BLOCKS, BLOCKED_BY, FRIEND), [b]))
+    blocked_by = "a" if (a, f"{BLOCKS}#{b}") in found else "b" if (a, f"{BLOCKED_BY}#{b}") in found else None
+    return Pair(a in active, b in active, blocked_by, (a, f"{FRIEND}#{b}") in found)
 
 
 def who_blocked(a: str, b: str) -> str | None:
