@@ -390,6 +390,13 @@ class WsClient:
         self.sock.close()
 
 
+def start(app: Any, *, host: str = "127.0.0.1", port: int = 8001, stage: str = "local") -> WsGateway:
+    """What the local stack calls: serve the app's WebSocket handlers in the background."""
+    gateway = WsGateway(app, host=host, port=port, stage=stage).start()
+    print(f"[local] WebSocket     {gateway.url}?token=<access token>", flush=True)
+    return gateway
+
+
 def main() -> None:
     """Serve the app's WebSocket handlers on :8001 (against the running local stack)."""
     port = int(os.environ.get("GONGHUI_WS_PORT", "8001"))

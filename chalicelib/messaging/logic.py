@@ -227,7 +227,7 @@ def scan_text(text: str, *, first_message: bool) -> Verdict:
     return scan(text, current_rules(), first_message=first_message)
 
 
-def _seed_rules(actor: str) -> None:
+def seed_default_rules(actor: str) -> None:
     try:
         SafetyRule.get(RULESET, SEEDED_MARK)
         return
@@ -272,7 +272,7 @@ def put_rule(principal: Principal, rule_id: str, body: SafetyRuleIn) -> SafetyRu
     except re.error as exc:
         raise ValidationFailed("规则的正则表达式不合法", code="RULE_PATTERN_INVALID",
                                details=[{"error": str(exc)}]) from exc
-    _seed_rules(principal.user_id)
+    seed_default_rules(principal.user_id)
     row = SafetyRule(RULESET, rule_id, pattern=body.pattern, category=body.category, action=body.action,
                      weight=body.weight, first_only=body.first_only, enabled=body.enabled,
                      description=body.description, updated_by=principal.user_id, updated_at=clock.now_iso())
@@ -285,7 +285,7 @@ def put_rule(principal: Principal, rule_id: str, body: SafetyRuleIn) -> SafetyRu
 
 
 def delete_rule(principal: Principal, rule_id: str) -> None:
-    _seed_rules(principal.user_id)
+    seed_default_rules(principal.user_id)
     try:
         SafetyRule.get(RULESET, rule_id)
     except SafetyRule.DoesNotExist as exc:
