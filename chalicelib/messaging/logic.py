@@ -321,18 +321,26 @@ def _cancel_codes(exc: TransactWriteError) -> list[str | None]:
     return [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
 
 
+def first_contact_quota(verified: bool, active_days: int, strikes: int) -> int:
+    """Daily first contacts: none unverified; 10 verified, 20 after ``VETERAN_DAYS`` days
+    active; halved with 1–2 reports/flags in the last 7 days, quartered from 3 (at least 1)."""
+    if not verified:
+        return 0
+    quota = VETERAN_FIRST_CONTACTS if active_days >= VETERAN_DAYS else BASE_FIRST_CONTACTS
+    if strikes >= 3:
+        quota //= 4
+    elif strikes >= 1:
+        quota //= 2
+    return max(1, quota)
+
+
 def daily_first_contacts(user_id: str) -> tuple[int, bool, int, int]:
     """(quota, verified, active days, recent strikes) — see the module docstring."""
     verified, days = social.verification(user_id)
     if not verified:
         return 0, False, 0, 0
-    quota = VETERAN_FIRST_CONTACTS if days >= VETERAN_DAYS else BASE_FIRST_CONTACTS
     strikes = social.recent_strikes(user_id)
-    if strikes >= 3:
-        quota //= 4
-    elif strikes >= 1:
-        quota //= 2
-    return max(1, quota), True, days, strikes
+    return first_contact_quota(True, days, strikes), True, days, strikes
 
 
 def quota_view(principal: Principal) -> QuotaView:
