@@ -33,7 +33,7 @@ from chalicelib.platform.events import SYSTEM, DomainEvent, actor_of, publish
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.pii import scrub
 
-from .models import Edge, Post, Reaction, Report, Standing, Tally, TimelineEntry
+from .models import Edge, Post, Reaction, Report, Standing, Tally, TimelineEntry, standings_and_edges
 from .schemas import (
     CommentPage,
     CommentView,
@@ -222,8 +222,9 @@ class Pair:
 
 
 def pair(a: str, b: str) -> Pair:
-    active = active_among([a, b])
-    found = _existing_edges(_edge_keys(a, (BLOCKS, BLOCKED_BY, FRIEND), [b]))
+    standings, edges = standings_and_edges([a, b], _edge_keys(a, (BLOCKS, BLOCKED_BY, FRIEND), [b]))
+    active = {s.user_id for s in standings if _is_active(s)}
+    found = {(e.owner, e.edge) for e in edges}
     blocked_by = "a" if (a, f"{BLOCKS}#{b}") in found else "b" if (a, f"{BLOCKED_BY}#{b}") in found else None
     return Pair(a in active, b in active, blocked_by, (a, f"{FRIEND}#{b}") in found)
 

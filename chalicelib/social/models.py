@@ -16,6 +16,8 @@ Access patterns:
 """
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     ListAttribute,
     NumberAttribute,
@@ -178,3 +180,25 @@ class Report(Model):
     action_at = UnicodeAttribute(null=True)
     version = VersionAttribute()
     queue = ReportQueue()
+
+
+def standings_and_edges(user_ids: list[str], edge_keys: list[tuple[str, str]]) -> tuple[list[Standing], list[Edge]]:
+    """Standings and graph edges in ONE BatchGetItem across both tables (chat asks this for
+    every message it accepts and delivers)."""
+    client = Standing._get_connection().connection.client
+    request: dict[str, Any] = {}
+    if user_ids:
+        request[Standing.Meta.table_name] = {"Keys": [{"user_id": {"S": u}} for u in sorted(set(user_ids))]}
+    if edge_keys:
+        request[Edge.Meta.table_name] = {"Keys": [{"owner": {"S": o}, "edge": {"S": e}}
+                                                  for o, e in sorted(set(edge_keys))]}
+    standings: list[Standing] = []
+    edges: list[Edge] = []
+    while request:
+        response = client.batch_get_item(RequestItems=request)
+        for item in response.get("Responses", {}).get(Standing.Meta.table_name, []):
+            standings.append(Standing.from_raw_data(item))
+        for item in response.get("Responses", {}).get(Edge.Meta.table_name, []):
+            edges.append(Edge.from_raw_data(item))
+        request = response.get("UnprocessedKeys") or {}
+    return standings, edges
