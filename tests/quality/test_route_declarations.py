@@ -86,6 +86,13 @@ def test_every_route_appears_in_the_openapi_document_with_its_roles(api, routes)
     assert not problems, "\n".join(problems)
 
 
+def test_the_openapi_document_is_valid_for_client_generators(api):
+    from openapi_spec_validator import validate
+
+    document = body(api.get("/openapi.json"))
+    validate(document)  # raises with the offending path and keyword
+
+
 def _call(api: Any, route: Route, headers: dict[str, str]) -> Any:
     return api.request(route.method, route.url(), headers={"Content-Type": "application/json", **headers},
                        body=b"")
