@@ -55,7 +55,10 @@ SECRET_PARAMETERS = (
 # IAM managed policies are limited to 6,144 characters; keep well under with an estimate.
 POLICY_BUDGET = 5000
 TABLES_PER_STATEMENT = 10
-_QUEUE_ARN_TEXT = re.compile(r"^arn:\$\{AWS::Partition\}:sqs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(?P<name>.+)$")
+# Chalice writes an SQS queue as ARN text: ``Fn::Sub arn:${AWS::Partition}:sqs:...:<name>`` for
+# ``queue=<name>``, or the literal ``queue_arn=`` it was given.
+_SEGMENT = r"(?:\$\{[^}]*\}|[^:$]*)"
+_QUEUE_ARN_TEXT = re.compile(rf"^arn:{_SEGMENT}:sqs:{_SEGMENT}:{_SEGMENT}:(?P<name>[^:]+)$")
 _KEY_TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER,
               "B": dynamodb.AttributeType.BINARY}
 
