@@ -138,6 +138,16 @@ def _read_functions(sam_template: dict[str, Any]) -> dict[str, PackagedFunction]
     return functions
 
 
+def _unique_specs(specs: list[Any]) -> list[Any]:
+    """One spec per queue name; a queue listed by two features must be defined identically."""
+    by_name: dict[str, Any] = {}
+    for spec in specs:
+        seen = by_name.setdefault(spec.name, spec)
+        if seen != spec or getattr(seen, "event_pattern", None) != getattr(spec, "event_pattern", None):
+            raise ValueError(f"queue {spec.name} is defined twice, differently: {seen!r} / {spec!r}")
+    return list(by_name.values())
+
+
 def _arn(service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
     """An ARN in this stack's partition (never a literal ``arn:aws:``)."""
     return "arn:" + ":".join([
@@ -213,7 +223,7 @@ class GonghuiStack(Stack):
                                    stage_config=self._chalice_stage_config())
         sam = json.loads((Path(self.chalice._sam_package_dir) / "sam.json").read_text())
         self.functions = _read_functions(sam)
-        self.queue_specs = list(features.queue_specs())
+        self.queue_specs = _unique_specs(features.queue_specs())
         self.queues: dict[str, sqs.Queue] = {}
         self.dlqs: dict[str, sqs.Queue] = {}
         for spec in self.queue_specs:
@@ -375,7 +385,7 @@ class GonghuiStack(Stack):
                 # Chalice names the queue by ARN text only; reference the queue itself so the
                 # mapping waits for it, and make the function depend on it explicitly too.
                 cfn.add_property_override(f"{events_path}.Queue", queue.queue_arn)
-                cfn.add_dependency(queue.node.default_child)  # type: ignore[arg-type]
+                cfn.add_resource_dependency(queue.node.default_child)  # type: ignore[arg-type]
 
     # -- S3 --------------------------------------------------------------------------------
 
@@ -416,7 +426,7 @@ class GonghuiStack(Stack):
             permission = lambda_.CfnPermission(
                 self, f"S3Invoke{sub.function}{i}", action="lambda:InvokeFunction", function_name=fn.ref,
                 principal="s3.amazonaws.com", source_account=Aws.ACCOUNT_ID, source_arn=self._bucket_arn())
-            bucket_cfn.add_dependency(permission)
+            bucket_cfn.add_resource_dependency(permission)
             rules = [{"Name": n, "Value": v} for n, v in (("prefix", sub.prefix), ("suffix", sub.suffix)) if v]
             for event in sub.events:
                 config: dict[str, Any] = {"Event": event, "Function": fn.get_att("Arn").to_string()}

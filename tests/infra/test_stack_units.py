@@ -64,3 +64,13 @@ def test_given_a_region_when_targeted_then_its_partition_and_names_follow_settin
                                         "GONGHUI_EVENT_BUS": "default", "GONGHUI_UPLOADS_BUCKET": "gonghui-prod-uploads"}
     with pytest.raises(ValueError):
         Target(stage="local", region=region)
+
+
+def test_given_a_queue_listed_by_two_features_when_specs_are_merged_then_it_is_built_once_or_refused() -> None:
+    from chalicelib.platform.queues import QueueSpec
+    from infra.stacks.gonghui import _unique_specs
+
+    a = QueueSpec("shared", visibility_timeout=30)
+    assert _unique_specs([a, QueueSpec("shared", visibility_timeout=30), QueueSpec("other")]) == [a, QueueSpec("other")]
+    with pytest.raises(ValueError, match="defined twice"):
+        _unique_specs([a, QueueSpec("shared", visibility_timeout=31)])
