@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from chalice import Blueprint
+from chalice.app import WebsocketAPI
 
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.errors import DomainError
@@ -20,6 +21,10 @@ from chalicelib.platform.queues import QueueSpec
 from . import logic
 
 bp = Blueprint(__name__)
+# Chalice wraps WebSocket handlers (``(event, context)`` → ``WebsocketEvent``) only when the
+# decorating object has a ``websocket_api``; a Blueprint has none, so its handlers would be
+# left bare and fail in Lambda. Give ours one (configured per event from apiId and stage).
+bp.websocket_api = WebsocketAPI()
 
 SEND_QUEUE = QueueSpec("message-send", fifo=True, visibility_timeout=30, max_receive_count=5, batch_size=10,
                        description="会员消息：按会话分组、保持顺序，存储并投递")

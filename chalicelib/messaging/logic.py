@@ -592,26 +592,16 @@ def push_notification(message_id: str, recipient: str, sender: str, conversation
     if stored.status != "delivered":
         return False
     from chalicelib.accounts.logic import contact_of
-
-    try:
-        from chalicelib.providers import push  # type: ignore[attr-defined]
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("chalicelib.providers", "chalicelib.providers.push"):
-            raise
-        from chalicelib.platform.observability import logger
-
-        logger.error("push provider not deployed; notification skipped", extra={"message_id": message_id})
-        return False
+    from chalicelib.providers import push
 
     contact = contact_of(recipient)
-    if contact is None:
-        return False
+    if contact is None or contact[0] not in push.CHANNELS:
+        return False  # no mini-program to reach them through (e.g. a local demo login)
     channel, subject = contact
-    push.notify(channel, subject, "gonghui-chat-new-message",
+    return push.notify(channel, subject, "gonghui-chat-new-message",
                 {"thing1": "光年间新消息", "thing2": "有会员给你发来一条消息", "time3": clock.to_shanghai(
                     clock.parse(stored.stored_at)).strftime("%Y-%m-%d %H:%M")},
                 f"pages/messages/chat?c={conversation_id}")
-    return True
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -185,20 +185,27 @@ def test_a_suspended_member_stops_sending_and_disappears_from_chat(member, pump,
     assert send(li, "xiaowang", "?", "susp-0003").status_code == 404
 
 
-def test_given_an_offline_recipient_then_a_push_request_is_queued(member, pump, monkeypatch):
-    wang, li = member("xiaowang", "xiaoli")
-    befriend(wang, li)
-    queued = []
-    from chalicelib.platform import queues
+def test_an_offline_recipient_gets_one_wechat_reminder_per_unread_burst(fakes, member, pump, api):
+    """Given 小林 signed in through the WeChat mini-program and has no open socket, when 小王
+    sends her three messages, then WeChat delivers one subscribe message (not three); after
+    she reads them, the next message reminds her again."""
+    login = body(api.post("/auth/wechat", headers={"Content-Type": "application/json"},
+                          body=json.dumps({"code": fakes.wechat_login_code("openid-xiaolin")})))
+    from tests.conftest import Session
+    from tests.integration.social.conftest import activate
 
-    real = queues.send
-
-    def spy(spec, message, **kw):
-        queued.append((spec.short, message if isinstance(message, dict) else json.loads(message)))
-        return real(spec, message, **kw)
-
-    monkeypatch.setattr(queues, "send", spy)
-    send(wang, "xiaoli", "你好", "push-0001")
+    lin = Session(api, login)
+    activate(pump, lin.user_id)
+    wang = member("xiaowang")
+    befriend(wang, lin)
+    for i in range(3):
+        send(wang, lin.user_id, f"第{i}条", f"push-{i:05d}")
     pump.drain()
-    pushes = [m for short, m in queued if short == "messaging-push"]
-    assert len(pushes) == 1 and pushes[0]["recipient"] == "xiaoli"
+    assert [(m["channel"], m["recipient"]) for m in fakes.sent_messages] == [("wechat", "openid-xiaolin")]
+    assert fakes.sent_messages[0]["page"].startswith("pages/messages/chat?c=")
+
+    conv = body(wang.get(f"/messaging/with/{lin.user_id}"))["conversation_id"]
+    lin.post(f"/messaging/conversations/{conv}/read", {"up_to_seq": 3})
+    send(wang, lin.user_id, "还在吗", "push-00003")
+    pump.drain()
+    assert len(fakes.sent_messages) == 2
