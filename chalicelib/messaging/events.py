@@ -6,7 +6,9 @@ Chalice app (deploy-time validation); they run the same under the local gateway
 (``local/ws_gateway.py``)."""
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from chalice import Blueprint
@@ -61,12 +63,38 @@ def message_push(event: Any) -> dict[str, Any]:
 
 # --- WebSocket API ------------------------------------------------------------------------
 
+def _observed(route_key: str) -> Callable[[Callable[[Any], dict[str, Any]]], Callable[[Any], dict[str, Any]]]:
+    """What the app's event middleware does for other Lambdas (blueprint WebSocket handlers do
+    not get it): label the work for the call recorder, log a crash once, flush metrics."""
+
+    def decorate(fn: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+        @functools.wraps(fn)
+        def wrapper(event: Any) -> dict[str, Any]:
+            from chalicelib.platform import aws
+            from chalicelib.platform.observability import flush_metrics
+
+            token = aws.set_work(f"websocket:{route_key}")
+            try:
+                return fn(event)
+            except Exception:
+                logger.exception("websocket handler failed", extra={"route_key": route_key})
+                raise
+            finally:
+                aws.reset_work(token)
+                flush_metrics()
+
+        return wrapper
+
+    return decorate
+
+
 def _raw(event: Any) -> dict[str, Any]:
     raw: dict[str, Any] = event.to_dict() if hasattr(event, "to_dict") else dict(event)
     return raw
 
 
 @bp.on_ws_connect()
+@_observed("$connect")
 def ws_connect(event: Any) -> dict[str, Any]:
     """Authenticate with ``?token=<access token>``; register the connection or refuse it."""
     raw = _raw(event)
@@ -81,6 +109,7 @@ def ws_connect(event: Any) -> dict[str, Any]:
 
 
 @bp.on_ws_message()
+@_observed("$default")
 def ws_message(event: Any) -> dict[str, Any]:
     """Frames from a registered connection; a forged or unknown connection id is refused."""
     from . import realtime
@@ -102,6 +131,7 @@ def ws_message(event: Any) -> dict[str, Any]:
 
 
 @bp.on_ws_disconnect()
+@_observed("$disconnect")
 def ws_disconnect(event: Any) -> dict[str, Any]:
     logic.disconnect(event.connection_id)
     return {"statusCode": 200}
