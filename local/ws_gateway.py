@@ -137,8 +137,16 @@ class WsGateway:
         self._server = self._loop.run_until_complete(asyncio.start_server(self._handle, self.host, self.port))
         self._ready.set()
         self._loop.run_forever()
+        # stopping: refuse new sockets, let open connections run their $disconnect, then close
         self._server.close()
-        self._loop.run_until_complete(self._server.wait_closed())
+        for client in list(self._clients.values()):
+            client.writer.close()
+        pending = asyncio.all_tasks(self._loop)
+        if pending:
+            self._loop.run_until_complete(asyncio.wait(pending, timeout=5))
+        for task in asyncio.all_tasks(self._loop):
+            task.cancel()
+        self._loop.run_until_complete(asyncio.sleep(0))
         self._loop.close()
 
     def stop(self) -> None:
