@@ -505,12 +505,12 @@ def apply_for_bed(principal: Principal, request: ApplyForBed) -> ApplicationView
                         condition=Tenancy.user_id.does_not_exist())
                 tx.save(app, condition=DormApplication.application_id.does_not_exist())
         except TransactWriteError as exc:
-            reasons = [r.code if r else None for r in (exc.cancellation_reasons or [])]
-            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+            codes = {r.code for r in (exc.cancellation_reasons or []) if r is not None and r.code}
+            if not codes <= {"ConditionalCheckFailed", "TransactionConflict"} or not codes:
+                raise
+            if _tenancy(principal.user_id) is not None:
                 raise Conflict("您已有床位或正在办理的申请，不能重复申请", code="DORM_ALREADY_HOLDING") from exc
-            if not reasons or reasons[0] in ("ConditionalCheckFailed", "TransactionConflict"):
-                continue  # someone took this bed a moment ago: try the next free one
-            raise
+            continue  # someone took this bed a moment ago: try the next free one
         from chalicelib.platform.queues import send
 
         from .events import APPLY_QUEUE
