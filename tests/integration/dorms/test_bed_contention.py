@@ -14,8 +14,9 @@ import pytest
 import requests
 
 from chalicelib.dorms import logic
-from chalicelib.dorms.models import DormBed, Tenancy
-from chalicelib.dorms.schemas import DormProfileIn, NewBuilding, RoomImport
+from chalicelib.dorms.models import DormBed, DormProfile, Tenancy
+from chalicelib.dorms.schemas import NewBuilding, RoomImport
+from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role, issue_token
 from tests.conftest import body
 from tests.integration.dorms.conftest import SANXING, rooms_sheet
@@ -33,12 +34,14 @@ def _fresh_building(round_no: int) -> str:
 
 
 def _applicants(round_no: int) -> list[tuple[str, dict[str, str]]]:
+    """100 new workers with a dorm profile (written in batches) and a bearer token each."""
     people = []
-    for i in range(APPLICANTS):
-        worker = Principal(user_id=f"r{round_no:02d}-w{i:03d}", role=Role.WORKER, org_path=SANXING)
-        logic.save_profile(worker, DormProfileIn(gender="male", hometown="重庆"))
-        token, _ = issue_token(worker)
-        people.append((worker.user_id, {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}))
+    with DormProfile.batch_write() as batch:
+        for i in range(APPLICANTS):
+            worker = Principal(user_id=f"r{round_no:02d}-w{i:03d}", role=Role.WORKER, org_path=SANXING)
+            batch.save(DormProfile(worker.user_id, gender="male", hometown="重庆", updated_at=clock.now_iso()))
+            token, _ = issue_token(worker)
+            people.append((worker.user_id, {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}))
     return people
 
 
