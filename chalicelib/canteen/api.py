@@ -79,6 +79,8 @@ def add_dish(principal: Principal, canteen_id: str, body: NewDish) -> DishView:
 @endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=PageQuery, response=DishList,
           summary="食堂菜品与评分", tags=TAGS)
 def list_dishes(principal: Principal, canteen_id: str, query: PageQuery) -> DishList:
+    """Workers of the enterprises that run or share this canteen, and admins in scope; others 404.
+    A dish list is the canteen's public offer to those workers."""
     return logic.list_dishes(principal, canteen_id, limit=query.limit, cursor=query.cursor)
 
 
@@ -106,6 +108,8 @@ def copy_previous_week(principal: Principal, canteen_id: str, week_start: str) -
 @endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=MenuFilter, response=MenuPage,
           summary="今日菜单（可按标签、过敏原筛选）", tags=TAGS)
 def today_menu(principal: Principal, canteen_id: str, query: MenuFilter) -> MenuPage:
+    """Workers of the enterprises that run or share this canteen see its published menus (never a
+    draft); admins in scope also see drafts; anyone else gets 404."""
     return logic.today_menu(principal, canteen_id, query)
 
 
@@ -113,6 +117,8 @@ def today_menu(principal: Principal, canteen_id: str, query: MenuFilter) -> Menu
 @endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=WeekQuery, response=MenuPage,
           summary="本周菜单（可按标签、过敏原筛选）", tags=TAGS)
 def week_menu(principal: Principal, canteen_id: str, query: WeekQuery) -> MenuPage:
+    """Workers of the enterprises that run or share this canteen see its published menus (never a
+    draft); admins in scope also see drafts; anyone else gets 404."""
     return logic.week_menu(principal, canteen_id, query.start, query)
 
 

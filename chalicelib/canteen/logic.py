@@ -131,7 +131,7 @@ def _canteen_for_admin(principal: Principal, canteen_id: str) -> Canteen:
 def _check_canteen(principal: Principal, canteen_id: str) -> bool:
     """May the caller see this canteen? Returns True when the caller administers it."""
     if principal.role is Role.WORKER:
-        if not re.fullmatch(CANTEEN_ID, canteen_id):
+        if not principal.org_path or not re.fullmatch(CANTEEN_ID, canteen_id):
             raise _not_found()
         try:
             CanteenAccess.get(principal.org_path, canteen_id)
@@ -144,6 +144,8 @@ def _check_canteen(principal: Principal, canteen_id: str) -> bool:
 
 def list_canteens(principal: Principal, org: str | None, *, limit: int, cursor: str | None) -> CanteenList:
     enterprise = principal.org_path if principal.role is Role.WORKER else (org or principal.org_path)
+    if not enterprise:
+        return CanteenList(items=[])
     if principal.role is not Role.WORKER and not principal.covers(enterprise):
         raise NotFound("找不到该组织", code="ORG_NOT_FOUND")
     bound = f"canteens:{enterprise}"

@@ -84,6 +84,8 @@ def import_rooms(principal: Principal, building_id: str, body: RoomImport) -> Im
 @endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=PageQuery, response=RoomList,
           summary="宿舍楼的房间", tags=TAGS)
 def list_rooms(principal: Principal, building_id: str, query: PageQuery) -> RoomList:
+    """Workers of the enterprises that run or share this building, and the admins whose scope covers
+    it; anyone else gets 404. Rooms carry no resident names, only what roommates chose to share."""
     return logic.list_rooms(principal, building_id, limit=query.limit, cursor=query.cursor)
 
 
@@ -91,6 +93,8 @@ def list_rooms(principal: Principal, building_id: str, query: PageQuery) -> Room
 @endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, response=RoomView, summary="房间详情与室友公开信息",
           tags=TAGS)
 def get_room(principal: Principal, building_id: str, room_no: str) -> RoomView:
+    """Workers of the enterprises that run or share this building, and admins in scope; others 404.
+    Roommates appear only through the hometown/workshop/shift they opted to share, never by name."""
     return logic.get_room(principal, building_id, room_no)
 
 
@@ -127,6 +131,8 @@ def get_profile(principal: Principal) -> DormProfileView:
 @endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=FreeBedQuery, response=FreeBedPage,
           summary="空床位（按房型、设施、性别筛选）", tags=TAGS)
 def free_beds(principal: Principal, building_id: str, query: FreeBedQuery) -> FreeBedPage:
+    """Workers of the enterprises that run or share this building (a park dorm), and admins in
+    scope; others get 404. Free beds are public within that circle by design: choosing is the point."""
     return logic.free_beds(principal, building_id, query)
 
 

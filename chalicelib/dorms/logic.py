@@ -7,6 +7,7 @@ free (check-out), or free again when rejected, cancelled or the hold expires.
 """
 from __future__ import annotations
 
+import re
 import statistics
 import uuid
 from datetime import date, timedelta
@@ -90,6 +91,15 @@ BUILDING_NOT_FOUND = ("找不到该宿舍楼", "DORM_BUILDING_NOT_FOUND")
 
 def _not_found(message: str = "找不到该宿舍楼", code: str = "DORM_BUILDING_NOT_FOUND") -> NotFound:
     return NotFound(message, code=code)
+
+
+BUILDING_ID = re.compile(r"b-[a-z0-9]{6,24}")
+ROOM_NO = re.compile(r"[A-Za-z0-9-]{1,12}")
+APPLICATION_ID = re.compile(r"da-[a-z0-9]{6,32}")
+
+
+def _within(org_path: str, scope: str) -> bool:
+    return org_path == scope or org_path.startswith(scope + "/")
 
 
 def _bed_key(room_no: str, bed_no: float) -> str:
@@ -203,6 +213,8 @@ def create_building(principal: Principal, new: NewBuilding) -> BuildingView:
 
 
 def _building_for_admin(principal: Principal, building_id: str) -> DormBuilding:
+    if not BUILDING_ID.fullmatch(building_id):
+        raise _not_found()
     try:
         building = DormBuilding.get(building_id)
     except DormBuilding.DoesNotExist as exc:
@@ -214,6 +226,8 @@ def _building_for_admin(principal: Principal, building_id: str) -> DormBuilding:
 
 def _access_for_worker(principal: Principal, building_id: str) -> BuildingAccess:
     """A worker may use the buildings their enterprise runs or shares in a park; others are 404."""
+    if not principal.org_path or not BUILDING_ID.fullmatch(building_id):
+        raise _not_found()
     try:
         return BuildingAccess.get(principal.org_path, building_id)
     except BuildingAccess.DoesNotExist as exc:
@@ -230,6 +244,8 @@ def _check_building(principal: Principal, building_id: str) -> None:
 def list_buildings(principal: Principal, org: str | None, *, limit: int, cursor: str | None) -> BuildingList:
     """Buildings a worker's enterprise may use, or (staff) those usable by an enterprise in scope."""
     enterprise = principal.org_path if principal.role is Role.WORKER else (org or principal.org_path)
+    if not enterprise:
+        return BuildingList(items=[])
     if principal.role is not Role.WORKER and not principal.covers(enterprise):
         raise NotFound("找不到该组织", code="ORG_NOT_FOUND")
     bound = f"dorm-buildings:{enterprise}"
@@ -285,6 +301,8 @@ def import_rooms(principal: Principal, building_id: str, request: RoomImport) ->
 
 
 def _room(building_id: str, room_no: str) -> DormRoom:
+    if not ROOM_NO.fullmatch(room_no):
+        raise NotFound("找不到该房间", code="DORM_ROOM_NOT_FOUND")
     try:
         return DormRoom.get(building_id, room_no)
     except DormRoom.DoesNotExist as exc:
@@ -536,6 +554,8 @@ def _rules(org_path: str) -> DormRules:
 
 
 def _application(application_id: str) -> DormApplication:
+    if not APPLICATION_ID.fullmatch(application_id):
+        raise NotFound("找不到该申请", code="DORM_APPLICATION_NOT_FOUND")
     try:
         return DormApplication.get(application_id)
     except DormApplication.DoesNotExist as exc:
@@ -713,6 +733,8 @@ def check_in(principal: Principal, application_id: str | None, request: CheckIn)
 
 def _occupied_bed(principal: Principal, building_id: str, room_no: str, bed_no: int) -> tuple[DormBuilding, DormBed]:
     building = _building_for_admin(principal, building_id)
+    if not ROOM_NO.fullmatch(room_no):
+        raise NotFound("找不到该床位", code="DORM_BED_NOT_FOUND")
     try:
         bed = DormBed.get(building_id, _bed_key(room_no, bed_no))
     except DormBed.DoesNotExist as exc:
@@ -760,6 +782,8 @@ def move(principal: Principal, building_id: str, room_no: str, bed_no: int, requ
     """Move a resident to another free bed of the same building: the old bed is freed and the
     new one taken in one transaction (the new bed's ``free`` condition settles contention)."""
     building, bed = _occupied_bed(principal, building_id, room_no, bed_no)
+    if request.to_room_no == room_no and request.to_bed_no in (None, bed_no):
+        raise ValidationFailed("目标床位与当前床位相同", code="DORM_MOVE_SAME_BED")
     targets = list(DormBed.query(building_id, DormBed.bed_key.startswith(f"{request.to_room_no}#")))
     if not targets:
         raise NotFound("找不到目标房间", code="DORM_ROOM_NOT_FOUND")
@@ -816,8 +840,9 @@ def my_dorm(principal: Principal) -> MyDorm:
     app = _application(tenancy.application_id)
     room = None
     if app.status == "checked_in":
-        room = _room_view(_room(app.building_id, app.room_no))
-        room.roommates = _roommates(_room(app.building_id, app.room_no), except_bed=int(app.bed_no))
+        found = _room(app.building_id, app.room_no)
+        room = _room_view(found)
+        room.roommates = _roommates(found, except_bed=int(app.bed_no))  # the others in the room
     return MyDorm(application=_app_view(app), room=room)
 
 
@@ -839,7 +864,7 @@ def application_queue(principal: Principal, query: QueueQuery) -> ApplicationPag
     page = DormApplication.by_status.query(query.status, DormApplication.scope_key.startswith(f"{scope}"),
                                            limit=query.limit,
                                            last_evaluated_key=decode_cursor(query.cursor, bound_to=bound))
-    items = [_app_view(a) for a in page if principal.covers(a.org_path)]
+    items = [_app_view(a) for a in page if principal.covers(a.org_path) and _within(a.org_path, scope)]
     return ApplicationPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
 
 
@@ -873,7 +898,7 @@ def occupancy(principal: Principal, org: str | None) -> Occupancy:
     """Occupancy per building of an enterprise (Query of each building's beds), the pending
     queue, and the time from application to check-in over the latest check-ins."""
     scope = org or principal.org_path
-    if not principal.covers(scope):
+    if not scope or not principal.covers(scope):
         raise NotFound("找不到该组织", code="ORG_NOT_FOUND")
     access = [a for a in BuildingAccess.query(scope, limit=MAX_BUILDINGS) if a.owner_path == scope]
     buildings = []
