@@ -520,20 +520,19 @@ def record_notice(message: dict[str, Any]) -> bool:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
         notice = CanteenNotice.get(notice.user_id, notice.notice_key)
-        if notice.pushed == "yes":
+        if notice.pushed != "no":
             return False
     from chalicelib.accounts.logic import contact_of
+    from chalicelib.providers import push
 
     contact = contact_of(message["user_id"])
-    if contact is None:
-        return True
-    try:
-        from chalicelib.providers import push  # type: ignore[attr-defined]
-    except ImportError:
-        return True  # push provider not deployed yet: the in-app notice stands
-    push.notify(contact[0], contact[1], "canteen_menu_published", {"title": message["title"], "body": message["body"]},
-                f"pages/canteen/menu?canteen={message['canteen_id']}&day={message['day']}")
-    notice.update(actions=[CanteenNotice.pushed.set("yes")])
+    if contact is None or contact[0] not in push.CHANNELS:
+        return True  # no mini-program channel (e.g. a 浙政钉 or demo account): the in-app notice stands
+    channel, recipient = contact
+    delivered = push.notify(channel, recipient, "canteen_menu_published",
+                            {"title": message["title"], "body": message["body"]},
+                            f"pages/canteen/menu?canteen={message['canteen_id']}&day={message['day']}")
+    notice.update(actions=[CanteenNotice.pushed.set("yes" if delivered else "refused")])
     return True
 
 

@@ -942,20 +942,18 @@ def record_notice(message: dict[str, Any]) -> bool:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
         notice = DormNotice.get(notice.user_id, notice.notice_key)  # a redelivery: push if not done yet
-        if notice.pushed == "yes":
+        if notice.pushed != "no":
             return False
     from chalicelib.accounts.logic import contact_of
+    from chalicelib.providers import push
 
     contact = contact_of(message["user_id"])
-    if contact is None:
-        return True
-    try:
-        from chalicelib.providers import push  # type: ignore[attr-defined]
-    except ImportError:
-        return True  # the push provider is not deployed yet: the in-app notice stands
-    push.notify(contact[0], contact[1], message["template"], {"title": message["title"], "body": message["body"]},
-                "pages/dorm/index")
-    notice.update(actions=[DormNotice.pushed.set("yes")])
+    if contact is None or contact[0] not in push.CHANNELS:
+        return True  # no mini-program channel (e.g. a 浙政钉 or demo account): the in-app notice stands
+    channel, recipient = contact
+    delivered = push.notify(channel, recipient, message["template"],
+                            {"title": message["title"], "body": message["body"]}, "pages/dorm/index")
+    notice.update(actions=[DormNotice.pushed.set("yes" if delivered else "refused")])
     return True
 
 

@@ -127,3 +127,28 @@ def test_an_unconfirmed_hold_is_released_by_the_schedule(dorm, login, pump):
     assert body(li.get("/dorms/me/notices"))["items"][0]["title"] == "宿舍床位保留已过期"
     free = body(li.get(f"/dorms/buildings/{dorm.building_id}/free-beds?limit=100"))["items"]
     assert ("303", 2) in {(b["room_no"], b["bed_no"]) for b in free}
+
+
+def test_a_wechat_worker_is_pushed_each_step_through_the_mini_program(fakes, aws, api, dorm, login, pump):
+    """The notify queue's Lambda records the in-app notice and sends a WeChat subscribe message."""
+    import json
+
+    from chalicelib.accounts.logic import assign_org
+
+    def wechat_login(openid: str) -> dict:
+        r = api.post("/auth/wechat", headers={"Content-Type": "application/json"},
+                     body=json.dumps({"code": fakes.wechat_login_code(openid)}))
+        assert r.status_code == 200, r.body
+        return body(r)
+
+    assign_org(wechat_login("openid-chenhongxin")["account"]["user_id"], SANXING)
+    tokens = wechat_login("openid-chenhongxin")  # a fresh token carries his enterprise
+    headers = {"Authorization": f"Bearer {tokens['access_token']}", "Content-Type": "application/json"}
+    assert api.put("/dorms/profile", headers=headers, body=json.dumps({"gender": "male"})).status_code == 200
+    applied = api.post("/dorms/applications", headers=headers,
+                       body=json.dumps({"building_id": dorm.building_id, "room_no": "302"}))
+    assert applied.status_code == 201, applied.body
+    pump.drain()
+    sent = [m for m in fakes.sent_messages if m["recipient"] == "openid-chenhongxin"]
+    assert [m["template_id"] for m in sent] == ["dorm_submitted"]
+    assert "等待工会审批" in json.dumps(sent[0], ensure_ascii=False)
