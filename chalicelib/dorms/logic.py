@@ -895,12 +895,20 @@ SPEED_SAMPLE = 200
 
 
 def occupancy(principal: Principal, org: str | None) -> Occupancy:
-    """Occupancy per building of an enterprise (Query of each building's beds), the pending
-    queue, and the time from application to check-in over the latest check-ins."""
+    """Occupancy per building of an enterprise — or of the enterprises directly under a district
+    union — (a Query of each building's beds), the pending queue, and the time from application
+    to check-in over the latest check-ins."""
     scope = org or principal.org_path
     if not scope or not principal.covers(scope):
         raise NotFound("找不到该组织", code="ORG_NOT_FOUND")
     access = [a for a in BuildingAccess.query(scope, limit=MAX_BUILDINGS) if a.owner_path == scope]
+    if not access:  # a district union: the buildings its enterprises run
+        from chalicelib.orgs import logic as orgs
+
+        for child in orgs.children(scope, limit=MAX_BUILDINGS, cursor=None).items:
+            access += [a for a in BuildingAccess.query(child.path, limit=MAX_BUILDINGS) if a.owner_path == child.path]
+            if len(access) >= MAX_BUILDINGS:
+                break
     buildings = []
     for a in access:
         counts = {"free": 0, "held": 0, "occupied": 0}

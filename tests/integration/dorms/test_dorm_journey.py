@@ -48,6 +48,8 @@ def test_given_auto_approval_for_new_hires_when_he_applies_then_he_is_approved_a
     stats = body(dorm.union.get(f"/dorms/occupancy?org={SANXING}"))
     assert stats["beds_occupied"] == 2 and stats["rooms_occupied"] == 1 and stats["rooms"] == 4
     assert stats["checked_in_sampled"] == 1 and stats["median_hours_to_check_in"] < 1
+    district = body(dorm.union.get("/dorms/occupancy"))  # 南浔区总工会 sees its enterprises' dorms
+    assert [b["name"] for b in district["buildings"]] == ["工匠之家"] and district["within_24h_rate"] == 1.0
 
 
 def test_given_no_auto_rule_when_a_worker_applies_then_the_union_admin_approves_from_the_pending_queue(
