@@ -2,7 +2,8 @@
 
 - ``dorm_apply`` (SQS, the design card's "dorm apply" Lambda): completes each new application —
   the operator's rules auto-approve or queue it for the union admin — and notifies the worker.
-- ``dorm_apply_release_expired_holds`` (schedule): releases beds whose hold was not confirmed in time.
+- ``dorm_apply_release_expired_holds`` (schedule): releases beds whose hold was not confirmed in
+  time, and completes any application whose dorm-apply message was lost.
 - ``dorm_notify`` (SQS): records the worker's in-app notice and pushes it to their channel.
 """
 from __future__ import annotations
@@ -37,7 +38,7 @@ def dorm_apply(event: Any) -> dict[str, Any]:
 
 @bp.schedule("rate(5 minutes)")
 def dorm_apply_release_expired_holds(event: Any) -> dict[str, int]:
-    return {"released": logic.expire_holds()}
+    return {"released": logic.expire_holds(), "completed_late": logic.complete_stale_submissions()}
 
 
 def notify_one(record: Any) -> None:

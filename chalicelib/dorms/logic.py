@@ -604,6 +604,17 @@ def complete_application(application_id: str) -> str:
     return status
 
 
+def complete_stale_submissions(*, older_than_minutes: int = 5, batch: int = 100) -> int:
+    """A safety net for the dorm-apply queue: an application still "submitted" minutes after the
+    worker applied (its message lost) is completed by the schedule instead."""
+    cutoff = clock.isoformat(clock.now() - timedelta(minutes=older_than_minutes))
+    done = 0
+    for app in DormApplication.by_status.query("submitted", limit=batch):
+        if app.created_at <= cutoff and complete_application(app.application_id) in ("approved", "pending"):
+            done += 1
+    return done
+
+
 def _release(app: DormApplication, *, status: str, actor: str, note: str, allowed: tuple[str, ...],
              conflict: Conflict) -> None:
     """Give the held bed back and end the worker's tenancy, in one transaction."""

@@ -154,3 +154,24 @@ def test_a_wechat_worker_is_pushed_each_step_through_the_mini_program(fakes, aws
     sent = [m for m in fakes.sent_messages if m["recipient"] == "openid-chenhongxin"]
     assert [m["template_id"] for m in sent] == ["dorm_submitted"]
     assert "等待工会审批" in json.dumps(sent[0], ensure_ascii=False)
+
+
+def test_an_application_whose_queue_message_was_lost_is_completed_by_the_schedule(dorm, login, pump):
+    from datetime import timedelta
+
+    from chalicelib.dorms.events import APPLY_QUEUE
+    from chalicelib.platform.aws import client
+    from chalicelib.platform.queues import queue_url
+
+    li = worker_with_profile(login, "li-wei")
+    li.post("/dorms/applications", {"building_id": dorm.building_id, "room_no": "303", "bed_no": 1})
+    client("sqs").purge_queue(QueueUrl=queue_url(APPLY_QUEUE.name))  # the message is lost
+    pump.drain()
+    assert body(li.get("/dorms/me"))["application"]["status"] == "submitted"
+    clock.travel(timedelta(minutes=6))
+    try:
+        result = pump.run_schedule("dorms_events_dorm_apply_release_expired_holds")
+    finally:
+        clock.reset()
+    assert result == {"released": 0, "completed_late": 1}
+    assert body(li.get("/dorms/me"))["application"]["status"] == "pending"
