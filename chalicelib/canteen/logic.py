@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
@@ -167,9 +167,30 @@ def update_canteen(principal: Principal, canteen_id: str, change: CanteenUpdate)
         actions.append(Canteen.publish_hour.set(change.publish_hour))
     if actions:
         canteen.update(actions=actions)
+        if change.publish_hour is not None:
+            _reschedule_drafts(canteen_id, change.publish_hour)
         publish(FEATURE, "CanteenUpdated", org=canteen.org_path, actor=actor_of(principal),
                 data={"canteen_id": canteen_id, **change.model_dump(exclude_none=True)})
     return _view(canteen)
+
+
+RESCHEDULE_DAYS = 14
+
+
+def _reschedule_drafts(canteen_id: str, hour: int) -> int:
+    """A new publishing hour applies to the drafts already planned (the next two weeks)."""
+    today = clock.today_shanghai()
+    moved = 0
+    last = today + timedelta(days=RESCHEDULE_DAYS)
+    for menu in Menu.query(canteen_id, Menu.menu_key.between(f"{today}#", f"{last}#9"),
+                           filter_condition=Menu.status == "draft"):
+        try:
+            menu.update(actions=[Menu.publish_at.set(publish_at(date.fromisoformat(menu.day), hour))],
+                        condition=Menu.status == "draft")
+            moved += 1
+        except UpdateError:
+            continue  # published meanwhile
+    return moved
 
 
 def photo_upload(principal: Principal, canteen_id: str, content_type: str) -> PhotoUpload:
@@ -478,7 +499,7 @@ def publish_due_menus(*, batch: int = 100) -> dict[str, int]:
                 menu.update(actions=[Menu.status.set("published"), Menu.published_at.set(now)],
                             condition=Menu.status == "draft")
                 published += 1
-            except Exception:
+            except UpdateError:  # a concurrent run published it; the announcement below is idempotent
                 menu.refresh()
         key = (menu.canteen_id, menu.day)
         if key not in announced:

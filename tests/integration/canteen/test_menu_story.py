@@ -97,3 +97,32 @@ def test_copying_last_week_fills_this_week_from_today_on(canteen, today):
     week = body(canteen.admin.get(f"/canteens/{canteen.canteen_id}/menus/week?start={this_monday}"))["items"]
     assert {m["day"] for m in week} == {str(today + timedelta(days=i)) for i in range(remaining)}
     assert clock.today_shanghai() == today
+
+
+def test_a_new_publishing_hour_applies_to_the_drafts_already_planned(canteen, login, pump, today):
+    day2 = today + timedelta(days=2)
+    put_days(canteen, [day2])
+    moved = canteen.admin.patch(f"/canteens/{canteen.canteen_id}", {"publish_hour": 20})
+    assert moved.status_code == 200 and body(moved)["publish_hour"] == 20
+    worker = login("worker", user_id="chen-hongxin", org_path=SANXING)
+    week = f"/canteens/{canteen.canteen_id}/menus/week?start={day2}"
+    with at(shanghai(day2 - timedelta(days=1), 17, 1)):  # the old hour: nothing yet
+        pump.run_schedule(PUBLISH)
+    assert body(worker.get(week))["items"] == []
+    with at(shanghai(day2 - timedelta(days=1), 20, 1)):
+        pump.run_schedule(PUBLISH)
+    assert len(body(worker.get(week))["items"]) == 4
+
+
+def test_dish_photos_are_uploaded_with_a_signed_form_and_kept_as_keys(canteen):
+    form = canteen.admin.post(f"/canteens/{canteen.canteen_id}/photos", {"content_type": "image/png"})
+    assert form.status_code == 201
+    key = body(form)["key"]
+    assert key.startswith(f"canteen/{canteen.canteen_id}/") and body(form)["url"]
+    chicken = canteen.dishes["辣子鸡"]
+    updated = canteen.admin.patch(f"/canteens/{canteen.canteen_id}/dishes/{chicken}", {"photos": [key],
+                                                                                       "price_fen": 1300})
+    assert updated.status_code == 200 and body(updated)["photos"] == [key] and body(updated)["price_text"] == "13.00元"
+    forged = canteen.admin.patch(f"/canteens/{canteen.canteen_id}/dishes/{chicken}",
+                                 {"photos": ["dorms/b-x/1.jpg"]})
+    assert forged.status_code == 422 and body(forged)["code"] == "CANTEEN_PHOTO_INVALID"
