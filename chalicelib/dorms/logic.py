@@ -277,8 +277,9 @@ def import_rooms(principal: Principal, building_id: str, request: RoomImport) ->
                 tx.save(room, condition=DormRoom.room_no.does_not_exist())
                 for no in range(1, capacity + 1):
                     bed = DormBed(building_id, _bed_key(spec.room_no, no), room_no=spec.room_no, bed_no=no,
-                                  org_path=building.org_path, gender=spec.gender, room_type=spec.room_type,
-                                  floor=spec.floor, facilities=list(spec.facilities), rent_fen=spec.rent_fen)
+                                  org_path=building.org_path, building_name=building.name, gender=spec.gender,
+                                  room_type=spec.room_type, floor=spec.floor, facilities=list(spec.facilities),
+                                  rent_fen=spec.rent_fen)
                     if no in residents:
                         bed.status, bed.occupant_id, bed.since = "occupied", f"import:{residents[no].resident_ref}", now
                     else:
@@ -475,17 +476,25 @@ def _tenancy(user_id: str) -> Tenancy | None:
         return None
 
 
+APPLY_FIELDS = ["building_id", "bed_key", "room_no", "bed_no", "status", "org_path", "building_name", "gender"]
+
+
 def apply_for_bed(principal: Principal, request: ApplyForBed) -> ApplicationView:
     """Hold one bed at once. The bed's ``status = free`` condition and the worker's single
     ``Tenancy`` item are checked in one transaction: a bed is never given twice and a worker
     never holds two. The dorm-apply Lambda then applies the rules."""
+    if not principal.org_path or not BUILDING_ID.fullmatch(request.building_id):
+        raise _not_found()
+    beds = list(DormBed.query(request.building_id, DormBed.bed_key.startswith(f"{request.room_no}#"),
+                              attributes_to_get=APPLY_FIELDS))
+    if not beds or beds[0].org_path != principal.org_path:
+        # not the worker's own enterprise's dorm: only a park dorm shared with it may be used
+        _access_for_worker(principal, request.building_id)
+    if not beds:
+        raise NotFound("找不到该房间", code="DORM_ROOM_NOT_FOUND")
     profile = _profile(principal.user_id)
     if profile is None:
         raise ValidationFailed("请先填写宿舍资料（性别、家乡、车间、入职日期）", code="DORM_PROFILE_REQUIRED")
-    access = _access_for_worker(principal, request.building_id)
-    beds = list(DormBed.query(request.building_id, DormBed.bed_key.startswith(f"{request.room_no}#")))
-    if not beds:
-        raise NotFound("找不到该房间", code="DORM_ROOM_NOT_FOUND")
     if beds[0].gender != profile.gender:
         raise ValidationFailed("该房间为{}宿舍，与您的性别不符".format("男" if beds[0].gender == "male" else "女"),
                                code="DORM_GENDER_MISMATCH")
@@ -500,18 +509,19 @@ def apply_for_bed(principal: Principal, request: ApplyForBed) -> ApplicationView
         candidates = [b for b in beds if b.status == "free"]
         if not candidates:
             raise Conflict("该房间已住满", code="DORM_ROOM_FULL")
-    rules = _rules(access.owner_path)
+    building_name = beds[0].building_name or _access_for_worker(principal, request.building_id).building_name
+    rules = _rules(beds[0].org_path)
     now = clock.now()
     expires = clock.isoformat(now + timedelta(hours=rules.hold_hours))
     app_id = f"da-{uuid.uuid4().hex[:20]}"
     for bed in candidates:
         app = DormApplication(
             app_id, user_id=principal.user_id, worker_org=principal.org_path, org_path=bed.org_path,
-            building_id=bed.building_id, building_name=access.building_name, room_no=bed.room_no, bed_no=bed.bed_no,
+            building_id=bed.building_id, building_name=building_name, room_no=bed.room_no, bed_no=bed.bed_no,
             status="submitted", scope_key=f"{bed.org_path}#{clock.isoformat(now)}#{app_id}",
             created_at=clock.isoformat(now), hold_bucket="hold", hold_expires=expires,
             steps=[_step("submitted", principal.user_id,
-                         f"申请 {access.building_name} {bed.room_no} 室 {bed.bed_no} 号床")])
+                         f"申请 {building_name} {bed.room_no} 室 {bed.bed_no} 号床")])
         try:
             with transaction() as tx:
                 tx.update(bed, actions=[DormBed.status.set("held"), DormBed.application_id.set(app_id),

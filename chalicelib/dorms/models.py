@@ -113,6 +113,7 @@ class DormBed(Model):
     room_no = UnicodeAttribute()
     bed_no = NumberAttribute()
     org_path = UnicodeAttribute()
+    building_name = UnicodeAttribute(default="")
     gender = UnicodeAttribute()
     room_type = UnicodeAttribute()
     floor = NumberAttribute()
