@@ -17,9 +17,8 @@ def luhn_card(prefix: str = "622202020011223344") -> str:
     digits = [int(c) for c in prefix]
     total = 0
     for i, d in enumerate(reversed(digits)):
-        if i % 2 == 0:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
+        doubled = d * 2 - 9 if d > 4 else d * 2
+        total += doubled if i % 2 == 0 else d
     return prefix + str((10 - total % 10) % 10)
 
 
