@@ -111,6 +111,8 @@ def notices(principal: Principal, query: NoticeQuery) -> NoticeList:
 @endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, body=ObjectionBody, response=ObjectionView, status=201,
           summary="对公示提出异议", tags=TAGS)
 def raise_objection(principal: Principal, app_id: str, body: ObjectionBody) -> ObjectionView:
+    """Only while the application is on public notice, and only by a worker of the same
+    enterprise (not the applicant) or staff whose scope covers it; anyone else gets 404."""
     return logic.raise_objection(principal, app_id, body.text)
 
 

@@ -641,24 +641,25 @@ def save_notification(message: dict[str, Any]) -> None:
             raise
 
 
-def push(message: dict[str, Any]) -> None:
-    """Send one notification through the worker's channel (WeChat/Alipay subscribe message)."""
+AID_TEMPLATE_ID = "aid_progress"  # 帮扶进度提醒 (the subscribe-message template of both mini-programs)
+
+
+def push(message: dict[str, Any]) -> bool:
+    """Send one notification through the worker's mini-program (WeChat/Alipay subscribe message).
+    The in-app record was written already; a refused subscription is not an error."""
     from chalicelib.accounts.logic import contact_of
     from chalicelib.platform.observability import logger
+    from chalicelib.providers import push as provider
 
     contact = contact_of(message["user_id"])
-    if contact is None:
-        logger.info("aid notification: no channel", extra={"app_id": message["app_id"]})
-        return
-    try:
-        from chalicelib.providers import push as provider  # type: ignore[attr-defined]
-    except ImportError:
-        logger.info("aid notification kept in-app only: push provider not installed",
+    if contact is None or contact[0] not in provider.CHANNELS:
+        logger.info("aid notification kept in-app only: no mini-program channel",
                     extra={"app_id": message["app_id"]})
-        return
+        return False
     channel, recipient = contact
-    provider.notify(channel, recipient, "aid_progress", {"title": message["title"], "body": message["body"]},
-                    message.get("page", ""))
+    data = {"thing1": message["title"][:20], "phrase2": STATE_NAMES[State(message["state"])][:5],
+            "thing3": message["body"][:20]}
+    return provider.notify(channel, recipient, AID_TEMPLATE_ID, data, message.get("page"))
 
 
 def my_notifications(principal: Principal, *, limit: int, cursor: str | None) -> NotificationList:
