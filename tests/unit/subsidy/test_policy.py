@@ -40,7 +40,7 @@ paid_keys = st.sets(st.sampled_from(["training_centre|ever|*", "skill_certificat
                                      "training|ever|证书-001", "competition|ever|赛事甲"]))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(claim_items(), paid_keys)
 def test_no_line_exceeds_its_cap_and_the_total_is_the_sum_of_lines(items, paid):
     calc = calculate(POLICY, items, year=2023, already_paid=frozenset(paid))
@@ -52,7 +52,7 @@ def test_no_line_exceeds_its_cap_and_the_total_is_the_sum_of_lines(items, paid):
     assert [line.item_id for line in calc.lines] == [i.item_id for i in items]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(st.data())
 def test_the_result_does_not_depend_on_the_order_of_items(data):
     items = data.draw(claim_items())
@@ -64,7 +64,7 @@ def test_the_result_does_not_depend_on_the_order_of_items(data):
     assert {ln.item_id: ln for ln in first.lines} == {ln.item_id: ln for ln in second.lines}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(claim_items(), paid_keys)
 def test_a_one_off_is_never_paid_twice(items, paid):
     calc = calculate(POLICY, items, year=2023, already_paid=frozenset(paid))
@@ -79,7 +79,7 @@ def test_rerunning_a_calculation_gives_the_same_result(items):
     assert calculate(GRADED, items, year=2024) == calculate(GRADED, items, year=2024)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(st.dictionaries(st.text(min_size=1, max_size=4), st.integers(0, 10**9), max_size=20), st.integers(0, 10**10))
 def test_a_budget_cut_never_raises_a_line_and_spends_at_most_the_grant(amounts, granted):
     cut = cut_lines(amounts, granted)
