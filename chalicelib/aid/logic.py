@@ -443,6 +443,9 @@ def record_disbursement(app_id: str, amount_fen: int, reference: str, *, actor: 
         return _same_payment(existing, amount_fen, reference)
     app = _load(app_id)
     if app.state != State.APPROVED.value:
+        paid_meanwhile = _payment(app_id)  # another delivery may have paid between the two reads
+        if paid_meanwhile is not None:
+            return _same_payment(paid_meanwhile, amount_fen, reference)
         raise Conflict(f"当前状态（{STATE_NAMES[State(app.state)]}）不能发放", code="AID_STEP_OUT_OF_ORDER")
     if amount_fen != int(app.approved_fen or 0):
         raise ValidationFailed(f"发放金额应等于核定金额 {fen_to_yuan_text(int(app.approved_fen or 0))}",

@@ -96,6 +96,23 @@ def test_a_disbursement_delivered_three_times_pays_once(login, pump):
     assert other.status_code == 409 and body(other)["code"] == "AID_ALREADY_DISBURSED"
 
 
+def test_three_deliveries_of_one_payment_at_the_same_moment_record_it_once_without_errors(login, pump):
+    from chalicelib.aid import logic
+    from chalicelib.aid.models import AidPayment
+    from chalicelib.platform.events import Actor
+
+    _, _, _, app = _approved(login, pump)
+
+    def deliver(_):
+        return logic.record_disbursement(app["app_id"], 600_000, "ICBC202611290077", source="queue",
+                                         actor=Actor(user_id="finance", role="system"), actor_name="财务")
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        recorded = list(pool.map(deliver, range(3)))
+    assert sorted(recorded) == [False, False, True]
+    assert len(list(AidPayment.query(app["app_id"]))) == 1
+
+
 def test_concurrent_disburse_requests_record_one_payment(live, login, pump):
     _, district_a, district_b, app = _approved(login, pump)
 
