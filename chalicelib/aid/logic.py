@@ -72,6 +72,7 @@ from .workflow import (
     ACTION_NAMES,
     CLOSED_STATES,
     REVIEW_STATES,
+    SHORT_STATE_NAMES,
     STATE_NAMES,
     Action,
     State,
@@ -660,7 +661,7 @@ def push(message: dict[str, Any]) -> bool:
                     extra={"app_id": message["app_id"]})
         return False
     channel, recipient = contact
-    data = {"thing1": message["title"][:20], "phrase2": STATE_NAMES[State(message["state"])][:5],
+    data = {"thing1": message["title"][:20], "phrase2": SHORT_STATE_NAMES[State(message["state"])],
             "thing3": message["body"][:20]}
     return provider.notify(channel, recipient, AID_TEMPLATE_ID, data, message.get("page"))
 

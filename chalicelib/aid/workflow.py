@@ -36,6 +36,13 @@ STATE_NAMES = {
     State.DISBURSED: "已发放", State.NEEDS_CHANGES: "退回修改", State.REJECTED: "未通过", State.WITHDRAWN: "已撤回",
 }
 
+# at most five characters: the "phrase" field of a subscribe message
+SHORT_STATE_NAMES = {
+    State.DRAFT: "草稿", State.ENTERPRISE_REVIEW: "企业审核", State.DISTRICT_REVIEW: "区级审核",
+    State.PUBLIC_NOTICE: "公示中", State.OBJECTION_REVIEW: "异议复核", State.APPROVED: "已批准",
+    State.DISBURSED: "已发放", State.NEEDS_CHANGES: "退回修改", State.REJECTED: "未通过", State.WITHDRAWN: "已撤回",
+}
+
 REVIEW_STATES = frozenset({State.ENTERPRISE_REVIEW, State.DISTRICT_REVIEW, State.OBJECTION_REVIEW})
 CLOSED_STATES = frozenset({State.DISBURSED, State.REJECTED, State.WITHDRAWN})
 

@@ -102,3 +102,10 @@ def test_the_median_from_a_histogram_is_the_median(values):
     for v in values:
         histogram[v] = histogram.get(v, 0) + 1
     assert median_from_histogram(histogram) == statistics.median(values)
+
+
+def test_every_state_has_a_subscribe_message_phrase_of_at_most_five_characters():
+    from chalicelib.aid.workflow import SHORT_STATE_NAMES
+
+    assert set(SHORT_STATE_NAMES) == set(State)
+    assert all(1 <= len(v) <= 5 for v in SHORT_STATE_NAMES.values())
