@@ -21,9 +21,9 @@ def _pad(text: str, width: int) -> str:
 def main() -> None:
     table = rows()
     print("产改20条（余姚 2023.1）补助计算示例")
-    header = ("示例", "期望", "计算", "结果")
+    header = ("示例", "期望", "计算", "结果", "逐条说明")
     data = [(r.example, fen_to_yuan_text(r.expected_fen), fen_to_yuan_text(r.computed_fen) if r.computed_fen >= 0
-             else "—", "OK" if r.ok else "FAIL") for r in table]
+             else "—", "OK" if r.ok else "FAIL", r.detail) for r in table]
     widths = [max(_width(str(x)) for x in col) for col in zip(header, *data, strict=False)]
     print("  ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)))
     for row in data:

@@ -30,7 +30,9 @@ Once = Literal["none", "year", "ever"]
 OnceBy = Literal["enterprise", "subject"]
 OverBudget = Literal["wait", "cut"]
 
-LEVEL_NAMES = {"national": "国家级", "provincial": "省级", "ningbo": "宁波市级", "city": "市级"}
+LEVEL_NAMES = {"national": "国家级", "provincial": "省级", "ningbo": "宁波市级", "city": "市级",
+               "level5": "五级/初级工", "level4": "四级/中级工", "level3": "三级/高级工", "level2": "二级/技师",
+               "level1": "一级/高级技师"}
 
 
 class Measure(BaseModel):

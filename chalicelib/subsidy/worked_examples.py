@@ -107,7 +107,7 @@ def rows() -> list[Row]:
     for ex in EXAMPLES:
         policy = with_level_standards() if ex.graded else seed_policy()
         calc = calculate(policy, ex.items, year=2023, already_paid=ex.already_paid)
-        detail = "；".join(f"{line.measure_name} {fen_to_yuan_text(line.amount_fen)}" for line in calc.lines)
+        detail = "；".join(line.explanation for line in calc.lines)
         result.append(Row(ex.name, detail, ex.expected_total_fen, calc.total_fen))
     for b in BUDGET_EXAMPLES:
         outcome = apply_budget(b.approved_fen, b.remaining_fen, b.mode)  # type: ignore[arg-type]
