@@ -730,7 +730,12 @@ def escalate_overdue() -> int:
                 or app.due_at.split("|", 1)[0] > clock.isoformat(now):
             continue
         upper = parent_path(app.assigned_path)
-        if upper == app.assigned_path:
+        if upper == app.assigned_path:  # already with the province: nothing above, stop the clock
+            try:
+                with dynamo_errors():
+                    app.update(actions=[AidApplication.due_kind.remove(), AidApplication.due_at.remove()])
+            except Conflict:
+                pass  # changed meanwhile; the next run looks again
             continue
         limit, _ = scope_limits(app.assigned_path)
         try:

@@ -173,3 +173,19 @@ def test_scope_limits_set_by_the_district_shorten_the_wait(people, pump):
     with later(days=2, hours=1):
         assert pump.run_schedule("aid_events_escalate_pending_steps") == {"escalated": 1}
     assert body(district.get(f"/aid/applications/{app['app_id']}"))["assigned_path"] == DISTRICT
+
+
+def test_the_staff_queue_pages_with_cursors_and_filters_by_type(people, login):
+    enterprise = people["enterprise"]
+    for n, aid_type in enumerate(["serious_illness", "family_hardship", "serious_illness"]):
+        submitted(login("worker", user_id=f"w-q{n}", org_path=ENTERPRISE, name=f"职工{n}"), aid_type=aid_type,
+                  requested_fen=200_000)
+    first = body(enterprise.get("/aid/queue?state=enterprise_review&limit=2"))
+    assert len(first["items"]) == 2 and first["next_cursor"]
+    second = body(enterprise.get(f"/aid/queue?state=enterprise_review&limit=2&cursor={first['next_cursor']}"))
+    assert len(second["items"]) == 1 and second["next_cursor"] is None
+    reused = enterprise.get(f"/aid/queue?state=district_review&limit=2&cursor={first['next_cursor']}")
+    assert reused.status_code == 400 and body(reused)["code"] == "INVALID_CURSOR"
+    only = body(enterprise.get("/aid/queue?state=enterprise_review&aid_type=family_hardship"))["items"]
+    assert [a["aid_type_name"] for a in only] == ["生活困难帮扶"]
+    assert only[0]["per_capita_income_fen"] == 1_200_000
