@@ -189,3 +189,17 @@ def test_the_staff_queue_pages_with_cursors_and_filters_by_type(people, login):
     only = body(enterprise.get("/aid/queue?state=enterprise_review&aid_type=family_hardship"))["items"]
     assert [a["aid_type_name"] for a in only] == ["生活困难帮扶"]
     assert only[0]["per_capita_income_fen"] == 1_200_000
+
+
+def test_escalation_climbs_one_level_at_a_time_and_stops_at_the_province(people, pump):
+    from chalicelib.aid.models import AidApplication
+
+    app = submitted(people["worker"])
+    climbed = []
+    for n in range(1, 5):
+        with later(days=6 * n):
+            pump.run_schedule("aid_events_escalate_pending_steps")
+        climbed.append(AidApplication.get(app["app_id"]).assigned_path)
+    assert climbed == [DISTRICT, "zj/huz", "zj", "zj"]
+    stuck = AidApplication.get(app["app_id"])
+    assert stuck.escalations == 3 and stuck.due_kind is None
