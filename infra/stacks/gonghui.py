@@ -55,7 +55,10 @@ SECRET_PARAMETERS = (
 # IAM managed policies are limited to 6,144 characters; keep well under with an estimate.
 POLICY_BUDGET = 5000
 TABLES_PER_STATEMENT = 10
-_QUEUE_ARN_TEXT = re.compile(r"^arn:\$\{AWS::Partition\}:sqs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(?P<name>.+)$")
+# Chalice writes an SQS queue as ARN text: ``Fn::Sub arn:${AWS::Partition}:sqs:...:<name>`` for
+# ``queue=<name>``, or the literal ``queue_arn=`` it was given.
+_SEGMENT = r"(?:\$\{[^}]*\}|[^:$]*)"
+_QUEUE_ARN_TEXT = re.compile(rf"^arn:{_SEGMENT}:sqs:{_SEGMENT}:{_SEGMENT}:(?P<name>[^:]+)$")
 _KEY_TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER,
               "B": dynamodb.AttributeType.BINARY}
 
@@ -135,6 +138,16 @@ def _read_functions(sam_template: dict[str, Any]) -> dict[str, PackagedFunction]
     return functions
 
 
+def _unique_specs(specs: list[Any]) -> list[Any]:
+    """One spec per queue name; a queue listed by two features must be defined identically."""
+    by_name: dict[str, Any] = {}
+    for spec in specs:
+        seen = by_name.setdefault(spec.name, spec)
+        if seen != spec or getattr(seen, "event_pattern", None) != getattr(spec, "event_pattern", None):
+            raise ValueError(f"queue {spec.name} is defined twice, differently: {seen!r} / {spec!r}")
+    return list(by_name.values())
+
+
 def _arn(service: str, resource: str, *, region: bool = True, account: bool = True) -> str:
     """An ARN in this stack's partition (never a literal ``arn:aws:``)."""
     return "arn:" + ":".join([
@@ -210,7 +223,7 @@ class GonghuiStack(Stack):
                                    stage_config=self._chalice_stage_config())
         sam = json.loads((Path(self.chalice._sam_package_dir) / "sam.json").read_text())
         self.functions = _read_functions(sam)
-        self.queue_specs = list(features.queue_specs())
+        self.queue_specs = _unique_specs(features.queue_specs())
         self.queues: dict[str, sqs.Queue] = {}
         self.dlqs: dict[str, sqs.Queue] = {}
         for spec in self.queue_specs:
@@ -372,7 +385,7 @@ class GonghuiStack(Stack):
                 # Chalice names the queue by ARN text only; reference the queue itself so the
                 # mapping waits for it, and make the function depend on it explicitly too.
                 cfn.add_property_override(f"{events_path}.Queue", queue.queue_arn)
-                cfn.add_dependency(queue.node.default_child)  # type: ignore[arg-type]
+                cfn.add_resource_dependency(queue.node.default_child)  # type: ignore[arg-type]
 
     # -- S3 --------------------------------------------------------------------------------
 
@@ -413,7 +426,7 @@ class GonghuiStack(Stack):
             permission = lambda_.CfnPermission(
                 self, f"S3Invoke{sub.function}{i}", action="lambda:InvokeFunction", function_name=fn.ref,
                 principal="s3.amazonaws.com", source_account=Aws.ACCOUNT_ID, source_arn=self._bucket_arn())
-            bucket_cfn.add_dependency(permission)
+            bucket_cfn.add_resource_dependency(permission)
             rules = [{"Name": n, "Value": v} for n, v in (("prefix", sub.prefix), ("suffix", sub.suffix)) if v]
             for event in sub.events:
                 config: dict[str, Any] = {"Event": event, "Function": fn.get_att("Arn").to_string()}

@@ -32,6 +32,7 @@ class Route:
     view: Any
     spec: EndpointSpec | None
     params: tuple[str, ...]
+    content_type: str = "application/json"
 
     @property
     def name(self) -> str:
@@ -49,7 +50,8 @@ def all_routes(app: Any) -> list[Route]:
             if method == "OPTIONS":
                 continue
             routes.append(Route(method=method, path=path, view=entry.view_function,
-                                spec=endpoint_spec(entry.view_function), params=tuple(entry.view_args)))
+                                spec=endpoint_spec(entry.view_function), params=tuple(entry.view_args),
+                                content_type=(entry.content_types or ["application/json"])[0]))
     return routes
 
 
