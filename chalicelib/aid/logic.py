@@ -592,7 +592,7 @@ def _take(app: AidApplication, action: Action, *, actor: Actor, actor_name: str,
     publish(FEATURE, STEP_EVENT, event_id=f"{app.app_id}-{int(app.step_count)}", org=app.org_path, actor=actor, data={
         "app_id": app.app_id, "user_id": app.user_id, "aid_type": app.aid_type, "year": int(app.year),
         "org_path": app.org_path, "seq": int(app.step_count), "action": action.value, "from_state": before,
-        "to_state": after.value, "opinion": opinion, "amount_fen": amount_fen, "days_in_state": days,
+        "to_state": after.value, "opinion": opinion, "amount_fen": amount_fen, "days_in_state": days, "at": now_iso,
         "assigned_path": app.assigned_path})
     return step
 
@@ -617,7 +617,7 @@ def notification_for(event: DomainEvent) -> dict[str, Any] | None:
     data = event.data
     if data.get("action") == Action.ESCALATE.value:
         return None
-    at = f"{event.time}|{event.event_id}"
+    at = f"{data.get('at') or event.time}|{event.event_id}"  # the step's own time: a redelivery maps to one row
     try:
         AidNotification.get(data["user_id"], at)
         return None
@@ -769,7 +769,8 @@ def count_step(event: DomainEvent) -> bool:
         return False
     try:
         with _transaction() as tx:
-            tx.save(AidFigure("events", event.event_id, value=1), condition=AidFigure.metric.does_not_exist())
+            tx.save(AidFigure(f"event#{event.event_id}", "counted", value=1, expires=clock.now() + timedelta(days=30)),
+                    condition=AidFigure.metric.does_not_exist())
             for scope in ancestors(data["org_path"]):
                 for metric, delta in deltas.items():
                     tx.update(AidFigure(f"{scope}#{data['year']}", metric), actions=[AidFigure.value.add(delta)])

@@ -24,6 +24,7 @@ from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     VersionAttribute,
 )
@@ -176,7 +177,8 @@ class AidPayment(Model):
 
 class AidFigure(Model):
     """Counters per scope and year: ``state#<s>``, ``type#<t>``, ``disbursed_fen``,
-    ``days#<step>#<n>`` (how many steps took n days: the median comes from this histogram)."""
+    ``days#<step>#<n>`` (how many steps took n days: the median comes from this histogram).
+    ``event#<id>`` / ``counted`` rows mark events already counted (they expire after 30 days)."""
 
     class Meta(TableMeta):
         table_name = table_name("aid-figures")
@@ -184,6 +186,7 @@ class AidFigure(Model):
     scope_year = UnicodeAttribute(hash_key=True)
     metric = UnicodeAttribute(range_key=True)
     value = NumberAttribute(default=0)
+    expires = TTLAttribute(null=True)
 
 
 class AidScopeSettings(Model):

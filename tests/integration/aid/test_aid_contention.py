@@ -144,3 +144,26 @@ def test_the_yearly_cap_per_worker_and_type_holds(login, pump):
         "aid_type": "serious_illness", "household_size": 4, "household_income_fen": 4_800_000,
         "requested_fen": 2_000_001, "description": "再次申请大病救助，医疗费用仍然很高。"})
     assert third_draft.status_code == 422  # beyond any type's cap: refused by the schema
+
+
+def test_a_step_event_delivered_twice_is_counted_and_told_once(login, pump):
+    from chalicelib.aid.events import STEP_QUEUE
+    from chalicelib.aid.models import AidStep
+    from chalicelib.platform.events import DomainEvent
+
+    worker, enterprise, _, _ = _cast(login)
+    app = submitted(worker)
+    pump.drain()
+    event = DomainEvent(event_id=f"{app['app_id']}-1", org=ENTERPRISE, data={
+        "app_id": app["app_id"], "user_id": worker.user_id, "aid_type": "serious_illness", "year": app["created_at"][:4],
+        "org_path": ENTERPRISE, "seq": 1, "action": "submit", "from_state": "draft", "to_state": "enterprise_review",
+        "opinion": "", "amount_fen": None, "days_in_state": 0, "assigned_path": ENTERPRISE,
+        "at": AidStep.get(app["app_id"], 1).at})
+    # the same event again, as EventBridge may redeliver it
+    notifications = body(worker.get("/aid/notifications"))["items"]
+    envelope = {"source": "gonghui.aid", "detail-type": "AidStepTaken", "detail": event.model_dump(mode="json")}
+    client("sqs").send_message(QueueUrl=queue_url(STEP_QUEUE.name), MessageBody=json.dumps(envelope))
+    pump.drain()
+    figures = body(enterprise.get("/aid/figures"))
+    assert figures["by_state"] == {"enterprise_review": 1} and figures["by_type"] == {"serious_illness": 1}
+    assert len(body(worker.get("/aid/notifications"))["items"]) == len(notifications) == 1
