@@ -15,7 +15,7 @@ from chalicelib.platform import clock, pii
 from chalicelib.platform.auth import Principal, Role
 from chalicelib.platform.db import dynamo_errors
 from chalicelib.platform.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.platform.events import actor_of, publish
+from chalicelib.platform.events import SYSTEM, Actor, actor_of, publish
 from chalicelib.platform.money import fen_to_yuan_text
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 
@@ -43,6 +43,7 @@ FEATURE = "subsidy"
 STATE_NAMES = {"calculating": "计算中", "pending_review": "待审核", "waiting_budget": "待追加预算",
                "approved": "已核准", "rejected": "未通过"}
 REVIEWABLE = ("pending_review", "waiting_budget")
+BUDGET_EVENT = "SubsidyBudgetSet"
 
 
 def _transaction() -> TransactWrite:
@@ -320,7 +321,19 @@ def review(principal: Principal, app_id: str, body: ReviewBody) -> SubsidyApplic
     if len(decisions) != len(body.decisions) or set(decisions) != set(line_ids):
         raise ValidationFailed("请对每一条明细逐条给出核准意见（每条一次）", code="SUBSIDY_DECISIONS_INCOMPLETE",
                                details=[{"expected": line_ids}])
-    approved = {ln.item_id: int(ln.amount_fen) for ln in app.lines if decisions[ln.item_id].approve}
+    for ln in app.lines:
+        d = decisions[ln.item_id]
+        ln.decision = "approved" if d.approve else "rejected"
+        ln.reason = pii.scrub(d.reason.strip()) or None
+    app.decided_by = principal.user_id
+    _settle(app, actor=actor_of(principal), record_wait=True)
+    return _view(app)
+
+
+def _settle(app: SubsidyApplication, *, actor: Actor, record_wait: bool) -> bool:
+    """Pay the approved lines within the budget. ``False`` when the application (still) waits;
+    a wait is written only when ``record_wait`` (a reviewer's decision), not on a retry."""
+    approved = {ln.item_id: int(ln.amount_fen) for ln in app.lines if ln.decision == "approved"}
     approved_total = sum(approved.values())
     policy = _policy_by_key(app.district_path, app.policy_version_key)
     budget = _budget(app.district_path, int(app.year))
@@ -328,22 +341,22 @@ def review(principal: Principal, app_id: str, body: ReviewBody) -> SubsidyApplic
         raise ValidationFailed(f"{app.district_path} {int(app.year)} 年度补助预算尚未设置", code="SUBSIDY_NO_BUDGET")
     total, committed = int(budget.total_fen or 0), int(budget.committed_fen or 0)
     outcome = apply_budget(approved_total, total - committed, policy.over_budget)
-    paid = cut_lines(approved, outcome.granted_fen) if outcome.decision != "wait" else {}
+    waits = outcome.decision == "wait"
+    if waits and not record_wait:
+        return False
+    paid = cut_lines(approved, outcome.granted_fen) if not waits else {}
     now = clock.now_iso()
     for ln in app.lines:
-        d = decisions[ln.item_id]
-        ln.decision = "approved" if d.approve else "rejected"
-        ln.reason = pii.scrub(d.reason.strip()) or None
-        ln.paid_fen = paid.get(ln.item_id, 0) if outcome.decision != "wait" else None
+        ln.paid_fen = None if waits else paid.get(ln.item_id, 0)
     app.approved_fen, app.budget_note = approved_total, outcome.explanation
-    app.decided_by, app.decided_at = principal.user_id, now
-    app.state = "waiting_budget" if outcome.decision == "wait" else "approved"
-    app.paid_fen = outcome.granted_fen if outcome.decision != "wait" else None
+    app.decided_at = now
+    app.state = "waiting_budget" if waits else "approved"
+    app.paid_fen = None if waits else outcome.granted_fen
     app.queue_sort = f"{app.district_path}/|{now}|{app.app_id}"
     with dynamo_errors(Conflict("预算或一次性补助情况刚刚变化，请刷新后重新审核", code="SUBSIDY_CONFLICT")), \
             _transaction() as tx:
         tx.save(app)
-        if outcome.decision != "wait" and outcome.granted_fen:
+        if not waits and outcome.granted_fen:
             tx.update(budget, actions=[SubsidyLedger.committed_fen.add(outcome.granted_fen),
                                        SubsidyLedger.updated_at.set(now)],
                       condition=(SubsidyLedger.total_fen == total)
@@ -356,8 +369,26 @@ def review(principal: Principal, app_id: str, body: ReviewBody) -> SubsidyApplic
                             condition=SubsidyLedger.key.does_not_exist())
     publish(FEATURE, "SubsidyReviewed", data={"app_id": app.app_id, "state": app.state,
                                               "approved_fen": approved_total, "paid_fen": app.paid_fen},
-            org=app.enterprise_path, actor=actor_of(principal))
-    return _view(app)
+            org=app.enterprise_path, actor=actor)
+    return not waits
+
+
+def release_waiting(district: str, year: int, *, limit: int = 50) -> int:
+    """After a district's budget is raised: pay waiting applications, oldest decision first,
+    until one no longer fits (first come, first paid)."""
+    released = 0
+    waiting = SubsidyApplication.by_state.query(
+        "waiting_budget", SubsidyApplication.queue_sort.startswith(f"{district}/"), limit=limit)
+    for app in waiting:
+        if int(app.year) != year:
+            continue
+        try:
+            if not _settle(app, actor=SYSTEM, record_wait=False):
+                break
+        except Conflict:
+            break  # the budget moved under us; the next budget event tries again
+        released += 1
+    return released
 
 
 def reject(principal: Principal, app_id: str, reason: str) -> SubsidyApplicationView:
@@ -388,8 +419,8 @@ def set_budget(principal: Principal, body: BudgetBody) -> BudgetView:
         row.update(actions=[SubsidyLedger.total_fen.set(body.total_fen), SubsidyLedger.updated_at.set(clock.now_iso())],
                    condition=SubsidyLedger.committed_fen.does_not_exist()
                    | (SubsidyLedger.committed_fen <= body.total_fen))
-    publish(FEATURE, "SubsidyBudgetSet", data={"district": body.district_path, "year": body.year,
-                                               "total": fen_to_yuan_text(body.total_fen)},
+    publish(FEATURE, BUDGET_EVENT, data={"district": body.district_path, "year": body.year,
+                                         "total_fen": body.total_fen, "total": fen_to_yuan_text(body.total_fen)},
             org=body.district_path, actor=actor_of(principal))
     return _budget_view(body.district_path, body.year, _budget(body.district_path, body.year))
 

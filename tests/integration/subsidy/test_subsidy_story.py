@@ -88,18 +88,26 @@ def test_an_enterprise_previews_submits_and_gets_every_line_explained_and_approv
     assert "已享受过" in again["lines"][0]["explanation"]
 
 
-def test_an_application_that_would_overrun_the_budget_waits_until_it_is_raised(cast, pump):
+def test_an_application_that_would_overrun_the_budget_waits_and_is_paid_when_the_budget_is_raised(cast, pump):
     enterprise, union = cast
-    union.put("/subsidy/budgets", {"district_path": YUYAO, "year": YEAR, "total_fen": 5_000_000})
+    union.put("/subsidy/budgets", {"district_path": YUYAO, "year": YEAR, "total_fen": 100_000})
     app_id = body(enterprise.post("/subsidy/applications", claim(enterprise, CENTRE)))["app_id"]
     pump.drain()
     approve_all = {"decisions": [{"item_id": "L1", "approve": True}]}
     waiting = body(union.post(f"/subsidy/applications/{app_id}/review", approve_all))
     assert waiting["state"] == "waiting_budget" and "待追加预算" in waiting["budget_note"]
     assert body(union.get(f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"))["committed_fen"] == 0
-    union.put("/subsidy/budgets", {"district_path": YUYAO, "year": YEAR, "total_fen": 20_000_000})
-    paid = body(union.post(f"/subsidy/applications/{app_id}/review", approve_all))
+    later = body(enterprise.post("/subsidy/applications", claim(enterprise, IDEA)))["app_id"]
+    pump.drain()
+    assert body(union.post(f"/subsidy/applications/{later}/review", approve_all))["state"] == "waiting_budget"
+    union.put("/subsidy/budgets", {"district_path": YUYAO, "year": YEAR, "total_fen": 10_100_000})
+    pump.drain()  # the budget Lambda pays what now fits, oldest decision first
+    paid = body(enterprise.get(f"/subsidy/applications/{app_id}"))
     assert paid["state"] == "approved" and paid["paid_fen"] == 10_000_000
+    assert body(enterprise.get(f"/subsidy/applications/{later}"))["state"] == "waiting_budget"  # 1,500 > 1,000 left
+    union.put("/subsidy/budgets", {"district_path": YUYAO, "year": YEAR, "total_fen": 20_000_000})
+    pump.drain()
+    assert body(enterprise.get(f"/subsidy/applications/{later}"))["paid_fen"] == 150_000
 
 
 def test_a_new_version_applies_to_applications_submitted_after_it_and_may_cut_to_the_budget(cast, pump, login):
