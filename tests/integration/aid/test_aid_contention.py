@@ -42,7 +42,7 @@ def _approved(login, pump):
     return worker, district_a, district_b, app
 
 
-def test_two_admins_acting_on_the_same_step_at_once_exactly_one_wins(live, login):
+def test_two_admins_acting_on_the_same_step_at_once_exactly_one_wins(live_api, login):
     worker, enterprise, district_a, district_b = _cast(login)
     for _ in range(3):
         app = submitted(worker)
@@ -52,7 +52,7 @@ def test_two_admins_acting_on_the_same_step_at_once_exactly_one_wins(live, login
 
         def act(pair, app_id=app["app_id"]):
             session, payload = pair
-            r = requests.post(f"{live}/aid/applications/{app_id}/steps", json=payload,
+            r = requests.post(f"{live_api}/aid/applications/{app_id}/steps", json=payload,
                               headers=session.headers, timeout=30)
             return r.status_code, r.json()
 
@@ -113,12 +113,12 @@ def test_three_deliveries_of_one_payment_at_the_same_moment_record_it_once_witho
     assert len(list(AidPayment.query(app["app_id"]))) == 1
 
 
-def test_concurrent_disburse_requests_record_one_payment(live, login, pump):
+def test_concurrent_disburse_requests_record_one_payment(live_api, login, pump):
     _, district_a, district_b, app = _approved(login, pump)
 
     def pay(pair):
         session, ref = pair
-        return requests.post(f"{live}/aid/applications/{app['app_id']}/disburse",
+        return requests.post(f"{live_api}/aid/applications/{app['app_id']}/disburse",
                              json={"amount_fen": 600_000, "reference": ref}, headers=session.headers, timeout=30)
 
     with ThreadPoolExecutor(max_workers=2) as pool:

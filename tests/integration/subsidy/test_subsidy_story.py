@@ -172,7 +172,7 @@ def test_staff_outside_the_scope_and_steps_out_of_order_are_refused(cast, pump, 
     assert union.post(f"/subsidy/applications/{app_id}/reject", {"reason": "再次驳回"}).status_code == 409
 
 
-def test_a_one_off_claimed_in_two_applications_is_paid_once_even_when_reviewed_at_once(cast, pump, live):
+def test_a_one_off_claimed_in_two_applications_is_paid_once_even_when_reviewed_at_once(cast, pump, live_api):
     enterprise, union = cast
     first = body(enterprise.post("/subsidy/applications", claim(enterprise, CENTRE)))["app_id"]
     second = body(enterprise.post("/subsidy/applications", claim(enterprise, CENTRE)))["app_id"]
@@ -180,7 +180,7 @@ def test_a_one_off_claimed_in_two_applications_is_paid_once_even_when_reviewed_a
     assert body(enterprise.get(f"/subsidy/applications/{second}"))["total_fen"] == 10_000_000  # neither paid yet
 
     def approve(app_id):
-        return requests.post(f"{live}/subsidy/applications/{app_id}/review", headers=union.headers, timeout=30,
+        return requests.post(f"{live_api}/subsidy/applications/{app_id}/review", headers=union.headers, timeout=30,
                              json={"decisions": [{"item_id": "L1", "approve": True}]})
 
     with ThreadPoolExecutor(max_workers=2) as pool:
