@@ -203,3 +203,17 @@ def test_escalation_climbs_one_level_at_a_time_and_stops_at_the_province(people,
     assert climbed == [DISTRICT, "zj/huz", "zj", "zj"]
     stuck = AidApplication.get(app["app_id"])
     assert stuck.escalations == 3 and stuck.due_kind is None
+
+
+def test_a_worker_edits_the_draft_and_may_withdraw_before_a_decision(people):
+    worker, enterprise = people["worker"], people["enterprise"]
+    app = draft(worker, bank_card=None)
+    edited = worker.patch(f"/aid/applications/{app['app_id']}", {"household_size": 5, "bank_card": CARD})
+    assert edited.status_code == 200
+    assert body(edited)["per_capita_income_fen"] == 960_000 and body(edited)["bank_card"].endswith(CARD[-4:])
+    app = submitted(worker)
+    assert worker.patch(f"/aid/applications/{app['app_id']}", {"household_size": 2}).status_code == 409
+    withdrawn = worker.post(f"/aid/applications/{app['app_id']}/withdraw")
+    assert body(withdrawn)["state"] == "withdrawn"
+    assert step(enterprise, app, "enterprise_review", "approve").status_code == 409
+    assert submitted(worker)["state"] == "enterprise_review", "withdrawing frees the worker to apply again"
