@@ -36,9 +36,13 @@ def _event_id(record: Any) -> str:
 
 
 @once_per(_event_id, name="identity-membership")
-def _check_one(record: Any) -> str:
+def _check_once(record: Any) -> str:
     _, _, event = parse_eventbridge(json.loads(record.body))
     return logic.check_membership(str(event.data["user_id"]))
+
+
+def _check_one(record: Any) -> str:
+    return _check_once(record)
 
 
 @bp.on_sqs_message(queue=MEMBERSHIP_QUEUE.name, batch_size=MEMBERSHIP_QUEUE.batch_size)
