@@ -29,7 +29,6 @@ from chalicelib.platform.db import dynamo_errors
 from chalicelib.platform.errors import Conflict, Forbidden, NotFound, TooManyRequests, ValidationFailed
 from chalicelib.platform.events import SYSTEM, Actor, actor_of, publish
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
-from chalicelib.platform.settings import get_settings
 
 from .models import (
     NO_ORG,
@@ -194,7 +193,8 @@ def _load(user_id: str) -> Member | None:
 
 
 def _connection() -> Connection:
-    return Connection(region=get_settings().region)
+    """The members table's own (cached) connection: transactions reuse its client."""
+    return Member._get_connection().connection
 
 
 @dataclass
