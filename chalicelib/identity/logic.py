@@ -151,8 +151,9 @@ METRICS = ("registered", "face_verified", "member_verified", "active")
 
 def contribution(flags: Flags) -> dict[str, int]:
     """What one member adds to their node's figures."""
-    return {"registered": 1, "face_verified": int(flags.face_verified),
-            "member_verified": int(flags.member_verified), "active": int(derive_state(flags) == "active")}
+    face = flags.face_verified
+    return {"registered": 1, "face_verified": int(face), "member_verified": int(face and flags.member_verified),
+            "active": int(derive_state(flags) == "active")}
 
 
 def figure_deltas(before: tuple[str, Flags] | None, after: tuple[str, Flags]) -> dict[str, dict[str, int]]:
