@@ -850,32 +850,41 @@ def figures(principal: Principal, org: str | None, days: int) -> FiguresView:
                    member_verified=int(r.member_verified), active=int(r.active)) for r in rows])
 
 
-def load_verified_members(records: list[dict[str, Any]], *, source: str) -> int:
-    """Bring over members already verified elsewhere (光年间 1.0): each record holds
-    ``user_id, id_number, real_name, org_path, enterprise, pledged``. Counters move with them."""
-    loaded = 0
-    for record in records:
-        number = pii.normalize_id_number(record["id_number"])
-        name = str(record["real_name"])
-
-        def mutate(member: Member, number: str = number, name: str = name, record: dict[str, Any] = record) -> str:
-            now = clock.now_iso()
-            member.face_verified, member.face_verified_at = True, now
-            member.id_hash, member.id_sealed = pii.lookup_hash(number), pii.seal(number)
-            member.id_masked, member.name_sealed, member.name_masked = pii.mask_id_number(number), pii.seal(name), \
-                mask_name(name)
-            member.member_verified, member.member_verified_at = True, now
-            member.org_path, member.enterprise = record["org_path"], record["enterprise"]
-            member.roster_status = "matched"
-            if record.get("pledged"):
-                member.pledged, member.pledge_version, member.pledged_at = True, CURRENT_PLEDGE, now
-            return f"从{source}迁移（已实名、已认证）"
-
-        def claim(tx: TransactWrite, member: Member) -> None:
-            tx.save(IdClaim(member.id_hash, user_id=member.user_id, claimed_at=clock.now_iso()),
-                    condition=IdClaim.id_hash.does_not_exist())
-
-        if _load(record["user_id"]) is None:
-            _commit_member(record["user_id"], mutate, actor=SYSTEM, extra=claim, retries=1)
-            loaded += 1
-    return loaded
+def load_verified_members(records: list[dict[str, Any]], *, source: str, roster_scope: str) -> int:
+    """Bring over members verified before this system (光年间 1.0: real-name checked, in the
+    union database). Each record: ``user_id, id_number, real_name, org_path, enterprise,
+    pledged``. Written in batches, with their roster entries and ID claims; the live counters
+    move once per node; one ``MembersMigrated`` event per node. Members already present are
+    left alone. Returns how many were loaded."""
+    now = clock.now_iso()
+    present = {m.user_id for m in Member.batch_get([r["user_id"] for r in records], attributes_to_get=["user_id"])}
+    fresh = [r for r in records if r["user_id"] not in present]
+    deltas: dict[str, dict[str, int]] = {}
+    with Member.batch_write() as members, IdClaim.batch_write() as claims, \
+            RosterEntry.batch_write() as roster, Transition.batch_write() as log:
+        for record in fresh:
+            number = pii.normalize_id_number(record["id_number"])
+            name, org = str(record["real_name"]), str(record["org_path"])
+            id_hash = pii.lookup_hash(number)
+            flags = Flags(face_verified=True, member_verified=True, pledged=bool(record.get("pledged")))
+            member = Member(record["user_id"], state=derive_state(flags), face_verified=True, member_verified=True,
+                            pledged=flags.pledged, id_hash=id_hash, id_sealed=pii.seal(number),
+                            id_masked=pii.mask_id_number(number), name_sealed=pii.seal(name),
+                            name_masked=mask_name(name), org_path=org, enterprise=record["enterprise"],
+                            roster_status="matched", face_verified_at=now, member_verified_at=now,
+                            pledge_version=CURRENT_PLEDGE if flags.pledged else None,
+                            pledged_at=now if flags.pledged else None, created_at=now, updated_at=now, version=1)
+            members.save(member)
+            claims.save(IdClaim(id_hash, user_id=member.user_id, claimed_at=now))
+            roster.save(RosterEntry(id_hash, org, name=name, enterprise=record["enterprise"], status="active",
+                                    roster_scope=roster_scope, import_id=f"legacy:{source}", source="import",
+                                    updated_at=now))
+            log.save(Transition(member.user_id, f"{now}#0{uuid.uuid4().hex[:6]}", from_state="new",
+                                to_state=member.state, actor_id=SYSTEM.user_id, actor_role=SYSTEM.role,
+                                reason=f"从{source}迁移（已实名、已认证）"))
+            for metric, value in contribution(flags).items():
+                deltas.setdefault(org, dict.fromkeys(METRICS, 0))[metric] += value
+    for org, delta in deltas.items():
+        FigureCounter(LIVE, org).update(actions=[getattr(FigureCounter, m).add(v) for m, v in delta.items() if v])
+        publish(FEATURE, "MembersMigrated", data={"source": source, **delta}, org=org)
+    return len(fresh)
