@@ -2,7 +2,7 @@
 rows are checked, written in chunks, reported row by row; a re-import marks who left."""
 from __future__ import annotations
 
-from chalicelib.identity import logic
+from chalicelib.identity import logic, roster
 from chalicelib.identity.models import RosterEntry
 from chalicelib.platform import pii
 from chalicelib.platform.aws import client
@@ -105,19 +105,19 @@ def test_a_broken_file_or_an_admin_outside_the_scope_gets_a_clear_answer_and_cha
 def test_progress_shows_rows_done_of_total_while_chunks_are_still_queued(login, orgs, upload_roster, pump):
     admin = login("union_admin", user_id="xihu-admin", org_path=XIHU)
     rows = [[f"会员{i}", make_id("330106", "19880808", f"{i:03d}"), "杭州光年科技有限公司", LIGHTYEAR, "在会", ""]
-            for i in range(600)]
+            for i in range(roster.CHUNK_ROWS + 100)]
     upload = upload_roster(admin, XIHU, roster_csv(rows), drain=False)
     for source in pump.s3_sources():
         pump.pump_s3(source)  # the S3 Lambda splits the file; the chunks wait on the queue
     status = _status(admin, upload["import_id"])
-    assert status["status"] == "running" and status["rows_total"] == 600 and status["rows_done"] == 0
+    assert status["status"] == "running" and status["rows_total"] == len(rows) and status["rows_done"] == 0
     chunk_source = next(s for s in pump.sqs_sources() if s.queue.endswith("identity-roster"))
     pump.pump_sqs(chunk_source)
     status = _status(admin, upload["import_id"])
-    assert status["rows_done"] == 250 and 0 < status["progress_percent"] < 100
+    assert status["rows_done"] == roster.CHUNK_ROWS and 0 < status["progress_percent"] < 100
     pump.drain()
     status = _status(admin, upload["import_id"])
-    assert (status["status"], status["rows_done"], status["rows_accepted"]) == ("completed", 600, 600)
+    assert (status["status"], status["rows_done"], status["rows_accepted"]) == ("completed", len(rows), len(rows))
 
 
 def test_a_reimport_marks_who_left_and_a_member_who_left_is_hidden_until_they_are_back(
