@@ -171,6 +171,38 @@ def figure_deltas(before: tuple[str, Flags] | None, after: tuple[str, Flags]) ->
     return {n: {m: v for m, v in d.items() if v} for n, d in deltas.items() if any(d.values())}
 
 
+# Subscribe-message templates of the 光年间 mini-program (one per kind of news).
+TEMPLATES = {
+    "membership": "gnj-membership-result",
+    "appeal": "gnj-appeal-result",
+    "standing": "gnj-account-standing",
+}
+PAGE = "pages/identity/index"
+
+
+def notify_member(user_id: str, kind: str, data: dict[str, str]) -> None:
+    """Queue a subscribe message to the member (the notify Lambda looks up their channel)."""
+    from chalicelib.platform.queues import send
+
+    from .events import NOTIFY_QUEUE
+
+    send(NOTIFY_QUEUE, {"notification_id": uuid.uuid4().hex, "user_id": user_id,
+                        "template_id": TEMPLATES[kind], "data": {k: v[:20] for k, v in data.items()}, "page": PAGE})
+
+
+def deliver_notification(body: dict[str, Any]) -> str:
+    """The notify Lambda: send one queued message through the member's mini-program."""
+    from chalicelib.accounts import logic as accounts
+    from chalicelib.providers import push
+
+    contact = accounts.contact_of(str(body["user_id"]))
+    if contact is None or contact[0] not in push.CHANNELS:
+        return "no_channel"  # e.g. demo accounts: nobody to send to
+    channel, recipient = contact
+    sent = push.notify(channel, recipient, str(body["template_id"]), dict(body["data"]), body.get("page"))
+    return "sent" if sent else "refused"
+
+
 def ancestors(org: str) -> list[str]:
     parts = org.split("/")
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
@@ -552,6 +584,8 @@ def check_membership(user_id: str, *, actor: Actor = SYSTEM) -> str:
 
     if _commit_member(user_id, mark, actor=actor, create=False) is not None:
         publish(FEATURE, "MemberNotInRoster", data={"user_id": user_id}, org=member.home_org or "", actor=actor)
+        notify_member(user_id, "membership", {"result": "未在工会会员库中找到", "enterprise": "-",
+                                              "next": "可提交会员身份申诉"})
     return "not_in_roster"
 
 
@@ -593,6 +627,8 @@ def verify_membership(user_id: str, org_path: str, enterprise: str, *, reason: s
         accounts.assign_org(user_id, org_path)
         publish(FEATURE, "MemberVerified", data={"user_id": user_id, "org_path": org_path, "enterprise": enterprise},
                 org=org_path, actor=actor)
+        notify_member(user_id, "membership", {"result": "会员认证通过", "enterprise": enterprise,
+                                              "next": "请签署单身承诺"})
     return change
 
 
@@ -617,6 +653,7 @@ def apply_roster_status(id_hash: str, org_path: str, status: str, *, import_id: 
     if change is not None and status != "active":
         publish(FEATURE, "MemberLeftUnion", data={"user_id": user_id, "org_path": org_path, "import_id": import_id},
                 org=org_path)
+        notify_member(user_id, "standing", {"state": "已离会", "reason": "工会会员名册更新"})
     return "changed" if change else "unchanged"
 
 
@@ -721,8 +758,11 @@ def decide_appeal(principal: Principal, appeal_id: str, *, accept: bool, reason:
     actor = actor_of(principal)
     with dynamo_errors(decided):
         if accept:
-            verify_membership(appeal.user_id, appeal.org_path, appeal.enterprise,
-                              reason=f"工会管理员确认申诉：{reason}", actor=actor, extra=settle)
+            change = verify_membership(appeal.user_id, appeal.org_path, appeal.enterprise,
+                                       reason=f"工会管理员确认申诉：{reason}", actor=actor, extra=settle)
+            if change is None:  # verified meanwhile (e.g. a roster re-check): settle the appeal alone
+                with TransactWrite(connection=_connection()) as tx:
+                    settle(tx, _load_required(appeal.user_id))
         else:
             def reject(m: Member) -> str:
                 m.roster_status = "not_in_roster"
@@ -732,6 +772,8 @@ def decide_appeal(principal: Principal, appeal_id: str, *, accept: bool, reason:
     publish(FEATURE, "MembershipAppealAccepted" if accept else "MembershipAppealRejected",
             data={"appeal_id": appeal.appeal_id, "user_id": appeal.user_id, "reason": appeal.reason},
             org=appeal.org_path, actor=actor)
+    notify_member(appeal.user_id, "appeal", {"result": "申诉已通过" if accept else "申诉未通过",
+                                             "reason": appeal.reason or ""})
     return _appeal_view(appeal)
 
 
@@ -791,6 +833,7 @@ def block_member(principal: Principal, user_id: str, *, kind: str, reason: str) 
     publish(FEATURE, "MemberSuspended" if kind == "suspended" else "MemberBanned",
             data={"user_id": user_id, "reason": pii.scrub(reason)}, org=_load_required(user_id).org_path or "",
             actor=actor_of(principal))
+    notify_member(user_id, "standing", {"state": label, "reason": pii.scrub(reason)})
     return member_status_required(user_id)
 
 

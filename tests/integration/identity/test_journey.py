@@ -6,11 +6,12 @@ import json
 
 from chalicelib.identity import logic
 from chalicelib.platform import pii
-from tests.conftest import body
+from tests.conftest import Session, body
 from tests.integration.identity.conftest import LIGHTYEAR, XIHU, make_id, roster_csv
 
 WANG_ID = make_id("330106", "19960512", "246")
 WANG_PHONE = "13857101234"
+WANG_ALIPAY = "2088102150470001"
 
 
 def _roster(admin, upload_roster, rows):
@@ -18,14 +19,18 @@ def _roster(admin, upload_roster, rows):
 
 
 def test_a_member_walks_from_login_to_active_and_is_hidden_again_when_she_withdraws(
-        fakes, login, orgs, pump, upload_roster, spy):
+        fakes, api, login, orgs, pump, upload_roster, spy):
     """Given the union's roster lists 小王 at 光年科技, when she passes Alipay's face check and
     signs the pledge, then she is active, her next token carries her enterprise, and every
     step is on record; when she withdraws the pledge she is hidden at once."""
     admin = login("union_admin", user_id="xihu-admin", org_path=XIHU)
     _roster(admin, upload_roster, [["王小丽", WANG_ID, "杭州光年科技有限公司", LIGHTYEAR, "在会", WANG_PHONE]])
 
-    wang = login("worker", user_id="w-xiaowang", org_path=XIHU)
+    signed_in = api.post("/auth/alipay", headers={"Content-Type": "application/json"},
+                         body=json.dumps({"auth_code": fakes.alipay_auth_code(WANG_ALIPAY)}))
+    assert signed_in.status_code == 200, signed_in.body
+    wang = Session(api, body(signed_in))
+    pump.drain()  # AccountRegistered → she counts as registered
     me = body(wang.get("/identity/me"))
     assert me["state"] == "registered" and me["next_step"] == "请完成支付宝人脸实名认证"
     assert logic.is_active(wang.user_id) is False
@@ -47,6 +52,8 @@ def test_a_member_walks_from_login_to_active_and_is_hidden_again_when_she_withdr
     assert me["state"] == "member_verified"
     assert me["org_path"] == LIGHTYEAR and me["enterprise"] == "杭州光年科技有限公司"
     assert me["id_masked"].startswith("330106********") and WANG_ID not in json.dumps(me)
+    told = [m for m in fakes.sent_messages if m["recipient"] == WANG_ALIPAY]
+    assert [m["template_id"] for m in told] == ["gnj-membership-result"]  # a subscribe message in Alipay
 
     text = body(wang.get("/identity/pledge"))
     signed = wang.post("/identity/pledge", {"version": text["version"], "agree": True})
