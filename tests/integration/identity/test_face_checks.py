@@ -116,3 +116,20 @@ def test_ten_simultaneous_callbacks_record_one_outcome_and_publish_one_face_veri
     steps = [t.to_state for t in Transition.query(li.user_id)]
     assert steps.count("face_verified") == 1
     assert CertifyAttempt.get(certify).status == "passed"
+
+
+def test_a_forged_alipay_answer_is_refused_and_changes_nothing(fakes, login, spy):
+    """Given someone in the middle alters Alipay's query answer, then its signature does not
+    verify: the callback gets a 502 with a clear code, nothing is recorded, and the next
+    genuine answer settles it."""
+    li = login("worker", user_id="w-xiaoli", org_path=XIHU)
+    fakes.set_face_result(LI_ID, True, None)
+    certify = body(_start(li, LI_ID))["certify_id"]
+    fakes.complete_certify(certify)
+    fakes.alipay.tamper_next_response()
+    forged = li.post("/identity/face/callback", {"certify_id": certify, "result_code": "9000"})
+    assert forged.status_code == 502 and body(forged)["code"] == "ALIPAY_BAD_SIGNATURE", forged.body
+    assert CertifyAttempt.get(certify).status == "pending"
+    assert body(li.get("/identity/me"))["state"] == "registered" and spy.of("FaceVerified") == []
+    genuine = li.post("/identity/face/callback", {"certify_id": certify, "result_code": "9000"})
+    assert body(genuine)["status"] == "passed"
