@@ -192,3 +192,36 @@ def test_figures_are_rolled_up_per_node_and_served_to_the_union_in_scope(fakes, 
     outsider = login("union_admin", user_id="nanxun-admin", org_path="zj/huz/nanxun")
     assert outsider.get("/identity/figures?org=zj/hz/xihu").status_code == 404
     assert pii.mask_id_number(WANG_ID) not in json.dumps(days)
+
+
+def test_admins_deciding_one_appeal_at_the_same_moment_settle_it_once(fakes, live_api, login, orgs, pump, spy):
+    """Given two admins (district and province) open the same appeal, when they accept and
+    reject it at the same moment, then exactly one decision stands and the others get 409."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    li_id = make_id("330102", "19930101", "555")
+    li = login("worker", user_id="w-xiaoli", org_path=XIHU)
+    fakes.set_face_result(li_id, True, None)
+    certify = body(li.post("/identity/face/start", {"real_name": "李晓", "id_number": li_id}))
+    fakes.complete_certify(certify["certify_id"])
+    li.post("/identity/face/callback", {"certify_id": certify["certify_id"], "result_code": "9000"})
+    pump.drain()
+    appeal_id = body(li.post("/identity/appeals", {"org_path": LIGHTYEAR, "enterprise": "光年科技"}))["appeal_id"]
+    admins = [login("union_admin", user_id="xihu-admin", org_path=XIHU), login("platform_admin", user_id="root")]
+
+    def decide(n: int) -> int:
+        verb, reason = ("accept", "核实在会") if n % 2 == 0 else ("reject", "名册中无此人")
+        r = requests.post(f"{live_api}/identity/appeals/{appeal_id}/{verb}", headers=admins[n % 2].headers,
+                          json={"reason": reason}, timeout=60)
+        return r.status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = sorted(pool.map(decide, range(6)))
+    assert statuses == [200, 409, 409, 409, 409, 409]
+    decided = body(li.get("/identity/appeals/mine"))["status"]
+    state = body(li.get("/identity/me"))["state"]
+    assert (decided, state) in {("accepted", "member_verified"), ("rejected", "face_verified")}
+    events = [e["detail-type"] for e in spy.collect() if e["detail-type"].startswith("MembershipAppeal")]
+    assert events.count("MembershipAppealFiled") == 1 and len(events) == 2
