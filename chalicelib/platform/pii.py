@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 import re
+import unicodedata
 from datetime import date
 from functools import lru_cache
 
@@ -44,8 +45,10 @@ def normalize_id_number(raw: str) -> str:
     Checks length and digits, a plausible province code, a real birth date not in the
     future, and the check digit. Raises ``ValidationFailed`` with a Chinese message.
     """
-    number = (raw or "").strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    # Full-width digits (中文输入法) become ASCII; any other script's digits are refused, so one
+    # person's number has exactly one spelling (and one lookup hash).
+    number = unicodedata.normalize("NFKC", raw or "").strip().upper()
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise ValidationFailed("身份证号码应为18位，最后一位可以是X", code="ID_NUMBER_FORMAT")
     if number[:2] not in PROVINCES:
         raise ValidationFailed("身份证号码的地区码不正确", code="ID_NUMBER_REGION")

@@ -17,6 +17,7 @@ PUBLIC_ROUTES: dict[str, str] = {
     "GET /health": "load balancer and uptime checks",
     "GET /openapi.json": "the API description clients and the fuzz read",
     "GET /docs": "Swagger UI page for the OpenAPI document",
+    "GET /docs/assets/*": "Swagger UI's own static files (a fixed list, local stage only)",
     "POST /auth/*": "login and token refresh steps: the caller has no token yet",
     "POST /dev/login": "demo login, answered only on the local stage (404 elsewhere)",
 }
@@ -31,6 +32,7 @@ class Route:
     view: Any
     spec: EndpointSpec | None
     params: tuple[str, ...]
+    content_type: str = "application/json"
 
     @property
     def name(self) -> str:
@@ -48,7 +50,8 @@ def all_routes(app: Any) -> list[Route]:
             if method == "OPTIONS":
                 continue
             routes.append(Route(method=method, path=path, view=entry.view_function,
-                                spec=endpoint_spec(entry.view_function), params=tuple(entry.view_args)))
+                                spec=endpoint_spec(entry.view_function), params=tuple(entry.view_args),
+                                content_type=(entry.content_types or ["application/json"])[0]))
     return routes
 
 

@@ -86,8 +86,15 @@ def test_every_route_appears_in_the_openapi_document_with_its_roles(api, routes)
     assert not problems, "\n".join(problems)
 
 
+def test_the_openapi_document_is_valid_for_client_generators(api):
+    from openapi_spec_validator import validate
+
+    document = body(api.get("/openapi.json"))
+    validate(document)  # raises with the offending path and keyword
+
+
 def _call(api: Any, route: Route, headers: dict[str, str]) -> Any:
-    return api.request(route.method, route.url(), headers={"Content-Type": "application/json", **headers},
+    return api.request(route.method, route.url(), headers={"Content-Type": route.content_type, **headers},
                        body=b"")
 
 
@@ -143,3 +150,27 @@ def test_a_bare_call_by_an_allowed_role_gets_an_answer_not_a_crash(api, routes, 
                 if not answer.get("code") or not answer.get("message"):
                     crashes.append(f"{route.name} → {response.status_code} without code/message: {answer}")
     assert not crashes, f"server errors or bare error bodies: {crashes}"
+
+
+def test_the_walker_notices_a_route_someone_forgot_to_declare():
+    """The checks above are only as good as the walk: an undeclared route must show up in it."""
+    from chalice import Chalice
+
+    from chalicelib.platform.http import PUBLIC, endpoint
+
+    probe = Chalice(app_name="probe")
+
+    @probe.route("/probe/{thing_id}", methods=["GET", "DELETE"])
+    def forgotten(thing_id: str) -> dict[str, str]:
+        return {}
+
+    @probe.route("/probe", methods=["GET"])
+    @endpoint(roles=PUBLIC, ownership=Ownership.PUBLIC)
+    def declared() -> dict[str, str]:
+        return {}
+
+    walked = {r.name: r for r in all_routes(probe)}
+    assert set(walked) == {"GET /probe/{thing_id}", "DELETE /probe/{thing_id}", "GET /probe"}
+    assert walked["GET /probe/{thing_id}"].spec is None and walked["GET /probe"].spec is not None
+    assert walked["DELETE /probe/{thing_id}"].url() == "/probe/dummy-thing-id"
+    assert public_reason(walked["GET /probe"]) is None  # not on the allow-list
