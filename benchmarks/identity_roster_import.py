@@ -105,7 +105,7 @@ def _run(count: int) -> None:
     rule_queues = bootstrap.create_all(app_module.app)
     admin = Principal(user_id="bench-admin", role=Role.UNION_ADMIN, org_path=XIHU)
     for slug in ENTERPRISES:
-        create_node(admin, NewOrg(parent_path=XIHU, slug=slug, name=f"{slug} 工会"))
+        create_node(admin, NewOrg(parent_path=XIHU, slug=slug, name=f"{slug} 工会", region_code=None))
     rows = _unique(_rows(count))
     data = _csv(rows)
     pump = EventPump(app_module.app, rule_queues)

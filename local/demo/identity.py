@@ -52,7 +52,7 @@ def seed() -> None:
     for slug, name, _ in ENTERPRISES:
         if not exists(f"{XIHU}/{slug}"):
             try:
-                create_node(admin, NewOrg(parent_path=XIHU, slug=slug, name=name))
+                create_node(admin, NewOrg(parent_path=XIHU, slug=slug, name=name, region_code=None))
             except Conflict:
                 pass
     records = []
