@@ -199,12 +199,13 @@ def import_uploaded(bucket: str, raw_key: str, *, send: Callable[[dict[str, Any]
     import_id = import_id_of(key)
     if import_id is None:
         logger.warning("roster upload with an unexpected key", extra={"key": key[:100]})
+        _discard(bucket, key)
         return "ignored"
     try:
         imp = RosterImport.get(import_id, consistent_read=True)
     except RosterImport.DoesNotExist:
         logger.warning("roster upload without an import", extra={"import_id": import_id})
-        uploads.delete_object(bucket, key)
+        _discard(bucket, key)
         return "ignored"
     try:  # S3 may deliver the event twice: only the first starts the import
         imp.update(actions=[RosterImport.status.set("running"), RosterImport.started_at.set(clock.now_iso())],
@@ -221,7 +222,7 @@ def import_uploaded(bucket: str, raw_key: str, *, send: Callable[[dict[str, Any]
         parsed = read_roster(data, imp.file_format)
     except RosterFileError as exc:
         _fail(imp, exc.code, exc.message)
-        uploads.delete_object(bucket, key)
+        _discard(bucket, key)
         return "failed"
     del data
     accepted, rejected = _check_rows(parsed.rows, parsed.columns, imp.scope)
@@ -233,16 +234,25 @@ def import_uploaded(bucket: str, raw_key: str, *, send: Callable[[dict[str, Any]
     imp.update(actions=[RosterImport.encoding.set(parsed.encoding), RosterImport.rows_total.set(len(parsed.rows)),
                         RosterImport.rows_done.set(len(rejected)), RosterImport.rows_rejected.set(len(rejected)),
                         RosterImport.chunks_total.set(len(chunks))])
-    uploads.delete_object(bucket, key)
     send = send or _send_work
     for number, rows in enumerate(chunks):
         send({"kind": "chunk", "import_id": import_id, "scope": imp.scope, "chunk_no": number, "fresh": fresh,
               "rows": rows})
+    _discard(bucket, key)
     if not chunks:
         _finish_writes(import_id, send)
     logger.info("roster split", extra={"import_id": import_id, "rows": len(parsed.rows), "accepted": len(accepted),
                                        "rejected": len(rejected), "chunks": len(chunks)})
     return "split"
+
+
+def _discard(bucket: str, key: str) -> None:
+    """The uploaded file holds plain ID numbers: it is not kept once read (failures are logged,
+    and the bucket's own expiry is the backstop)."""
+    try:
+        uploads.delete_object(bucket, key)
+    except Exception:
+        logger.exception("roster file could not be deleted", extra={"key": key[:100]})
 
 
 def _check_rows(rows: list[tuple[int, list[object]]], columns: dict[str, int], scope: str
