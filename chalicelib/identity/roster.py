@@ -207,9 +207,11 @@ def import_uploaded(bucket: str, raw_key: str, *, send: Callable[[dict[str, Any]
         logger.warning("roster upload without an import", extra={"import_id": import_id})
         _discard(bucket, key)
         return "ignored"
-    try:  # S3 may deliver the event twice: only the first starts the import
-        imp.update(actions=[RosterImport.status.set("running"), RosterImport.started_at.set(clock.now_iso())],
-                   condition=RosterImport.status == "awaiting_upload")
+    # S3 may deliver the event twice, and Lambda retries a failed split: every step below is
+    # safe to repeat, so an import still "splitting" may be split again; once "running" it is not.
+    try:
+        imp.update(actions=[RosterImport.status.set("splitting"), RosterImport.started_at.set(clock.now_iso())],
+                   condition=RosterImport.status.is_in("awaiting_upload", "splitting"))
     except UpdateError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
@@ -231,16 +233,26 @@ def import_uploaded(bucket: str, raw_key: str, *, send: Callable[[dict[str, Any]
         for row_no, field, code, reason in rejected[:MAX_STORED_REJECTIONS]:
             batch.save(RosterRejection(import_id, row_no, field=field, code=code, reason=reason))
     chunks = [accepted[i: i + CHUNK_ROWS] for i in range(0, len(accepted), CHUNK_ROWS)]
-    imp.update(actions=[RosterImport.encoding.set(parsed.encoding), RosterImport.rows_total.set(len(parsed.rows)),
-                        RosterImport.rows_done.set(len(rejected)), RosterImport.rows_rejected.set(len(rejected)),
-                        RosterImport.chunks_total.set(len(chunks))])
+    try:  # totals once: a repeated split finds them set
+        imp.update(actions=[RosterImport.encoding.set(parsed.encoding), RosterImport.rows_total.set(len(parsed.rows)),
+                            RosterImport.rows_done.add(len(rejected)), RosterImport.rows_rejected.set(len(rejected)),
+                            RosterImport.chunks_total.set(len(chunks))],
+                   condition=(RosterImport.status == "splitting") & (RosterImport.rows_total == 0))
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
     send = send or _send_work
-    for number, rows in enumerate(chunks):
+    for number, rows in enumerate(chunks):  # a re-sent chunk is counted once (chunk markers)
         send({"kind": "chunk", "import_id": import_id, "scope": imp.scope, "chunk_no": number, "fresh": fresh,
               "rows": rows})
+    try:
+        RosterImport(import_id).update(actions=[RosterImport.status.set("running")],
+                                       condition=RosterImport.status == "splitting")
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
     _discard(bucket, key)
-    if not chunks:
-        _finish_writes(import_id, send)
+    _finish_if_done(import_id, send, fresh=fresh)
     logger.info("roster split", extra={"import_id": import_id, "rows": len(parsed.rows), "accepted": len(accepted),
                                        "rejected": len(rejected), "chunks": len(chunks)})
     return "split"
@@ -285,7 +297,7 @@ def _check_rows(rows: list[tuple[int, list[object]]], columns: dict[str, int], s
 
 def _first_import_of_scope(imp: RosterImport) -> bool:
     for earlier in RosterImport.by_scope.query(imp.scope, scan_index_forward=False, limit=20):
-        if earlier.import_id != imp.import_id and earlier.status in ("completed", "sweeping", "running"):
+        if earlier.import_id != imp.import_id and earlier.status in ("completed", "sweeping", "running", "splitting"):
             return False
     return True
 
@@ -342,16 +354,20 @@ def write_chunk(body: dict[str, Any], *, send: Callable[[dict[str, Any]], Any] |
                     condition=RosterChunk.chunk_no.does_not_exist())
             tx.update(RosterImport(import_id), actions=[RosterImport.rows_done.add(len(rows)),
                                                         RosterImport.rows_accepted.add(len(rows))],
-                      condition=RosterImport.status == "running")
+                      condition=RosterImport.status.is_in("splitting", "running"))
     except TransactWriteError as exc:
         codes = {r.code for r in (exc.cancellation_reasons or []) if r is not None}
         if "ConditionalCheckFailed" in codes:
             return "duplicate"  # this chunk was counted already
         raise
-    imp = RosterImport.get(import_id, consistent_read=True)
-    if int(imp.rows_done) >= int(imp.rows_total):
-        _finish_writes(import_id, send or _send_work, fresh=bool(body.get("fresh")))
+    _finish_if_done(import_id, send or _send_work, fresh=bool(body.get("fresh")))
     return "written"
+
+
+def _finish_if_done(import_id: str, send: Callable[[dict[str, Any]], Any], *, fresh: bool) -> None:
+    imp = RosterImport.get(import_id, consistent_read=True)
+    if imp.status == "running" and int(imp.rows_total) and int(imp.rows_done) >= int(imp.rows_total):
+        _finish_writes(import_id, send, fresh=fresh)
 
 
 def _finish_writes(import_id: str, send: Callable[[dict[str, Any]], Any], *, fresh: bool = False) -> None:

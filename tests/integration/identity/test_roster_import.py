@@ -147,3 +147,32 @@ def test_a_reimport_marks_who_left_and_a_member_who_left_is_hidden_until_they_ar
     upload_roster(admin, XIHU, roster_csv([wang_row, chen_row]))
     assert body(wang.get("/identity/me"))["state"] == "active"
     assert len(spy.of("MemberActivated")) == 2  # the first activation, and now back
+
+
+def test_a_split_that_crashed_half_way_is_retried_and_every_row_counts_once(login, orgs, upload_roster, pump):
+    """Given the split Lambda dies after queueing its first chunk, when Lambda retries it (and
+    S3 delivers the event again), then the import completes with each row counted once."""
+    from chalicelib.platform.settings import get_settings as settings
+
+    admin = login("union_admin", user_id="xihu-admin", org_path=XIHU)
+    rows = [[f"会员{i}", make_id("330106", "19880808", f"{i:03d}"), "杭州光年科技有限公司", LIGHTYEAR, "在会", ""]
+            for i in range(roster.CHUNK_ROWS + 100)] + [["坏行", "123", "光年", LIGHTYEAR, "在会", ""]]
+    upload = upload_roster(admin, XIHU, roster_csv(rows), drain=False)
+    sent: list[int] = []
+
+    def dies_after_one(message):
+        if sent:
+            raise TimeoutError("Lambda timed out")
+        roster._send_work(message)
+        sent.append(message["chunk_no"])
+
+    try:
+        roster.import_uploaded(settings().uploads_bucket, upload["object_key"], send=dies_after_one)
+    except TimeoutError:
+        pass
+    assert _status(admin, upload["import_id"])["status"] == "splitting"
+    roster.import_uploaded(settings().uploads_bucket, upload["object_key"])  # Lambda's retry
+    pump.drain()  # S3's own delivery (a no-op now), then the chunks, one of them twice
+    status = _status(admin, upload["import_id"])
+    assert (status["status"], status["rows_total"], status["rows_done"]) == ("completed", len(rows), len(rows))
+    assert (status["rows_accepted"], status["rows_rejected"]) == (len(rows) - 1, 1)
