@@ -5,7 +5,8 @@ least any Lambda in Python that touches DynamoDB pays. Target: app ≤ 1.1× the
 Runs are interleaved (app, baseline, app, ...) in subprocesses with the same environment
 (stage dev, fake credentials, no endpoint override), after one unmeasured warm-up each so
 both read .pyc files from a warm page cache, as a reused Lambda sandbox image would.
-Then ``python -X importtime`` shows what the app's import spends its time on.
+A second table repeats both without any .pyc (how a Chalice-built package runs on Lambda);
+then ``python -X importtime`` shows what the app's import spends its time on.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from benchmarks._table import median, percentile, print_table
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("GONGHUI_BENCH_RUNS", "15"))
+NO_PYC_RUNS = int(os.environ.get("GONGHUI_BENCH_NO_PYC_RUNS", "5"))
 TARGET = 1.1
 
 # Each child prints the seconds its own import took, so the table can separate the
@@ -49,6 +52,14 @@ def run(code: str, env: dict[str, str]) -> tuple[float, float]:
         raise SystemExit(f"child failed ({done.returncode}):\n{done.stderr[-2000:]}")
     inner = float(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else 0.0
     return wall, inner
+
+
+def run_without_pyc(code: str, env: dict[str, str]) -> tuple[float, float]:
+    """The same, compiling every module from source (a fresh, empty pycache each run): what a
+    Lambda pays when its package ships without .pyc files, as ``chalice package`` builds it
+    (wheels are unzipped, not installed) on a read-only filesystem that cannot keep them."""
+    with tempfile.TemporaryDirectory(prefix="gonghui-nopyc-") as empty:
+        return run(code, {**env, "PYTHONPYCACHEPREFIX": empty})
 
 
 def importtime(env: dict[str, str], top: int = 15) -> tuple[list[tuple[str, float, float]], float]:
@@ -104,6 +115,21 @@ def main() -> None:
         note=(f"target ≤ {TARGET}× on wall time: "
               f"{'MET' if ratio_wall <= TARGET else 'NOT MET'} ({ratio_wall:.2f}×); "
               f"import-only ratio {ratio_import:.2f}×"),
+    )
+    cold_app: list[tuple[float, float]] = []
+    cold_base: list[tuple[float, float]] = []
+    for _ in range(NO_PYC_RUNS):
+        cold_app.append(run_without_pyc(APP, env))
+        cold_base.append(run_without_pyc(BASELINE, env))
+    cold_app_row, cold_base_row = row("import app", cold_app), row("import boto3 + dynamodb client", cold_base)
+    print_table(
+        f"Without .pyc (every module compiled from source), {NO_PYC_RUNS} interleaved runs each (ms)",
+        ["fresh interpreter doing", "wall median", "wall p90", "import median", "import p90"],
+        [cold_app_row, cold_base_row,
+         ["ratio app / baseline", f"{float(cold_app_row[1]) / float(cold_base_row[1]):.2f}×", "",  # type: ignore[arg-type]
+          f"{float(cold_app_row[3]) / float(cold_base_row[3]):.2f}×", ""]],  # type: ignore[arg-type]
+        note=(f"app without .pyc costs {float(cold_app_row[3]) / float(app_row[3]):.1f}× its import with .pyc: "  # type: ignore[arg-type]
+              "compile the deployment package (python -m compileall --invalidation-mode unchecked-hash)"),
     )
     top, total = importtime(env)
     print_table(f"python -X importtime -c 'import app': top {len(top)} by cumulative time "

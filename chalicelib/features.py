@@ -16,6 +16,8 @@ FEATURES: tuple[str, ...] = (
     "accounts",
     "audit",
     "identity",
+    "aid",
+    "subsidy",
 )
 
 
