@@ -13,6 +13,7 @@ def test_the_demo_reports_the_articles_figures_and_a_new_user_can_walk_the_journ
     assert (demo_identity.VERIFIED, demo_identity.ACTIVE) == (2600, 1447)
     monkeypatch.setattr(demo_identity, "VERIFIED", 260)
     monkeypatch.setattr(demo_identity, "ACTIVE", 145)
+    monkeypatch.setattr(demo_identity, "IN_BACKGROUND", False)
     demo_accounts.seed()
     demo_identity.seed()
     pump.drain()
