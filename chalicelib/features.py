@@ -18,6 +18,8 @@ FEATURES: tuple[str, ...] = (
     "identity",
     "aid",
     "subsidy",
+    "dorms",
+    "canteen",
 )
 
 

@@ -77,7 +77,8 @@ class PolicyVersion(BaseModel):
     policy_id: str = Field(..., pattern=r"^[a-z0-9-]{2,40}$")
     version: str = Field(..., pattern=r"^[A-Za-z0-9.-]{1,20}$")
     title: str = Field(..., min_length=2, max_length=120)
-    district_path: str = Field(..., max_length=200, description="适用的区县工会")
+    district_path: str = Field(..., pattern=r"^[a-z0-9-]{1,32}(/[a-z0-9-]{1,32}){0,4}$", max_length=200,
+                               description="适用的区县工会")
     effective_from: date
     over_budget: OverBudget = "wait"
     measures: tuple[Measure, ...]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -162,6 +163,16 @@ class PolicyQuery(BaseModel):
     on: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="日期，默认今天")
 
     _org = field_validator("district")(check_path)
+
+    @field_validator("on")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                date.fromisoformat(value)
+            except ValueError as exc:
+                raise ValueError("日期不存在，格式应为 YYYY-MM-DD") from exc
+        return value
 
 
 class PolicyView(BaseModel):

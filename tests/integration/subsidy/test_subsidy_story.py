@@ -189,3 +189,15 @@ def test_a_one_off_claimed_in_two_applications_is_paid_once_even_when_reviewed_a
     assert next(r for r in results if r.status_code == 409).json()["code"] == "SUBSIDY_CONFLICT"
     budget = body(union.get(f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"))
     assert budget["committed_fen"] == 10_000_000
+
+
+def test_impossible_dates_and_empty_districts_are_refused_not_crashed(login):
+    """Found by the fuzz: a date like 7342-78-60 and an empty district path used to reach the
+    data layer and answer 500."""
+    worker = login("worker", user_id="w-fuzz")
+    bad_date = worker.get("/subsidy/policy?district=zj/nb/yuyao&on=7342-78-60")
+    assert bad_date.status_code == 422 and body(bad_date)["details"][0]["field"] == "on"
+    platform = login("platform_admin", user_id="root", org_path="zj")
+    policy = seed_policy().model_dump(mode="json")
+    empty = platform.post("/subsidy/policies", {**policy, "district_path": ""})
+    assert empty.status_code == 422 and body(empty)["code"] == "VALIDATION_FAILED"
