@@ -15,6 +15,11 @@ FEATURES: tuple[str, ...] = (
     "orgs",
     "accounts",
     "audit",
+    "identity",
+    "aid",
+    "subsidy",
+    "dorms",
+    "canteen",
     "social",
     "messaging",
 )

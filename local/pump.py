@@ -129,7 +129,7 @@ class EventPump:
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
     def pump_sqs(self, source: SQSEventConfig) -> int:
-        queue_name = source.queue or source.queue_arn.rsplit(":", 1)[-1]
+        queue_name = source.queue or str(source.queue_arn).rsplit(":", 1)[-1]
         url, arn = self._queue(queue_name)
         messages = self._receive(url, source.batch_size)
         if not messages:

@@ -145,7 +145,7 @@ def dev_login(request: DevLogin) -> TokenPair:
     try:
         account = Account.get(user_id)
     except Account.DoesNotExist:
-        org = request.org_path if request.org_path is not None else defaults[role]
+        org = request.org_path or defaults[role]
         account = Account(user_id, role=role.value, org_path=org, name=request.name or user_id, channel="dev",
                           channel_subject=user_id, created_at=clock.now_iso(),
                           staff_org=org if role.value in STAFF else None)

@@ -9,10 +9,10 @@ each with a real bearer token from the dev login — then no response is a serve
 
 ``GONGHUI_FUZZ_EXAMPLES`` sets examples per operation, role and mode (5 for ``make test``,
 50 for ``make fuzz``). Generation is derandomized, so a run is repeatable. Work is done in
-rounds — every operation valid input first, then invalid input, then the other roles — under
+rounds — every operation boundary values, valid input, invalid input, then the other roles — under
 a time budget (``GONGHUI_FUZZ_BUDGET`` seconds), so the suite stays bounded as routes grow;
-what the budget cut is printed. Before the random rounds, schemathesis' coverage phase sends
-each operation its boundary values (empty strings, limits, just-outside values)."""
+what the budget cut is printed. Schemathesis' coverage phase adds each operation's boundary
+values (empty strings, limits, just-outside values), a few in the first round, the rest later."""
 from __future__ import annotations
 
 import itertools
@@ -80,8 +80,8 @@ def _fuzz(operation: Any, mode: GenerationMode, *, base_url: str, headers: dict[
     tally.server_errors += found
 
 
-def _coverage(schema: Any, operation: Any, *, base_url: str, headers: dict[str, str],
-              still_time: Callable[[], bool], tally: Tally, role: str) -> None:
+def _coverage(schema: Any, operation: Any, cases_from: int, cases_to: int, *, base_url: str,
+              headers: dict[str, str], still_time: Callable[[], bool], tally: Tally, role: str) -> None:
     """Schemathesis' coverage phase: boundary values (empty, shortest, longest, just outside
     each constraint) for each parameter and field, valid and invalid — deterministic."""
     config = schema.config.generation_for(operation=operation, phase="coverage")
@@ -90,7 +90,7 @@ def _coverage(schema: Any, operation: Any, *, base_url: str, headers: dict[str, 
     # Methods the operation does not have (QUERY, TRACE...) reach Chalice's dev server, which
     # answers 501 itself; API Gateway refuses them before the app. Not the app's to answer.
     same_method = (c for c in cases if c.method.upper() == operation.method.upper())
-    for case in itertools.islice(same_method, COVERAGE_CASES):
+    for case in itertools.islice(same_method, cases_from, cases_to):
         if not still_time():
             return
         response = case.call(base_url=base_url, headers=headers, timeout=15)
@@ -121,31 +121,30 @@ def test_no_operation_answers_a_server_error(fakes, live_api):
         declared = operation.definition.raw.get("x-gonghui-roles") or []
         return [r for r in CALLERS if r in declared] if declared else [ANYONE]
 
-    # coverage first (cheap, deterministic), then random valid input, invalid input, other roles
-    rounds = [
-        [(op, roles_of(op)[0], GenerationMode.POSITIVE) for op in operations],
-        [(op, roles_of(op)[0], GenerationMode.NEGATIVE) for op in operations],
-        [(op, role, GenerationMode.POSITIVE) for op in operations for role in roles_of(op)[1:]],
-    ]
+    # Breadth first, so a budget cut as routes grow still leaves every operation exercised:
+    # a few boundary cases each, random valid input, random invalid input, the rest of the
+    # boundary cases, then the other roles an operation admits.
+    Job = tuple[str, Any, str, Any]
+    jobs: list[Job] = [("coverage", op, roles_of(op)[0], (0, EXAMPLES)) for op in operations]
+    jobs += [("random", op, roles_of(op)[0], GenerationMode.POSITIVE) for op in operations]
+    jobs += [("random", op, roles_of(op)[0], GenerationMode.NEGATIVE) for op in operations]
+    jobs += [("coverage", op, roles_of(op)[0], (EXAMPLES, COVERAGE_CASES)) for op in operations]
+    jobs += [("random", op, role, GenerationMode.POSITIVE) for op in operations for role in roles_of(op)[1:]]
     tally = Tally()
     started = time.monotonic()
 
     def still_time() -> bool:
         return time.monotonic() - started < BUDGET
 
-    for operation in operations:
-        role = roles_of(operation)[0]
+    for kind, operation, role, what in jobs:
         if not still_time():
-            tally.skipped.append(f"{operation.label} as {role} [coverage]")
+            tally.skipped.append(f"{operation.label} as {role} [{kind}]")
             continue
-        _coverage(schema, operation, base_url=live_api, headers=tokens[role], still_time=still_time,
-                  tally=tally, role=role)
-    for work in rounds:
-        for operation, role, mode in work:
-            if not still_time():
-                tally.skipped.append(f"{operation.label} as {role} [{mode.value}]")
-                continue
-            _fuzz(operation, mode, base_url=live_api, headers=tokens[role], still_time=still_time,
+        if kind == "coverage":
+            _coverage(schema, operation, *what, base_url=live_api, headers=tokens[role], still_time=still_time,
+                      tally=tally, role=role)
+        else:
+            _fuzz(operation, what, base_url=live_api, headers=tokens[role], still_time=still_time,
                   tally=tally, role=role)
     elapsed = time.monotonic() - started
     print(f"\nfuzz: {len(operations)} operations, {tally.runs} operation×role×mode runs of ≤{EXAMPLES} examples, "

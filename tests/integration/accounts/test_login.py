@@ -109,3 +109,9 @@ def test_an_access_token_expires(aws, api, login):
         assert expired.status_code == 401 and body(expired)["code"] == "TOKEN_EXPIRED"
     finally:
         clock.reset()
+
+
+def test_an_empty_org_in_the_demo_login_falls_back_to_the_role_default(login):
+    """Found by the fuzz: an empty org path was written as an empty index key (500)."""
+    admin = login("union_admin", user_id="fuzzed-admin", org_path="")
+    assert admin.org_path == "zj/huz/nanxun"

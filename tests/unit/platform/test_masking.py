@@ -34,6 +34,11 @@ def test_numbers_inside_chinese_text_are_masked():
                            "另一位：110105********002X，电话139****1111。")
 
 
+def test_full_width_numbers_typed_on_a_chinese_keyboard_are_masked_too():
+    text = "身份证：３３０１０６１９９００１０１１２３４，手机１３８ １２３４ ５６７８，校验位ｘ：１１０１０５１９４９１２３１００２ｘ"
+    assert scrub(text) == "身份证：３３０１０６********１２３４，手机１３８****５６７８，校验位ｘ：１１０１０５********００２ｘ"
+
+
 def test_numbers_inside_json_are_masked_and_it_stays_json():
     document = json.dumps({"member": {"id_number": ID, "phone": PHONE, "name": "李四"},
                            "note": f"请联系{PHONE}"}, ensure_ascii=False)

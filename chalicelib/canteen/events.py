@@ -1,0 +1,56 @@
+"""The canteen Lambdas.
+
+- ``canteen_menu_publish_tomorrow`` (schedule, the design card's "canteen menu" Lambda): every
+  5 minutes publishes the drafts whose canteen's hour has come (tomorrow's menu) and queues the
+  announcement.
+- ``canteen_menu_announce`` (SQS): once per canteen and day, one notice per subscriber.
+- ``canteen_notify`` (SQS): records the worker's notice and pushes it to their channel.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.platform.batch import process_sqs
+from chalicelib.platform.idempotency import once_per
+from chalicelib.platform.queues import QueueSpec
+
+from . import logic
+
+bp = Blueprint(__name__)
+
+ANNOUNCE_QUEUE = QueueSpec("canteen-announce", visibility_timeout=120, max_receive_count=5,
+                           description="菜单发布后通知订阅的职工（每个食堂每天一次）")
+NOTIFY_QUEUE = QueueSpec("canteen-notify", visibility_timeout=60, max_receive_count=5,
+                         description="食堂菜单发布的职工通知")
+QUEUES = [ANNOUNCE_QUEUE, NOTIFY_QUEUE]
+
+
+@bp.schedule("cron(0/5 * * * ? *)")
+def canteen_menu_publish_tomorrow(event: Any) -> dict[str, int]:
+    return logic.publish_due_menus()
+
+
+@once_per(lambda body: f"{body['canteen_id']}:{body['day']}", name="canteen-announce")
+def _announce(body: dict[str, Any]) -> int:
+    return logic.announce(body["canteen_id"], body["day"])
+
+
+def announce_one(record: Any) -> None:
+    _announce(json.loads(record.body))
+
+
+@bp.on_sqs_message(queue=ANNOUNCE_QUEUE.name, batch_size=ANNOUNCE_QUEUE.batch_size)
+def canteen_menu_announce(event: Any) -> dict[str, Any]:
+    return process_sqs(event, announce_one)
+
+
+def notify_one(record: Any) -> None:
+    logic.record_notice(json.loads(record.body))
+
+
+@bp.on_sqs_message(queue=NOTIFY_QUEUE.name, batch_size=NOTIFY_QUEUE.batch_size)
+def canteen_notify(event: Any) -> dict[str, Any]:
+    return process_sqs(event, notify_one)

@@ -1,0 +1,369 @@
+"""Dormitory requests and views (pydantic)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from chalicelib.orgs.schemas import check_path
+from chalicelib.platform.money import Fen
+
+Gender = Literal["male", "female"]
+RoomType = Literal["single", "double", "triple", "quad", "six", "eight"]
+Facility = Literal["air_conditioning", "own_bathroom", "wifi", "desk", "balcony", "water_heater", "wardrobe",
+                   "washing_machine", "fridge", "tv"]
+ContentType = Literal["image/jpeg", "image/png", "image/webp"]
+CAPACITY: dict[str, int] = {"single": 1, "double": 2, "triple": 3, "quad": 4, "six": 6, "eight": 8}
+TYPE_CN = {"single": "单人间", "double": "双人间", "triple": "三人间", "quad": "四人间", "six": "六人间",
+           "eight": "八人间"}
+ShortText = Field(None, min_length=1, max_length=20)
+
+
+# --- buildings, rooms, import -----------------------------------------------------------------
+
+class NewBuilding(BaseModel):
+    org_path: str = Field(..., max_length=200, description="运营该宿舍的企业（或园区）组织路径")
+    name: str = Field(..., min_length=2, max_length=40, description="宿舍楼名称，如 工匠之家")
+    address: str = Field("", max_length=100)
+    shared_with: list[str] = Field(default_factory=list, max_length=50,
+                                   description="园区共享：可入住的其他企业组织路径")
+
+    _org = field_validator("org_path")(check_path)
+
+    @field_validator("shared_with")
+    @classmethod
+    def _shared(cls, value: list[str]) -> list[str]:
+        return sorted({check_path(v) for v in value})
+
+
+class BuildingView(BaseModel):
+    building_id: str
+    org_path: str
+    name: str
+    address: str
+    shared_with: list[str]
+    rooms: int
+    beds: int
+
+
+class BuildingList(BaseModel):
+    items: list[BuildingView]
+    next_cursor: str | None = None
+
+
+class ResidentImport(BaseModel):
+    """An existing resident brought over from the paper register (no account needed)."""
+
+    bed_no: int = Field(..., ge=1, le=8)
+    resident_ref: str = Field(..., pattern=r"^[A-Za-z0-9-]{1,32}$", description="工号等内部编号")
+    hometown: str | None = ShortText
+    workshop: str | None = ShortText
+    shift: str | None = ShortText
+
+
+class RoomSpec(BaseModel):
+    room_no: str = Field(..., pattern=r"^[A-Za-z0-9-]{1,12}$", description="房间号")
+    room_type: RoomType
+    gender: Gender
+    floor: int = Field(..., ge=-3, le=99)
+    facilities: list[Facility] = Field(default_factory=list, max_length=10)
+    rent_fen: Fen = 0
+    residents: list[ResidentImport] = Field(default_factory=list, max_length=8)
+
+    @model_validator(mode="after")
+    def _residents_fit(self) -> RoomSpec:
+        beds = [r.bed_no for r in self.residents]
+        if len(set(beds)) != len(beds) or any(b > CAPACITY[self.room_type] for b in beds):
+            raise ValueError("入住人员的床位号重复或超出房型床位数")
+        return self
+
+
+class RoomImport(BaseModel):
+    rooms: list[RoomSpec] = Field(..., min_length=1, max_length=200)
+
+    @field_validator("rooms")
+    @classmethod
+    def _unique(cls, rooms: list[RoomSpec]) -> list[RoomSpec]:
+        if len({r.room_no for r in rooms}) != len(rooms):
+            raise ValueError("房间号重复")
+        return rooms
+
+
+class ImportResult(BaseModel):
+    created: int
+    skipped: list[str] = Field(description="已存在而跳过的房间号")
+    beds: int
+    occupied_beds: int
+
+
+class RoomUpdate(BaseModel):
+    facilities: list[Facility] | None = Field(None, max_length=10)
+    rent_fen: Fen | None = None
+    photos: list[str] | None = Field(None, max_length=9, description="已上传照片的 S3 key")
+
+
+class PhotoUploadRequest(BaseModel):
+    content_type: ContentType
+
+
+class PhotoUpload(BaseModel):
+    key: str
+    url: str
+    fields: dict[str, str]
+    expires_in: int
+
+
+class RoommateShare(BaseModel):
+    hometown: str | None = None
+    workshop: str | None = None
+    shift: str | None = None
+
+
+class RoomView(BaseModel):
+    building_id: str
+    room_no: str
+    room_type: RoomType
+    room_type_cn: str
+    gender: Gender
+    floor: int
+    facilities: list[str]
+    rent_fen: int
+    rent_text: str
+    photos: list[str]
+    capacity: int
+    occupied: int
+    roommates: list[RoommateShare] = Field(description="室友自愿公开的信息，不含姓名")
+
+
+class RoomList(BaseModel):
+    items: list[RoomView]
+    next_cursor: str | None = None
+
+
+class BuildingsQuery(BaseModel):
+    org: str | None = Field(None, max_length=200, description="企业组织路径（工作人员用），职工固定为本企业")
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2048)
+
+    @field_validator("org")
+    @classmethod
+    def _org(cls, value: str | None) -> str | None:
+        return check_path(value) if value else value
+
+
+# --- worker side ------------------------------------------------------------------------------
+
+class DormProfileIn(BaseModel):
+    gender: Gender
+    hometown: str | None = ShortText
+    workshop: str | None = ShortText
+    job_type: str | None = ShortText
+    shift: str | None = ShortText
+    entry_date: date | None = Field(None, description="入职日期")
+    share_hometown: bool = False
+    share_workshop: bool = False
+    share_shift: bool = False
+
+
+class DormProfileView(DormProfileIn):
+    user_id: str
+
+
+class FreeBedQuery(BaseModel):
+    room_type: RoomType | None = None
+    facilities: list[Facility] = Field(default_factory=list, max_length=10)
+    gender: Gender | None = Field(None, description="默认为本人宿舍资料中的性别")
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2048)
+
+
+class FreeBed(BaseModel):
+    building_id: str
+    room_no: str
+    bed_no: int
+    room_type: RoomType
+    room_type_cn: str
+    gender: Gender
+    floor: int
+    facilities: list[str]
+    rent_fen: int
+    rent_text: str
+    roommates: list[RoommateShare]
+    photos: list[str]
+
+
+class FreeBedPage(BaseModel):
+    items: list[FreeBed]
+    next_cursor: str | None = None
+
+
+class RecommendQuery(BaseModel):
+    room_type: RoomType | None = None
+    facilities: list[Facility] = Field(default_factory=list, max_length=10)
+    window: int = Field(60, ge=1, le=100, description="本次比较的空床位数")
+    cursor: str | None = Field(None, max_length=2048)
+
+
+class RankedBed(FreeBed):
+    score: int
+    reasons: list[str]
+    reason: str
+
+
+class RankedBedPage(BaseModel):
+    items: list[RankedBed]
+    next_cursor: str | None = None
+
+
+class ApplyForBed(BaseModel):
+    building_id: str = Field(..., pattern=r"^b-[a-z0-9]{6,24}$")
+    room_no: str = Field(..., pattern=r"^[A-Za-z0-9-]{1,12}$")
+    bed_no: int | None = Field(None, ge=1, le=8, description="不填则由系统分配该房间的空床位")
+
+
+class StepView(BaseModel):
+    at: str
+    step: str
+    actor: str
+    note: str | None = None
+
+
+class ApplicationView(BaseModel):
+    application_id: str
+    user_id: str
+    building_id: str
+    building_name: str
+    room_no: str
+    bed_no: int
+    status: str
+    status_cn: str
+    created_at: str
+    hold_expires: str | None = None
+    decided_at: str | None = None
+    reason: str | None = None
+    auto_approved: bool = False
+    check_in_date: str | None = None
+    checked_in_at: str | None = None
+    checked_out_at: str | None = None
+    steps: list[StepView]
+
+
+class ApplicationPage(BaseModel):
+    items: list[ApplicationView]
+    next_cursor: str | None = None
+
+
+class MyDorm(BaseModel):
+    application: ApplicationView | None = None
+    room: RoomView | None = None
+
+
+class Decision(BaseModel):
+    approve: bool
+    reason: str | None = Field(None, min_length=2, max_length=200)
+
+    @model_validator(mode="after")
+    def _reason_for_rejection(self) -> Decision:
+        if not self.approve and not self.reason:
+            raise ValueError("驳回申请时必须填写原因")
+        return self
+
+
+class CheckIn(BaseModel):
+    check_in_date: date | None = Field(None, description="入住日期，默认今天")
+
+
+class Move(BaseModel):
+    to_room_no: str = Field(..., pattern=r"^[A-Za-z0-9-]{1,12}$")
+    to_bed_no: int | None = Field(None, ge=1, le=8)
+
+
+class QueueQuery(BaseModel):
+    org: str | None = Field(None, max_length=200, description="组织路径，默认本人管辖范围")
+    status: Literal["pending", "submitted", "approved", "checked_in", "rejected", "expired", "checked_out"] = "pending"
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2048)
+
+    @field_validator("org")
+    @classmethod
+    def _org(cls, value: str | None) -> str | None:
+        return check_path(value) if value else value
+
+
+class RulesIn(BaseModel):
+    auto_approve_new_hire_days: int | None = Field(None, ge=0, le=365,
+                                                   description="入职 N 天内的新员工自动通过；不填则全部人工审批")
+    hold_hours: int = Field(24, ge=1, le=168, description="床位保留时长（小时）")
+    checkin_hours: int = Field(72, ge=1, le=336, description="审批通过后办理入住的期限（小时）")
+
+
+class RulesView(RulesIn):
+    org_path: str
+
+
+class RulesUpdate(RulesIn):
+    org_path: str = Field(..., max_length=200, description="宿舍运营企业的组织路径")
+
+    _org = field_validator("org_path")(check_path)
+
+
+class RulesQuery(BaseModel):
+    org: str = Field(..., max_length=200)
+
+    _org = field_validator("org")(check_path)
+
+
+class OccupancyQuery(BaseModel):
+    org: str | None = Field(None, max_length=200)
+
+    @field_validator("org")
+    @classmethod
+    def _org(cls, value: str | None) -> str | None:
+        return check_path(value) if value else value
+
+
+class BuildingOccupancy(BaseModel):
+    building_id: str
+    name: str
+    org_path: str
+    rooms: int
+    rooms_occupied: int
+    beds: int
+    beds_occupied: int
+    beds_held: int
+    beds_free: int
+    occupancy_rate: float
+
+
+class Occupancy(BaseModel):
+    org_path: str
+    buildings: list[BuildingOccupancy]
+    rooms: int
+    rooms_occupied: int
+    beds: int
+    beds_occupied: int
+    beds_held: int
+    beds_free: int
+    pending: int
+    checked_in_sampled: int
+    median_hours_to_check_in: float | None
+    within_24h_rate: float | None
+
+
+class NoticeView(BaseModel):
+    at: str
+    template: str
+    title: str
+    body: str
+    application_id: str | None = None
+
+
+class NoticePage(BaseModel):
+    items: list[NoticeView]
+    next_cursor: str | None = None
+
+
+class PageQuery(BaseModel):
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2048)

@@ -1,0 +1,96 @@
+"""Identity's Lambdas: the membership check after a face check, new accounts counted as
+registered, the roster upload (S3) and its chunk writer (SQS), and the figures roll-up."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.platform.batch import process_sqs
+from chalicelib.platform.events import parse_eventbridge
+from chalicelib.platform.idempotency import once_per
+from chalicelib.platform.queues import QueueSpec
+from chalicelib.platform.settings import get_settings
+
+from . import logic, roster
+
+bp = Blueprint(__name__)
+
+MEMBERSHIP_QUEUE = QueueSpec(
+    "identity-membership", visibility_timeout=60, max_receive_count=5, batch_size=10,
+    description="人脸核验通过后与工会会员库比对",
+    event_pattern={"source": ["gonghui.identity"], "detail-type": ["FaceVerified"]})
+REGISTRATION_QUEUE = QueueSpec(
+    "identity-registrations", visibility_timeout=60, max_receive_count=5, batch_size=10,
+    description="新注册账号计入注册人数",
+    event_pattern={"source": ["gonghui.accounts"], "detail-type": ["AccountRegistered"]})
+ROSTER_QUEUE = QueueSpec(
+    "identity-roster", visibility_timeout=300, max_receive_count=5, batch_size=1,
+    description="会员名册导入：分块写入与离会比对")
+NOTIFY_QUEUE = QueueSpec(
+    "identity-notify", visibility_timeout=60, max_receive_count=5, batch_size=10,
+    description="光年间认证结果、申诉结果、账号状态的订阅消息")
+QUEUES = [MEMBERSHIP_QUEUE, REGISTRATION_QUEUE, ROSTER_QUEUE, NOTIFY_QUEUE]
+
+
+def _event_id(record: Any) -> str:
+    return parse_eventbridge(json.loads(record.body))[2].event_id
+
+
+@once_per(_event_id, name="identity-membership")
+def _check_once(record: Any) -> str:
+    _, _, event = parse_eventbridge(json.loads(record.body))
+    return logic.check_membership(str(event.data["user_id"]))
+
+
+def _check_one(record: Any) -> str:
+    return _check_once(record)
+
+
+@bp.on_sqs_message(queue=MEMBERSHIP_QUEUE.name, batch_size=MEMBERSHIP_QUEUE.batch_size)
+def check_membership(event: Any) -> dict[str, Any]:
+    return process_sqs(event, _check_one)
+
+
+def _register_one(record: Any) -> None:
+    _, _, event = parse_eventbridge(json.loads(record.body))
+    logic.on_account_registered(str(event.data["user_id"]))
+
+
+@bp.on_sqs_message(queue=REGISTRATION_QUEUE.name, batch_size=REGISTRATION_QUEUE.batch_size)
+def count_registration(event: Any) -> dict[str, Any]:
+    return process_sqs(event, _register_one)
+
+
+def _roster_work(record: Any) -> str:
+    return roster.handle_work(json.loads(record.body))
+
+
+@bp.on_sqs_message(queue=ROSTER_QUEUE.name, batch_size=ROSTER_QUEUE.batch_size)
+def write_roster_chunks(event: Any) -> dict[str, Any]:
+    return process_sqs(event, _roster_work)
+
+
+@bp.on_s3_event(bucket=get_settings().uploads_bucket, events=["s3:ObjectCreated:*"], prefix="rosters/")
+def roster_uploaded(event: Any) -> None:
+    roster.import_uploaded(event.bucket, event.key)
+
+
+@bp.schedule("rate(1 hour)")
+def roll_up_figures(event: Any) -> int:
+    return logic.roll_up_figures()
+
+
+@once_per(lambda record: json.loads(record.body)["notification_id"], name="identity-notify")
+def _notify_once(record: Any) -> str:
+    return logic.deliver_notification(json.loads(record.body))
+
+
+def _notify_one(record: Any) -> str:
+    return _notify_once(record)
+
+
+@bp.on_sqs_message(queue=NOTIFY_QUEUE.name, batch_size=NOTIFY_QUEUE.batch_size)
+def notify_members(event: Any) -> dict[str, Any]:
+    return process_sqs(event, _notify_one)

@@ -1,0 +1,237 @@
+"""Requests, answers and event payloads of identity and trust."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from chalicelib.orgs.schemas import check_path
+
+State = Literal["registered", "face_verified", "member_verified", "pledged", "active",
+                "suspended", "banned", "left_union"]
+ClientResult = Literal["9000", "6001", "6002", "4000"]
+
+
+# --- face verification ------------------------------------------------------------------
+
+class StartFaceCheck(BaseModel):
+    real_name: str = Field(..., min_length=2, max_length=30, description="真实姓名（与身份证一致）")
+    id_number: str = Field(..., min_length=15, max_length=24, description="18 位居民身份证号码")
+
+    @field_validator("real_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.strip()
+        if len(value) < 2 or any(ch.isdigit() for ch in value):
+            raise ValueError("请填写与身份证一致的真实姓名")
+        return value
+
+
+class FaceCheckStarted(BaseModel):
+    certify_id: str
+    certify_url: str = Field(..., description="小程序打开的支付宝人脸核验地址")
+    id_masked: str
+    attempts_left_today: int
+
+
+class FaceCallback(BaseModel):
+    certify_id: str = Field(..., min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    result_code: ClientResult = Field(..., description="支付宝页面返回码：9000 完成/6001 取消/6002 网络/4000 错误")
+
+
+class FaceCheckOutcome(BaseModel):
+    certify_id: str
+    status: Literal["passed", "failed", "pending"]
+    fail_reason: str | None = None
+    message: str
+    state: State
+
+
+# --- member status ----------------------------------------------------------------------
+
+class AppealView(BaseModel):
+    appeal_id: str
+    user_id: str
+    org_path: str
+    enterprise: str
+    note: str
+    status: Literal["pending", "accepted", "rejected"]
+    reason: str | None = None
+    created_at: str
+    decided_at: str | None = None
+
+
+class MemberStatus(BaseModel):
+    user_id: str
+    state: State
+    active: bool
+    face_verified: bool
+    member_verified: bool
+    pledged: bool
+    roster_status: str
+    id_masked: str | None = None
+    name_masked: str | None = None
+    org_path: str | None = None
+    enterprise: str | None = None
+    pledge_version: str | None = None
+    pledged_at: str | None = None
+    block_reason: str | None = None
+    next_step: str = Field(..., description="下一步要做什么（中文）")
+
+
+class TransitionView(BaseModel):
+    at: str
+    from_state: str
+    to_state: str
+    actor_id: str
+    actor_role: str
+    reason: str
+
+
+class TransitionPage(BaseModel):
+    items: list[TransitionView]
+    next_cursor: str | None = None
+
+
+class PageQuery(BaseModel):
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2048)
+
+
+class AdminAction(BaseModel):
+    reason: str = Field(..., min_length=2, max_length=200, description="原因（会记入操作记录）")
+
+
+# --- pledge -----------------------------------------------------------------------------
+
+class PledgeText(BaseModel):
+    version: str
+    title: str
+    text: str
+
+
+class AcceptPledge(BaseModel):
+    version: str = Field(..., min_length=1, max_length=20, description="所阅读的承诺书版本")
+    agree: Literal[True] = Field(..., description="本人确认以上承诺属实")
+
+
+# --- roster -----------------------------------------------------------------------------
+
+class NewRosterImport(BaseModel):
+    scope: str = Field(..., max_length=200, description="本次名册覆盖的组织（管辖范围内）")
+    file_name: str = Field(..., min_length=1, max_length=120)
+    file_format: Literal["csv", "xlsx"]
+
+    _scope = field_validator("scope")(check_path)
+
+
+class RosterUpload(BaseModel):
+    import_id: str
+    upload_url: str
+    upload_method: str = "PUT"
+    upload_headers: dict[str, str]
+    object_key: str
+    expires_in: int
+
+
+class RosterImportView(BaseModel):
+    import_id: str
+    scope: str
+    file_name: str
+    file_format: str
+    status: str
+    encoding: str | None = None
+    rows_total: int
+    rows_done: int
+    rows_accepted: int
+    rows_rejected: int
+    rows_left: int
+    progress_percent: int
+    error_code: str | None = None
+    error_message: str | None = None
+    created_at: str
+    finished_at: str | None = None
+
+
+class RosterImportPage(BaseModel):
+    items: list[RosterImportView]
+    next_cursor: str | None = None
+
+
+class RosterListQuery(PageQuery):
+    scope: str = Field(..., max_length=200)
+
+    _scope = field_validator("scope")(check_path)
+
+
+class RejectionView(BaseModel):
+    row_no: int
+    field: str
+    code: str
+    reason: str
+
+
+class RejectionPage(BaseModel):
+    items: list[RejectionView]
+    next_cursor: str | None = None
+
+
+# --- appeals ----------------------------------------------------------------------------
+
+class NewAppeal(BaseModel):
+    org_path: str = Field(..., max_length=200, description="所在企业工会的组织路径")
+    enterprise: str = Field(..., min_length=2, max_length=60, description="单位名称")
+    note: str = Field("", max_length=300, description="补充说明（如入会时间、工会小组）")
+
+    _org = field_validator("org_path")(check_path)
+
+
+class AppealQuery(PageQuery):
+    org: str | None = Field(None, max_length=200, description="组织路径，默认本人管辖范围")
+
+    @field_validator("org")
+    @classmethod
+    def _org(cls, value: str | None) -> str | None:
+        return check_path(value) if value else value
+
+
+class InboxItem(BaseModel):
+    appeal_id: str
+    org_path: str
+    enterprise: str
+    name_masked: str
+    created_at: str
+
+
+class AppealInboxPage(BaseModel):
+    items: list[InboxItem]
+    next_cursor: str | None = None
+
+
+class RejectAppeal(BaseModel):
+    reason: str = Field(..., min_length=2, max_length=200)
+
+
+# --- figures ----------------------------------------------------------------------------
+
+class FiguresQuery(BaseModel):
+    org: str | None = Field(None, max_length=200, description="组织路径，默认本人管辖范围")
+    days: int = Field(7, ge=1, le=92)
+
+    @field_validator("org")
+    @classmethod
+    def _org(cls, value: str | None) -> str | None:
+        return check_path(value) if value else value
+
+
+class DayFigures(BaseModel):
+    day: str
+    registered: int
+    face_verified: int
+    member_verified: int
+    active: int
+
+
+class FiguresView(BaseModel):
+    org_path: str
+    days: list[DayFigures]

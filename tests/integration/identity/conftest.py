@@ -1,0 +1,110 @@
+"""Fixtures for the identity story: valid ID numbers, a spy on every domain event, rosters
+uploaded the way an admin's browser does (to the presigned S3 key), and the full journey."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from chalicelib.platform import pii
+from tests.conftest import body
+
+XIHU = "zj/hz/xihu"
+LIGHTYEAR = "zj/hz/xihu/e-lightyear"      # 杭州光年科技有限公司工会
+WESTLAKE = "zj/hz/xihu/e-westlake"       # 西湖数智科技有限公司工会
+
+
+def make_id(region: str = "330106", birth: str = "19950312", seq: str = "123") -> str:
+    first17 = f"{region}{birth}{seq}"
+    return first17 + pii.id_check_digit(first17)
+
+
+class EventSpy:
+    """Every ``gonghui.*`` event, through its own EventBridge rule and SQS queue."""
+
+    def __init__(self) -> None:
+        from chalicelib.platform.aws import client
+        from local.bootstrap import route_events_to_queue
+
+        self.sqs = client("sqs")
+        self.url = self.sqs.create_queue(QueueName="identity-test-spy")["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        route_events_to_queue("identity-test-spy", {"source": [{"prefix": "gonghui."}]}, arn)
+        self.seen: list[dict[str, Any]] = []
+        self.raw: list[str] = []
+
+    def collect(self) -> list[dict[str, Any]]:
+        while True:
+            got = self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10).get("Messages", [])
+            if not got:
+                return self.seen
+            for message in got:
+                self.raw.append(message["Body"])
+                self.seen.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
+
+    def of(self, detail_type: str) -> list[dict[str, Any]]:
+        return [e for e in self.collect() if e["detail-type"] == detail_type]
+
+
+@pytest.fixture
+def spy(aws: Any) -> EventSpy:
+    return EventSpy()
+
+
+@pytest.fixture
+def orgs(login: Callable[..., Any]) -> dict[str, str]:
+    platform = login("platform_admin", user_id="root", org_path="zj")
+    for slug, name in (("e-lightyear", "杭州光年科技有限公司工会"), ("e-westlake", "西湖数智科技有限公司工会")):
+        created = platform.post("/orgs", {"parent_path": XIHU, "slug": slug, "name": name})
+        assert created.status_code == 201, created.body
+    return {"lightyear": LIGHTYEAR, "westlake": WESTLAKE}
+
+
+def roster_csv(rows: list[list[str]], *, encoding: str = "utf-8",
+               header: tuple[str, ...] = ("姓名", "身份证号", "单位名称", "工会组织", "会员状态", "手机号")) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def roster_xlsx(rows: list[list[Any]],
+                header: tuple[str, ...] = ("姓名", "身份证号", "单位名称", "工会组织", "会员状态", "手机号")) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def upload_roster(pump: Any) -> Callable[..., dict[str, Any]]:
+    """An admin asks for an upload URL, puts the file at that key, and the pipeline runs."""
+
+    def _upload(admin: Any, scope: str, content: bytes, *, file_format: str = "csv", drain: bool = True) -> dict[str, Any]:
+        from chalicelib.platform.aws import client
+        from chalicelib.platform.settings import get_settings
+
+        started = admin.post("/identity/rosters", {"scope": scope, "file_name": f"会员名册.{file_format}",
+                                                   "file_format": file_format})
+        assert started.status_code == 201, started.body
+        upload = body(started)
+        assert upload["upload_url"].startswith("http")
+        client("s3").put_object(Bucket=get_settings().uploads_bucket, Key=upload["object_key"], Body=content,
+                                ContentType=upload["upload_headers"]["Content-Type"])
+        if drain:
+            pump.drain()
+        return upload
+
+    return _upload
