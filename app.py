@@ -5,6 +5,7 @@ from chalicelib import features
 from chalicelib.platform import http, observability
 
 app = Chalice(app_name="gonghui")
+app.experimental_feature_flags.update(["WEBSOCKETS"])  # 光年间 chat's real-time delivery
 http.bind(app)
 observability.install(app)
 for name, blueprint in features.blueprints():
