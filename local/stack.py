@@ -85,9 +85,10 @@ class LocalStack:
         self.pump = EventPump(self.app, rule_queues)
         self.pump.start()
         if "GONGHUI_WS_ENDPOINT" in os.environ:
-            from local import ws_gateway
+            from local import ws_gateway  # type: ignore[attr-defined,unused-ignore]
 
             self.ws = ws_gateway.start(self.app, host=self.host, port=self.ws_port)
+            print(f"[local] chat WebSocket ws://{self.host}:{self.ws_port}/?token=<access token>", flush=True)
 
         from chalice.config import Config
         from chalice.local import create_local_server
@@ -125,9 +126,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--moto-port", type=int, default=0)
+    parser.add_argument("--ws-port", type=int, default=int(os.environ.get("WS_PORT", "8001")),
+                        help="the chat WebSocket gateway (API Gateway's WebSocket API locally)")
     parser.add_argument("--no-demo", action="store_true")
     args = parser.parse_args(argv)
-    stack = LocalStack(host=args.host, api_port=args.port, moto_port=args.moto_port, demo=not args.no_demo)
+    stack = LocalStack(host=args.host, api_port=args.port, moto_port=args.moto_port, ws_port=args.ws_port,
+                       demo=not args.no_demo)
     stopping = threading.Event()
 
     def on_signal(signum: int, _frame: Any) -> None:

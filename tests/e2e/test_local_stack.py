@@ -44,7 +44,8 @@ class RunningStack:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "GONGHUI_", "POWERTOOLS_"))}
         env["PYTHONUNBUFFERED"] = "1"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "local", "--port", str(api_port), "--moto-port", str(moto_port)],
+            [sys.executable, "-m", "local", "--port", str(api_port), "--moto-port", str(moto_port),
+             "--ws-port", str(free_port())],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
     def output(self, tail: int = 40) -> str:
