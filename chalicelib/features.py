@@ -15,6 +15,7 @@ FEATURES: tuple[str, ...] = (
     "orgs",
     "accounts",
     "audit",
+    "profiles",
 )
 
 
