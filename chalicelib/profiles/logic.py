@@ -458,9 +458,10 @@ def _browse_recent(principal: Principal, query: BrowseQuery, genders: list[str],
         if not _passes(query, card, first_year, last_year):
             continue
         items.append(_card(entry.user_id, card))
-    more = any(buffers.get(i) for i in buffers) or len(done) < len(partitions)
-    cursor = encode_cursor({"after": frontier, "done": sorted(done)}, bound_to=bound) \
-        if more and frontier else None
+    # A partition is finished for the next page only once nothing of it is left unconsumed.
+    finished = sorted(i for i in done if not buffers.get(i))
+    more = len(finished) < len(partitions)
+    cursor = encode_cursor({"after": frontier, "done": finished}, bound_to=bound) if more and frontier else None
     return BrowsePage(items=items, next_cursor=cursor, stats=BrowseStats(items_read=read, queries=queries))
 
 

@@ -108,8 +108,8 @@ class ProfileInput(BaseModel):
     @classmethod
     def _tags(cls, v: list[str]) -> list[str]:
         cleaned = [t.strip() for t in v]
-        if any(not 1 <= len(t) <= 10 for t in cleaned):
-            raise ValueError("自定义标签每个 1 到 10 个字")
+        if any(not 1 <= len(t) <= 12 for t in cleaned):
+            raise ValueError("自定义标签每个 1 到 12 个字")
         return cleaned
 
     @model_validator(mode="after")

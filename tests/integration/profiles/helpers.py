@@ -32,13 +32,14 @@ def activate(user_id: str, *, active: bool = True) -> None:
 
 
 def member(login: Any, pump: Any, user_id: str, *, org: str = f"{XIHU}/e-ant", activated: bool = True,
-           **overrides: Any) -> Any:
+           drain: bool = True, **overrides: Any) -> Any:
     session = login("worker", user_id=user_id, org_path=org)
     saved = session.put("/profiles/me", profile(**overrides))
     assert saved.status_code == 200, saved.body
     if activated:
         activate(user_id)
-    pump.drain()
+    if drain:
+        pump.drain()
     return session
 
 
