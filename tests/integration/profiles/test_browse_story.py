@@ -165,7 +165,7 @@ OUT_OF_RANGE = [
 ]
 CONTACTS_AND_ABUSE = [
     ("free_tags", ["13812345678"], "TEXT_HAS_PHONE"),
-    ("free_tags", ["vx: abc_12345"], "TEXT_HAS_WECHAT"),
+    ("free_tags", ["vx:abc_12345"], "TEXT_HAS_WECHAT"),
     ("intro", "想认识我就加微信号 wxid_lucky88", "TEXT_HAS_WECHAT"),
     ("intro", "QQ 号 123456789 欢迎来聊", "TEXT_HAS_QQ"),
     ("intro", "看我主页 https://example.com/me", "TEXT_HAS_LINK"),
