@@ -136,7 +136,8 @@ class MatchIndex:
     members: Sequence[Member]
     year: int
     per_list: int = 16
-    max_candidates: int = 40
+    max_candidates: int = 60
+    visit_budget: int = 400
     pairs_scored: int = 0
     pairs_examined: int = 0
     _buckets: dict[tuple[str, str, int], list[int]] = field(default_factory=dict)
@@ -173,19 +174,30 @@ class MatchIndex:
         pairs = list(combinations(sorted(a.interests), 2))
         if a.must:  # whoever we keep must hold a must-have: only pairs that contain one can find them
             pairs = [p for p in pairs if p[0] in a.must or p[1] in a.must]
+        pairs.sort(key=lambda p: -((p[0] in a.nice) + (p[1] in a.nice)))
         hits: dict[int, int] = {}
         verdict: dict[int, bool] = {i: False}
         per_list = self.per_list
+        budget = self.visit_budget           # list entries visited per member: the O(k) in O(N·k)
         for key in buckets:
+            if budget <= 0:
+                break
             for x, y in pairs:
-                for j in self._pairs.get((*key, x, y), ())[:per_list]:
+                found = self._pairs.get((*key, x, y), ())[:per_list]
+                budget -= len(found)
+                for j in found:
                     ok = verdict.get(j)
                     if ok is None:
                         self.pairs_examined += 1
                         ok = verdict[j] = mutually_acceptable(a, members[j], self.year)
                     if ok:
                         hits[j] = hits.get(j, 0) + 1
-        chosen = heapq.nlargest(self.max_candidates, hits, key=hits.__getitem__) if hits else []
+        if a.nice:   # rank by shared interests, nudged by what she would most like to share
+            nice = a.nice
+            ranked = {j: h + len(nice & members[j].interests) for j, h in hits.items()}
+        else:
+            ranked = hits
+        chosen = heapq.nlargest(self.max_candidates, ranked, key=ranked.__getitem__) if ranked else []
         if len(chosen) < self.max_candidates:
             room = self.max_candidates - len(chosen)
             sources = [self._singles.get((*key, c), ()) for key in buckets for c in ordered]
