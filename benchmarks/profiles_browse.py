@@ -20,11 +20,11 @@ os.environ.update({"GONGHUI_STAGE": "local", "AWS_DEFAULT_REGION": "cn-north-1",
                    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
-from moto import mock_aws  # noqa: E402
+from moto import mock_aws
 
-from chalicelib.platform import clock  # noqa: E402
-from chalicelib.platform.auth import Principal, Role  # noqa: E402
-from chalicelib.platform.aws import CallRecorder, install_recorder, set_work, reset_work  # noqa: E402
+from chalicelib.platform import clock
+from chalicelib.platform.auth import Principal, Role
+from chalicelib.platform.aws import CallRecorder, install_recorder, reset_work, set_work
 
 SIZES = tuple(int(x) for x in os.environ.get("BENCH_SIZES", "1000,100000").split(","))
 PAGES = 3
@@ -101,10 +101,9 @@ def _viewer() -> Principal:
 
 
 def _measure(n: int) -> list[tuple[str, int, int, int, int, int, int]]:
-    from local import bootstrap
-
     from chalicelib.profiles import logic
     from chalicelib.profiles.schemas import BrowseQuery
+    from local import bootstrap
 
     rows = []
     with mock_aws():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 
-from chalicelib.profiles.matching import Member, MatchIndex, brute_force_top
+from chalicelib.profiles.matching import MatchIndex, Member, brute_force_top
 from chalicelib.profiles.vocabulary import CITIES, INTERESTS
 
 YEAR = 2026

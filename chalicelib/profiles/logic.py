@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal
@@ -357,6 +357,7 @@ def browse(principal: Principal, query: BrowseQuery) -> BrowsePage:
     me = get_profile(principal.user_id)
     _maybe_touch(me)
     seeking = dict(me.seeking or {}) if me is not None else {}
+    genders: list[str]
     if query.gender:
         genders = [query.gender]
     elif seeking.get("gender"):
@@ -377,7 +378,7 @@ def browse(principal: Principal, query: BrowseQuery) -> BrowsePage:
     blocks = blocks_of(principal.user_id)
     if query.order == "score":
         return _browse_by_score(principal, query, blocks, position)
-    return _browse_recent(principal, query, genders, blocks, position, bound)
+    return _browse_recent(principal, query, genders, blocks, position=position, bound=bound)
 
 
 def _passes(query: BrowseQuery, card: dict[str, Any], first_year: int, last_year: int) -> bool:
@@ -394,16 +395,16 @@ def _passes(query: BrowseQuery, card: dict[str, Any], first_year: int, last_year
     return not (wanted and query.match == "any" and not wanted & held)
 
 
-def _browse_recent(principal: Principal, query: BrowseQuery, genders: list[str], blocks: set[str],
+def _browse_recent(principal: Principal, query: BrowseQuery, genders: list[str], blocks: set[str], *,
                    position: dict[str, Any] | None, bound: str) -> BrowsePage:
     year = _year()
     first_year, last_year = year - int(query.age_max or 0), year - int(query.age_min or 0)
     scope = (f"d:{query.city}/{query.district}" if query.district
              else f"c:{query.city}" if query.city else f"p:{PROVINCE}")
     interests = [*query.hobbies, *query.sports]
-    keyed = interests if query.match == "any" else interests[:1]
+    keyed: list[str | None] = list(interests if query.match == "any" else interests[:1])
     partitions = [_partition(scope, g, b, i) for g in genders for b in bands_between(first_year, last_year)
-                  for i in (keyed or [None])]
+                  for i in keyed or [None]]
     budget = READ_BUDGET_FACTOR * query.limit
     if len(partitions) > budget:
         raise ValidationFailed("筛选条件组合过多，请缩小年龄范围或减少兴趣", code="BROWSE_TOO_BROAD")
@@ -651,9 +652,12 @@ def like(principal: Principal, user_id: str) -> LikeResult:
         raise NotFound("找不到该会员或对方暂未展示资料", code="MEMBER_NOT_FOUND")
     try:
         Like(principal.user_id, user_id, at=clock.now_iso()).save(condition=Like.liked.does_not_exist())
-    except Exception:  # already liked: the answer is the same as before
-        pass
-    else:
+        first_time = True
+    except PutError as exc:  # already liked: the answer is the same as before, nobody is notified twice
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        first_time = False
+    if first_time:
         if like_exists(user_id, principal.user_id):
             for who, other in ((principal.user_id, user_id), (user_id, principal.user_id)):
                 send(NOTIFY_QUEUE, {"user_id": who, "template": "mutual_like", "data": {"other": other},

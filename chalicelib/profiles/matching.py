@@ -159,7 +159,7 @@ class MatchIndex:
                 self._pairs.setdefault((*key, x, y), []).append(i)
 
     def _accepted_buckets(self, a: Member) -> list[tuple[str, str, int]]:
-        cities = [a.city] + sorted((a.cities or frozenset(self._cities)) - {a.city})
+        cities = [a.city, *sorted((a.cities or frozenset(self._cities)) - {a.city})]
         if a.cities and a.city not in a.cities:
             cities = cities[1:]
         genders = [a.seek_gender] if a.seek_gender else ["female", "male"]

@@ -78,7 +78,7 @@ class ProfileInput(BaseModel):
     sports: list[str] = Field(default_factory=list, max_length=MAX_SPORTS)
     free_tags: list[str] = Field(default_factory=list, max_length=MAX_FREE_TAGS)
     intro: str = Field("", max_length=500, description="自我介绍")
-    seeking: Seeking = Field(default_factory=Seeking)
+    seeking: Seeking = Field(default_factory=lambda: Seeking.model_validate({}))
 
     @field_validator("education")
     @classmethod

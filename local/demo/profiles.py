@@ -27,7 +27,8 @@ ENTERPRISES = [
     ("zj/hz/xihu", "e-xihu-design", "西湖设计院工会"),
     ("zj/huz/nanxun", "e-sanxing", "浙江三行电气科技有限公司工会"),
 ]
-XIHU_ADMIN = Principal(user_id="demo-xihu-admin", role=Role.UNION_ADMIN, org_path="zj/hz/xihu", name="西湖区总工会 工会干事")
+XIHU_ADMIN = Principal(user_id="demo-xihu-admin", role=Role.UNION_ADMIN, org_path="zj/hz/xihu",
+                       name="西湖区总工会 工会干事")
 NANXUN_ADMIN = Principal(user_id="demo-nanxun-admin", role=Role.UNION_ADMIN, org_path="zj/huz/nanxun",
                          name="南浔区总工会 杨老师")
 
@@ -38,7 +39,8 @@ SEEK_WOMEN = {"gender": "female", "age_min": 22, "age_max": 35, "cities": ["hz",
 MEMBERS = [
     ("demo-xiaowang", "zj/hz/xihu/e-guangnian", "小王", "female", 1995, 163, "hz", "xihu", "产品经理",
      ["reading", "photography", "tea"], ["hiking", "badminton"],
-     "比起收入、职业等外在条件，我更在意对方的兴趣爱好，两个人是否有心灵上的共鸣。", {**SEEK_MEN, "nice_to_have": ["hiking"]}),
+     "比起收入、职业等外在条件，我更在意对方的兴趣爱好，两个人是否有心灵上的共鸣。",
+     {**SEEK_MEN, "nice_to_have": ["hiking"]}),
     ("demo-lin", "zj/hz/xihu/e-guangnian", "林同学", "female", 1997, 160, "hz", "xihu", "前端工程师",
      ["movies", "baking", "pets"], ["yoga", "swimming"], "周末喜欢烤蛋糕、带猫晒太阳。", SEEK_MEN),
     ("demo-chen", "zj/hz/xihu/e-xihu-design", "陈设计", "female", 1993, 166, "hz", "xihu", "室内设计师",
@@ -51,7 +53,8 @@ MEMBERS = [
      ["cooking", "gardening", "tea"], ["hiking", "table_tennis"], "南浔古镇长大，喜欢种花喝茶。",
      {**SEEK_MEN, "cities": ["huz", "hz"]}),
     ("demo-zhang", "zj/hz/xihu/e-guangnian", "张工", "male", 1992, 178, "hz", "xihu", "后端工程师",
-     ["reading", "photography", "boardgames"], ["hiking", "badminton"], "爱爬山拍照，周末常去龙井徒步。", SEEK_WOMEN),
+     ["reading", "photography", "boardgames"], ["hiking", "badminton"], "爱爬山拍照，周末常去龙井徒步。",
+     SEEK_WOMEN),
     ("demo-li", "zj/hz/xihu/e-xihu-design", "李建筑", "male", 1990, 181, "hz", "xihu", "建筑师",
      ["museums", "travel", "coffee"], ["cycling", "swimming"], "去过三十多个城市看建筑。", SEEK_WOMEN),
     ("demo-wu", "zj/hz/xihu/e-guangnian", "吴同学", "male", 1996, 175, "hz", "binjiang", "算法工程师",
@@ -62,7 +65,8 @@ MEMBERS = [
     ("demo-qian", "zj/hz/xihu/e-xihu-design", "钱老师", "male", 1989, 180, "hz", "shangcheng", "结构工程师",
      ["reading", "calligraphy", "tea"], ["taichi", "running"], "练书法十年，喜欢安静的生活。", SEEK_WOMEN),
     ("demo-worker", "zj/huz/nanxun/e-sanxing", "阿强", "male", 1993, 177, "hz", "xihu", "电气工程师",
-     ["reading", "photography", "travel"], ["hiking", "badminton"], "刚从南浔调到杭州，想认识爱运动的朋友。", SEEK_WOMEN),
+     ["reading", "photography", "travel"], ["hiking", "badminton"], "刚从南浔调到杭州，想认识爱运动的朋友。",
+     SEEK_WOMEN),
 ]
 COLOURS = [(236, 170, 150), (150, 190, 230), (170, 210, 170), (240, 210, 140), (200, 170, 220), (160, 200, 200)]
 
