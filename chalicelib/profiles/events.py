@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import unquote_plus
 
 from chalice import Blueprint
 
@@ -65,7 +64,7 @@ def member_blocked(event: Any) -> dict[str, Any]:
 
 @bp.on_s3_event(bucket=get_settings().uploads_bucket, events=["s3:ObjectCreated:*"], prefix="photos/")
 def photo_uploaded(event: Any) -> None:
-    outcome = logic.process_upload(unquote_plus(event.key))
+    outcome = logic.process_upload(event.key)  # Chalice already URL-decoded the key
     logger.info("photo processed", extra={"outcome": outcome})
 
 

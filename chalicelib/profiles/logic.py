@@ -377,7 +377,7 @@ def browse(principal: Principal, query: BrowseQuery) -> BrowsePage:
     position = decode_cursor(query.cursor, bound_to=bound)
     blocks = blocks_of(principal.user_id)
     if query.order == "score":
-        return _browse_by_score(principal, query, blocks, position)
+        return _browse_by_score(principal, query, blocks, position=position, bound=bound)
     return _browse_recent(principal, query, genders, blocks, position=position, bound=bound)
 
 
@@ -466,8 +466,8 @@ def _browse_recent(principal: Principal, query: BrowseQuery, genders: list[str],
     return BrowsePage(items=items, next_cursor=cursor, stats=BrowseStats(items_read=read, queries=queries))
 
 
-def _browse_by_score(principal: Principal, query: BrowseQuery, blocks: set[str],
-                     position: dict[str, Any] | None) -> BrowsePage:
+def _browse_by_score(principal: Principal, query: BrowseQuery, blocks: set[str], *,
+                     position: dict[str, Any] | None, bound: str) -> BrowsePage:
     year = _year()
     first_year, last_year = year - int(query.age_max or 0), year - int(query.age_min or 0)
     recs = get_recommendations(principal.user_id)
@@ -493,7 +493,6 @@ def _browse_by_score(principal: Principal, query: BrowseQuery, blocks: set[str],
         if len(items) == query.limit:
             break
     next_offset = offset + consumed
-    bound = _bound(principal, query, [query.gender or ""])
     cursor = encode_cursor({"offset": next_offset}, bound_to=bound) if next_offset < len(ranked) else None
     return BrowsePage(items=items, next_cursor=cursor,
                       stats=BrowseStats(items_read=1 + len(profiles), queries=2 if window else 1))

@@ -3,7 +3,9 @@ Lambda (really an image, EXIF and GPS stripped, thumbnail and display sizes), re
 union staff of the member's scope; only approved photos are shown, a rejection says why."""
 from __future__ import annotations
 
+import base64
 import io
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
@@ -105,8 +107,10 @@ def test_given_wrong_type_oversized_or_a_seventh_photo_then_a_clear_4xx(login, p
     huge = xiaowang.post("/profiles/me/photos", {"content_type": "image/jpeg", "size_bytes": 30 * 1024 * 1024})
     assert huge.status_code == 422
     ticket = body(xiaowang.post("/profiles/me/photos", {"content_type": "image/jpeg", "size_bytes": 50_000}))
-    conditions = str(ticket["fields"]["policy"])
-    assert ticket["max_bytes"] == 8 * 1024 * 1024 and conditions       # S3 enforces size and type too
+    policy = json.loads(base64.b64decode(ticket["fields"]["policy"]))   # S3 itself enforces key, type and size
+    assert ["content-length-range", 1024, 8 * 1024 * 1024] in policy["conditions"]
+    assert {"Content-Type": "image/jpeg"} in policy["conditions"]
+    assert {"key": f"photos/w-xiaowang/{ticket['photo_id']}"} in policy["conditions"]
     for _ in range(5):
         assert xiaowang.post("/profiles/me/photos", {"content_type": "image/png", "size_bytes": 50_000}).status_code == 201
     seventh = xiaowang.post("/profiles/me/photos", {"content_type": "image/png", "size_bytes": 50_000})
