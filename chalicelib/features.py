@@ -15,6 +15,8 @@ FEATURES: tuple[str, ...] = (
     "orgs",
     "accounts",
     "audit",
+    "aid",
+    "subsidy",
     "profiles",
 )
 

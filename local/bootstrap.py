@@ -169,14 +169,16 @@ def create_all(app: Any, *, parameters: dict[str, str] | None = None) -> dict[st
     return rule_queues
 
 
-def reset_caches() -> None:
-    """Forget every cached client, connection, key and setting (endpoint or env changed)."""
+def reset_caches(*, keep_clients: bool = False) -> None:
+    """Forget cached settings, keys and queue URLs; and, unless ``keep_clients`` (the AWS
+    endpoint and region did not change), every client and PynamoDB connection too."""
     from chalicelib.platform import aws, db, idempotency, parameters, pii, queues, settings
 
     settings.reset_settings()
-    aws.reset_clients()
     parameters.reset_parameters()
     idempotency.reset_idempotency()
     queues.reset_queues()
     pii._subkeys.cache_clear()
-    db.reset_connections()
+    if not keep_clients:
+        aws.reset_clients()
+        db.reset_connections()

@@ -270,14 +270,20 @@ def schedule_matches(expression: str, at: datetime) -> bool:
             return False
         minute, hour, dom, month, dow, year = fields
         aws_dow = (at.isoweekday() % 7) + 1  # AWS: 1=SUN .. 7=SAT
-        return (_field(minute, at.minute, 0, 59) and _field(hour, at.hour, 0, 23)
-                and _field(month, at.month, 1, 12) and _field(year, at.year, 1970, 2199)
-                and (_field(dom, at.day, 1, 31) if dom != "?" else True)
-                and (_field(dow, aws_dow, 1, 7, names=_DOW) if dow != "?" else True))
+        last_day = (at + timedelta(days=1)).day == 1
+        try:
+            return (_field(minute, at.minute, 0, 59) and _field(hour, at.hour, 0, 23)
+                    and _field(month, at.month, 1, 12, names=_MONTHS) and _field(year, at.year, 1970, 2199)
+                    and (last_day if dom == "L" else _field(dom, at.day, 1, 31) if dom != "?" else True)
+                    and (_field(dow, aws_dow, 1, 7, names=_DOW) if dow != "?" else True))
+        except ValueError:  # W, # and other forms the pump does not read: never fire, never crash the pump
+            return False
     return False
 
 
 _DOW = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
+_MONTHS = {name: number for number, name in enumerate(
+    ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), start=1)}
 
 
 def _field(spec: str, value: int, low: int, high: int, names: dict[str, int] | None = None) -> bool:

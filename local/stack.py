@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import logging
 import os
 import signal
 import sys
@@ -51,6 +52,7 @@ class LocalStack:
 
         from local import moto_atomic
 
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-call access log
         moto_atomic.patch_server()
         self.moto = ThreadedMotoServer(ip_address=self.host, port=self.moto_port, verbose=False)
         self.moto.start()

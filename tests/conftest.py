@@ -60,13 +60,13 @@ def aws(chalice_app: Any, request: pytest.FixtureRequest) -> Iterator[LocalAws]:
 
     with mock_aws():
         os.environ.pop("AWS_ENDPOINT_URL", None)
-        bootstrap.reset_caches()
+        bootstrap.reset_caches(keep_clients=True)
         extra: dict[str, str] = {}
         if "fakes" in request.fixturenames:
             extra = request.getfixturevalue("fakes").ssm_parameters()
         rule_queues = bootstrap.create_all(chalice_app, parameters=extra)
         yield LocalAws(rule_queues=rule_queues, parameters=extra)
-        bootstrap.reset_caches()
+        bootstrap.reset_caches(keep_clients=True)
 
 
 @pytest.fixture
@@ -101,14 +101,17 @@ def live_api(aws: LocalAws, chalice_app: Any) -> Iterator[str]:
     import threading
 
     from chalice.config import Config
-    from chalice.local import create_local_server
+    from chalice.local import CustomLocalChalice, LocalDevServer, create_local_server
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     config = Config.create(chalice_stage="local", app_name="gonghui", project_dir=str(ROOT),
                            config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()))
-    server = create_local_server(chalice_app, config, "127.0.0.1", port)
+    if isinstance(chalice_app, CustomLocalChalice):  # a second server in this session: already adapted
+        server = LocalDevServer(chalice_app, config, "127.0.0.1", port)
+    else:
+        server = create_local_server(chalice_app, config, "127.0.0.1", port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"

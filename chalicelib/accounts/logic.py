@@ -9,6 +9,8 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from pynamodb.exceptions import PutError
+
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role, issue_token, verify_token
 from chalicelib.platform.db import dynamo_errors
@@ -55,13 +57,14 @@ def _account_for(subject: str, *, channel: str, channel_subject: str, create_rol
     account = Account(f"u-{uuid.uuid4().hex[:20]}", role=create_role.value, channel=channel,
                       channel_subject=channel_subject, created_at=clock.now_iso())
     account.save()
-    with dynamo_errors():
-        try:
-            IdentityLink(subject, user_id=account.user_id, created_at=clock.now_iso()).save(
-                condition=IdentityLink.subject.does_not_exist())
-        except Exception:
-            account.delete()  # lost a race with a concurrent first login: use theirs
-            return Account.get(IdentityLink.get(subject).user_id)
+    try:
+        IdentityLink(subject, user_id=account.user_id, created_at=clock.now_iso()).save(
+            condition=IdentityLink.subject.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        account.delete()  # lost a race with a concurrent first login: use theirs
+        return Account.get(IdentityLink.get(subject).user_id)
     publish("accounts", "AccountRegistered", data={"user_id": account.user_id, "channel": channel})
     return account
 

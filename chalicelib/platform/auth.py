@@ -6,8 +6,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
 from . import clock
 from .errors import Unauthorized
 from .settings import get_settings
@@ -72,10 +70,14 @@ def issue_token(principal: Principal, *, kind: str = "access", family: str | Non
     }
     if family:
         claims["fam"] = family
+    import jwt  # PyJWT loads cryptography (~0.15 s): only callers that sign or verify pay it
+
     return jwt.encode(claims, _signing_key(), algorithm="HS256"), claims
 
 
 def verify_token(token: str, *, kind: str = "access") -> dict[str, Any]:
+    import jwt
+
     try:
         claims = jwt.decode(
             token, _signing_key(), algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER,

@@ -16,13 +16,33 @@ _current_work: contextvars.ContextVar[str | None] = contextvars.ContextVar("gong
 
 
 @cache
+def _data_loader() -> Any:
+    from botocore.loaders import create_loader
+
+    return create_loader()
+
+
+def botocore_session() -> Any:
+    """A botocore session sharing one data loader with every other session in the process.
+
+    Each new session otherwise re-parses ``endpoints.json`` and the service models (~0.3 s),
+    and PynamoDB makes a session per model: in a cold Lambda that is paid once per table.
+    """
+    from botocore.session import get_session
+
+    session = get_session()
+    session.register_component("data_loader", _data_loader())
+    return session
+
+
+@cache
 def client(service: str) -> Any:
     import boto3
 
     from .settings import get_settings
 
     settings = get_settings()
-    return boto3.session.Session().client(service, region_name=settings.region)
+    return boto3.session.Session(botocore_session=botocore_session()).client(service, region_name=settings.region)
 
 
 def reset_clients() -> None:

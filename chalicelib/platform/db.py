@@ -9,13 +9,18 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+import pynamodb.connection.base as _pynamodb_base
 from pynamodb.attributes import TTLAttribute
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
+from .aws import botocore_session
 from .errors import Conflict, DomainError, ServiceUnavailable
 from .settings import get_settings
+
+# PynamoDB builds a fresh botocore session per model connection; share the parsed models.
+_pynamodb_base.get_session = botocore_session
 
 
 def table_name(short: str) -> str:

@@ -55,6 +55,16 @@ def tracer() -> Any:
     return _tracer
 
 
+def traced(name: str, call: Any, *args: Any) -> Any:
+    """Run ``call`` inside an X-Ray subsegment when tracing is on (never on the local stage)."""
+    if not get_settings().tracing_enabled:
+        return call(*args)
+    with tracer().provider.in_subsegment(name) as subsegment:
+        if subsegment is not None:  # None when Powertools disables itself outside Lambda
+            subsegment.put_annotation("stage", get_settings().stage)
+        return call(*args)
+
+
 def add_metric(name: str, value: float = 1, unit: str = "Count") -> None:
     metrics.add_metric(name=name, unit=unit, value=value)
 
@@ -85,7 +95,7 @@ def install(app: Any) -> None:
         token = aws_seam.set_work(f"http:{route}")
         started = time.perf_counter()
         try:
-            response = get_response(request)
+            response = traced(f"## {route}", get_response, request)
         except Exception as exc:  # domain errors and crashes alike end here, once
             response = respond_error(exc)
         finally:
@@ -109,7 +119,7 @@ def install(app: Any) -> None:
         token = aws_seam.set_work(f"event:{name}")
         logger.set_correlation_id(getattr(getattr(event, "context", None), "aws_request_id", None))
         try:
-            return get_response(event)
+            return traced(f"## {name}", get_response, event)
         except Exception:
             logger.exception("event handler failed", extra={"event_type": name})
             add_metric("EventHandlerErrors")

@@ -94,7 +94,7 @@ def _operation(spec: Any, ep: EndpointSpec, view_args: list[str]) -> dict[str, A
 def build(app: Any) -> dict[str, Any]:
     from apispec import APISpec
 
-    spec = APISpec(title="Gonghui 数智工会 API", version="1.0.0", openapi_version="3.0.3",
+    spec = APISpec(title="Gonghui 数智工会 API", version="1.0.0", openapi_version="3.1.0",
                    info={"description": "光年间 交友、优享品质生活、困难帮扶与产改补贴的后端接口"})
     spec.components.schema("Error", ERROR_SCHEMA)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})

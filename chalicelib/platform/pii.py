@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 import re
+import unicodedata
 from datetime import date
 from functools import lru_cache
 
@@ -27,11 +28,17 @@ PROVINCES = {
     "65", "71", "81", "82",
 }
 
+# Digits typed on a Chinese keyboard may be full-width (０-９): logs must mask those too.
+_D = "[0-9０-９]"
+_EDGE = "0-9０-９A-Za-z"
 ID_PATTERN = re.compile(
-    r"(?<![0-9A-Za-z])([1-9]\d{5})((?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))"
-    r"(\d{3})([0-9Xx])(?![0-9A-Za-z])"
+    rf"(?<![{_EDGE}])([1-9１-９]{_D}{{5}})"
+    rf"((?:[1１][89８９]|[2２][0０]){_D}{{2}}(?:[0０][1-9１-９]|[1１][0-2０-２])(?:[0０][1-9１-９]|[12１２]{_D}|[3３][01０１]))"
+    rf"({_D}{{3}})([0-9０-９XxＸｘ])(?![{_EDGE}])"
 )
-PHONE_PATTERN = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9])")
+PHONE_PATTERN = re.compile(
+    rf"(?<![0-9０-９])(?:\+?[8８][6６][- ]?)?([1１][3-9３-９]{_D})[- ]?({_D}{{4}})[- ]?({_D}{{4}})(?![0-9０-９])"
+)
 
 
 def id_check_digit(first17: str) -> str:
@@ -44,8 +51,10 @@ def normalize_id_number(raw: str) -> str:
     Checks length and digits, a plausible province code, a real birth date not in the
     future, and the check digit. Raises ``ValidationFailed`` with a Chinese message.
     """
-    number = (raw or "").strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    # Full-width digits (中文输入法) become ASCII; any other script's digits are refused, so one
+    # person's number has exactly one spelling (and one lookup hash).
+    number = unicodedata.normalize("NFKC", raw or "").strip().upper()
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise ValidationFailed("身份证号码应为18位，最后一位可以是X", code="ID_NUMBER_FORMAT")
     if number[:2] not in PROVINCES:
         raise ValidationFailed("身份证号码的地区码不正确", code="ID_NUMBER_REGION")

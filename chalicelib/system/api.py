@@ -6,6 +6,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.platform import clock
+from chalicelib.platform.errors import NotFound
 from chalicelib.platform.http import PUBLIC, Ownership, endpoint
 from chalicelib.platform.settings import get_settings
 
@@ -22,6 +23,18 @@ DOCS_HTML = """<!doctype html>
 <script>window.ui = SwaggerUIBundle({{url: "openapi.json", dom_id: "#swagger-ui"}});</script>
 </body></html>"""
 CDN_ASSETS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
+LOCAL_ASSETS = {"swagger-ui.css": "text/css; charset=utf-8",
+                "swagger-ui-bundle.js": "application/javascript; charset=utf-8"}
+
+
+def _bundled_assets_dir() -> str | None:
+    """Swagger UI's files when the (dev-only) ``swagger-ui-bundle`` package is installed:
+    the local stack then serves /docs with no internet at all."""
+    try:
+        import swagger_ui_bundle  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return str(swagger_ui_bundle.swagger_ui_path)
 
 
 @bp.route("/health", methods=["GET"])
@@ -44,6 +57,18 @@ def openapi_document() -> dict[str, Any]:
 @bp.route("/docs", methods=["GET"])
 @endpoint(roles=PUBLIC, ownership=Ownership.PUBLIC, summary="Swagger UI", tags=["system"])
 def docs() -> Response:
-    assets = get_settings().extra.get("GONGHUI_X_DOCS_ASSETS", CDN_ASSETS)
+    default = "docs/assets" if _bundled_assets_dir() else CDN_ASSETS
+    assets = get_settings().extra.get("GONGHUI_X_DOCS_ASSETS", default)
     return Response(body=DOCS_HTML.format(assets=assets), status_code=200,
                     headers={"Content-Type": "text/html; charset=utf-8"})
+
+
+@bp.route("/docs/assets/{name}", methods=["GET"])
+@endpoint(roles=PUBLIC, ownership=Ownership.PUBLIC, summary="Swagger UI 静态文件（本地）", tags=["system"])
+def docs_asset(name: str) -> Response:
+    directory = _bundled_assets_dir()
+    if directory is None or name not in LOCAL_ASSETS:
+        raise NotFound("找不到该文件", code="ASSET_NOT_FOUND")
+    with open(f"{directory}/{name}", encoding="utf-8") as handle:
+        return Response(body=handle.read(), status_code=200, headers={"Content-Type": LOCAL_ASSETS[name],
+                                                                     "Cache-Control": "max-age=3600"})

@@ -1,0 +1,82 @@
+"""The aid-step Lambda and its helpers.
+
+- ``on_aid_step``: every ``AidStepTaken`` domain event reaches it through the aid-steps
+  queue (subscribed with an EventBridge pattern). It tells the worker (through the notify
+  queue), opens the public notice when an application reaches it, and counts the step in
+  the figures. Each effect is idempotent on its own (keyed on the event).
+- ``send_notifications``: the notify queue's consumer: the push to WeChat/Alipay.
+- ``record_disbursements``: payments confirmed by the finance side arrive as messages;
+  each is recorded exactly once, however often it is delivered.
+- ``close_public_notices`` and ``escalate_pending_steps``: the schedules.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.platform import queues
+from chalicelib.platform.batch import process_sqs
+from chalicelib.platform.events import Actor, parse_eventbridge
+from chalicelib.platform.queues import QueueSpec
+
+from . import logic
+
+bp = Blueprint(__name__)
+
+STEP_QUEUE = QueueSpec("aid-steps", visibility_timeout=60, max_receive_count=5,
+                       description="帮扶申请每一步的领域事件：通知职工、启动公示、统计",
+                       event_pattern={"source": ["gonghui.aid"], "detail-type": [logic.STEP_EVENT]})
+NOTIFY_QUEUE = QueueSpec("aid-notify", visibility_timeout=30, max_receive_count=5,
+                         description="帮扶进度通知（微信/支付宝订阅消息）")
+DISBURSE_QUEUE = QueueSpec("aid-disbursements", visibility_timeout=60, max_receive_count=5,
+                           description="财务确认的帮扶金发放（金额与银行流水号）")
+QUEUES = [STEP_QUEUE, NOTIFY_QUEUE, DISBURSE_QUEUE]
+
+
+def handle_step(record: Any) -> None:
+    _, _, event = parse_eventbridge(json.loads(record.body))
+    message = logic.notification_for(event)
+    if message is not None:
+        queues.send(NOTIFY_QUEUE, message)
+        logic.save_notification(message)
+    if event.data.get("to_state") == "public_notice":
+        logic.start_notice(event.data["app_id"])
+    logic.count_step(event)
+
+
+@bp.on_sqs_message(queue=STEP_QUEUE.name, batch_size=STEP_QUEUE.batch_size)
+def on_aid_step(event: Any) -> dict[str, Any]:
+    return process_sqs(event, handle_step)
+
+
+def handle_notification(record: Any) -> None:
+    logic.push(json.loads(record.body))
+
+
+@bp.on_sqs_message(queue=NOTIFY_QUEUE.name, batch_size=NOTIFY_QUEUE.batch_size)
+def send_notifications(event: Any) -> dict[str, Any]:
+    return process_sqs(event, handle_notification)
+
+
+def handle_disbursement(record: Any) -> None:
+    body = json.loads(record.body)
+    logic.record_disbursement(str(body["app_id"]), int(body["amount_fen"]), str(body["reference"]),
+                              actor=Actor(user_id=str(body.get("paid_by") or "finance"), role="system"),
+                              actor_name=str(body.get("paid_by_name") or "财务"), source="queue")
+
+
+@bp.on_sqs_message(queue=DISBURSE_QUEUE.name, batch_size=DISBURSE_QUEUE.batch_size)
+def record_disbursements(event: Any) -> dict[str, Any]:
+    return process_sqs(event, handle_disbursement)
+
+
+@bp.schedule("rate(15 minutes)")
+def close_public_notices(event: Any) -> dict[str, int]:
+    return {"closed": logic.close_due_notices()}
+
+
+@bp.schedule("rate(1 hour)")
+def escalate_pending_steps(event: Any) -> dict[str, int]:
+    return {"escalated": logic.escalate_overdue()}

@@ -1,0 +1,258 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from chalicelib.orgs.schemas import check_path
+from chalicelib.platform.money import Fen
+
+from .rules import AID_TYPES, DOC_KINDS, normalize_bank_card
+
+AidTypeCode = Literal["serious_illness", "accident", "disaster", "family_hardship", "education"]
+DocKind = Literal["diagnosis", "hospital_bill", "accident_proof", "disaster_proof", "household_register",
+                  "income_proof", "admission_notice", "bank_card", "other"]
+StaffAction = Literal["approve", "return", "reject"]
+StateName = Literal["draft", "enterprise_review", "district_review", "public_notice", "objection_review",
+                    "approved", "disbursed", "needs_changes", "rejected", "withdrawn"]
+MAX_HOUSEHOLD_INCOME_FEN = 100_000_000  # 一百万元/年: beyond that no one is in hardship
+
+
+class AidTypeView(BaseModel):
+    code: str
+    name: str
+    yearly_cap_fen: int
+    required_docs: list[dict[str, str]]
+
+
+class AidTypeList(BaseModel):
+    items: list[AidTypeView]
+
+
+class AidDraftBody(BaseModel):
+    aid_type: AidTypeCode = Field(..., description="帮扶类型")
+    household_size: int = Field(..., ge=1, le=20, description="家庭人口")
+    household_income_fen: int = Field(..., ge=0, le=MAX_HOUSEHOLD_INCOME_FEN, description="家庭年收入（分）")
+    requested_fen: int = Field(..., ge=1, le=max(t.yearly_cap_fen for t in AID_TYPES.values()),
+                               description="申请金额（分）")
+    description: str = Field(..., min_length=10, max_length=2000, description="困难情况说明")
+    bank_card: str | None = Field(None, min_length=16, max_length=23, description="收款银行卡号")
+    bank_name: str | None = Field(None, max_length=40)
+    applicant_name: str | None = Field(None, min_length=1, max_length=20)
+
+    @field_validator("bank_card")
+    @classmethod
+    def _card(cls, value: str | None) -> str | None:
+        return normalize_bank_card(value) if value else value
+
+
+class AidDraftPatch(BaseModel):
+    household_size: int | None = Field(None, ge=1, le=20)
+    household_income_fen: int | None = Field(None, ge=0, le=MAX_HOUSEHOLD_INCOME_FEN)
+    requested_fen: int | None = Field(None, ge=1, le=max(t.yearly_cap_fen for t in AID_TYPES.values()))
+    description: str | None = Field(None, min_length=10, max_length=2000)
+    bank_card: str | None = Field(None, min_length=16, max_length=23)
+    bank_name: str | None = Field(None, max_length=40)
+
+    @field_validator("bank_card")
+    @classmethod
+    def _card(cls, value: str | None) -> str | None:
+        return normalize_bank_card(value) if value else value
+
+
+class UploadRequest(BaseModel):
+    kind: DocKind
+    filename: str = Field(..., min_length=1, max_length=100, pattern=r"^[^/\\]+$")
+    content_type: Literal["image/jpeg", "image/png", "application/pdf"]
+
+
+class UploadTicket(BaseModel):
+    kind: str
+    key: str
+    url: str
+    fields: dict[str, str]
+    max_bytes: int
+    expires_in: int
+
+
+class DocumentView(BaseModel):
+    kind: str
+    kind_name: str
+    filename: str
+    uploaded_at: str
+
+
+class TimelineEntry(BaseModel):
+    seq: int
+    action: str
+    action_name: str
+    from_state: str
+    to_state: str
+    to_state_name: str
+    actor_role: str
+    actor_name: str
+    opinion: str
+    amount_fen: int | None = None
+    at: str
+
+
+class ObjectionView(BaseModel):
+    at: str
+    text: str
+    raised_role: str
+
+
+class AidApplicationView(BaseModel):
+    app_id: str
+    aid_type: str
+    aid_type_name: str
+    state: StateName
+    state_name: str
+    org_path: str
+    applicant_name: str
+    household_size: int
+    household_income_fen: int
+    per_capita_income_fen: int
+    requested_fen: int
+    approved_fen: int | None = None
+    description: str
+    documents: list[DocumentView]
+    missing_documents: list[str]
+    bank_card: str | None = Field(None, description="脱敏后的银行卡号")
+    bank_name: str | None = None
+    last_note: str | None = None
+    assigned_path: str
+    escalations: int
+    notice_ends_at: str | None = None
+    objection_count: int
+    payment_reference: str | None = None
+    disbursed_fen: int | None = None
+    disbursed_at: str | None = None
+    created_at: str
+    submitted_at: str | None = None
+    version: int
+    next_actions: list[str]
+    timeline: list[TimelineEntry] = Field(default_factory=list)
+    objections: list[ObjectionView] = Field(default_factory=list)
+
+
+class AidApplicationSummary(BaseModel):
+    app_id: str
+    aid_type: str
+    aid_type_name: str
+    state: str
+    state_name: str
+    org_path: str
+    applicant_name: str
+    requested_fen: int
+    approved_fen: int | None = None
+    per_capita_income_fen: int
+    entered_at: str
+    escalations: int
+
+
+class AidPage(BaseModel):
+    items: list[AidApplicationSummary]
+    next_cursor: str | None = None
+
+
+class MineQuery(BaseModel):
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2048)
+
+
+class QueueQuery(BaseModel):
+    state: StateName = Field("enterprise_review", description="队列：申请所处的环节")
+    org: str | None = Field(None, max_length=200, description="组织路径，默认本人管辖范围")
+    aid_type: AidTypeCode | None = None
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2048)
+
+    @field_validator("org")
+    @classmethod
+    def _org(cls, value: str | None) -> str | None:
+        return check_path(value) if value else value
+
+
+class StepBody(BaseModel):
+    from_state: StateName = Field(..., description="审核人看到的环节（防止重复处理）")
+    action: StaffAction
+    opinion: str = Field("", max_length=500, description="审核意见；退回和不予通过必填")
+    amount_fen: Fen | None = Field(None, description="核定金额（区总工会审核通过时必填）")
+
+
+class DisburseBody(BaseModel):
+    amount_fen: int = Field(..., ge=1, le=max(t.yearly_cap_fen for t in AID_TYPES.values()))
+    reference: str = Field(..., min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="银行流水号")
+
+
+class ObjectionBody(BaseModel):
+    text: str = Field(..., min_length=5, max_length=500)
+
+
+class NoticeItem(BaseModel):
+    app_id: str
+    applicant: str
+    aid_type_name: str
+    approved_fen: int | None
+    notice_ends_at: str | None
+
+
+class NoticeList(BaseModel):
+    items: list[NoticeItem]
+    next_cursor: str | None = None
+
+
+class NoticeQuery(BaseModel):
+    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(None, max_length=2048)
+
+
+class NotificationView(BaseModel):
+    at: str
+    app_id: str
+    title: str
+    body: str
+    state: str
+
+
+class NotificationList(BaseModel):
+    items: list[NotificationView]
+    next_cursor: str | None = None
+
+
+class FiguresQuery(BaseModel):
+    org: str | None = Field(None, max_length=200)
+    year: int | None = Field(None, ge=2000, le=2100)
+
+    @field_validator("org")
+    @classmethod
+    def _org(cls, value: str | None) -> str | None:
+        return check_path(value) if value else value
+
+
+class AidFigures(BaseModel):
+    org: str
+    year: int
+    by_state: dict[str, int]
+    by_type: dict[str, int]
+    median_days_per_step: dict[str, float | None]
+    disbursed_fen: int
+    disbursed_count: int
+
+
+class ScopeSettingsBody(BaseModel):
+    org_path: str = Field(..., max_length=200)
+    escalate_after_days: int = Field(..., ge=1, le=60, description="待审超过多少天上报上级")
+    notice_days: int = Field(..., ge=1, le=30, description="公示天数")
+
+    _org = field_validator("org_path")(check_path)
+
+
+class ScopeSettingsView(BaseModel):
+    org_path: str
+    escalate_after_days: int
+    notice_days: int
+
+
+DOC_KIND_NAMES = DOC_KINDS

@@ -1,0 +1,45 @@
+"""The subsidy-calc Lambda: computes each submitted application from the calc queue.
+Redelivery is harmless: an application is computed only while it is "calculating".
+
+The budget Lambda: when a district's yearly budget is set, applications waiting for budget
+are paid, oldest decision first, while they fit."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.platform.batch import process_sqs
+from chalicelib.platform.events import parse_eventbridge
+from chalicelib.platform.queues import QueueSpec
+
+from . import logic
+
+bp = Blueprint(__name__)
+
+CALC_QUEUE = QueueSpec("subsidy-calc", visibility_timeout=60, max_receive_count=5,
+                       description="产改20条补助申请的计算")
+BUDGET_QUEUE = QueueSpec("subsidy-budget", visibility_timeout=60, max_receive_count=5,
+                         description="区县预算调整后，发放等待预算的补助申请",
+                         event_pattern={"source": ["gonghui.subsidy"], "detail-type": [logic.BUDGET_EVENT]})
+QUEUES = [CALC_QUEUE, BUDGET_QUEUE]
+
+
+def compute_one(record: Any) -> None:
+    logic.compute(str(json.loads(record.body)["app_id"]))
+
+
+@bp.on_sqs_message(queue=CALC_QUEUE.name, batch_size=CALC_QUEUE.batch_size)
+def calculate_applications(event: Any) -> dict[str, Any]:
+    return process_sqs(event, compute_one)
+
+
+def release_one(record: Any) -> None:
+    _, _, event = parse_eventbridge(json.loads(record.body))
+    logic.release_waiting(str(event.data["district"]), int(event.data["year"]))
+
+
+@bp.on_sqs_message(queue=BUDGET_QUEUE.name, batch_size=1)
+def release_waiting_applications(event: Any) -> dict[str, Any]:
+    return process_sqs(event, release_one)

@@ -1,0 +1,431 @@
+"""产改20条 subsidies: an enterprise previews and submits claims with evidence; the
+subsidy-calc Lambda computes every line under the policy version in force at submission;
+union staff approve line by line within the district's yearly budget; one-offs are paid
+once per enterprise, ever (DynamoDB refuses a second once-key)."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.platform import clock, pii
+from chalicelib.platform.auth import Principal, Role
+from chalicelib.platform.db import dynamo_errors
+from chalicelib.platform.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.platform.events import SYSTEM, Actor, actor_of, publish
+from chalicelib.platform.money import fen_to_yuan_text
+from chalicelib.platform.pagination import decode_cursor, encode_cursor
+
+from . import storage
+from .models import ClaimItemAttr, LineAttr, SubsidyApplication, SubsidyLedger, SubsidyPolicyRecord
+from .policy import Calculation, ClaimError, ClaimItem, PolicyVersion, apply_budget, calculate, check_item, cut_lines
+from .policy import once_key as once_key_of
+from .schemas import (
+    BudgetBody,
+    BudgetView,
+    CalculationView,
+    ClaimBody,
+    ClaimItemBody,
+    LineView,
+    PolicyView,
+    ReviewBody,
+    SubsidyApplicationView,
+    SubsidyPage,
+    SubsidySummary,
+    UploadBody,
+    UploadTicket,
+)
+
+FEATURE = "subsidy"
+STATE_NAMES = {"calculating": "计算中", "pending_review": "待审核", "waiting_budget": "待追加预算",
+               "approved": "已核准", "rejected": "未通过"}
+REVIEWABLE = ("pending_review", "waiting_budget")
+BUDGET_EVENT = "SubsidyBudgetSet"
+
+
+def _transaction() -> TransactWrite:
+    return TransactWrite(connection=SubsidyApplication._get_connection().connection)
+
+
+def district_of(path: str) -> str:
+    return "/".join(path.split("/")[:3])
+
+
+def _enterprise_of(principal: Principal) -> str:
+    if principal.role is not Role.ENTERPRISE_ADMIN or len(principal.org_path.split("/")) < 4:
+        raise ValidationFailed("请使用企业管理员账号申报", code="SUBSIDY_NOT_ENTERPRISE")
+    return principal.org_path
+
+
+# --- policies ---------------------------------------------------------------------------
+
+def _version_key(policy: PolicyVersion) -> str:
+    return f"{policy.effective_from.isoformat()}#{policy.version}"
+
+
+def publish_policy(policy: PolicyVersion, *, by: str) -> PolicyView:
+    """A new version is a new record; published versions are never edited."""
+    record = SubsidyPolicyRecord(policy.district_path, _version_key(policy), policy_json=policy.model_dump_json(),
+                                 published_by=by, published_at=clock.now_iso())
+    with dynamo_errors(Conflict("该政策版本已发布，新的政策请发布新版本", code="SUBSIDY_POLICY_EXISTS")):
+        record.save(condition=SubsidyPolicyRecord.version_key.does_not_exist())
+    publish(FEATURE, "SubsidyPolicyPublished", data={"district": policy.district_path, "version": policy.version},
+            org=policy.district_path)
+    return PolicyView(policy=policy, version_key=record.version_key)
+
+
+def publish_policy_as(principal: Principal, policy: PolicyVersion) -> PolicyView:
+    if not principal.covers(policy.district_path):
+        raise NotFound("找不到该组织", code="ORG_NOT_FOUND")
+    return publish_policy(policy, by=principal.user_id)
+
+
+def _load_policy(record: SubsidyPolicyRecord) -> PolicyVersion:
+    return PolicyVersion.model_validate_json(record.policy_json)
+
+
+def policy_in_force(district: str, on: date) -> tuple[PolicyVersion, str]:
+    found = list(SubsidyPolicyRecord.query(district, SubsidyPolicyRecord.version_key <= f"{on.isoformat()}#~",
+                                           scan_index_forward=False, limit=1))
+    if not found:
+        raise NotFound("该地区在此日期没有生效的补助政策", code="SUBSIDY_NO_POLICY")
+    return _load_policy(found[0]), found[0].version_key
+
+
+def current_policy(district: str, on: str | None) -> PolicyView:
+    day = date.fromisoformat(on) if on else clock.today_shanghai()
+    policy, key = policy_in_force(district, day)
+    return PolicyView(policy=policy, version_key=key)
+
+
+def _policy_by_key(district: str, key: str) -> PolicyVersion:
+    return _load_policy(SubsidyPolicyRecord.get(district, key))
+
+
+# --- calculation ------------------------------------------------------------------------
+
+def _claim_items(items: list[ClaimItemBody]) -> list[ClaimItem]:
+    return [ClaimItem(item_id=f"L{n}", measure=i.measure, subject=pii.scrub(i.subject.strip()), cost_fen=i.cost_fen,
+                      level=i.level) for n, i in enumerate(items, start=1)]
+
+
+def _ledger_once(enterprise: str, key: str) -> str:
+    return f"once#{enterprise}#{key}"
+
+
+def _calculate(policy: PolicyVersion, items: list[ClaimItem], *, enterprise: str, year: int) -> Calculation:
+    """Validate against the version, look up the one-offs already paid, compute."""
+    try:
+        keys = {}
+        for item in items:
+            key = once_key_of(check_item(policy, item), item, year)
+            if key:
+                keys[_ledger_once(enterprise, key)] = key
+        paid = {keys[r.key] for r in SubsidyLedger.batch_get(list(keys))} if keys else set()
+        return calculate(policy, items, year=year, already_paid=frozenset(paid))
+    except ClaimError as exc:
+        raise ValidationFailed(exc.message, code=f"SUBSIDY_{exc.code}", details=[{"item_id": exc.item_id}]) from exc
+
+
+def _line_view(line: Any, *, decided: LineAttr | None = None) -> LineView:
+    return LineView(item_id=line.item_id, measure=line.measure, measure_name=line.measure_name, clause=line.clause,
+                    subject=line.subject, claimed_cost_fen=_int(line.claimed_cost_fen), cap_fen=_int(line.cap_fen),
+                    amount_fen=int(line.amount_fen), capped=_flag(line.capped), duplicate=_flag(line.duplicate),
+                    explanation=line.explanation, decision=getattr(decided, "decision", None),
+                    reason=getattr(decided, "reason", None), paid_fen=_int(getattr(decided, "paid_fen", None)))
+
+
+def _flag(value: Any) -> bool:
+    return value is True or value == "y"
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def preview(principal: Principal, claim: ClaimBody) -> CalculationView:
+    """"What would we get": the same calculation, nothing stored."""
+    enterprise = _enterprise_of(principal)
+    policy, _ = policy_in_force(district_of(enterprise), clock.today_shanghai())
+    calc = _calculate(policy, _claim_items(claim.items), enterprise=enterprise, year=clock.today_shanghai().year)
+    return CalculationView(policy_version=policy.version, policy_title=policy.title,
+                           lines=[_line_view(line) for line in calc.lines], total_fen=calc.total_fen)
+
+
+# --- applications -----------------------------------------------------------------------
+
+def request_upload(principal: Principal, body: UploadBody) -> UploadTicket:
+    enterprise = _enterprise_of(principal)
+    key = f"subsidy/{enterprise}/{uuid.uuid4().hex[:12]}-{body.filename}"
+    ticket = storage.presign_upload(key, body.content_type)
+    return UploadTicket(key=key, url=ticket["url"], fields=ticket["fields"], max_bytes=storage.MAX_BYTES,
+                        expires_in=storage.EXPIRES_IN)
+
+
+def _check_evidence(enterprise: str, items: list[ClaimItemBody]) -> None:
+    problems = []
+    for n, item in enumerate(items, start=1):
+        if not item.evidence:
+            problems.append({"item_id": f"L{n}", "problem": "missing"})
+            continue
+        for key in item.evidence:
+            if not key.startswith(f"subsidy/{enterprise}/") or not storage.exists(key):
+                problems.append({"item_id": f"L{n}", "problem": "not_uploaded", "key": key})
+    if problems:
+        rows = "、".join(sorted({p["item_id"] for p in problems}))
+        raise ValidationFailed(f"以下明细缺少证明材料或材料未上传成功：{rows}", code="SUBSIDY_EVIDENCE_MISSING",
+                               details=problems)
+
+
+def submit(principal: Principal, claim: ClaimBody) -> SubsidyApplicationView:
+    """Store the claim under the version in force today and queue it for the calculator."""
+    enterprise = _enterprise_of(principal)
+    today = clock.today_shanghai()
+    policy, version_key = policy_in_force(district_of(enterprise), today)
+    items = _claim_items(claim.items)
+    _calculate(policy, items, enterprise=enterprise, year=today.year)  # refuse what the version cannot compute
+    _check_evidence(enterprise, claim.items)
+    now = clock.now_iso()
+    app_id = f"sub-{uuid.uuid4().hex[:20]}"
+    app = SubsidyApplication(
+        app_id, enterprise_path=enterprise, district_path=district_of(enterprise), submitted_by=principal.user_id,
+        submitted_by_name=principal.name, policy_version_key=version_key, policy_version=policy.version,
+        year=today.year, state="calculating", queue_sort=f"{district_of(enterprise)}/|{now}|{app_id}",
+        items=[ClaimItemAttr(item_id=c.item_id, measure=c.measure, subject=c.subject, cost_fen=c.cost_fen,
+                             level=c.level, evidence=list(b.evidence), note=pii.scrub(b.note))
+               for c, b in zip(items, claim.items, strict=True)],
+        lines=[], created_at=now)
+    app.save(condition=SubsidyApplication.app_id.does_not_exist())
+    from chalicelib.platform import queues
+
+    from .events import CALC_QUEUE
+
+    queues.send(CALC_QUEUE, {"app_id": app_id})
+    publish(FEATURE, "SubsidySubmitted", data={"app_id": app_id, "items": len(items)}, org=enterprise,
+            actor=actor_of(principal))
+    return _view(app)
+
+
+def compute(app_id: str) -> bool:
+    """The subsidy-calc Lambda: compute a submitted application (once; redelivery is a no-op)."""
+    try:
+        app = SubsidyApplication.get(app_id, consistent_read=True)
+    except DoesNotExist:
+        return False
+    if app.state != "calculating":
+        return False
+    policy = _policy_by_key(app.district_path, app.policy_version_key)
+    items = [ClaimItem(item_id=i.item_id, measure=i.measure, subject=i.subject, cost_fen=_int(i.cost_fen),
+                       level=i.level) for i in app.items]
+    calc = _calculate(policy, items, enterprise=app.enterprise_path, year=int(app.year))
+    app.lines = [LineAttr(item_id=ln.item_id, measure=ln.measure, measure_name=ln.measure_name, clause=ln.clause,
+                          subject=ln.subject, claimed_cost_fen=ln.claimed_cost_fen, cap_fen=ln.cap_fen,
+                          amount_fen=ln.amount_fen, capped="y" if ln.capped else "n", once_key=ln.once_key,
+                          duplicate="y" if ln.duplicate else "n", explanation=ln.explanation) for ln in calc.lines]
+    app.total_fen = calc.total_fen
+    app.state = "pending_review"
+    app.calculated_at = clock.now_iso()
+    app.queue_sort = f"{app.district_path}/|{app.calculated_at}|{app.app_id}"
+    with dynamo_errors(Conflict("申请刚被更新", code="SUBSIDY_CONFLICT")):
+        app.save(condition=SubsidyApplication.state == "calculating")
+    publish(FEATURE, "SubsidyCalculated", data={"app_id": app_id, "total_fen": calc.total_fen},
+            org=app.enterprise_path, event_id=f"{app_id}-calculated")
+    return True
+
+
+def _view(app: SubsidyApplication) -> SubsidyApplicationView:
+    return SubsidyApplicationView(
+        app_id=app.app_id, enterprise_path=app.enterprise_path, district_path=app.district_path,
+        state=app.state, state_name=STATE_NAMES[app.state], policy_version=app.policy_version,  # type: ignore[arg-type]
+        year=int(app.year),
+        items=[ClaimItemBody(measure=i.measure, subject=i.subject, cost_fen=_int(i.cost_fen), level=i.level,
+                             evidence=[str(e) for e in i.evidence], note=i.note) for i in app.items],
+        lines=[_line_view(ln, decided=ln) for ln in app.lines], total_fen=_int(app.total_fen),
+        approved_fen=_int(app.approved_fen), paid_fen=_int(app.paid_fen), budget_note=app.budget_note,
+        reject_reason=app.reject_reason, created_at=app.created_at, calculated_at=app.calculated_at,
+        decided_at=app.decided_at, version=int(app.version or 0))
+
+
+def _visible(principal: Principal, app_id: str) -> SubsidyApplication:
+    try:
+        app = SubsidyApplication.get(app_id, consistent_read=True)
+    except DoesNotExist as exc:
+        raise NotFound("找不到该补助申请", code="SUBSIDY_NOT_FOUND") from exc
+    if not principal.covers(app.enterprise_path):
+        raise NotFound("找不到该补助申请", code="SUBSIDY_NOT_FOUND")
+    return app
+
+
+def get_application(principal: Principal, app_id: str) -> SubsidyApplicationView:
+    return _view(_visible(principal, app_id))
+
+
+def _summary(app: SubsidyApplication) -> SubsidySummary:
+    return SubsidySummary(app_id=app.app_id, enterprise_path=app.enterprise_path, state=app.state,
+                          state_name=STATE_NAMES[app.state], total_fen=_int(app.total_fen),
+                          paid_fen=_int(app.paid_fen), created_at=app.created_at)
+
+
+def enterprise_applications(principal: Principal, *, limit: int, cursor: str | None) -> SubsidyPage:
+    enterprise = _enterprise_of(principal)
+    bound = f"subsidy-mine:{enterprise}"
+    page = SubsidyApplication.by_enterprise.query(enterprise, scan_index_forward=False, limit=limit,
+                                                  last_evaluated_key=decode_cursor(cursor, bound_to=bound))
+    items = [_summary(a) for a in page]
+    return SubsidyPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
+
+
+def review_queue(principal: Principal, *, state: str, district: str | None, limit: int,
+                 cursor: str | None) -> SubsidyPage:
+    scope = district or principal.org_path
+    if not principal.covers(scope):
+        raise NotFound("找不到该组织", code="ORG_NOT_FOUND")
+    bound = f"subsidy-queue:{state}:{scope}"
+    page = SubsidyApplication.by_state.query(state, SubsidyApplication.queue_sort.startswith(f"{scope}/"),
+                                             limit=limit, last_evaluated_key=decode_cursor(cursor, bound_to=bound))
+    items = [_summary(a) for a in page]
+    return SubsidyPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
+
+
+# --- review, budgets ----------------------------------------------------------------------
+
+def _budget_key(district: str, year: int) -> str:
+    return f"budget#{district}#{year}"
+
+
+def _budget(district: str, year: int) -> SubsidyLedger | None:
+    try:
+        return SubsidyLedger.get(_budget_key(district, year), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def _reviewable(principal: Principal, app_id: str) -> SubsidyApplication:
+    app = _visible(principal, app_id)
+    if not principal.covers(app.district_path):
+        raise NotFound("找不到该补助申请", code="SUBSIDY_NOT_FOUND")
+    if app.state not in REVIEWABLE:
+        raise Conflict(f"当前状态（{STATE_NAMES[app.state]}）不能审核", code="SUBSIDY_STEP_OUT_OF_ORDER")
+    return app
+
+
+def review(principal: Principal, app_id: str, body: ReviewBody) -> SubsidyApplicationView:
+    """Approve or reject every line; pay within the district's budget (wait or cut as the
+    version says); record every one-off paid so it can never be paid again."""
+    app = _reviewable(principal, app_id)
+    decisions = {d.item_id: d for d in body.decisions}
+    line_ids = [ln.item_id for ln in app.lines]
+    if len(decisions) != len(body.decisions) or set(decisions) != set(line_ids):
+        raise ValidationFailed("请对每一条明细逐条给出核准意见（每条一次）", code="SUBSIDY_DECISIONS_INCOMPLETE",
+                               details=[{"expected": line_ids}])
+    for ln in app.lines:
+        d = decisions[ln.item_id]
+        ln.decision = "approved" if d.approve else "rejected"
+        ln.reason = pii.scrub(d.reason.strip()) or None
+    app.decided_by = principal.user_id
+    _settle(app, actor=actor_of(principal), record_wait=True)
+    return _view(app)
+
+
+def _settle(app: SubsidyApplication, *, actor: Actor, record_wait: bool) -> bool:
+    """Pay the approved lines within the budget. ``False`` when the application (still) waits;
+    a wait is written only when ``record_wait`` (a reviewer's decision), not on a retry."""
+    approved = {ln.item_id: int(ln.amount_fen) for ln in app.lines if ln.decision == "approved"}
+    approved_total = sum(approved.values())
+    policy = _policy_by_key(app.district_path, app.policy_version_key)
+    budget = _budget(app.district_path, int(app.year))
+    if budget is None:
+        raise ValidationFailed(f"{app.district_path} {int(app.year)} 年度补助预算尚未设置", code="SUBSIDY_NO_BUDGET")
+    total, committed = int(budget.total_fen or 0), int(budget.committed_fen or 0)
+    outcome = apply_budget(approved_total, total - committed, policy.over_budget)
+    waits = outcome.decision == "wait"
+    if waits and not record_wait:
+        return False
+    paid = cut_lines(approved, outcome.granted_fen) if not waits else {}
+    now = clock.now_iso()
+    for ln in app.lines:
+        ln.paid_fen = None if waits else paid.get(ln.item_id, 0)
+    app.approved_fen, app.budget_note = approved_total, outcome.explanation
+    app.decided_at = now
+    app.state = "waiting_budget" if waits else "approved"
+    app.paid_fen = None if waits else outcome.granted_fen
+    app.queue_sort = f"{app.district_path}/|{now}|{app.app_id}"
+    with dynamo_errors(Conflict("预算或一次性补助情况刚刚变化，请刷新后重新审核", code="SUBSIDY_CONFLICT")), \
+            _transaction() as tx:
+        tx.save(app)
+        if not waits and outcome.granted_fen:
+            tx.update(budget, actions=[SubsidyLedger.committed_fen.add(outcome.granted_fen),
+                                       SubsidyLedger.updated_at.set(now)],
+                      condition=(SubsidyLedger.total_fen == total)
+                      & (SubsidyLedger.committed_fen.does_not_exist()
+                         | (SubsidyLedger.committed_fen <= total - outcome.granted_fen)))
+            for ln in app.lines:
+                if ln.once_key and (ln.paid_fen or 0) > 0:
+                    tx.save(SubsidyLedger(_ledger_once(app.enterprise_path, ln.once_key), app_id=app.app_id,
+                                          amount_fen=int(ln.paid_fen or 0), updated_at=now),
+                            condition=SubsidyLedger.key.does_not_exist())
+    publish(FEATURE, "SubsidyReviewed", data={"app_id": app.app_id, "state": app.state,
+                                              "approved_fen": approved_total, "paid_fen": app.paid_fen},
+            org=app.enterprise_path, actor=actor)
+    return not waits
+
+
+def release_waiting(district: str, year: int, *, limit: int = 50) -> int:
+    """After a district's budget is raised: pay waiting applications, oldest decision first,
+    until one no longer fits (first come, first paid)."""
+    released = 0
+    waiting = SubsidyApplication.by_state.query(
+        "waiting_budget", SubsidyApplication.queue_sort.startswith(f"{district}/"), limit=limit)
+    for app in waiting:
+        if int(app.year) != year:
+            continue
+        try:
+            if not _settle(app, actor=SYSTEM, record_wait=False):
+                break
+        except Conflict:
+            break  # the budget moved under us; the next budget event tries again
+        released += 1
+    return released
+
+
+def reject(principal: Principal, app_id: str, reason: str) -> SubsidyApplicationView:
+    app = _reviewable(principal, app_id)
+    now = clock.now_iso()
+    app.state, app.reject_reason = "rejected", pii.scrub(reason.strip())
+    app.decided_by, app.decided_at = principal.user_id, now
+    app.queue_sort = f"{app.district_path}/|{now}|{app.app_id}"
+    with dynamo_errors(Conflict("申请刚被其他工作人员处理，请刷新", code="SUBSIDY_CONFLICT")):
+        app.save()
+    publish(FEATURE, "SubsidyRejected", data={"app_id": app.app_id}, org=app.enterprise_path,
+            actor=actor_of(principal))
+    return _view(app)
+
+
+def _budget_view(district: str, year: int, row: SubsidyLedger | None) -> BudgetView:
+    total = int(row.total_fen or 0) if row else 0
+    committed = int(row.committed_fen or 0) if row else 0
+    return BudgetView(district_path=district, year=year, total_fen=total, committed_fen=committed,
+                      remaining_fen=total - committed)
+
+
+def set_budget(principal: Principal, body: BudgetBody) -> BudgetView:
+    if not principal.covers(body.district_path):
+        raise NotFound("找不到该组织", code="ORG_NOT_FOUND")
+    row = SubsidyLedger(_budget_key(body.district_path, body.year))
+    with dynamo_errors(Conflict("预算不能低于已核拨金额", code="SUBSIDY_BUDGET_BELOW_COMMITTED")):
+        row.update(actions=[SubsidyLedger.total_fen.set(body.total_fen), SubsidyLedger.updated_at.set(clock.now_iso())],
+                   condition=SubsidyLedger.committed_fen.does_not_exist()
+                   | (SubsidyLedger.committed_fen <= body.total_fen))
+    publish(FEATURE, BUDGET_EVENT, data={"district": body.district_path, "year": body.year,
+                                         "total_fen": body.total_fen, "total": fen_to_yuan_text(body.total_fen)},
+            org=body.district_path, actor=actor_of(principal))
+    return _budget_view(body.district_path, body.year, _budget(body.district_path, body.year))
+
+
+def get_budget(principal: Principal, district: str, year: int) -> BudgetView:
+    if not principal.covers(district):
+        raise NotFound("找不到该组织", code="ORG_NOT_FOUND")
+    return _budget_view(district, year, _budget(district, year))

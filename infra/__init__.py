@@ -1,0 +1,1 @@
+"""CDK infrastructure for Gonghui (see infra/README.md)."""
