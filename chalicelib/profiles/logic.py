@@ -666,20 +666,29 @@ def like(principal: Principal, user_id: str) -> LikeResult:
     return LikeResult(mutual=mutual, message="互相心动！你们可以开始聊天了" if mutual else "已心动，等待对方回应")
 
 
+NOTIFY_TEMPLATES = {
+    # template id of both mini-programs → how the message's data becomes the template's short fields
+    "photo_rejected": lambda data: {"thing1": "照片未通过审核", "thing2": str(data.get("reason", ""))[:20]},
+    "mutual_like": lambda data: {"thing1": "互相心动", "thing2": "你们互相心动了，去打个招呼吧"},
+}
+
+
 def deliver_notification(message: dict[str, Any]) -> bool:
-    """Push one notification through the member's channel (accounts knows where)."""
+    """Push one notification through the member's mini-program (WeChat/Alipay subscribe message).
+    What they see in the app (photo status and reason, mutual likes) is already stored; a member
+    without a mini-program channel or a refused subscription is not an error."""
     from chalicelib.accounts.logic import contact_of
+    from chalicelib.platform.observability import logger
+    from chalicelib.providers import push
 
     contact = contact_of(message["user_id"])
-    if contact is None:
-        return False
-    try:
-        from chalicelib.providers import push  # type: ignore[attr-defined]
-    except ImportError:  # the push provider is not on this branch yet; nothing to deliver through
+    template = message.get("template", "")
+    if contact is None or contact[0] not in push.CHANNELS or template not in NOTIFY_TEMPLATES:
+        logger.info("profiles notification kept in-app only", extra={"template": template})
         return False
     channel, recipient = contact
-    push.notify(channel, recipient, message["template"], message.get("data", {}), message.get("page", ""))
-    return True
+    return push.notify(channel, recipient, template, NOTIFY_TEMPLATES[template](message.get("data", {})),
+                       message.get("page"))
 
 
 # --- smart matching --------------------------------------------------------------------------
