@@ -76,6 +76,8 @@ def delete_photo(principal: Principal, photo_id: str) -> MyProfileView:
 @endpoint(roles=MEMBER, ownership=Ownership.MEMBERS, query=BrowseQuery, response=BrowsePage,
           summary="浏览会员：按性别、年龄、城市区县、爱好运动筛选", tags=TAGS)
 def browse(principal: Principal, query: BrowseQuery) -> BrowsePage:
+    """Who appears: active, unpaused members; never the caller, a blocked pair, or a colleague who
+    hides from colleagues (or any colleague when the caller asks)."""
     return logic.browse(principal, query)
 
 
@@ -89,6 +91,8 @@ def recommendations(principal: Principal) -> RecommendationList:
 @bp.route("/profiles/members/{user_id}", methods=["GET"])
 @endpoint(roles=MEMBER, ownership=Ownership.MEMBERS, response=MemberProfileView, summary="查看会员资料", tags=TAGS)
 def member_profile(principal: Principal, user_id: str) -> MemberProfileView:
+    """Who sees it: verified members only, while the member is active and not paused; never a
+    blocked pair, never a same-enterprise colleague she hides from (404 otherwise, as for nobody)."""
     return logic.member_profile(principal, user_id)
 
 
@@ -96,6 +100,7 @@ def member_profile(principal: Principal, user_id: str) -> MemberProfileView:
 @endpoint(roles=MEMBER, ownership=Ownership.MEMBERS, response=LikeResult, summary="心动（双方心动即互相心动）",
           tags=TAGS)
 def like(principal: Principal, user_id: str) -> LikeResult:
+    """Who may: a member who can see the other's profile (same visibility rules, 404 otherwise)."""
     return logic.like(principal, user_id)
 
 
