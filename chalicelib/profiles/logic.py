@@ -308,16 +308,18 @@ def reindex(user_id: str) -> int:
 def set_membership(user_id: str, active: bool, at: str) -> bool:
     """Apply MemberActivated / MemberDeactivated. The newest event wins, so redelivered or
     out-of-order events change nothing. Returns whether anything changed."""
+    profile = Profile(user_id)
     try:
-        Profile(user_id).update(
+        profile.update(
             actions=[Profile.active.set(active), Profile.active_changed_at.set(at)],
             condition=Profile.active_changed_at.does_not_exist() | (Profile.active_changed_at < at))
     except UpdateError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             return False
         raise
-    _request_reindex(user_id)
-    _request_rematch(user_id)
+    if profile.complete:        # (the update returned the whole item) no profile yet: nothing to index
+        _request_reindex(user_id)
+        _request_rematch(user_id)
     return True
 
 

@@ -78,7 +78,7 @@ def test_when_filtering_by_age_city_and_district_then_only_those_members_come_ba
 
 def test_when_paging_then_every_member_appears_once_newest_first_and_reads_stay_within_twice_the_page(
         login, pump, viewer, aws_calls):
-    for i in range(25):
+    for i in range(21):
         member(login, pump, f"w-p{i:02d}", birth_year=1990 + i % 10, sports=["hiking"] if i % 2 else ["yoga"],
                drain=False)
     pump.drain()
@@ -95,12 +95,12 @@ def test_when_paging_then_every_member_appears_once_newest_first_and_reads_stay_
         cursor = page["next_cursor"]
         if not cursor:
             break
-    assert len(seen) == len(set(seen)) == 25
-    assert seen[0] == "w-p24" and seen[-1] == "w-p00"            # most recently active first
+    assert len(seen) == len(set(seen)) == 21
+    assert seen[0] == "w-p20" and seen[-1] == "w-p00"            # most recently active first
 
 
 def test_given_a_cursor_that_was_tampered_with_or_reused_for_another_query_then_400(login, pump, viewer):
-    for i in range(12):
+    for i in range(11):
         member(login, pump, f"w-c{i}", drain=False)
     pump.drain()
     first = body(viewer.get("/profiles/browse?limit=10"))
@@ -111,7 +111,7 @@ def test_given_a_cursor_that_was_tampered_with_or_reused_for_another_query_then_
     other_query = viewer.get(f"/profiles/browse?limit=10&city=nb&cursor={first['next_cursor']}")
     assert other_query.status_code == 400 and body(other_query)["code"] == "INVALID_CURSOR"
     second = viewer.get(f"/profiles/browse?limit=10&cursor={first['next_cursor']}")
-    assert second.status_code == 200 and len(body(second)["items"]) == 2
+    assert second.status_code == 200 and len(body(second)["items"]) == 1
 
 
 def test_given_a_paused_profile_then_it_disappears_until_resumed(login, pump, viewer):
