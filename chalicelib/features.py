@@ -20,6 +20,7 @@ FEATURES: tuple[str, ...] = (
     "subsidy",
     "dorms",
     "canteen",
+    "profiles",
     "social",
     "messaging",
 )
