@@ -14,12 +14,14 @@ the visibility timeout; nothing else differs.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -220,9 +222,16 @@ class EventPump:
         """Deliver until every queue is empty (or ``max_rounds``). Returns messages handled."""
         total = 0
         for _ in range(max_rounds):
-            handled = sum(self.pump_sqs(s) for s in self.sqs_sources())
-            handled += sum(self.pump_rule(s) for s in self.rule_sources())
-            handled += sum(self.pump_s3(s) for s in self.s3_sources())
+            handled = 0
+            deliveries: list[Callable[[], int]] = [
+                *(functools.partial(self.pump_sqs, s) for s in self.sqs_sources()),
+                *(functools.partial(self.pump_rule, s) for s in self.rule_sources()),
+                *(functools.partial(self.pump_s3, s) for s in self.s3_sources()),
+            ]
+            for deliver in deliveries:
+                if self._stop.is_set():  # stopping: leave the rest queued, as Lambda would
+                    return total + handled
+                handled += deliver()
             if include_schedules:
                 for source, at in self.due_schedules(clock.now()):
                     self._fire(source, at)

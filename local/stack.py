@@ -88,7 +88,6 @@ class LocalStack:
             from local import ws_gateway  # type: ignore[attr-defined,unused-ignore]
 
             self.ws = ws_gateway.start(self.app, host=self.host, port=self.ws_port)
-            print(f"[local] chat WebSocket ws://{self.host}:{self.ws_port}/?token=<access token>", flush=True)
 
         from chalice.config import Config
         from chalice.local import create_local_server
@@ -110,15 +109,20 @@ class LocalStack:
         return thread
 
     def stop(self) -> None:
-        for step in (lambda: self.server and self.server.shutdown(),
-                     lambda: self.pump and self.pump.stop(),
-                     lambda: self.ws and self.ws.stop(),
-                     lambda: self.fakes and self.fakes.stop(),
-                     lambda: self.moto and self.moto.stop()):
+        import time
+
+        for name, step in (("api", lambda: self.server and self.server.shutdown()),
+                           ("pump", lambda: self.pump and self.pump.stop()),
+                           ("websocket", lambda: self.ws and self.ws.stop()),
+                           ("fakes", lambda: self.fakes and self.fakes.stop()),
+                           ("moto", lambda: self.moto and self.moto.stop())):
+            started = time.perf_counter()
             try:
                 step()
             except Exception as exc:  # stopping must never hang on one part
                 print(f"[local] while stopping: {type(exc).__name__}: {exc}", file=sys.stderr)
+            if os.environ.get("GONGHUI_LOCAL_DEBUG"):
+                print(f"[local] stopped {name} in {time.perf_counter() - started:.2f} s", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -148,6 +152,11 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         stack.stop()
         print("[local] stopped", flush=True)
+    # Everything is stopped and all state was in memory: skip the interpreter's slow teardown
+    # of moto's object graph (seconds with the demo loaded) and leave at once.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
