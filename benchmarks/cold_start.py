@@ -10,6 +10,7 @@ then ``python -X importtime`` shows what the app's import spends its time on.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -33,9 +34,17 @@ BASELINE = ("import time; t = time.perf_counter(); import boto3; "
 BARE = "pass"
 
 
+def lambda_environment(stage: str = "dev") -> dict[str, str]:
+    """The variables a deployed function of ``stage`` has (``.chalice/config.json``)."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    return {**config.get("environment_variables", {}),
+            **config.get("stages", {}).get(stage, {}).get("environment_variables", {})}
+
+
 def environment() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AWS_", "GONGHUI_", "POWERTOOLS_")) and k not in ("PYTHONPATH",)}
+           if not k.startswith(("AWS_", "GONGHUI_", "POWERTOOLS_", "PYDANTIC_")) and k not in ("PYTHONPATH",)}
+    env.update(lambda_environment("dev"))
     env.update({"GONGHUI_STAGE": "dev", "AWS_DEFAULT_REGION": "cn-north-1", "AWS_REGION": "cn-north-1",
                 "AWS_ACCESS_KEY_ID": "AKIAFAKEFAKEFAKEFAKE", "AWS_SECRET_ACCESS_KEY": "fake-secret",
                 "PYTHONPATH": str(ROOT)})

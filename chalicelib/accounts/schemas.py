@@ -2,30 +2,31 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from chalicelib.orgs.schemas import check_path
+from chalicelib.platform.schema import Schema
 
 RoleName = Literal["worker", "enterprise_admin", "union_admin", "platform_admin"]
 
 
-class WechatLogin(BaseModel):
+class WechatLogin(Schema):
     code: str = Field(..., min_length=1, max_length=128, description="wx.login 得到的 code")
 
 
-class AlipayLogin(BaseModel):
+class AlipayLogin(Schema):
     auth_code: str = Field(..., min_length=1, max_length=128, description="my.getAuthCode 得到的授权码")
 
 
-class DingtalkLogin(BaseModel):
+class DingtalkLogin(Schema):
     auth_code: str = Field(..., min_length=1, max_length=128, description="浙政钉免登授权码")
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(Schema):
     refresh_token: str = Field(..., min_length=10, max_length=4096)
 
 
-class DevLogin(BaseModel):
+class DevLogin(Schema):
     role: RoleName
     user_id: str | None = Field(None, pattern=r"^[a-z0-9-]{3,40}$")
     org_path: str | None = Field(None, max_length=200)
@@ -37,7 +38,7 @@ class DevLogin(BaseModel):
         return check_path(value) if value else value
 
 
-class StaffGrant(BaseModel):
+class StaffGrant(Schema):
     dingtalk_account_id: str = Field(..., min_length=1, max_length=64)
     name: str = Field(..., min_length=1, max_length=40)
     role: Literal["enterprise_admin", "union_admin"]
@@ -46,7 +47,7 @@ class StaffGrant(BaseModel):
     _org = field_validator("org_path")(check_path)
 
 
-class AccountView(BaseModel):
+class AccountView(Schema):
     user_id: str
     role: RoleName
     org_path: str
@@ -55,7 +56,7 @@ class AccountView(BaseModel):
     channel: str
 
 
-class TokenPair(BaseModel):
+class TokenPair(Schema):
     access_token: str
     refresh_token: str
     token_type: str = "Bearer"
@@ -63,12 +64,12 @@ class TokenPair(BaseModel):
     account: AccountView
 
 
-class StaffList(BaseModel):
+class StaffList(Schema):
     items: list[AccountView]
     next_cursor: str | None = None
 
 
-class StaffQuery(BaseModel):
+class StaffQuery(Schema):
     org_path: str = Field(..., max_length=200)
     limit: int = Field(50, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)
@@ -76,5 +77,5 @@ class StaffQuery(BaseModel):
     _org = field_validator("org_path")(check_path)
 
 
-class Ok(BaseModel):
+class Ok(Schema):
     ok: bool = True

@@ -41,6 +41,7 @@ from .rules import (
     DEFAULT_ESCALATE_AFTER_DAYS,
     DEFAULT_NOTICE_DAYS,
     DOC_KINDS,
+    STEP_EVENT,
     mask_bank_card,
     mask_name,
     median_from_histogram,
@@ -87,7 +88,6 @@ from .workflow import (
 from .workflow import Actor as StepActor
 
 FEATURE = "aid"
-STEP_EVENT = "AidStepTaken"
 MAX_DOCUMENTS = 20
 EDITABLE = (State.DRAFT.value, State.NEEDS_CHANGES.value)
 STAFF_ROLES = (Role.ENTERPRISE_ADMIN, Role.UNION_ADMIN, Role.PLATFORM_ADMIN)

@@ -85,3 +85,6 @@ def median_from_histogram(counts: dict[int, int]) -> float | None:
     if total % 2:
         return float(nth(total // 2))
     return (nth(total // 2 - 1) + nth(total // 2)) / 2
+
+# The domain event every workflow step publishes (the aid-step Lambda subscribes to it).
+STEP_EVENT = "AidStepTaken"

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import Fen
+from chalicelib.platform.schema import Schema
 
 from .rules import AID_TYPES, DOC_KINDS, normalize_bank_card
 
@@ -18,18 +19,18 @@ StateName = Literal["draft", "enterprise_review", "district_review", "public_not
 MAX_HOUSEHOLD_INCOME_FEN = 100_000_000  # 一百万元/年: beyond that no one is in hardship
 
 
-class AidTypeView(BaseModel):
+class AidTypeView(Schema):
     code: str
     name: str
     yearly_cap_fen: int
     required_docs: list[dict[str, str]]
 
 
-class AidTypeList(BaseModel):
+class AidTypeList(Schema):
     items: list[AidTypeView]
 
 
-class AidDraftBody(BaseModel):
+class AidDraftBody(Schema):
     aid_type: AidTypeCode = Field(..., description="帮扶类型")
     household_size: int = Field(..., ge=1, le=20, description="家庭人口")
     household_income_fen: int = Field(..., ge=0, le=MAX_HOUSEHOLD_INCOME_FEN, description="家庭年收入（分）")
@@ -46,7 +47,7 @@ class AidDraftBody(BaseModel):
         return normalize_bank_card(value) if value else value
 
 
-class AidDraftPatch(BaseModel):
+class AidDraftPatch(Schema):
     household_size: int | None = Field(None, ge=1, le=20)
     household_income_fen: int | None = Field(None, ge=0, le=MAX_HOUSEHOLD_INCOME_FEN)
     requested_fen: int | None = Field(None, ge=1, le=max(t.yearly_cap_fen for t in AID_TYPES.values()))
@@ -60,13 +61,13 @@ class AidDraftPatch(BaseModel):
         return normalize_bank_card(value) if value else value
 
 
-class UploadRequest(BaseModel):
+class UploadRequest(Schema):
     kind: DocKind
     filename: str = Field(..., min_length=1, max_length=100, pattern=r"^[^/\\]+$")
     content_type: Literal["image/jpeg", "image/png", "application/pdf"]
 
 
-class UploadTicket(BaseModel):
+class UploadTicket(Schema):
     kind: str
     key: str
     url: str
@@ -75,14 +76,14 @@ class UploadTicket(BaseModel):
     expires_in: int
 
 
-class DocumentView(BaseModel):
+class DocumentView(Schema):
     kind: str
     kind_name: str
     filename: str
     uploaded_at: str
 
 
-class TimelineEntry(BaseModel):
+class TimelineEntry(Schema):
     seq: int
     action: str
     action_name: str
@@ -96,13 +97,13 @@ class TimelineEntry(BaseModel):
     at: str
 
 
-class ObjectionView(BaseModel):
+class ObjectionView(Schema):
     at: str
     text: str
     raised_role: str
 
 
-class AidApplicationView(BaseModel):
+class AidApplicationView(Schema):
     app_id: str
     aid_type: str
     aid_type_name: str
@@ -136,7 +137,7 @@ class AidApplicationView(BaseModel):
     objections: list[ObjectionView] = Field(default_factory=list)
 
 
-class AidApplicationSummary(BaseModel):
+class AidApplicationSummary(Schema):
     app_id: str
     aid_type: str
     aid_type_name: str
@@ -151,17 +152,17 @@ class AidApplicationSummary(BaseModel):
     escalations: int
 
 
-class AidPage(BaseModel):
+class AidPage(Schema):
     items: list[AidApplicationSummary]
     next_cursor: str | None = None
 
 
-class MineQuery(BaseModel):
+class MineQuery(Schema):
     limit: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)
 
 
-class QueueQuery(BaseModel):
+class QueueQuery(Schema):
     state: StateName = Field("enterprise_review", description="队列：申请所处的环节")
     org: str | None = Field(None, max_length=200, description="组织路径，默认本人管辖范围")
     aid_type: AidTypeCode | None = None
@@ -174,23 +175,23 @@ class QueueQuery(BaseModel):
         return check_path(value) if value else value
 
 
-class StepBody(BaseModel):
+class StepBody(Schema):
     from_state: StateName = Field(..., description="审核人看到的环节（防止重复处理）")
     action: StaffAction
     opinion: str = Field("", max_length=500, description="审核意见；退回和不予通过必填")
     amount_fen: Fen | None = Field(None, description="核定金额（区总工会审核通过时必填）")
 
 
-class DisburseBody(BaseModel):
+class DisburseBody(Schema):
     amount_fen: int = Field(..., ge=1, le=max(t.yearly_cap_fen for t in AID_TYPES.values()))
     reference: str = Field(..., min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="银行流水号")
 
 
-class ObjectionBody(BaseModel):
+class ObjectionBody(Schema):
     text: str = Field(..., min_length=5, max_length=500)
 
 
-class NoticeItem(BaseModel):
+class NoticeItem(Schema):
     app_id: str
     applicant: str
     aid_type_name: str
@@ -198,17 +199,17 @@ class NoticeItem(BaseModel):
     notice_ends_at: str | None
 
 
-class NoticeList(BaseModel):
+class NoticeList(Schema):
     items: list[NoticeItem]
     next_cursor: str | None = None
 
 
-class NoticeQuery(BaseModel):
+class NoticeQuery(Schema):
     limit: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)
 
 
-class NotificationView(BaseModel):
+class NotificationView(Schema):
     at: str
     app_id: str
     title: str
@@ -216,12 +217,12 @@ class NotificationView(BaseModel):
     state: str
 
 
-class NotificationList(BaseModel):
+class NotificationList(Schema):
     items: list[NotificationView]
     next_cursor: str | None = None
 
 
-class FiguresQuery(BaseModel):
+class FiguresQuery(Schema):
     org: str | None = Field(None, max_length=200)
     year: int | None = Field(None, ge=2000, le=2100)
 
@@ -231,7 +232,7 @@ class FiguresQuery(BaseModel):
         return check_path(value) if value else value
 
 
-class AidFigures(BaseModel):
+class AidFigures(Schema):
     org: str
     year: int
     by_state: dict[str, int]
@@ -241,7 +242,7 @@ class AidFigures(BaseModel):
     disbursed_count: int
 
 
-class ScopeSettingsBody(BaseModel):
+class ScopeSettingsBody(Schema):
     org_path: str = Field(..., max_length=200)
     escalate_after_days: int = Field(..., ge=1, le=60, description="待审超过多少天上报上级")
     notice_days: int = Field(..., ge=1, le=30, description="公示天数")
@@ -249,7 +250,7 @@ class ScopeSettingsBody(BaseModel):
     _org = field_validator("org_path")(check_path)
 
 
-class ScopeSettingsView(BaseModel):
+class ScopeSettingsView(Schema):
     org_path: str
     escalate_after_days: int
     notice_days: int

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from chalicelib.orgs.schemas import check_path
+from chalicelib.platform.schema import Schema
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(Schema):
     org: str | None = Field(None, max_length=200, description="组织路径，默认本人管辖范围")
     limit: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)
@@ -18,7 +19,7 @@ class AuditQuery(BaseModel):
         return check_path(value) if value else value
 
 
-class AuditEntryView(BaseModel):
+class AuditEntryView(Schema):
     event_id: str
     time: str
     org: str
@@ -29,6 +30,6 @@ class AuditEntryView(BaseModel):
     data: dict[str, Any]
 
 
-class AuditPage(BaseModel):
+class AuditPage(Schema):
     items: list[AuditEntryView]
     next_cursor: str | None = None

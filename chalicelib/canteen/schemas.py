@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import Fen
+from chalicelib.platform.schema import Schema
 
 Meal = Literal["breakfast", "lunch", "dinner", "night_shift"]
 MEAL_ORDER: dict[str, int] = {"breakfast": 1, "lunch": 2, "dinner": 3, "night_shift": 4}
@@ -19,7 +20,7 @@ CANTEEN_ID = r"^c-[a-z0-9]{6,24}$"
 DISH_ID = r"^d-[a-z0-9]{6,24}$"
 
 
-class NewCanteen(BaseModel):
+class NewCanteen(Schema):
     org_path: str = Field(..., max_length=200, description="食堂所属企业（或园区）组织路径")
     name: str = Field(..., min_length=2, max_length=40)
     location: str = Field("", max_length=100)
@@ -34,13 +35,13 @@ class NewCanteen(BaseModel):
         return sorted({check_path(v) for v in value})
 
 
-class CanteenUpdate(BaseModel):
+class CanteenUpdate(Schema):
     name: str | None = Field(None, min_length=2, max_length=40)
     location: str | None = Field(None, max_length=100)
     publish_hour: int | None = Field(None, ge=0, le=23)
 
 
-class CanteenView(BaseModel):
+class CanteenView(Schema):
     canteen_id: str
     org_path: str
     name: str
@@ -49,12 +50,12 @@ class CanteenView(BaseModel):
     publish_hour: int
 
 
-class CanteenList(BaseModel):
+class CanteenList(Schema):
     items: list[CanteenView]
     next_cursor: str | None = None
 
 
-class CanteensQuery(BaseModel):
+class CanteensQuery(Schema):
     org: str | None = Field(None, max_length=200)
     limit: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)
@@ -65,7 +66,7 @@ class CanteensQuery(BaseModel):
         return check_path(value) if value else value
 
 
-class NewDish(BaseModel):
+class NewDish(Schema):
     name: str = Field(..., min_length=1, max_length=30)
     price_fen: Fen
     tags: list[Tag] = Field(default_factory=list, max_length=5)
@@ -73,7 +74,7 @@ class NewDish(BaseModel):
     photos: list[str] = Field(default_factory=list, max_length=5)
 
 
-class DishUpdate(BaseModel):
+class DishUpdate(Schema):
     name: str | None = Field(None, min_length=1, max_length=30)
     price_fen: Fen | None = None
     tags: list[Tag] | None = Field(None, max_length=5)
@@ -81,7 +82,7 @@ class DishUpdate(BaseModel):
     photos: list[str] | None = Field(None, max_length=5)
 
 
-class DishView(BaseModel):
+class DishView(Schema):
     dish_id: str
     name: str
     price_fen: int
@@ -93,12 +94,12 @@ class DishView(BaseModel):
     rating_count: int
 
 
-class DishList(BaseModel):
+class DishList(Schema):
     items: list[DishView]
     next_cursor: str | None = None
 
 
-class MealPlan(BaseModel):
+class MealPlan(Schema):
     meal: Meal
     dish_ids: list[str] = Field(..., min_length=1, max_length=40)
 
@@ -112,7 +113,7 @@ class MealPlan(BaseModel):
         return value
 
 
-class DayPlan(BaseModel):
+class DayPlan(Schema):
     day: date
     meals: list[MealPlan] = Field(..., min_length=1, max_length=4)
 
@@ -124,7 +125,7 @@ class DayPlan(BaseModel):
         return meals
 
 
-class WeekPlan(BaseModel):
+class WeekPlan(Schema):
     days: list[DayPlan] = Field(..., min_length=1, max_length=7)
 
     @model_validator(mode="after")
@@ -134,7 +135,7 @@ class WeekPlan(BaseModel):
         return self
 
 
-class ServedDish(BaseModel):
+class ServedDish(Schema):
     dish_id: str
     name: str
     price_fen: int
@@ -146,7 +147,7 @@ class ServedDish(BaseModel):
     rating_count: int = 0
 
 
-class MenuView(BaseModel):
+class MenuView(Schema):
     day: str
     meal: Meal
     meal_cn: str
@@ -155,12 +156,12 @@ class MenuView(BaseModel):
     dishes: list[ServedDish]
 
 
-class MenuPage(BaseModel):
+class MenuPage(Schema):
     canteen_id: str
     items: list[MenuView]
 
 
-class MenuFilter(BaseModel):
+class MenuFilter(Schema):
     tag: list[Tag] = Field(default_factory=list, max_length=5, description="只看带这些标签的菜")
     without_allergen: list[Allergen] = Field(default_factory=list, max_length=9, description="排除含这些过敏原的菜")
 
@@ -169,18 +170,18 @@ class WeekQuery(MenuFilter):
     start: date | None = Field(None, description="从哪天起的 7 天，默认本周一")
 
 
-class WeekWrite(BaseModel):
+class WeekWrite(Schema):
     canteen_id: str
     week_start: str
     written: int
     skipped_past_days: list[str] = Field(default_factory=list)
 
 
-class RatingIn(BaseModel):
+class RatingIn(Schema):
     stars: int = Field(..., ge=1, le=5)
 
 
-class RatingView(BaseModel):
+class RatingView(Schema):
     dish_id: str
     day: str
     meal: Meal
@@ -189,35 +190,35 @@ class RatingView(BaseModel):
     rating_count: int
 
 
-class FavouriteView(BaseModel):
+class FavouriteView(Schema):
     canteen_id: str
     dish_id: str
     dish_name: str
     at: str
 
 
-class FavouriteList(BaseModel):
+class FavouriteList(Schema):
     items: list[FavouriteView]
     next_cursor: str | None = None
 
 
-class SubscriptionView(BaseModel):
+class SubscriptionView(Schema):
     canteen_id: str
     subscribed: bool
 
 
-class PhotoUploadRequest(BaseModel):
+class PhotoUploadRequest(Schema):
     content_type: ContentType
 
 
-class PhotoUpload(BaseModel):
+class PhotoUpload(Schema):
     key: str
     url: str
     fields: dict[str, str]
     expires_in: int
 
 
-class NoticeView(BaseModel):
+class NoticeView(Schema):
     at: str
     canteen_id: str
     day: str
@@ -225,11 +226,11 @@ class NoticeView(BaseModel):
     body: str
 
 
-class NoticePage(BaseModel):
+class NoticePage(Schema):
     items: list[NoticeView]
     next_cursor: str | None = None
 
 
-class PageQuery(BaseModel):
+class PageQuery(Schema):
     limit: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)

@@ -2,13 +2,19 @@
 fit and apply; the union admin decides, checks residents in and out, and watches occupancy."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from chalicelib.platform.auth import ALL_ROLES, STAFF_ROLES, Principal, Role
 from chalicelib.platform.errors import NotFound
 from chalicelib.platform.http import Ownership, endpoint
+from chalicelib.platform.lazy import lazy_import
 
-from . import logic
+if TYPE_CHECKING:
+    from . import logic
+else:
+    logic = lazy_import(f"{__package__}.logic")
 from .schemas import (
     ApplicationPage,
     ApplicationView,

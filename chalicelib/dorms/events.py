@@ -9,14 +9,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.platform.batch import process_sqs
+from chalicelib.platform.lazy import lazy_import
 from chalicelib.platform.queues import QueueSpec
 
-from . import logic
+if TYPE_CHECKING:
+    from . import logic
+else:
+    logic = lazy_import(f"{__package__}.logic")
 
 bp = Blueprint(__name__)
 

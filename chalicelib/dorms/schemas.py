@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import Fen
+from chalicelib.platform.schema import Schema
 
 Gender = Literal["male", "female"]
 RoomType = Literal["single", "double", "triple", "quad", "six", "eight"]
@@ -22,7 +23,7 @@ ShortText = Field(None, min_length=1, max_length=20)
 
 # --- buildings, rooms, import -----------------------------------------------------------------
 
-class NewBuilding(BaseModel):
+class NewBuilding(Schema):
     org_path: str = Field(..., max_length=200, description="运营该宿舍的企业（或园区）组织路径")
     name: str = Field(..., min_length=2, max_length=40, description="宿舍楼名称，如 工匠之家")
     address: str = Field("", max_length=100)
@@ -37,7 +38,7 @@ class NewBuilding(BaseModel):
         return sorted({check_path(v) for v in value})
 
 
-class BuildingView(BaseModel):
+class BuildingView(Schema):
     building_id: str
     org_path: str
     name: str
@@ -47,12 +48,12 @@ class BuildingView(BaseModel):
     beds: int
 
 
-class BuildingList(BaseModel):
+class BuildingList(Schema):
     items: list[BuildingView]
     next_cursor: str | None = None
 
 
-class ResidentImport(BaseModel):
+class ResidentImport(Schema):
     """An existing resident brought over from the paper register (no account needed)."""
 
     bed_no: int = Field(..., ge=1, le=8)
@@ -62,7 +63,7 @@ class ResidentImport(BaseModel):
     shift: str | None = ShortText
 
 
-class RoomSpec(BaseModel):
+class RoomSpec(Schema):
     room_no: str = Field(..., pattern=r"^[A-Za-z0-9-]{1,12}$", description="房间号")
     room_type: RoomType
     gender: Gender
@@ -79,7 +80,7 @@ class RoomSpec(BaseModel):
         return self
 
 
-class RoomImport(BaseModel):
+class RoomImport(Schema):
     rooms: list[RoomSpec] = Field(..., min_length=1, max_length=200)
 
     @field_validator("rooms")
@@ -90,37 +91,37 @@ class RoomImport(BaseModel):
         return rooms
 
 
-class ImportResult(BaseModel):
+class ImportResult(Schema):
     created: int
     skipped: list[str] = Field(description="已存在而跳过的房间号")
     beds: int
     occupied_beds: int
 
 
-class RoomUpdate(BaseModel):
+class RoomUpdate(Schema):
     facilities: list[Facility] | None = Field(None, max_length=10)
     rent_fen: Fen | None = None
     photos: list[str] | None = Field(None, max_length=9, description="已上传照片的 S3 key")
 
 
-class PhotoUploadRequest(BaseModel):
+class PhotoUploadRequest(Schema):
     content_type: ContentType
 
 
-class PhotoUpload(BaseModel):
+class PhotoUpload(Schema):
     key: str
     url: str
     fields: dict[str, str]
     expires_in: int
 
 
-class RoommateShare(BaseModel):
+class RoommateShare(Schema):
     hometown: str | None = None
     workshop: str | None = None
     shift: str | None = None
 
 
-class RoomView(BaseModel):
+class RoomView(Schema):
     building_id: str
     room_no: str
     room_type: RoomType
@@ -136,12 +137,12 @@ class RoomView(BaseModel):
     roommates: list[RoommateShare] = Field(description="室友自愿公开的信息，不含姓名")
 
 
-class RoomList(BaseModel):
+class RoomList(Schema):
     items: list[RoomView]
     next_cursor: str | None = None
 
 
-class BuildingsQuery(BaseModel):
+class BuildingsQuery(Schema):
     org: str | None = Field(None, max_length=200, description="企业组织路径（工作人员用），职工固定为本企业")
     limit: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)
@@ -154,7 +155,7 @@ class BuildingsQuery(BaseModel):
 
 # --- worker side ------------------------------------------------------------------------------
 
-class DormProfileIn(BaseModel):
+class DormProfileIn(Schema):
     gender: Gender
     hometown: str | None = ShortText
     workshop: str | None = ShortText
@@ -170,7 +171,7 @@ class DormProfileView(DormProfileIn):
     user_id: str
 
 
-class FreeBedQuery(BaseModel):
+class FreeBedQuery(Schema):
     room_type: RoomType | None = None
     facilities: list[Facility] = Field(default_factory=list, max_length=10)
     gender: Gender | None = Field(None, description="默认为本人宿舍资料中的性别")
@@ -178,7 +179,7 @@ class FreeBedQuery(BaseModel):
     cursor: str | None = Field(None, max_length=2048)
 
 
-class FreeBed(BaseModel):
+class FreeBed(Schema):
     building_id: str
     room_no: str
     bed_no: int
@@ -193,12 +194,12 @@ class FreeBed(BaseModel):
     photos: list[str]
 
 
-class FreeBedPage(BaseModel):
+class FreeBedPage(Schema):
     items: list[FreeBed]
     next_cursor: str | None = None
 
 
-class RecommendQuery(BaseModel):
+class RecommendQuery(Schema):
     room_type: RoomType | None = None
     facilities: list[Facility] = Field(default_factory=list, max_length=10)
     window: int = Field(60, ge=1, le=100, description="本次比较的空床位数")
@@ -211,25 +212,25 @@ class RankedBed(FreeBed):
     reason: str
 
 
-class RankedBedPage(BaseModel):
+class RankedBedPage(Schema):
     items: list[RankedBed]
     next_cursor: str | None = None
 
 
-class ApplyForBed(BaseModel):
+class ApplyForBed(Schema):
     building_id: str = Field(..., pattern=r"^b-[a-z0-9]{6,24}$")
     room_no: str = Field(..., pattern=r"^[A-Za-z0-9-]{1,12}$")
     bed_no: int | None = Field(None, ge=1, le=8, description="不填则由系统分配该房间的空床位")
 
 
-class StepView(BaseModel):
+class StepView(Schema):
     at: str
     step: str
     actor: str
     note: str | None = None
 
 
-class ApplicationView(BaseModel):
+class ApplicationView(Schema):
     application_id: str
     user_id: str
     building_id: str
@@ -249,17 +250,17 @@ class ApplicationView(BaseModel):
     steps: list[StepView]
 
 
-class ApplicationPage(BaseModel):
+class ApplicationPage(Schema):
     items: list[ApplicationView]
     next_cursor: str | None = None
 
 
-class MyDorm(BaseModel):
+class MyDorm(Schema):
     application: ApplicationView | None = None
     room: RoomView | None = None
 
 
-class Decision(BaseModel):
+class Decision(Schema):
     approve: bool
     reason: str | None = Field(None, min_length=2, max_length=200)
 
@@ -270,16 +271,16 @@ class Decision(BaseModel):
         return self
 
 
-class CheckIn(BaseModel):
+class CheckIn(Schema):
     check_in_date: date | None = Field(None, description="入住日期，默认今天")
 
 
-class Move(BaseModel):
+class Move(Schema):
     to_room_no: str = Field(..., pattern=r"^[A-Za-z0-9-]{1,12}$")
     to_bed_no: int | None = Field(None, ge=1, le=8)
 
 
-class QueueQuery(BaseModel):
+class QueueQuery(Schema):
     org: str | None = Field(None, max_length=200, description="组织路径，默认本人管辖范围")
     status: Literal["pending", "submitted", "approved", "checked_in", "rejected", "expired", "checked_out"] = "pending"
     limit: int = Field(20, ge=1, le=100)
@@ -291,7 +292,7 @@ class QueueQuery(BaseModel):
         return check_path(value) if value else value
 
 
-class RulesIn(BaseModel):
+class RulesIn(Schema):
     auto_approve_new_hire_days: int | None = Field(None, ge=0, le=365,
                                                    description="入职 N 天内的新员工自动通过；不填则全部人工审批")
     hold_hours: int = Field(24, ge=1, le=168, description="床位保留时长（小时）")
@@ -308,13 +309,13 @@ class RulesUpdate(RulesIn):
     _org = field_validator("org_path")(check_path)
 
 
-class RulesQuery(BaseModel):
+class RulesQuery(Schema):
     org: str = Field(..., max_length=200)
 
     _org = field_validator("org")(check_path)
 
 
-class OccupancyQuery(BaseModel):
+class OccupancyQuery(Schema):
     org: str | None = Field(None, max_length=200)
 
     @field_validator("org")
@@ -323,7 +324,7 @@ class OccupancyQuery(BaseModel):
         return check_path(value) if value else value
 
 
-class BuildingOccupancy(BaseModel):
+class BuildingOccupancy(Schema):
     building_id: str
     name: str
     org_path: str
@@ -336,7 +337,7 @@ class BuildingOccupancy(BaseModel):
     occupancy_rate: float
 
 
-class Occupancy(BaseModel):
+class Occupancy(Schema):
     org_path: str
     buildings: list[BuildingOccupancy]
     rooms: int
@@ -351,7 +352,7 @@ class Occupancy(BaseModel):
     within_24h_rate: float | None
 
 
-class NoticeView(BaseModel):
+class NoticeView(Schema):
     at: str
     template: str
     title: str
@@ -359,11 +360,11 @@ class NoticeView(BaseModel):
     application_id: str | None = None
 
 
-class NoticePage(BaseModel):
+class NoticePage(Schema):
     items: list[NoticeView]
     next_cursor: str | None = None
 
 
-class PageQuery(BaseModel):
+class PageQuery(Schema):
     limit: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)

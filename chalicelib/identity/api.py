@@ -2,12 +2,19 @@
 roster imports and the union's figures."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from chalicelib.platform.auth import ALL_ROLES, Principal, Role
 from chalicelib.platform.http import Ownership, endpoint
+from chalicelib.platform.lazy import lazy_import
 
-from . import logic, roster
+if TYPE_CHECKING:
+    from . import logic, roster
+else:
+    logic = lazy_import(f"{__package__}.logic")
+    roster = lazy_import(f"{__package__}.roster")
 from .schemas import (
     AcceptPledge,
     AdminAction,

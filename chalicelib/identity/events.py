@@ -3,17 +3,22 @@ registered, the roster upload (S3) and its chunk writer (SQS), and the figures r
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.events import parse_eventbridge
 from chalicelib.platform.idempotency import once_per
+from chalicelib.platform.lazy import lazy_import
 from chalicelib.platform.queues import QueueSpec
 from chalicelib.platform.settings import get_settings
 
-from . import logic, roster
+if TYPE_CHECKING:
+    from . import logic, roster
+else:
+    logic = lazy_import(f"{__package__}.logic")
+    roster = lazy_import(f"{__package__}.roster")
 
 bp = Blueprint(__name__)
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from chalicelib.orgs.schemas import check_path
+from chalicelib.platform.schema import Schema
 
 State = Literal["registered", "face_verified", "member_verified", "pledged", "active",
                 "suspended", "banned", "left_union"]
@@ -14,7 +15,7 @@ ClientResult = Literal["9000", "6001", "6002", "4000"]
 
 # --- face verification ------------------------------------------------------------------
 
-class StartFaceCheck(BaseModel):
+class StartFaceCheck(Schema):
     real_name: str = Field(..., min_length=2, max_length=30, description="真实姓名（与身份证一致）")
     id_number: str = Field(..., min_length=15, max_length=24, description="18 位居民身份证号码")
 
@@ -27,19 +28,19 @@ class StartFaceCheck(BaseModel):
         return value
 
 
-class FaceCheckStarted(BaseModel):
+class FaceCheckStarted(Schema):
     certify_id: str
     certify_url: str = Field(..., description="小程序打开的支付宝人脸核验地址")
     id_masked: str
     attempts_left_today: int
 
 
-class FaceCallback(BaseModel):
+class FaceCallback(Schema):
     certify_id: str = Field(..., min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     result_code: ClientResult = Field(..., description="支付宝页面返回码：9000 完成/6001 取消/6002 网络/4000 错误")
 
 
-class FaceCheckOutcome(BaseModel):
+class FaceCheckOutcome(Schema):
     certify_id: str
     status: Literal["passed", "failed", "pending"]
     fail_reason: str | None = None
@@ -49,7 +50,7 @@ class FaceCheckOutcome(BaseModel):
 
 # --- member status ----------------------------------------------------------------------
 
-class AppealView(BaseModel):
+class AppealView(Schema):
     appeal_id: str
     user_id: str
     org_path: str
@@ -61,7 +62,7 @@ class AppealView(BaseModel):
     decided_at: str | None = None
 
 
-class MemberStatus(BaseModel):
+class MemberStatus(Schema):
     user_id: str
     state: State
     active: bool
@@ -79,7 +80,7 @@ class MemberStatus(BaseModel):
     next_step: str = Field(..., description="下一步要做什么（中文）")
 
 
-class TransitionView(BaseModel):
+class TransitionView(Schema):
     at: str
     from_state: str
     to_state: str
@@ -88,36 +89,36 @@ class TransitionView(BaseModel):
     reason: str
 
 
-class TransitionPage(BaseModel):
+class TransitionPage(Schema):
     items: list[TransitionView]
     next_cursor: str | None = None
 
 
-class PageQuery(BaseModel):
+class PageQuery(Schema):
     limit: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)
 
 
-class AdminAction(BaseModel):
+class AdminAction(Schema):
     reason: str = Field(..., min_length=2, max_length=200, description="原因（会记入操作记录）")
 
 
 # --- pledge -----------------------------------------------------------------------------
 
-class PledgeText(BaseModel):
+class PledgeText(Schema):
     version: str
     title: str
     text: str
 
 
-class AcceptPledge(BaseModel):
+class AcceptPledge(Schema):
     version: str = Field(..., min_length=1, max_length=20, description="所阅读的承诺书版本")
     agree: Literal[True] = Field(..., description="本人确认以上承诺属实")
 
 
 # --- roster -----------------------------------------------------------------------------
 
-class NewRosterImport(BaseModel):
+class NewRosterImport(Schema):
     scope: str = Field(..., max_length=200, description="本次名册覆盖的组织（管辖范围内）")
     file_name: str = Field(..., min_length=1, max_length=120)
     file_format: Literal["csv", "xlsx"]
@@ -125,7 +126,7 @@ class NewRosterImport(BaseModel):
     _scope = field_validator("scope")(check_path)
 
 
-class RosterUpload(BaseModel):
+class RosterUpload(Schema):
     import_id: str
     upload_url: str
     upload_method: str = "PUT"
@@ -134,7 +135,7 @@ class RosterUpload(BaseModel):
     expires_in: int
 
 
-class RosterImportView(BaseModel):
+class RosterImportView(Schema):
     import_id: str
     scope: str
     file_name: str
@@ -153,7 +154,7 @@ class RosterImportView(BaseModel):
     finished_at: str | None = None
 
 
-class RosterImportPage(BaseModel):
+class RosterImportPage(Schema):
     items: list[RosterImportView]
     next_cursor: str | None = None
 
@@ -164,21 +165,21 @@ class RosterListQuery(PageQuery):
     _scope = field_validator("scope")(check_path)
 
 
-class RejectionView(BaseModel):
+class RejectionView(Schema):
     row_no: int
     field: str
     code: str
     reason: str
 
 
-class RejectionPage(BaseModel):
+class RejectionPage(Schema):
     items: list[RejectionView]
     next_cursor: str | None = None
 
 
 # --- appeals ----------------------------------------------------------------------------
 
-class NewAppeal(BaseModel):
+class NewAppeal(Schema):
     org_path: str = Field(..., max_length=200, description="所在企业工会的组织路径")
     enterprise: str = Field(..., min_length=2, max_length=60, description="单位名称")
     note: str = Field("", max_length=300, description="补充说明（如入会时间、工会小组）")
@@ -195,7 +196,7 @@ class AppealQuery(PageQuery):
         return check_path(value) if value else value
 
 
-class InboxItem(BaseModel):
+class InboxItem(Schema):
     appeal_id: str
     org_path: str
     enterprise: str
@@ -203,18 +204,18 @@ class InboxItem(BaseModel):
     created_at: str
 
 
-class AppealInboxPage(BaseModel):
+class AppealInboxPage(Schema):
     items: list[InboxItem]
     next_cursor: str | None = None
 
 
-class RejectAppeal(BaseModel):
+class RejectAppeal(Schema):
     reason: str = Field(..., min_length=2, max_length=200)
 
 
 # --- figures ----------------------------------------------------------------------------
 
-class FiguresQuery(BaseModel):
+class FiguresQuery(Schema):
     org: str | None = Field(None, max_length=200, description="组织路径，默认本人管辖范围")
     days: int = Field(7, ge=1, le=92)
 
@@ -224,7 +225,7 @@ class FiguresQuery(BaseModel):
         return check_path(value) if value else value
 
 
-class DayFigures(BaseModel):
+class DayFigures(Schema):
     day: str
     registered: int
     face_verified: int
@@ -232,6 +233,6 @@ class DayFigures(BaseModel):
     active: int
 
 
-class FiguresView(BaseModel):
+class FiguresView(Schema):
     org_path: str
     days: list[DayFigures]

@@ -2,13 +2,19 @@
 read receipts, recall; and the safety rule table union staff tune."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from chalicelib.platform.auth import Principal, Role
 from chalicelib.platform.http import Ownership, endpoint
+from chalicelib.platform.lazy import lazy_import
 from chalicelib.social.schemas import Ok, PageQuery
 
-from . import logic
+if TYPE_CHECKING:
+    from . import logic
+else:
+    logic = lazy_import(f"{__package__}.logic")
 from .schemas import (
     ConversationRef,
     HistoryPage,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 from chalice.app import WebsocketAPI
@@ -17,10 +17,14 @@ from chalice.app import WebsocketAPI
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.errors import DomainError
 from chalicelib.platform.idempotency import once_per
+from chalicelib.platform.lazy import lazy_import
 from chalicelib.platform.observability import logger
 from chalicelib.platform.queues import QueueSpec
 
-from . import logic
+if TYPE_CHECKING:
+    from . import logic
+else:
+    logic = lazy_import(f"{__package__}.logic")
 
 bp = Blueprint(__name__)
 # Chalice wraps WebSocket handlers (``(event, context)`` → ``WebsocketEvent``) only when the

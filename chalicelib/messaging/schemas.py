@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
+
+from chalicelib.platform.schema import Schema
 
 MAX_MESSAGE_CHARS = 2000
 
 
-class SendMessage(BaseModel):
+class SendMessage(Schema):
     to: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$", description="收信会员 id")
     client_id: str = Field(..., min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
                            description="客户端生成的消息 id（重试时保持不变）")
@@ -21,7 +23,7 @@ class SendMessage(BaseModel):
         return value.strip()
 
 
-class SendAccepted(BaseModel):
+class SendAccepted(Schema):
     message_id: str
     client_id: str
     conversation_id: str
@@ -30,7 +32,7 @@ class SendAccepted(BaseModel):
     duplicate: bool = False
 
 
-class MessageView(BaseModel):
+class MessageView(Schema):
     message_id: str
     conversation_id: str
     seq: int
@@ -43,14 +45,14 @@ class MessageView(BaseModel):
     read: bool = False
 
 
-class HistoryPage(BaseModel):
+class HistoryPage(Schema):
     conversation_id: str
     other: str
     items: list[MessageView]
     next_cursor: str | None = None
 
 
-class InboxItem(BaseModel):
+class InboxItem(Schema):
     conversation_id: str
     other: str
     last_at: str
@@ -59,27 +61,27 @@ class InboxItem(BaseModel):
     unread: int
 
 
-class InboxPage(BaseModel):
+class InboxPage(Schema):
     items: list[InboxItem]
     next_cursor: str | None = None
 
 
-class ReadReceipt(BaseModel):
+class ReadReceipt(Schema):
     up_to_seq: int = Field(..., ge=1, le=10**9, description="已读到的消息序号")
 
 
-class ReadState(BaseModel):
+class ReadState(Schema):
     conversation_id: str
     read_up_to: int
     unread: int
 
 
-class ConversationRef(BaseModel):
+class ConversationRef(Schema):
     conversation_id: str
     other: str
 
 
-class SafetyRuleIn(BaseModel):
+class SafetyRuleIn(Schema):
     pattern: str = Field(..., min_length=1, max_length=300, description="正则表达式（不区分大小写）")
     category: Literal["money", "investment", "gambling", "crypto", "link", "off_platform", "contact", "other"]
     action: Literal["hold", "warn", "count"]
@@ -95,17 +97,17 @@ class SafetyRuleView(SafetyRuleIn):
     updated_at: str | None = None
 
 
-class SafetyRuleList(BaseModel):
+class SafetyRuleList(Schema):
     items: list[SafetyRuleView]
     hold_score: int
 
 
-class ScanRequest(BaseModel):
+class ScanRequest(Schema):
     text: str = Field(..., min_length=1, max_length=MAX_MESSAGE_CHARS)
     first_message: bool = False
 
 
-class ScanResult(BaseModel):
+class ScanResult(Schema):
     action: str
     categories: list[str]
     rules: list[str]
@@ -113,7 +115,7 @@ class ScanResult(BaseModel):
     warning: str | None = None
 
 
-class QuotaView(BaseModel):
+class QuotaView(Schema):
     verified: bool
     active_days: int
     daily_first_contacts: int

@@ -1,12 +1,18 @@
 """Union hierarchy routes."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
 
 from chalicelib.platform.auth import ALL_ROLES, Principal, Role
 from chalicelib.platform.http import Ownership, endpoint
+from chalicelib.platform.lazy import lazy_import
 
-from . import logic
+if TYPE_CHECKING:
+    from . import logic
+else:
+    logic = lazy_import(f"{__package__}.logic")
 from .schemas import ChildrenQuery, NewOrg, NodeQuery, OrgList, OrgView
 
 bp = Blueprint(__name__)

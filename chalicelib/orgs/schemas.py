@@ -3,7 +3,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
+
+from chalicelib.platform.schema import Schema
 
 Level = Literal["province", "city", "district", "enterprise"]
 CHILD_LEVEL: dict[str, str] = {"province": "city", "city": "district", "district": "enterprise"}
@@ -16,7 +18,7 @@ def check_path(value: str) -> str:
     return value
 
 
-class OrgView(BaseModel):
+class OrgView(Schema):
     path: str
     parent_path: str
     name: str
@@ -24,12 +26,12 @@ class OrgView(BaseModel):
     region_code: str | None = None
 
 
-class OrgList(BaseModel):
+class OrgList(Schema):
     items: list[OrgView]
     next_cursor: str | None = None
 
 
-class ChildrenQuery(BaseModel):
+class ChildrenQuery(Schema):
     parent: str = Field("zj", max_length=200, description="上级组织路径")
     limit: int = Field(50, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)
@@ -37,13 +39,13 @@ class ChildrenQuery(BaseModel):
     _path = field_validator("parent")(check_path)
 
 
-class NodeQuery(BaseModel):
+class NodeQuery(Schema):
     path: str = Field(..., max_length=200, description="组织路径")
 
     _path = field_validator("path")(check_path)
 
 
-class NewOrg(BaseModel):
+class NewOrg(Schema):
     parent_path: str = Field(..., max_length=200)
     slug: str = Field(..., pattern=r"^[a-z0-9-]{1,32}$", description="路径中的英文短名")
     name: str = Field(..., min_length=2, max_length=60)

@@ -6,15 +6,16 @@ import json
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from . import clock
 from .aws import client
 from .errors import ServiceUnavailable
+from .schema import Schema
 from .settings import get_settings
 
 
-class Actor(BaseModel):
+class Actor(Schema):
     model_config = ConfigDict(frozen=True)
     user_id: str
     role: str
@@ -28,7 +29,7 @@ def actor_of(principal: Any) -> Actor:
     return Actor(user_id=principal.user_id, role=principal.role.value)
 
 
-class DomainEvent(BaseModel):
+class DomainEvent(Schema):
     """The ``detail`` of every Gonghui event."""
 
     event_id: str = Field(default_factory=lambda: uuid.uuid4().hex)

@@ -7,14 +7,15 @@ import hmac
 import json
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .errors import BadRequest
+from .schema import Schema
 
 MAX_PAGE = 100
 
 
-class PageQuery(BaseModel):
+class PageQuery(Schema):
     limit: int = Field(20, ge=1, le=MAX_PAGE, description="每页条数")
     cursor: str | None = Field(None, max_length=2048, description="上一页返回的 next_cursor")
 

@@ -11,16 +11,20 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.events import parse_eventbridge
+from chalicelib.platform.lazy import lazy_import
 from chalicelib.platform.observability import logger
 from chalicelib.platform.settings import get_settings
 
-from . import logic
+if TYPE_CHECKING:
+    from . import logic
+else:
+    logic = lazy_import(f"{__package__}.logic")
 from .specs import ALL, BLOCKS_QUEUE, IDENTITY_QUEUE, INDEX_QUEUE, MATCH_QUEUE, NOTIFY_QUEUE
 
 bp = Blueprint(__name__)

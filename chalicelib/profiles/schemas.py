@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
+from chalicelib.platform.schema import Schema
 
 from .vocabulary import (
     CITIES,
@@ -34,7 +35,7 @@ def _unique_known(values: list[str], known: dict[str, str], what: str) -> list[s
     return values
 
 
-class Seeking(BaseModel):
+class Seeking(Schema):
     model_config = ConfigDict(extra="forbid")
     gender: Gender | None = Field(None, description="希望认识的性别，不填表示不限")
     age_min: int = Field(20, ge=MIN_AGE, le=MAX_AGE)
@@ -62,7 +63,7 @@ class Seeking(BaseModel):
         return self
 
 
-class ProfileInput(BaseModel):
+class ProfileInput(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     nickname: str = Field(..., min_length=1, max_length=20)
     gender: Gender
@@ -123,14 +124,14 @@ class ProfileInput(BaseModel):
         return self
 
 
-class PrivacyInput(BaseModel):
+class PrivacyInput(Schema):
     model_config = ConfigDict(extra="forbid")
     hide_from_colleagues: bool | None = Field(None, description="不让同企业同事看到我")
     hide_enterprise: bool | None = Field(None, description="资料中不显示企业名称")
     paused: bool | None = Field(None, description="暂停展示我的资料")
 
 
-class PhotoView(BaseModel):
+class PhotoView(Schema):
     photo_id: str
     status: Literal["uploading", "pending_review", "approved", "rejected", "invalid"]
     status_text: str
@@ -139,7 +140,7 @@ class PhotoView(BaseModel):
     display_url: str = ""
 
 
-class MyProfileView(BaseModel):
+class MyProfileView(Schema):
     user_id: str
     complete: bool
     active: bool
@@ -167,7 +168,7 @@ class MyProfileView(BaseModel):
     photos: list[PhotoView] = Field(default_factory=list)
 
 
-class MemberCard(BaseModel):
+class MemberCard(Schema):
     user_id: str
     nickname: str
     gender: str
@@ -196,7 +197,7 @@ class MemberProfileView(MemberCard):
     match_reason: str | None = None
 
 
-class BrowseQuery(BaseModel):
+class BrowseQuery(Schema):
     model_config = ConfigDict(extra="forbid")
     gender: Gender | None = Field(None, description="想看的性别，默认取自我的择偶要求")
     age_min: int | None = Field(None, ge=MIN_AGE, le=MAX_AGE, description="默认取自我的择偶要求")
@@ -242,35 +243,35 @@ class BrowseQuery(BaseModel):
         return self
 
 
-class BrowseStats(BaseModel):
+class BrowseStats(Schema):
     items_read: int
     queries: int
 
 
-class BrowsePage(BaseModel):
+class BrowsePage(Schema):
     items: list[MemberCard]
     next_cursor: str | None = None
     stats: BrowseStats
 
 
-class Recommendation(BaseModel):
+class Recommendation(Schema):
     card: MemberCard
     score: float
     reason: str
 
 
-class RecommendationList(BaseModel):
+class RecommendationList(Schema):
     items: list[Recommendation]
     computed_at: str = ""
 
 
-class UploadRequest(BaseModel):
+class UploadRequest(Schema):
     model_config = ConfigDict(extra="forbid")
     content_type: PhotoType
     size_bytes: int = Field(..., ge=1024, le=8 * 1024 * 1024, description="文件大小（字节），最大 8MB")
 
 
-class UploadTicket(BaseModel):
+class UploadTicket(Schema):
     photo_id: str
     url: str
     fields: dict[str, str]
@@ -278,7 +279,7 @@ class UploadTicket(BaseModel):
     expires_in: int
 
 
-class ModerationQuery(BaseModel):
+class ModerationQuery(Schema):
     org: str | None = Field(None, max_length=200, description="组织路径，默认本人管辖范围")
     limit: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)
@@ -289,7 +290,7 @@ class ModerationQuery(BaseModel):
         return check_path(value) if value else value
 
 
-class PendingPhoto(BaseModel):
+class PendingPhoto(Schema):
     user_id: str
     photo_id: str
     org_path: str
@@ -298,12 +299,12 @@ class PendingPhoto(BaseModel):
     thumb_url: str
 
 
-class PendingPhotoPage(BaseModel):
+class PendingPhotoPage(Schema):
     items: list[PendingPhoto]
     next_cursor: str | None = None
 
 
-class PhotoDecision(BaseModel):
+class PhotoDecision(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     decision: Literal["approve", "reject"]
     reason: str = Field("", max_length=100, description="驳回原因（驳回时必填）")
@@ -315,12 +316,12 @@ class PhotoDecision(BaseModel):
         return self
 
 
-class LikeResult(BaseModel):
+class LikeResult(Schema):
     mutual: bool
     message: str
 
 
-class Vocabulary(BaseModel):
+class Vocabulary(Schema):
     hobbies: dict[str, str]
     sports: dict[str, str]
     education: dict[str, str]

@@ -1,13 +1,21 @@
 """光年间 social routes: follow / friends / block, the feed, reports, and staff moderation."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalice import Blueprint
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.platform.auth import Principal, Role
 from chalicelib.platform.http import Ownership, endpoint
+from chalicelib.platform.lazy import lazy_import
+from chalicelib.platform.schema import Schema
 
-from . import logic, media
+if TYPE_CHECKING:
+    from . import logic, media
+else:
+    logic = lazy_import(f"{__package__}.logic")
+    media = lazy_import(f"{__package__}.media")
 from .schemas import (
     CommentPage,
     CommentView,
@@ -37,7 +45,7 @@ MEMBER = {Role.WORKER}
 STAFF = {Role.UNION_ADMIN, Role.PLATFORM_ADMIN}
 
 
-class LiftSanction(BaseModel):
+class LiftSanction(Schema):
     reason: str = Field(..., min_length=2, max_length=500)
 
 

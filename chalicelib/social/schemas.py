@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
+
+from chalicelib.platform.schema import Schema
 
 USER_ID = r"^[A-Za-z0-9_.:-]{1,64}$"
 REPORT_REASONS = ("scam", "money_request", "harassment", "fake_identity", "married", "obscene",
@@ -11,26 +13,26 @@ ReasonCode = Literal["scam", "money_request", "harassment", "fake_identity", "ma
                      "advertising", "other"]
 
 
-class Ok(BaseModel):
+class Ok(Schema):
     ok: bool = True
 
 
-class PageQuery(BaseModel):
+class PageQuery(Schema):
     limit: int = Field(20, ge=1, le=100, description="每页条数")
     cursor: str | None = Field(None, max_length=2048, description="上一页返回的 next_cursor")
 
 
-class MemberRef(BaseModel):
+class MemberRef(Schema):
     user_id: str
     since: str
 
 
-class MemberPage(BaseModel):
+class MemberPage(Schema):
     items: list[MemberRef]
     next_cursor: str | None = None
 
 
-class Relation(BaseModel):
+class Relation(Schema):
     user_id: str
     following: bool
     followed_by: bool
@@ -38,18 +40,18 @@ class Relation(BaseModel):
     blocked: bool
 
 
-class PhotoUploadRequest(BaseModel):
+class PhotoUploadRequest(Schema):
     content_type: Literal["image/jpeg", "image/png", "image/webp"] = "image/jpeg"
 
 
-class PhotoUpload(BaseModel):
+class PhotoUpload(Schema):
     key: str
     url: str
     fields: dict[str, str]
     max_bytes: int
 
 
-class NewPost(BaseModel):
+class NewPost(Schema):
     text: str = Field(..., min_length=1, max_length=1000, description="动态正文")
     photos: list[str] = Field(default_factory=list, max_length=9, description="已上传照片的 key，最多 9 张")
 
@@ -71,7 +73,7 @@ class NewPost(BaseModel):
         return value
 
 
-class PostView(BaseModel):
+class PostView(Schema):
     post_id: str
     author: str
     text: str
@@ -83,7 +85,7 @@ class PostView(BaseModel):
     liked_by_me: bool = False
 
 
-class PostPage(BaseModel):
+class PostPage(Schema):
     items: list[PostView]
     next_cursor: str | None = None
 
@@ -92,7 +94,7 @@ class TimelineQuery(PageQuery):
     kind: Literal["following", "friends", "recommended"] = Field("following", description="时间线")
 
 
-class NewComment(BaseModel):
+class NewComment(Schema):
     text: str = Field(..., min_length=1, max_length=500)
 
     @field_validator("text")
@@ -103,32 +105,32 @@ class NewComment(BaseModel):
         return value.strip()
 
 
-class CommentView(BaseModel):
+class CommentView(Schema):
     comment_id: str
     author: str
     text: str
     created_at: str
 
 
-class CommentPage(BaseModel):
+class CommentPage(Schema):
     items: list[CommentView]
     next_cursor: str | None = None
 
 
-class Liked(BaseModel):
+class Liked(Schema):
     post_id: str
     liked: bool
     likes: int
 
 
-class NewReport(BaseModel):
+class NewReport(Schema):
     kind: Literal["member", "post", "message"]
     target_id: str = Field(..., min_length=1, max_length=200, description="会员 id、动态 id 或消息 id")
     reason_code: ReasonCode
     note: str | None = Field(None, max_length=500)
 
 
-class ReportView(BaseModel):
+class ReportView(Schema):
     report_id: str
     kind: str
     target_id: str
@@ -146,7 +148,7 @@ class ReportView(BaseModel):
     action_at: str | None = None
 
 
-class ReportPage(BaseModel):
+class ReportPage(Schema):
     items: list[ReportView]
     next_cursor: str | None = None
 
@@ -155,13 +157,13 @@ class ReportQueueQuery(PageQuery):
     status: Literal["open", "actioned", "dismissed"] = "open"
 
 
-class ModerationAction(BaseModel):
+class ModerationAction(Schema):
     action: Literal["warn", "hide", "suspend", "ban", "dismiss"]
     reason: str = Field(..., min_length=2, max_length=500, description="处理理由（会被记录）")
     days: int = Field(7, ge=1, le=365, description="停用天数（仅 suspend）")
 
 
-class StandingView(BaseModel):
+class StandingView(Schema):
     user_id: str
     active: bool
     identity_status: str

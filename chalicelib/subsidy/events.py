@@ -6,15 +6,21 @@ are paid, oldest decision first, while they fit."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.events import parse_eventbridge
+from chalicelib.platform.lazy import lazy_import
 from chalicelib.platform.queues import QueueSpec
 
-from . import logic
+from .policy import BUDGET_EVENT
+
+if TYPE_CHECKING:
+    from . import logic
+else:
+    logic = lazy_import(f"{__package__}.logic")
 
 bp = Blueprint(__name__)
 
@@ -22,7 +28,7 @@ CALC_QUEUE = QueueSpec("subsidy-calc", visibility_timeout=60, max_receive_count=
                        description="产改20条补助申请的计算")
 BUDGET_QUEUE = QueueSpec("subsidy-budget", visibility_timeout=60, max_receive_count=5,
                          description="区县预算调整后，发放等待预算的补助申请",
-                         event_pattern={"source": ["gonghui.subsidy"], "detail-type": [logic.BUDGET_EVENT]})
+                         event_pattern={"source": ["gonghui.subsidy"], "detail-type": [BUDGET_EVENT]})
 QUEUES = [CALC_QUEUE, BUDGET_QUEUE]
 
 

@@ -21,7 +21,17 @@ from chalicelib.platform.pagination import decode_cursor, encode_cursor
 
 from . import storage
 from .models import ClaimItemAttr, LineAttr, SubsidyApplication, SubsidyLedger, SubsidyPolicyRecord
-from .policy import Calculation, ClaimError, ClaimItem, PolicyVersion, apply_budget, calculate, check_item, cut_lines
+from .policy import (
+    BUDGET_EVENT,
+    Calculation,
+    ClaimError,
+    ClaimItem,
+    PolicyVersion,
+    apply_budget,
+    calculate,
+    check_item,
+    cut_lines,
+)
 from .policy import once_key as once_key_of
 from .schemas import (
     BudgetBody,
@@ -43,7 +53,6 @@ FEATURE = "subsidy"
 STATE_NAMES = {"calculating": "计算中", "pending_review": "待审核", "waiting_budget": "待追加预算",
                "approved": "已核准", "rejected": "未通过"}
 REVIEWABLE = ("pending_review", "waiting_budget")
-BUDGET_EVENT = "SubsidyBudgetSet"
 
 
 def _transaction() -> TransactWrite:

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.platform.money import MAX_FEN, fen_to_yuan_text
+from chalicelib.platform.schema import Schema
 
 Basis = Literal["fixed", "capped_cost"]
 Once = Literal["none", "year", "ever"]
@@ -35,7 +36,7 @@ LEVEL_NAMES = {"national": "国家级", "provincial": "省级", "ningbo": "宁�
                "level1": "一级/高级技师"}
 
 
-class Measure(BaseModel):
+class Measure(Schema):
     """One measure of the policy (one kind of claim)."""
 
     model_config = ConfigDict(frozen=True)
@@ -69,7 +70,7 @@ class Measure(BaseModel):
         return set(self.level_caps) | set(self.level_standards)
 
 
-class PolicyVersion(BaseModel):
+class PolicyVersion(Schema):
     """A policy as it stood from ``effective_from``; a new year's policy is a new version."""
 
     model_config = ConfigDict(frozen=True)
@@ -264,3 +265,6 @@ def version_in_force(versions: Iterable[PolicyVersion], on: date) -> PolicyVersi
     """The latest version whose ``effective_from`` is not after ``on``."""
     candidates = [v for v in versions if v.effective_from <= on]
     return max(candidates, key=lambda v: (v.effective_from, v.version)) if candidates else None
+
+# Published when a district sets its yearly budget; waiting applications are then paid.
+BUDGET_EVENT = "SubsidyBudgetSet"

@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import Fen
+from chalicelib.platform.schema import Schema
 
 from .policy import PolicyVersion
 
@@ -14,7 +15,7 @@ MAX_ITEMS = 80
 StateName = Literal["calculating", "pending_review", "waiting_budget", "approved", "rejected"]
 
 
-class ClaimItemBody(BaseModel):
+class ClaimItemBody(Schema):
     measure: str = Field(..., pattern=r"^[a-z_]{2,40}$", description="补助项目编码，如 training、competition")
     subject: str = Field("", max_length=80, description="证书编号、赛事名称、操作法或金点子名称")
     cost_fen: Fen | None = Field(None, description="实际发生的合规费用（分）")
@@ -23,11 +24,11 @@ class ClaimItemBody(BaseModel):
     note: str = Field("", max_length=200)
 
 
-class ClaimBody(BaseModel):
+class ClaimBody(Schema):
     items: list[ClaimItemBody] = Field(..., min_length=1, max_length=MAX_ITEMS)
 
 
-class LineView(BaseModel):
+class LineView(Schema):
     item_id: str
     measure: str
     measure_name: str
@@ -44,14 +45,14 @@ class LineView(BaseModel):
     paid_fen: int | None = None
 
 
-class CalculationView(BaseModel):
+class CalculationView(Schema):
     policy_version: str
     policy_title: str
     lines: list[LineView]
     total_fen: int
 
 
-class SubsidyApplicationView(BaseModel):
+class SubsidyApplicationView(Schema):
     app_id: str
     enterprise_path: str
     district_path: str
@@ -72,7 +73,7 @@ class SubsidyApplicationView(BaseModel):
     version: int
 
 
-class SubsidySummary(BaseModel):
+class SubsidySummary(Schema):
     app_id: str
     enterprise_path: str
     state: str
@@ -82,12 +83,12 @@ class SubsidySummary(BaseModel):
     created_at: str
 
 
-class SubsidyPage(BaseModel):
+class SubsidyPage(Schema):
     items: list[SubsidySummary]
     next_cursor: str | None = None
 
 
-class PageQuery(BaseModel):
+class PageQuery(Schema):
     limit: int = Field(20, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)
 
@@ -102,7 +103,7 @@ class QueueQuery(PageQuery):
         return check_path(value) if value else value
 
 
-class LineDecision(BaseModel):
+class LineDecision(Schema):
     item_id: str = Field(..., max_length=10)
     approve: bool
     reason: str = Field("", max_length=200)
@@ -114,20 +115,20 @@ class LineDecision(BaseModel):
         return self
 
 
-class ReviewBody(BaseModel):
+class ReviewBody(Schema):
     decisions: list[LineDecision] = Field(..., min_length=1, max_length=MAX_ITEMS)
 
 
-class RejectBody(BaseModel):
+class RejectBody(Schema):
     reason: str = Field(..., min_length=2, max_length=300)
 
 
-class UploadBody(BaseModel):
+class UploadBody(Schema):
     filename: str = Field(..., min_length=1, max_length=100, pattern=r"^[^/\\]+$")
     content_type: Literal["image/jpeg", "image/png", "application/pdf"]
 
 
-class UploadTicket(BaseModel):
+class UploadTicket(Schema):
     key: str
     url: str
     fields: dict[str, str]
@@ -135,7 +136,7 @@ class UploadTicket(BaseModel):
     expires_in: int
 
 
-class BudgetBody(BaseModel):
+class BudgetBody(Schema):
     district_path: str = Field(..., max_length=200)
     year: int = Field(..., ge=2020, le=2100)
     total_fen: Fen
@@ -143,14 +144,14 @@ class BudgetBody(BaseModel):
     _org = field_validator("district_path")(check_path)
 
 
-class BudgetQuery(BaseModel):
+class BudgetQuery(Schema):
     district_path: str = Field(..., max_length=200)
     year: int = Field(..., ge=2020, le=2100)
 
     _org = field_validator("district_path")(check_path)
 
 
-class BudgetView(BaseModel):
+class BudgetView(Schema):
     district_path: str
     year: int
     total_fen: int
@@ -158,7 +159,7 @@ class BudgetView(BaseModel):
     remaining_fen: int
 
 
-class PolicyQuery(BaseModel):
+class PolicyQuery(Schema):
     district: str = Field(..., max_length=200)
     on: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="日期，默认今天")
 
@@ -175,6 +176,6 @@ class PolicyQuery(BaseModel):
         return value
 
 
-class PolicyView(BaseModel):
+class PolicyView(Schema):
     policy: PolicyVersion
     version_key: str

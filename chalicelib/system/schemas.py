@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from pydantic import BaseModel
+from chalicelib.platform.schema import Schema
 
 
-class Health(BaseModel):
+class Health(Schema):
     status: str
     stage: str
     time: str
