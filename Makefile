@@ -25,7 +25,7 @@ run: $(STAMP)
 
 ## Every test: lint, unit, integration, infra checks, e2e against the local stack, a short fuzz
 test: $(STAMP) lint
-	$(PY) -m pytest -q -n $(PYTEST_WORKERS) -p no:cacheprovider
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) -p no:cacheprovider --durations=15
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
