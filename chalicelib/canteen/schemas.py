@@ -1,5 +1,4 @@
 """Canteen requests and views (pydantic)."""
-from __future__ import annotations
 
 from datetime import date
 from typing import Literal
@@ -129,7 +128,7 @@ class WeekPlan(Schema):
     days: list[DayPlan] = Field(..., min_length=1, max_length=7)
 
     @model_validator(mode="after")
-    def _unique_days(self) -> WeekPlan:
+    def _unique_days(self) -> "WeekPlan":
         if len({d.day for d in self.days}) != len(self.days):
             raise ValueError("日期重复")
         return self

@@ -1,5 +1,4 @@
 """Dormitory requests and views (pydantic)."""
-from __future__ import annotations
 
 from datetime import date
 from typing import Literal
@@ -73,7 +72,7 @@ class RoomSpec(Schema):
     residents: list[ResidentImport] = Field(default_factory=list, max_length=8)
 
     @model_validator(mode="after")
-    def _residents_fit(self) -> RoomSpec:
+    def _residents_fit(self) -> "RoomSpec":
         beds = [r.bed_no for r in self.residents]
         if len(set(beds)) != len(beds) or any(b > CAPACITY[self.room_type] for b in beds):
             raise ValueError("入住人员的床位号重复或超出房型床位数")
@@ -265,7 +264,7 @@ class Decision(Schema):
     reason: str | None = Field(None, min_length=2, max_length=200)
 
     @model_validator(mode="after")
-    def _reason_for_rejection(self) -> Decision:
+    def _reason_for_rejection(self) -> "Decision":
         if not self.approve and not self.reason:
             raise ValueError("驳回申请时必须填写原因")
         return self

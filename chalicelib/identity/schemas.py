@@ -1,5 +1,4 @@
 """Requests, answers and event payloads of identity and trust."""
-from __future__ import annotations
 
 from typing import Literal
 

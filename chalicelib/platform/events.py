@@ -1,6 +1,5 @@
 """Domain events on EventBridge: source ``gonghui.<feature>``, detail with event id, time,
 actor and org. One function publishes; one model reads them back in handlers."""
-from __future__ import annotations
 
 import json
 import uuid
@@ -24,7 +23,7 @@ class Actor(Schema):
 SYSTEM = Actor(user_id="system", role="system")
 
 
-def actor_of(principal: Any) -> Actor:
+def actor_of(principal: Any) -> "Actor":
     """The actor of an event caused by a logged-in caller."""
     return Actor(user_id=principal.user_id, role=principal.role.value)
 
@@ -53,7 +52,7 @@ def entry(feature: str, detail_type: str, event: DomainEvent) -> dict[str, Any]:
 
 
 def publish(feature: str, detail_type: str, *, data: dict[str, Any], actor: Actor = SYSTEM,
-            org: str = "", event_id: str | None = None) -> DomainEvent:
+            org: str = "", event_id: str | None = None) -> "DomainEvent":
     """Publish one domain event. ``event_id`` lets a retried operation publish the same id."""
     event = DomainEvent(actor=actor, org=org, data=data, **({"event_id": event_id} if event_id else {}))
     result = client("events").put_events(Entries=[entry(feature, detail_type, event)])

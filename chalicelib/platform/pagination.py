@@ -1,5 +1,4 @@
 """Cursor pages: opaque, tamper-proof (HMAC-signed) and bound to the query they came from."""
-from __future__ import annotations
 
 import base64
 import hashlib

@@ -1,5 +1,4 @@
 """Requests and views of 光年间 profiles, photos, browse and matching."""
-from __future__ import annotations
 
 from typing import Any, Literal
 
@@ -55,7 +54,7 @@ class Seeking(Schema):
         return _unique_known(v, {**HOBBIES, **SPORTS}, "兴趣")
 
     @model_validator(mode="after")
-    def _range(self) -> Seeking:
+    def _range(self) -> "Seeking":
         if self.age_min > self.age_max:
             raise ValueError("年龄范围的下限不能大于上限")
         if set(self.must_have) & set(self.nice_to_have):
@@ -114,7 +113,7 @@ class ProfileInput(Schema):
         return cleaned
 
     @model_validator(mode="after")
-    def _place_and_interests(self) -> ProfileInput:
+    def _place_and_interests(self) -> "ProfileInput":
         if self.district and self.district not in DISTRICTS.get(self.city, {}):
             raise ValueError("区县不属于所选城市")
         if len(self.hobbies) + len(self.sports) > MAX_INTERESTS:
@@ -230,7 +229,7 @@ class BrowseQuery(Schema):
         return _unique_known(v, SPORTS, "运动")
 
     @model_validator(mode="after")
-    def _checks(self) -> BrowseQuery:
+    def _checks(self) -> "BrowseQuery":
         if self.age_min is not None and self.age_max is not None:
             if self.age_min > self.age_max:
                 raise ValueError("年龄范围的下限不能大于上限")
@@ -310,7 +309,7 @@ class PhotoDecision(Schema):
     reason: str = Field("", max_length=100, description="驳回原因（驳回时必填）")
 
     @model_validator(mode="after")
-    def _reason(self) -> PhotoDecision:
+    def _reason(self) -> "PhotoDecision":
         if self.decision == "reject" and not self.reason:
             raise ValueError("驳回照片时请写明原因")
         return self

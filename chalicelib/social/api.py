@@ -1,5 +1,4 @@
 """光年间 social routes: follow / friends / block, the feed, reports, and staff moderation."""
-from __future__ import annotations
 
 from typing import TYPE_CHECKING
 

@@ -14,7 +14,6 @@ Rules, as the policy text puts them:
   applied in a canonical order (measure, subject, item id).
 Money is integer fen throughout.
 """
-from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -54,7 +53,7 @@ class Measure(Schema):
     once_by: OnceBy = "enterprise"
 
     @model_validator(mode="after")
-    def _consistent(self) -> Measure:
+    def _consistent(self) -> "Measure":
         if self.basis == "fixed" and self.amount_fen is None and not self.level_standards:
             raise ValueError(f"{self.code}: 定额补助需要 amount_fen 或 level_standards")
         if self.basis == "capped_cost" and self.cap_fen is None and not self.level_caps \
@@ -130,7 +129,7 @@ class Calculation:
     lines: tuple[Line, ...]
     total_fen: int
 
-    def line(self, item_id: str) -> Line:
+    def line(self, item_id: str) -> "Line":
         return next(line for line in self.lines if line.item_id == item_id)
 
 
@@ -151,7 +150,7 @@ def once_key(measure: Measure, item: ClaimItem, year: int) -> str | None:
     return f"{measure.code}|{period}|{who}"
 
 
-def check_item(policy: PolicyVersion, item: ClaimItem) -> Measure:
+def check_item(policy: PolicyVersion, item: ClaimItem) -> "Measure":
     measure = policy.measure(item.measure)
     if measure is None:
         raise ClaimError(item.item_id, "MEASURE_NOT_IN_POLICY",
@@ -193,7 +192,7 @@ def _canonical(items: Iterable[ClaimItem]) -> list[ClaimItem]:
 
 
 def calculate(policy: PolicyVersion, items: Iterable[ClaimItem], *, year: int,
-              already_paid: frozenset[str] | set[str] = frozenset()) -> Calculation:
+              already_paid: frozenset[str] | set[str] = frozenset()) -> "Calculation":
     """Compute every line. Raises ``ClaimError`` for the first item the version cannot compute.
 
     ``already_paid`` are once-keys the enterprise has received before (any year for
@@ -235,7 +234,7 @@ class BudgetOutcome:
     explanation: str
 
 
-def apply_budget(approved_fen: int, remaining_fen: int, mode: OverBudget) -> BudgetOutcome:
+def apply_budget(approved_fen: int, remaining_fen: int, mode: OverBudget) -> "BudgetOutcome":
     """``wait``: an application that would overrun waits whole; ``cut``: it gets what is left."""
     remaining = max(0, remaining_fen)
     if approved_fen <= remaining:

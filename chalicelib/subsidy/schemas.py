@@ -1,4 +1,3 @@
-from __future__ import annotations
 
 from datetime import date
 from typing import Literal
@@ -109,7 +108,7 @@ class LineDecision(Schema):
     reason: str = Field("", max_length=200)
 
     @model_validator(mode="after")
-    def _reason(self) -> LineDecision:
+    def _reason(self) -> "LineDecision":
         if not self.approve and len(self.reason.strip()) < 2:
             raise ValueError("不予核准的明细必须填写理由")
         return self
