@@ -15,7 +15,7 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
-from chalicelib.platform.db import dynamo_errors
+from chalicelib.platform.db import dynamo_errors, get_in_scope
 from chalicelib.platform.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.platform.events import SYSTEM, actor_of, publish
 from chalicelib.platform.money import fen_to_yuan_text
@@ -117,15 +117,7 @@ def create_canteen(principal: Principal, new: NewCanteen) -> CanteenView:
 
 
 def _canteen_for_admin(principal: Principal, canteen_id: str) -> Canteen:
-    if not re.fullmatch(CANTEEN_ID, canteen_id):
-        raise _not_found()
-    try:
-        canteen = Canteen.get(canteen_id)
-    except Canteen.DoesNotExist as exc:
-        raise _not_found() from exc
-    if not principal.covers(canteen.org_path):
-        raise _not_found()
-    return canteen
+    return get_in_scope(Canteen, canteen_id, principal, not_found=_not_found(), id_pattern=CANTEEN_ID)
 
 
 def _check_canteen(principal: Principal, canteen_id: str) -> bool:

@@ -17,7 +17,7 @@ from pynamodb.exceptions import PutError, TransactWriteError
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
-from chalicelib.platform.db import dynamo_errors
+from chalicelib.platform.db import dynamo_errors, get_in_scope
 from chalicelib.platform.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.platform.events import SYSTEM, Actor, actor_of, publish
 from chalicelib.platform.money import fen_to_yuan_text
@@ -213,15 +213,7 @@ def create_building(principal: Principal, new: NewBuilding) -> BuildingView:
 
 
 def _building_for_admin(principal: Principal, building_id: str) -> DormBuilding:
-    if not BUILDING_ID.fullmatch(building_id):
-        raise _not_found()
-    try:
-        building = DormBuilding.get(building_id)
-    except DormBuilding.DoesNotExist as exc:
-        raise _not_found() from exc
-    if not principal.covers(building.org_path):
-        raise _not_found()
-    return building
+    return get_in_scope(DormBuilding, building_id, principal, not_found=_not_found(), id_pattern=BUILDING_ID)
 
 
 def _access_for_worker(principal: Principal, building_id: str) -> BuildingAccess:

@@ -6,8 +6,9 @@ Infra and the local stack build tables from the same model classes (``describe_t
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import pynamodb.connection.base as _pynamodb_base
 from pynamodb.attributes import TTLAttribute
@@ -135,3 +136,24 @@ def reset_connections() -> None:
 
 def _indexes(model: type[Model]) -> list[Any]:
     return [v for v in vars(model).values() if isinstance(v, (GlobalSecondaryIndex, LocalSecondaryIndex))]
+
+
+M = TypeVar("M", bound=Model)
+
+
+def get_in_scope(model: type[M], key: str, principal: Any, *, not_found: DomainError,
+                 id_pattern: str | re.Pattern[str] | None = None, org_attribute: str = "org_path") -> M:
+    """The item whose hash key is ``key``, when its org node lies inside the caller's scope.
+
+    A malformed id, a missing item and another scope's item all raise the same ``not_found``,
+    so a caller cannot tell "does not exist" from "not yours".
+    """
+    if id_pattern is not None and not re.fullmatch(id_pattern, key):
+        raise not_found
+    try:
+        item = model.get(key)
+    except model.DoesNotExist as exc:
+        raise not_found from exc
+    if not principal.covers(getattr(item, org_attribute)):
+        raise not_found
+    return item
