@@ -206,6 +206,21 @@ def contact_of(user_id: str) -> tuple[str, str] | None:
     return account.channel, account.channel_subject
 
 
+def notify_person(user_id: str, template_id: str, data: dict[str, str], page: str | None = None) -> str:
+    """Push one subscribe message through the person's mini-program.
+
+    Returns ``"sent"``, ``"refused"`` (they declined the subscription) or ``"no_channel"``
+    (no WeChat/Alipay identity, e.g. a 浙政钉 or demo account); other failures raise.
+    """
+    from chalicelib.providers import push
+
+    contact = contact_of(user_id)
+    if contact is None or contact[0] not in push.CHANNELS:
+        return "no_channel"
+    channel, recipient = contact
+    return "sent" if push.notify(channel, recipient, template_id, data, page) else "refused"
+
+
 def account_summary(user_id: str) -> dict[str, Any] | None:
     try:
         return _view(Account.get(user_id)).model_dump()

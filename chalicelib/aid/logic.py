@@ -651,19 +651,16 @@ AID_TEMPLATE_ID = "aid_progress"  # 帮扶进度提醒 (the subscribe-message te
 def push(message: dict[str, Any]) -> bool:
     """Send one notification through the worker's mini-program (WeChat/Alipay subscribe message).
     The in-app record was written already; a refused subscription is not an error."""
-    from chalicelib.accounts.logic import contact_of
+    from chalicelib.accounts.logic import notify_person
     from chalicelib.platform.observability import logger
-    from chalicelib.providers import push as provider
 
-    contact = contact_of(message["user_id"])
-    if contact is None or contact[0] not in provider.CHANNELS:
-        logger.info("aid notification kept in-app only: no mini-program channel",
-                    extra={"app_id": message["app_id"]})
-        return False
-    channel, recipient = contact
     data = {"thing1": message["title"][:20], "phrase2": SHORT_STATE_NAMES[State(message["state"])],
             "thing3": message["body"][:20]}
-    return provider.notify(channel, recipient, AID_TEMPLATE_ID, data, message.get("page"))
+    outcome = notify_person(message["user_id"], AID_TEMPLATE_ID, data, message.get("page"))
+    if outcome == "no_channel":
+        logger.info("aid notification kept in-app only: no mini-program channel",
+                    extra={"app_id": message["app_id"]})
+    return outcome == "sent"
 
 
 def my_notifications(principal: Principal, *, limit: int, cursor: str | None) -> NotificationList:

@@ -535,17 +535,13 @@ def record_notice(message: dict[str, Any]) -> bool:
         notice = CanteenNotice.get(notice.user_id, notice.notice_key)
         if notice.pushed != "no":
             return False
-    from chalicelib.accounts.logic import contact_of
-    from chalicelib.providers import push
+    from chalicelib.accounts.logic import notify_person
 
-    contact = contact_of(message["user_id"])
-    if contact is None or contact[0] not in push.CHANNELS:
-        return True  # no mini-program channel (e.g. a 浙政钉 or demo account): the in-app notice stands
-    channel, recipient = contact
-    delivered = push.notify(channel, recipient, "canteen_menu_published",
+    outcome = notify_person(message["user_id"], "canteen_menu_published",
                             {"title": message["title"], "body": message["body"]},
                             f"pages/canteen/menu?canteen={message['canteen_id']}&day={message['day']}")
-    notice.update(actions=[CanteenNotice.pushed.set("yes" if delivered else "refused")])
+    if outcome != "no_channel":  # without a mini-program channel the in-app notice stands alone
+        notice.update(actions=[CanteenNotice.pushed.set("yes" if outcome == "sent" else "refused")])
     return True
 
 

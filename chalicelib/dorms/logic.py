@@ -965,16 +965,12 @@ def record_notice(message: dict[str, Any]) -> bool:
         notice = DormNotice.get(notice.user_id, notice.notice_key)  # a redelivery: push if not done yet
         if notice.pushed != "no":
             return False
-    from chalicelib.accounts.logic import contact_of
-    from chalicelib.providers import push
+    from chalicelib.accounts.logic import notify_person
 
-    contact = contact_of(message["user_id"])
-    if contact is None or contact[0] not in push.CHANNELS:
-        return True  # no mini-program channel (e.g. a 浙政钉 or demo account): the in-app notice stands
-    channel, recipient = contact
-    delivered = push.notify(channel, recipient, message["template"],
+    outcome = notify_person(message["user_id"], message["template"],
                             {"title": message["title"], "body": message["body"]}, "pages/dorm/index")
-    notice.update(actions=[DormNotice.pushed.set("yes" if delivered else "refused")])
+    if outcome != "no_channel":  # without a mini-program channel the in-app notice stands alone
+        notice.update(actions=[DormNotice.pushed.set("yes" if outcome == "sent" else "refused")])
     return True
 
 

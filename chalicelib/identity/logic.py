@@ -193,14 +193,9 @@ def notify_member(user_id: str, kind: str, data: dict[str, str]) -> None:
 def deliver_notification(body: dict[str, Any]) -> str:
     """The notify Lambda: send one queued message through the member's mini-program."""
     from chalicelib.accounts import logic as accounts
-    from chalicelib.providers import push
 
-    contact = accounts.contact_of(str(body["user_id"]))
-    if contact is None or contact[0] not in push.CHANNELS:
-        return "no_channel"  # e.g. demo accounts: nobody to send to
-    channel, recipient = contact
-    sent = push.notify(channel, recipient, str(body["template_id"]), dict(body["data"]), body.get("page"))
-    return "sent" if sent else "refused"
+    return accounts.notify_person(str(body["user_id"]), str(body["template_id"]), dict(body["data"]),
+                                  body.get("page"))
 
 
 def ancestors(org: str) -> list[str]:

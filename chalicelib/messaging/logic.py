@@ -591,17 +591,13 @@ def push_notification(message_id: str, recipient: str, sender: str, conversation
         return False
     if stored.status != "delivered":
         return False
-    from chalicelib.accounts.logic import contact_of
-    from chalicelib.providers import push
+    from chalicelib.accounts.logic import notify_person
 
-    contact = contact_of(recipient)
-    if contact is None or contact[0] not in push.CHANNELS:
-        return False  # no mini-program to reach them through (e.g. a local demo login)
-    channel, subject = contact
-    return push.notify(channel, subject, "gonghui-chat-new-message",
-                {"thing1": "光年间新消息", "thing2": "有会员给你发来一条消息", "time3": clock.to_shanghai(
-                    clock.parse(stored.stored_at)).strftime("%Y-%m-%d %H:%M")},
-                f"pages/messages/chat?c={conversation_id}")
+    # "no_channel": no mini-program to reach them through (e.g. a local demo login)
+    return notify_person(recipient, "gonghui-chat-new-message",
+                         {"thing1": "光年间新消息", "thing2": "有会员给你发来一条消息", "time3": clock.to_shanghai(
+                             clock.parse(stored.stored_at)).strftime("%Y-%m-%d %H:%M")},
+                         f"pages/messages/chat?c={conversation_id}") == "sent"
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -679,18 +679,15 @@ def deliver_notification(message: dict[str, Any]) -> bool:
     """Push one notification through the member's mini-program (WeChat/Alipay subscribe message).
     What they see in the app (photo status and reason, mutual likes) is already stored; a member
     without a mini-program channel or a refused subscription is not an error."""
-    from chalicelib.accounts.logic import contact_of
+    from chalicelib.accounts.logic import notify_person
     from chalicelib.platform.observability import logger
-    from chalicelib.providers import push
 
-    contact = contact_of(message["user_id"])
     template = message.get("template", "")
-    if contact is None or contact[0] not in push.CHANNELS or template not in NOTIFY_TEMPLATES:
+    outcome = "no_channel" if template not in NOTIFY_TEMPLATES else notify_person(
+        message["user_id"], template, NOTIFY_TEMPLATES[template](message.get("data", {})), message.get("page"))
+    if outcome == "no_channel":
         logger.info("profiles notification kept in-app only", extra={"template": template})
-        return False
-    channel, recipient = contact
-    return push.notify(channel, recipient, template, NOTIFY_TEMPLATES[template](message.get("data", {})),
-                       message.get("page"))
+    return outcome == "sent"
 
 
 # --- smart matching --------------------------------------------------------------------------
