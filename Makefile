@@ -2,7 +2,9 @@
 SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Lambda runs python3.12 (infra sets it); local and CI use the same minor version.
+PY_MINOR := 3.12
+PYTHON ?= $(firstword $(shell command -v python$(PY_MINOR) >/dev/null 2>&1 && python$(PY_MINOR) -c 'import sys; print(sys.executable)' 2>/dev/null) $(wildcard $(HOME)/.pyenv/versions/$(PY_MINOR).*/bin/python$(PY_MINOR)) $(wildcard /usr/bin/python$(PY_MINOR)))
 STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION = 20
 export AWS_DEFAULT_REGION ?= cn-north-1
@@ -12,7 +14,8 @@ PYTEST_WORKERS ?= 2
 .PHONY: venv run test lint unit integration e2e fuzz synth bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt infra/requirements.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -n "$(PYTHON)" || { echo "Python $(PY_MINOR) is needed (the Lambda runtime's version)"; exit 1; }
+	@$(PY) -c 'import sys; assert sys.version_info[:2] == tuple(map(int, "$(PY_MINOR)".split(".")))' 2>/dev/null || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q 'pip<26.3'
 	$(PY) -m pip install -q -r requirements-dev.txt
 	@touch $(STAMP)

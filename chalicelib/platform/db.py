@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import pynamodb.connection.base as _pynamodb_base
 from pynamodb.attributes import TTLAttribute
@@ -138,10 +138,9 @@ def _indexes(model: type[Model]) -> list[Any]:
     return [v for v in vars(model).values() if isinstance(v, (GlobalSecondaryIndex, LocalSecondaryIndex))]
 
 
-M = TypeVar("M", bound=Model)
 
 
-def get_in_scope(model: type[M], key: str, principal: Any, *, not_found: DomainError,
+def get_in_scope[M: Model](model: type[M], key: str, principal: Any, *, not_found: DomainError,
                  id_pattern: str | re.Pattern[str] | None = None, org_attribute: str = "org_path") -> M:
     """The item whose hash key is ``key``, when its org node lies inside the caller's scope.
 
