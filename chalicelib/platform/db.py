@@ -64,6 +64,41 @@ def dynamo_errors(conflict: DomainError | None = None) -> Iterator[None]:
         raise
 
 
+def _key_of(model: type[Model], key: Any) -> dict[str, Any]:
+    hash_attr = model._hash_key_attribute()
+    range_attr = model._range_key_attribute()
+    hash_value, range_value = (key if range_attr is not None else (key, None))
+    out = {hash_attr.attr_name: {hash_attr.attr_type: hash_attr.serialize(hash_value)}}
+    if range_attr is not None:
+        out[range_attr.attr_name] = {range_attr.attr_type: range_attr.serialize(range_value)}
+    return out
+
+
+def batch_get_tables(*wanted: tuple[type[Model], list[Any], bool]) -> list[list[Any]]:
+    """Items of several tables in ONE BatchGetItem (PynamoDB's ``batch_get`` reads one table).
+
+    ``wanted`` is ``(model, keys, consistent_read)``; a key is the hash key, or
+    ``(hash, range)``; one request per table. Returns the found items per request, in no
+    particular order; at most 100 keys in all (the callers read a handful)."""
+    request: dict[str, Any] = {}
+    for model, keys, consistent in wanted:
+        if not keys:
+            continue
+        entry = request.setdefault(model.Meta.table_name, {"Keys": []})
+        entry["Keys"] += [_key_of(model, k) for k in keys]
+        if consistent:
+            entry["ConsistentRead"] = True
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    client = wanted[0][0]._get_connection().connection.client if wanted else None
+    while request and client is not None:
+        response = client.batch_get_item(RequestItems=request)
+        for table, items in (response.get("Responses") or {}).items():
+            by_table.setdefault(table, []).extend(items)
+        request = response.get("UnprocessedKeys") or {}
+    return [[model.from_raw_data(item) for item in by_table.get(model.Meta.table_name, [])]
+            if keys else [] for model, keys, _ in wanted]
+
+
 def all_models() -> list[type[Model]]:
     """Every concrete model of every registered feature (import side effects register them)."""
     from chalicelib import features
