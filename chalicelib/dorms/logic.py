@@ -468,6 +468,28 @@ def _tenancy(user_id: str) -> Tenancy | None:
         return None
 
 
+def _holding_refusal(user_id: str) -> Conflict | None:
+    """The worker already holds a bed or lives in one — say which (their own second request
+    may just have lost to their first); None when they hold nothing."""
+    try:
+        tenancy = Tenancy.get(user_id, consistent_read=True)
+    except Tenancy.DoesNotExist:
+        return None
+    room_no, _, bed_no = tenancy.bed_key.partition("#")
+    what = "已入住" if tenancy.status == "living" else "已占到"
+    return Conflict(f"您{what} {room_no} 室 {int(bed_no or 0)} 号床，不能重复申请"
+                    "（一人只能有一个床位或一份办理中的申请）",
+                    code="DORM_ALREADY_HOLDING",
+                    details=[{"application_id": tenancy.application_id, "building_id": tenancy.building_id,
+                              "room_no": room_no, "bed_no": int(bed_no or 0), "status": tenancy.status,
+                              "since": tenancy.since}])
+
+
+def _taken(user_id: str, conflict: Conflict) -> Conflict:
+    """"Room full" / "bed taken" — unless it is the worker's own hold that took it."""
+    return _holding_refusal(user_id) or conflict
+
+
 APPLY_FIELDS = ["building_id", "bed_key", "room_no", "bed_no", "status", "org_path", "building_name", "gender"]
 
 
@@ -495,12 +517,12 @@ def apply_for_bed(principal: Principal, request: ApplyForBed) -> ApplicationView
         if not chosen:
             raise NotFound("找不到该床位", code="DORM_BED_NOT_FOUND")
         if chosen[0].status != "free":
-            raise Conflict("该床位已被占用", code="DORM_BED_TAKEN")
+            raise _taken(principal.user_id, Conflict("该床位已被占用", code="DORM_BED_TAKEN"))
         candidates = chosen
     else:
         candidates = [b for b in beds if b.status == "free"]
         if not candidates:
-            raise Conflict("该房间已住满", code="DORM_ROOM_FULL")
+            raise _taken(principal.user_id, Conflict("该房间已住满", code="DORM_ROOM_FULL"))
     building_name = beds[0].building_name or _access_for_worker(principal, request.building_id).building_name
     rules = _rules(beds[0].org_path)
     now = clock.now()
@@ -525,11 +547,15 @@ def apply_for_bed(principal: Principal, request: ApplyForBed) -> ApplicationView
                         condition=Tenancy.user_id.does_not_exist())
                 tx.save(app, condition=DormApplication.application_id.does_not_exist())
         except TransactWriteError as exc:
-            codes = {r.code for r in (exc.cancellation_reasons or []) if r is not None and r.code}
+            reasons = [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
+            codes = {c for c in reasons if c}
             if not codes <= {"ConditionalCheckFailed", "TransactionConflict"} or not codes:
                 raise
-            if _tenancy(principal.user_id) is not None:
-                raise Conflict("您已有床位或正在办理的申请，不能重复申请", code="DORM_ALREADY_HOLDING") from exc
+            # PynamoDB orders the items puts first: [0] is the worker's Tenancy
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                refusal = _holding_refusal(principal.user_id)
+                if refusal is not None:
+                    raise refusal from exc
             continue  # someone took this bed a moment ago: try the next free one
         from chalicelib.platform.queues import send
 
@@ -539,8 +565,8 @@ def apply_for_bed(principal: Principal, request: ApplyForBed) -> ApplicationView
         app.version = 1
         return _app_view(app)
     if request.bed_no is not None:
-        raise Conflict("该床位已被占用", code="DORM_BED_TAKEN")
-    raise Conflict("该房间已住满", code="DORM_ROOM_FULL")
+        raise _taken(principal.user_id, Conflict("该床位已被占用", code="DORM_BED_TAKEN"))
+    raise _taken(principal.user_id, Conflict("该房间已住满", code="DORM_ROOM_FULL"))
 
 
 def _hours_from_now(hours: float) -> str:
