@@ -9,7 +9,8 @@ from chalice import Blueprint
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.events import parse_eventbridge
 from chalicelib.platform.lazy import lazy_import
-from chalicelib.platform.queues import QueueSpec
+
+from .specs import AUDIT_QUEUE
 
 if TYPE_CHECKING:
     from . import logic
@@ -17,11 +18,6 @@ else:
     logic = lazy_import(f"{__package__}.logic")
 
 bp = Blueprint(__name__)
-
-AUDIT_QUEUE = QueueSpec("audit", visibility_timeout=60, max_receive_count=5,
-                        description="所有领域事件的审计记录",
-                        event_pattern={"source": [{"prefix": "gonghui."}]})
-QUEUES = [AUDIT_QUEUE]
 
 
 def record_one(record: Any) -> None:

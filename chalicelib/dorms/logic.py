@@ -178,7 +178,7 @@ def _app_view(app: DormApplication) -> ApplicationView:
 def _notify(user_id: str, template: str, title: str, body: str, application_id: str | None = None) -> None:
     from chalicelib.platform.queues import send
 
-    from .events import NOTIFY_QUEUE
+    from .specs import NOTIFY_QUEUE
 
     send(NOTIFY_QUEUE, {"user_id": user_id, "template": template, "title": title, "body": body,
                         "application_id": application_id, "at": clock.now_iso(), "key": uuid.uuid4().hex})
@@ -559,7 +559,7 @@ def apply_for_bed(principal: Principal, request: ApplyForBed) -> ApplicationView
             continue  # someone took this bed a moment ago: try the next free one
         from chalicelib.platform.queues import send
 
-        from .events import APPLY_QUEUE
+        from .specs import APPLY_QUEUE
 
         send(APPLY_QUEUE, {"application_id": app_id})
         app.version = 1

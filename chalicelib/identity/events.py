@@ -11,8 +11,9 @@ from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.events import parse_eventbridge
 from chalicelib.platform.idempotency import once_per
 from chalicelib.platform.lazy import lazy_import
-from chalicelib.platform.queues import QueueSpec
 from chalicelib.platform.settings import get_settings
+
+from .specs import MEMBERSHIP_QUEUE, NOTIFY_QUEUE, REGISTRATION_QUEUE, ROSTER_QUEUE
 
 if TYPE_CHECKING:
     from . import logic, roster
@@ -21,22 +22,6 @@ else:
     roster = lazy_import(f"{__package__}.roster")
 
 bp = Blueprint(__name__)
-
-MEMBERSHIP_QUEUE = QueueSpec(
-    "identity-membership", visibility_timeout=60, max_receive_count=5, batch_size=10,
-    description="人脸核验通过后与工会会员库比对",
-    event_pattern={"source": ["gonghui.identity"], "detail-type": ["FaceVerified"]})
-REGISTRATION_QUEUE = QueueSpec(
-    "identity-registrations", visibility_timeout=60, max_receive_count=5, batch_size=10,
-    description="新注册账号计入注册人数",
-    event_pattern={"source": ["gonghui.accounts"], "detail-type": ["AccountRegistered"]})
-ROSTER_QUEUE = QueueSpec(
-    "identity-roster", visibility_timeout=300, max_receive_count=5, batch_size=1,
-    description="会员名册导入：分块写入与离会比对")
-NOTIFY_QUEUE = QueueSpec(
-    "identity-notify", visibility_timeout=60, max_receive_count=5, batch_size=10,
-    description="光年间认证结果、申诉结果、账号状态的订阅消息")
-QUEUES = [MEMBERSHIP_QUEUE, REGISTRATION_QUEUE, ROSTER_QUEUE, NOTIFY_QUEUE]
 
 
 def _event_id(record: Any) -> str:

@@ -184,7 +184,7 @@ def notify_member(user_id: str, kind: str, data: dict[str, str]) -> None:
     """Queue a subscribe message to the member (the notify Lambda looks up their channel)."""
     from chalicelib.platform.queues import send
 
-    from .events import NOTIFY_QUEUE
+    from .specs import NOTIFY_QUEUE
 
     send(NOTIFY_QUEUE, {"notification_id": uuid.uuid4().hex, "user_id": user_id,
                         "template_id": TEMPLATES[kind], "data": {k: v[:20] for k, v in data.items()}, "page": PAGE})

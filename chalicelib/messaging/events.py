@@ -33,7 +33,6 @@ bp = Blueprint(__name__)
 # left bare and fail in Lambda. Give ours one (configured per event from apiId and stage).
 bp.websocket_api = WebsocketAPI()
 
-QUEUES = [SEND_QUEUE, PUSH_QUEUE]
 
 
 def deliver_one(record: Any) -> None:

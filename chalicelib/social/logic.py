@@ -401,7 +401,7 @@ def create_post(principal: Principal, body: NewPost) -> PostView:
     else:
         from chalicelib.platform.queues import send
 
-        from .events import FANOUT_QUEUE
+        from .specs import FANOUT_QUEUE
 
         send(FANOUT_QUEUE, {"post_id": post.post_id})
     publish("social", "PostCreated", data={"post_id": post.post_id, "author": post.author, "status": post.status},
