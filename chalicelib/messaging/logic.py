@@ -47,7 +47,7 @@ from chalicelib.platform.errors import (
 from chalicelib.platform.events import actor_of, publish
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.pii import scrub
-from chalicelib.social import logic as social
+from chalicelib.social import standing as social
 
 from .models import AcceptedSend, Connection, Conversation, Counter, InboxEntry, Message, SafetyRule
 from .schemas import (

@@ -1,7 +1,8 @@
 """The DynamoDB seam: the base for every feature's PynamoDB models, and error translation.
 
 Feature models declare ``class Meta(TableMeta): table_name = table_name("dorms")``.
-Infra and the local stack build tables from the same model classes (``describe_tables``).
+Infra and the local stack build tables from the same model classes
+(``chalicelib.tables.describe_tables``, which knows the features; this module does not).
 """
 from __future__ import annotations
 
@@ -11,9 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pynamodb.connection.base as _pynamodb_base
-from pynamodb.attributes import TTLAttribute
 from pynamodb.exceptions import PynamoDBException
-from pynamodb.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
 from .aws import botocore_session
@@ -97,82 +96,6 @@ def batch_get_tables(*wanted: tuple[type[Model], list[Any], bool]) -> list[list[
         request = response.get("UnprocessedKeys") or {}
     return [[model.from_raw_data(item) for item in by_table.get(model.Meta.table_name, [])]
             if keys else [] for model, keys, _ in wanted]
-
-
-def all_models() -> list[type[Model]]:
-    """Every concrete model of every registered feature (import side effects register them)."""
-    from chalicelib import features
-
-    features.load_models()
-    found: list[type[Model]] = []
-
-    def walk(cls: type[Model]) -> None:
-        for sub in cls.__subclasses__():
-            meta = getattr(sub, "Meta", None)
-            if meta is not None and getattr(meta, "table_name", None):
-                found.append(sub)
-            walk(sub)
-
-    walk(Model)
-    unique: dict[str, type[Model]] = {}
-    for m in found:
-        unique[f"{m.__module__}.{m.__qualname__}"] = m
-    return list(unique.values())
-
-
-def _keys(schema: Any) -> list[dict[str, str]]:
-    """HASH first, then RANGE, in DynamoDB's own spelling."""
-    return sorted(({"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in schema),
-                  key=lambda k: k["KeyType"] != "HASH")
-
-
-def describe_tables() -> dict[str, dict[str, Any]]:
-    """Table definitions (keys, attribute types, GSIs, LSIs, TTL) merged from all models."""
-    tables: dict[str, dict[str, Any]] = {}
-    for model in all_models():
-        name = model.Meta.table_name
-        schema: Any = model._get_schema()
-        ttl = next((a.attr_name for a in model.get_attributes().values() if isinstance(a, TTLAttribute)), None)
-        entry = tables.setdefault(name, {
-            "name": name,
-            "short": name.removeprefix(get_settings().resource_prefix + "-"),
-            "key_schema": _keys(schema["key_schema"]),
-            "attributes": {},
-            "gsis": {},
-            "lsis": {},
-            "ttl": None,
-            "models": [],
-        })
-        if entry["key_schema"] != _keys(schema["key_schema"]):
-            raise ValueError(f"models sharing table {name} disagree on its key schema")
-        for attr in schema["attribute_definitions"]:
-            entry["attributes"][attr["AttributeName"]] = attr["AttributeType"]
-        for idx in schema.get("global_secondary_indexes", []):
-            entry["gsis"][idx["index_name"]] = {"key_schema": _keys(idx["key_schema"]), "projection": idx["projection"]}
-            for attr in idx.get("attribute_definitions", []):
-                entry["attributes"][attr["AttributeName"]] = attr["AttributeType"]
-        for idx in schema.get("local_secondary_indexes", []):
-            entry["lsis"][idx["index_name"]] = {"key_schema": _keys(idx["key_schema"]), "projection": idx["projection"]}
-            for attr in idx.get("attribute_definitions", []):
-                entry["attributes"][attr["AttributeName"]] = attr["AttributeType"]
-        if ttl:
-            entry["ttl"] = ttl
-        entry["models"].append(model.__qualname__)
-    return tables
-
-
-def reset_connections() -> None:
-    """PynamoDB caches a connection per model; drop them when the endpoint changes."""
-    for model in all_models():
-        model._connection = None
-        for index in _indexes(model):
-            index._connection = None  # type: ignore[attr-defined]
-
-
-def _indexes(model: type[Model]) -> list[Any]:
-    return [v for v in vars(model).values() if isinstance(v, (GlobalSecondaryIndex, LocalSecondaryIndex))]
-
-
 
 
 def get_in_scope[M: Model](model: type[M], key: str, principal: Any, *, not_found: DomainError,
