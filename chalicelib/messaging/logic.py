@@ -49,7 +49,17 @@ from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.pii import scrub
 from chalicelib.social import standing as social
 
-from .models import AcceptedSend, Connection, Conversation, Counter, InboxEntry, Message, SafetyRule
+from .models import (
+    AcceptedSend,
+    Connection,
+    Conversation,
+    Counter,
+    InboxEntry,
+    Message,
+    Presence,
+    SafetyRule,
+    presence_key,
+)
 from .schemas import (
     MAX_MESSAGE_CHARS,
     HistoryPage,
@@ -511,14 +521,18 @@ class _Delivery:
     accepted: AcceptedSend | None
     opened_by_recipient: bool
     recipient_unread: int
+    live: dict[str, dict[str, tuple[str, str, str, int]]]   # member → their open connections
 
 
 def _read_for_delivery(conv: str, message_id: str, sender: str, recipient: str) -> _Delivery:
-    conversations, accepted, counters, inboxes = batch_get_tables(
+    conversations, accepted, counters, inboxes, presences = batch_get_tables(
         (Conversation, [conv], True), (AcceptedSend, [message_id], True),
-        (Counter, [_opened(recipient, sender)], False), (InboxEntry, [(recipient, conv)], True))
+        (Counter, [_opened(recipient, sender)], False), (InboxEntry, [(recipient, conv)], True),
+        (Presence, [presence_key(sender), presence_key(recipient)], False))
+    live = {p.connection_id.removeprefix("user#"): _live(p) for p in presences}
     return _Delivery(conversations[0] if conversations else None, accepted[0] if accepted else None,
-                     bool(counters), int(inboxes[0].unread or 0) if inboxes else 0)
+                     bool(counters), int(inboxes[0].unread or 0) if inboxes else 0,
+                     {who: live.get(who, {}) for who in (sender, recipient)})
 
 
 def deliver(queued: dict[str, Any]) -> Message:
@@ -574,19 +588,22 @@ def deliver(queued: dict[str, Any]) -> Message:
     if verdict.action == "count" and status == "delivered":
         social.count_against(sender, verdict.count_weight)
     _fan_realtime(message, to_recipient=status == "delivered",
-                  first_unread=status == "delivered" and known.recipient_unread == 0)
+                  first_unread=status == "delivered" and known.recipient_unread == 0, live=known.live)
     return message
 
 
-def _fan_realtime(message: Message, *, to_recipient: bool, first_unread: bool) -> None:
+def _fan_realtime(message: Message, *, to_recipient: bool, first_unread: bool,
+                  live: dict[str, dict[str, tuple[str, str, str, int]]] | None = None) -> None:
     """Realtime to open connections; an offline recipient gets one push reminder per burst
     of unread messages (when their unread count for the conversation goes from 0 to 1) —
     WeChat subscribe messages are one-shot per consent, and a reminder per message is spam."""
+    live = live or {}
     sender_view = _view(message, viewer=message.sender)
-    notify_user(message.sender, {"type": "message", "message": sender_view.model_dump()})
+    notify_user(message.sender, {"type": "message", "message": sender_view.model_dump()}, live.get(message.sender))
     if to_recipient:
         reached = notify_user(message.recipient,
-                              {"type": "message", "message": _view(message, viewer=message.recipient).model_dump()})
+                              {"type": "message", "message": _view(message, viewer=message.recipient).model_dump()},
+                              live.get(message.recipient))
         if not reached and first_unread:
             from chalicelib.platform.queues import send as queue_send
 
@@ -597,19 +614,46 @@ def _fan_realtime(message: Message, *, to_recipient: bool, first_unread: bool) -
                                     "seq": int(message.seq)})
 
 
-def notify_user(user_id: str, payload: dict[str, Any]) -> int:
-    """Post to every open connection of a member. Returns how many were reached."""
+def _entry(connection_id: str, domain: str | None, stage: str | None, expires: int) -> str:
+    return f"{connection_id}|{domain or ''}|{stage or ''}|{expires}"
+
+
+def _live(presence: Presence | None) -> dict[str, tuple[str, str, str, int]]:
+    """connection id → (the stored entry, domain, stage, expires epoch)."""
+    live = {}
+    for entry in (presence.live or set()) if presence is not None else set():
+        connection_id, domain, stage, expires = [*entry.split("|"), "", "", "", "0"][:4]
+        live[connection_id] = (entry, domain, stage, int(expires or 0))
+    return live
+
+
+def _presence(user_id: str) -> dict[str, tuple[str, str, str, int]]:
+    try:
+        return _live(Presence.get(presence_key(user_id)))
+    except Presence.DoesNotExist:
+        return {}
+
+
+def _forget_connection(user_id: str, connection_id: str, entry: str) -> None:
+    Presence(presence_key(user_id)).update(actions=[Presence.live.delete({entry})])
+    Connection(connection_id).delete()
+
+
+def notify_user(user_id: str, payload: dict[str, Any], live: dict[str, tuple[str, str, str, int]] | None = None
+                ) -> int:
+    """Post to every open connection of a member (``live``: their presence, when the caller
+    read it already). Returns how many were reached."""
     from . import realtime
 
     reached = 0
-    for connection in Connection.by_user.query(user_id):
-        if connection.expires and connection.expires.timestamp() < clock.epoch():
+    for connection_id, (entry, domain, stage, expires) in (_presence(user_id) if live is None else live).items():
+        if expires < clock.epoch():
             continue
-        outcome = realtime.post(connection.connection_id, connection.domain, connection.stage, payload)
+        outcome = realtime.post(connection_id, domain or None, stage or None, payload)
         if outcome == realtime.SENT:
             reached += 1
         elif outcome == realtime.GONE:
-            connection.delete()
+            _forget_connection(user_id, connection_id, entry)
     return reached
 
 
@@ -696,7 +740,7 @@ def inbox(principal: Principal, *, limit: int, cursor: str | None) -> InboxPage:
                                     last_evaluated_key=decode_cursor(cursor, bound_to=bound))
     entries = list(page)
     others = {e.other for e in entries}
-    hidden = social.blocked_with(me, others) | (others - social.active_among(others))
+    hidden = social.hidden_from(me, others)
     items = [InboxItem(conversation_id=e.conversation_id, other=e.other, last_at=e.last_at, last_seq=int(e.last_seq),
                        preview=e.preview, unread=int(e.unread or 0)) for e in entries if e.other not in hidden]
     return InboxPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
@@ -798,13 +842,22 @@ def connect(connection_id: str, token: str | None, domain: str | None, stage: st
     principal = principal_from_claims(verify_token(token))
     if principal.role is not Role.WORKER or not social.is_active(principal.user_id):
         raise Forbidden("您的会员资格未生效或已被停用", code="MEMBER_NOT_ACTIVE")
-    Connection(connection_id, user_id=principal.user_id, domain=domain, stage=stage, connected_at=clock.now_iso(),
-               expires=clock.now() + timedelta(seconds=CONNECTION_TTL_SECONDS)).save()
+    expires = clock.now() + timedelta(seconds=CONNECTION_TTL_SECONDS)
+    with _transaction() as tx:
+        tx.save(Connection(connection_id, user_id=principal.user_id, domain=domain, stage=stage,
+                           connected_at=clock.now_iso(), expires=expires))
+        tx.update(Presence(presence_key(principal.user_id)), actions=[
+            Presence.live.add({_entry(connection_id, domain, stage, int(expires.timestamp()))})])
     return principal.user_id
 
 
 def disconnect(connection_id: str) -> None:
-    Connection(connection_id).delete()
+    try:
+        connection = Connection.get(connection_id)
+    except Connection.DoesNotExist:
+        return
+    _forget_connection(connection.user_id, connection_id, _entry(
+        connection_id, connection.domain, connection.stage, int(connection.expires.timestamp())))
 
 
 def connection_user(connection_id: str) -> Principal:

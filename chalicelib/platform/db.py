@@ -74,26 +74,29 @@ def _key_of(model: type[Model], key: Any) -> dict[str, Any]:
 
 
 def batch_get_tables(*wanted: tuple[type[Model], list[Any], bool]) -> list[list[Any]]:
-    """Items of several tables in ONE BatchGetItem (PynamoDB's ``batch_get`` reads one table).
+    """Items of several tables in ONE BatchGetItem (PynamoDB's ``batch_get`` reads one table);
+    more than 100 keys in all take one more call per 100.
 
     ``wanted`` is ``(model, keys, consistent_read)``; a key is the hash key, or
     ``(hash, range)``; one request per table. Returns the found items per request, in no
-    particular order; at most 100 keys in all (the callers read a handful)."""
-    request: dict[str, Any] = {}
-    for model, keys, consistent in wanted:
-        if not keys:
-            continue
-        entry = request.setdefault(model.Meta.table_name, {"Keys": []})
-        entry["Keys"] += [_key_of(model, k) for k in keys]
-        if consistent:
-            entry["ConsistentRead"] = True
+    particular order."""
+    flat = [(model.Meta.table_name, _key_of(model, key), consistent)
+            for model, keys, consistent in wanted for key in keys]
     by_table: dict[str, list[dict[str, Any]]] = {}
-    client = wanted[0][0]._get_connection().connection.client if wanted else None
-    while request and client is not None:
-        response = client.batch_get_item(RequestItems=request)
-        for table, items in (response.get("Responses") or {}).items():
-            by_table.setdefault(table, []).extend(items)
-        request = response.get("UnprocessedKeys") or {}
+    if flat:
+        client = wanted[0][0]._get_connection().connection.client
+        for start in range(0, len(flat), 100):
+            request: dict[str, Any] = {}
+            for table, key, consistent in flat[start:start + 100]:
+                entry = request.setdefault(table, {"Keys": []})
+                entry["Keys"].append(key)
+                if consistent:
+                    entry["ConsistentRead"] = True
+            while request:
+                response = client.batch_get_item(RequestItems=request)
+                for table, items in (response.get("Responses") or {}).items():
+                    by_table.setdefault(table, []).extend(items)
+                request = response.get("UnprocessedKeys") or {}
     return [[model.from_raw_data(item) for item in by_table.get(model.Meta.table_name, [])]
             if keys else [] for model, keys, _ in wanted]
 

@@ -24,7 +24,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
-from chalicelib.platform.db import dynamo_errors
+from chalicelib.platform.db import batch_get_tables, dynamo_errors
 from chalicelib.platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.platform.events import DomainEvent, actor_of, publish
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
@@ -371,16 +371,38 @@ def _liked(viewer: str, posts: list[Post]) -> set[str]:
 
 
 def _page_of_posts(viewer: str, posts: list[Post], next_cursor: str | None,
-                   must_follow: str | None = None) -> PostPage:
-    shown = _visible_posts(viewer, posts, must_follow=must_follow)
-    liked = _liked(viewer, shown)
+                   must_follow: str | None = None, *, check_viewer: bool = False) -> PostPage:
+    """The posts the viewer may see, with their likes: the authors' standing, the viewer's
+    edges to them (blocks, and follow/friend for a timeline), the viewer's likes — and, with
+    ``check_viewer``, the viewer's own standing — in ONE BatchGetItem across three tables."""
+    authors = {p.author for p in posts} - {viewer}
+    kinds = (BLOCKS, BLOCKED_BY, must_follow) if must_follow else (BLOCKS, BLOCKED_BY)
+    people = authors | ({viewer} if check_viewer else set())
+    standings, edges, reactions = batch_get_tables(
+        (Standing, sorted(people), False), (Edge, sorted(set(_edge_keys(viewer, kinds, authors))), False),
+        (Reaction, sorted({(p.post_id, f"like#{viewer}") for p in posts}), False))
+    active = {st.user_id for st in standings if _is_active(st)}
+    if check_viewer and viewer not in active:
+        raise Forbidden("您的会员资格未生效或已被停用，暂不能使用交友功能", code="MEMBER_NOT_ACTIVE")
+    found = {e.edge for e in edges}
+    blocked = {a for a in authors if f"{BLOCKS}#{a}" in found or f"{BLOCKED_BY}#{a}" in found}
+    still = {a for a in authors if f"{must_follow}#{a}" in found} if must_follow else authors
+    liked = {r.post_id for r in reactions}
+    shown = [p for p in posts
+             if (p.author == viewer and p.status in ("visible", "held"))
+             or (p.author != viewer and p.status == "visible" and p.author in active and p.author not in blocked
+                 and p.author in still)]
     return PostPage(items=[_post_view(p, liked=p.post_id in liked) for p in shown], next_cursor=next_cursor)
 
 
 def timeline(principal: Principal, kind: str, *, limit: int, cursor: str | None) -> PostPage:
-    require_active(principal)
+    """Three round trips: the timeline page, its posts, and one BatchGetItem for who may be
+    seen and what the viewer liked (which also checks the viewer is an active member)."""
+    if principal.role is not Role.WORKER:
+        raise Forbidden("您的会员资格未生效或已被停用，暂不能使用交友功能", code="MEMBER_NOT_ACTIVE")
     me = principal.user_id
     if kind == "recommended":
+        require_active(principal)
         return _recommended(me, limit=limit, cursor=cursor)
     bound = f"social:timeline:{kind}:{me}"
     page = TimelineEntry.query(f"{me}#{kind}", scan_index_forward=False, limit=limit,
@@ -389,7 +411,7 @@ def timeline(principal: Principal, kind: str, *, limit: int, cursor: str | None)
     by_id = {p.post_id: p for p in Post.batch_get([e.post_id for e in entries])} if entries else {}
     posts = [by_id[e.post_id] for e in entries if e.post_id in by_id]
     return _page_of_posts(me, posts, encode_cursor(page.last_evaluated_key, bound_to=bound),
-                          must_follow=FOLLOWING if kind == "following" else FRIEND)
+                          must_follow=FOLLOWING if kind == "following" else FRIEND, check_viewer=True)
 
 
 def _recommended(me: str, *, limit: int, cursor: str | None) -> PostPage:

@@ -116,6 +116,18 @@ def blocked_with(viewer: str, others: Iterable[str]) -> set[str]:
     return {edge.split("#", 1)[1] for _, edge in found}
 
 
+def hidden_from(viewer: str, others: Iterable[str]) -> set[str]:
+    """Which of ``others`` the viewer must not see: in a block with them (either direction)
+    or not active. Standings and edges in ONE BatchGetItem."""
+    others = set(others) - {viewer}
+    if not others:
+        return set()
+    standings, edges = standings_and_edges(sorted(others), _edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
+    active = {s.user_id for s in standings if _is_active(s)}
+    blocked = {e.edge.split("#", 1)[1] for e in edges}
+    return (others - active) | blocked
+
+
 @dataclass(frozen=True)
 class Pair:
     """What chat needs to know about two members, in two BatchGets."""
