@@ -645,18 +645,22 @@ def complete_stale_submissions(*, older_than_minutes: int = 5, batch: int = 100)
 
 def _release(app: DormApplication, *, status: str, actor: str, note: str, allowed: tuple[str, ...],
              conflict: Conflict) -> None:
-    """Give the held bed back and end the worker's tenancy, in one transaction."""
+    """Give the held bed back and end the worker's tenancy, in one transaction; ``app`` then
+    holds what was written (no read-back)."""
     bed = DormBed.get(app.building_id, _bed_key(app.room_no, app.bed_no))
     now = clock.now_iso()
+    step = _step(status, actor, note)
     with dynamo_errors(conflict), transaction() as tx:
         tx.update(app, actions=[DormApplication.status.set(status), DormApplication.hold_bucket.remove(),
                                 DormApplication.decided_at.set(now), DormApplication.decided_by.set(actor),
                                 DormApplication.reason.set(note),
-                                _log(status, actor, note)],
+                                DormApplication.steps.set(DormApplication.steps.append([step]))],
                   condition=DormApplication.status.is_in(*allowed))
         tx.update(bed, actions=_free_actions(bed),
                   condition=(DormBed.application_id == app.application_id) & (DormBed.status == "held"))
         tx.delete(Tenancy(app.user_id), condition=Tenancy.application_id == app.application_id)
+    app.status, app.hold_bucket, app.decided_at, app.decided_by, app.reason = status, None, now, actor, note
+    app.steps = [*(app.steps or []), step]
 
 
 def _admin_application(principal: Principal, application_id: str) -> DormApplication:
@@ -689,10 +693,9 @@ def decide(principal: Principal, application_id: str, decision: Decision) -> App
     else:
         _release(app, status="rejected", actor=actor, note=decision.reason or "", allowed=("pending",),
                  conflict=taken)
-        app.refresh()
         _publish("DormApplicationRejected", app, actor_of(principal), reason=decision.reason)
         _notify(app.user_id, "dorm_rejected", "宿舍申请未通过", f"原因：{decision.reason}", application_id)
-    return _app_view(_application(application_id))
+    return _app_view(app)  # the update answered with the new item; the release applied its writes
 
 
 def cancel_my_application(principal: Principal) -> ApplicationView:
@@ -702,7 +705,6 @@ def cancel_my_application(principal: Principal) -> ApplicationView:
     app = _application(tenancy.application_id)
     _release(app, status="cancelled", actor=principal.user_id, note="本人取消", allowed=HOLDING,
              conflict=Conflict("申请状态已变化，请刷新", code="DORM_APPLICATION_CHANGED"))
-    app.refresh()
     _publish("DormApplicationCancelled", app, actor_of(principal))
     return _app_view(app)
 

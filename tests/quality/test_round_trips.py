@@ -21,6 +21,14 @@ BUDGET = {
     "GET /messaging/inbox": 2,         # 3 → 2: the inbox page, one BatchGetItem for who is hidden
     "GET /social/feed": 3,             # 7 → 3: timeline page, its posts, one 3-table BatchGetItem
     "GET /me": 1,                      # 1 → 0–1
+    "dorm decision (approve)": 5,      # 6 → 4: application, rules, conditional update, event, notice
+    "dorm decision (reject)": 5,       # application, bed, one transaction, event, notice
+    "aid submit": 7,                   # 11 → 7: application, one ListObjectsV2 (not a HeadObject per document),
+                                       # both ledgers in one BatchGetItem, scope limits, transaction, event, timeline
+    "audit per domain event": 1,       # 4 conditional PutItem → one BatchWriteItem per 25 entries
+    "POST /identity/face/start": 4,    # 6 → 4: member, id claim, attempt quota, attempt
+    "face-verify callback": 5,         # 7 → 4–5: attempt, member, transaction, event, attempt marked sent
+    "GET /profiles/browse": 10,        # same count, in 2–3 sequential rounds (parallel partition queries)
 }
 
 
@@ -79,3 +87,83 @@ def test_me(login, aws_calls):
     worker = login("worker", user_id="w-me", org_path="zj/hz/xihu")
     me = _calls(aws_calls, "http:GET /me", lambda: worker.get("/me"))
     _check("GET /me", me)
+
+
+def test_dorm_decisions(dorm, login, pump, aws_calls):
+    from tests.integration.dorms.conftest import worker_with_profile
+
+    apps = []
+    for n, room in enumerate(("302", "303")):
+        worker = worker_with_profile(login, f"dorm-rt-{n}")
+        created = worker.post("/dorms/applications", {"building_id": dorm.building_id, "room_no": room})
+        assert created.status_code == 201
+        apps.append(body(created)["application_id"])
+    pump.drain()
+    approve = _calls(aws_calls, "http:POST /dorms/applications", lambda: dorm.union.post(
+        f"/dorms/applications/{apps[0]}/decision", {"approve": True}))
+    _check("dorm decision (approve)", approve)
+    reject = _calls(aws_calls, "http:POST /dorms/applications", lambda: dorm.union.post(
+        f"/dorms/applications/{apps[1]}/decision", {"approve": False, "reason": "名额已满"}))
+    _check("dorm decision (reject)", reject)
+
+
+def test_aid_submit(login, aws_calls):
+    from chalicelib.aid.rules import AID_TYPES
+    from tests.integration.aid.support import ENTERPRISE, draft, upload
+
+    worker = login("worker", user_id="w-aid-rt", org_path=ENTERPRISE, name="陈宏鑫")
+    app = draft(worker)
+    for kind in AID_TYPES[app["aid_type"]].required_docs:
+        upload(worker, app["app_id"], kind)
+    submitted = _calls(aws_calls, "http:POST /aid/applications", lambda: worker.post(
+        f"/aid/applications/{app['app_id']}/submit"))
+    _check("aid submit", submitted)
+
+
+def test_audit_handler_per_domain_event(aws, pump, aws_calls):
+    from chalicelib.audit.specs import AUDIT_QUEUE
+    from chalicelib.platform.events import SYSTEM, publish
+
+    events = 4
+    for n in range(events):
+        publish("dorms", "DormProbe", data={"n": n}, org="zj/huz/nanxun/e-sanxing", actor=SYSTEM)
+    aws_calls.clear()
+    pump.drain()  # the rule forwards the events to the audit queue, and its Lambda writes them
+    writes = [(c.operation, c.table) for c in aws_calls.for_work("event:") if c.service == "dynamodb"]
+    assert AUDIT_QUEUE.name and writes, "the audit Lambda ran"
+    per_event = len(writes) / events
+    print(f"audit per domain event: {per_event:.2f} calls ({len(writes)} for {events} events)")
+    assert per_event <= BUDGET["audit per domain event"], writes
+
+
+def test_face_start_and_callback(fakes, login, aws_calls):
+    from tests.integration.identity.conftest import XIHU, make_id
+
+    number = make_id("330102", "19930101", "555")
+    li = login("worker", user_id="w-face-rt", org_path=XIHU)
+    li.get("/identity/me")  # registered
+    fakes.set_face_result(number, True, None)
+    # a warm Lambda: the keys from Parameter Store are cached after the first request
+    assert li.post("/identity/face/start", {"real_name": "李晓", "id_number": number}).status_code == 201
+    started: list[Any] = []
+    start = _calls(aws_calls, "http:POST /identity/face/start", lambda: started.append(
+        li.post("/identity/face/start", {"real_name": "李晓", "id_number": number})))
+    _check("POST /identity/face/start", start)
+    certify = body(started[0])["certify_id"]
+    fakes.complete_certify(certify)
+    callback = _calls(aws_calls, "http:POST /identity/face/callback", lambda: li.post(
+        "/identity/face/callback", {"certify_id": certify, "result_code": "9000"}))
+    _check("face-verify callback", callback)
+
+
+def test_browse(login, pump, aws_calls):
+    from tests.integration.profiles.helpers import member as profile_member
+
+    viewer = profile_member(login, pump, "w-viewer", gender="male", drain=False,
+                            seeking={"gender": "female", "age_min": 25, "age_max": 38, "cities": ["hz"],
+                                     "must_have": [], "nice_to_have": []})
+    for n in range(6):
+        profile_member(login, pump, f"w-browse-{n}", drain=False, birth_year=1990 + n)
+    pump.drain()
+    browse = _calls(aws_calls, "http:GET /profiles/browse", lambda: viewer.get("/profiles/browse?limit=20"))
+    _check("GET /profiles/browse", browse)
