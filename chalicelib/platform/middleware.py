@@ -60,3 +60,25 @@ def install(app: Any) -> None:
         finally:
             aws_seam.reset_work(token)
             flush_metrics()
+
+
+def warm_up() -> None:
+    """In a Lambda's init phase (not billed the first request's latency): the tracer, the
+    clients every function uses, and every parameter in one GetParameters. Outside Lambda
+    (tests, the local stack) nothing is built before it is needed."""
+    from .parameters import secret
+    from .settings import get_settings
+
+    settings = get_settings()
+    if not settings.in_lambda or settings.stage == "local":
+        return
+    try:
+        if settings.tracing_enabled:
+            from .observability import tracer
+
+            tracer()
+        for service in ("dynamodb", "sqs", "events"):
+            aws_seam.client(service)
+        secret(settings.jwt_key_parameter)
+    except Exception:  # the first request will try again and report what is wrong
+        logger.exception("warm-up failed")

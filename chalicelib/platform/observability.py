@@ -35,6 +35,7 @@ class PiiFilter(logging.Filter):
 logger = Logger(service="gonghui", logger_formatter=MaskingFormatter())
 metrics = Metrics(namespace="Gonghui", service="gonghui")
 _tracer: Any = None
+TRACED_MODULES = ("botocore", "httplib")
 
 
 def install_root_filter() -> None:
@@ -50,7 +51,10 @@ def tracer() -> Any:
     if _tracer is None:
         from aws_lambda_powertools import Tracer
 
-        _tracer = Tracer(service="gonghui", disabled=not get_settings().tracing_enabled)
+        # patch only what is traced: AWS calls (botocore) and the providers' HTTPS (http.client);
+        # Powertools would otherwise import and patch every library X-Ray supports
+        _tracer = Tracer(service="gonghui", disabled=not get_settings().tracing_enabled,
+                         patch_modules=TRACED_MODULES)
     return _tracer
 
 
