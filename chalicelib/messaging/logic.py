@@ -35,6 +35,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
+from chalicelib.platform.concurrency import gather
 from chalicelib.platform.db import batch_get_tables, dynamo_errors
 from chalicelib.platform.errors import (
     Conflict,
@@ -547,12 +548,13 @@ def deliver(queued: dict[str, Any]) -> Message:
     message_id = str(queued["message_id"])
     if conv != conversation_id(sender, recipient) or message_id != message_id_of(sender, str(queued["client_id"])):
         raise ValueError("malformed message-send record")
-    known = _read_for_delivery(conv, message_id, sender, recipient)
+    # the two reads are independent: one round trip of time, not two
+    known, pair = gather(lambda: _read_for_delivery(conv, message_id, sender, recipient),
+                         lambda: social.pair(sender, recipient))
     if known.accepted is not None and known.accepted.seq is not None:
         return Message.get(conv, int(known.accepted.seq))  # a redelivery: stored already
     status, warning, categories = "delivered", None, []
     verdict = Verdict("deliver")
-    pair = social.pair(sender, recipient)
     if not pair.a_active or not pair.b_active or pair.blocked_by:
         status = "blocked"
     else:
