@@ -111,7 +111,8 @@ def _run(count: int) -> None:
     pump = EventPump(app_module.app, rule_queues)
 
     # --- our path -----------------------------------------------------------------------------
-    upload = roster.start_import(admin, NewRosterImport(scope=XIHU, file_name="名册.csv", file_format="csv"))
+    upload = roster.start_import(admin, NewRosterImport(scope=XIHU, file_name="名册.csv", file_format="csv",
+                                                        mode="add"))
     started = time.perf_counter()
     client("s3").put_object(Bucket=get_settings().uploads_bucket, Key=upload.object_key, Body=data)
     split_started = time.perf_counter()
