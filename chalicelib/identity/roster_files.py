@@ -111,7 +111,7 @@ def _csv_rows(text: str) -> Iterator[list[object]]:
             yield list(row[:MAX_COLUMNS])
     except csv.Error as exc:  # a field over the csv module's own limit, a broken quote...
         if "field larger than field limit" in str(exc):
-            raise _cell_too_long(f"第 {reader.line_num + 1} 行附近") from exc
+            raise _cell_too_long(f"第 {reader.line_num} 行附近") from exc
         raise RosterFileError("ROSTER_UNREADABLE",
                               f"第 {reader.line_num} 行附近的 CSV 格式有误，请另存为标准 CSV 后上传") from exc
 
