@@ -35,7 +35,7 @@ from .policy import (
     PolicyVersion,
     apply_budget,
     calculate,
-    check_item,
+    check_claim,
     cut_lines,
 )
 from .policy import once_key as once_key_of
@@ -137,8 +137,9 @@ def _calculate(policy: PolicyVersion, items: list[ClaimItem], *, enterprise: str
     application of the enterprise; ``mine`` is the application being computed), compute."""
     try:
         keys = {}
+        measures = check_claim(policy, items)
         for item in items:
-            key = once_key_of(check_item(policy, item), item, year)
+            key = once_key_of(measures[item.item_id], item, year)
             if key:
                 keys[_ledger_once(enterprise, key)] = key
         taken = {keys[r.key] for r in SubsidyLedger.batch_get(list(keys)) if r.app_id != mine} if keys else set()
