@@ -442,7 +442,21 @@ def _settle(app: SubsidyApplication, *, actor: Actor, record_wait: bool) -> str:
     publish(FEATURE, "SubsidyReviewed", data={"app_id": app.app_id, "state": app.state,
                                               "approved_fen": approved_total, "paid_fen": app.paid_fen},
             org=app.enterprise_path, actor=actor)
+    if set(held) - mine:
+        _recalculate_siblings(app, set(held) - mine, actor=actor)
     return "waiting" if waits else "paid"
+
+
+def _recalculate_siblings(app: SubsidyApplication, taken: set[str], *, actor: Actor) -> None:
+    """The enterprise's other open applications that count on a one-off this one just took
+    are computed again now, so their reviewers see what they can still be paid."""
+    for other in SubsidyApplication.by_enterprise.query(
+            app.enterprise_path, filter_condition=SubsidyApplication.state.is_in(*REVIEWABLE)):
+        if other.app_id != app.app_id and any(ln.once_key in taken and int(ln.amount_fen) > 0 for ln in other.lines):
+            try:
+                _recalculate(other.app_id, actor=actor)
+            except Conflict:
+                continue  # changed at this moment: its own approval checks the one-off again
 
 
 def release_waiting(district: str, year: int, *, limit: int = 50) -> int:

@@ -227,32 +227,52 @@ def _ledger(key):
 
 def test_an_application_computed_before_its_one_off_was_paid_elsewhere_is_recomputed_and_can_be_approved(cast, pump):
     """Given two applications of one enterprise both computed with the training centre, when
-    the second is paid first, then approving the first answers 409 "recalculated" once, its
-    lines now pay nothing for the centre, and approving it again pays the rest (it answered
-    409 "refresh and re-review" for ever before, and refreshing did not recompute)."""
+    the second is paid first, then the first is computed again at once (the centre pays
+    nothing now) and approving it pays the rest (it answered 409 "refresh and re-review" for
+    ever before, and refreshing did not recompute)."""
     enterprise, union = cast
     first = body(enterprise.post("/subsidy/applications", claim(enterprise, CENTRE, IDEA)))["app_id"]
     second = body(enterprise.post("/subsidy/applications", claim(enterprise, CENTRE)))["app_id"]
     pump.drain()
+    assert body(union.get(f"/subsidy/applications/{first}"))["total_fen"] == 10_150_000
     assert body(_approve(union, second, lines=1))["paid_fen"] == 10_000_000
 
-    stale = _approve(union, first)
-    assert stale.status_code == 409 and body(stale)["code"] == "SUBSIDY_RECALCULATED" and body(stale)["message"]
     refreshed = body(union.get(f"/subsidy/applications/{first}"))
     assert refreshed["state"] == "pending_review" and refreshed["total_fen"] == 150_000
     assert refreshed["lines"][0]["amount_fen"] == 0 and refreshed["lines"][0]["duplicate"]
-    budget = body(union.get(f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"))
-    assert budget["committed_fen"] == 10_000_000  # the refusal paid nothing
-
+    assert "重新计算" in refreshed["budget_note"]
     approved = _approve(union, first)
     assert approved.status_code == 200 and body(approved)["state"] == "approved"
     assert body(approved)["paid_fen"] == 150_000
+    assert body(union.get(f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"))["committed_fen"] == 10_150_000
+
+
+def test_approving_an_application_whose_one_off_was_taken_a_moment_ago_recomputes_it_and_answers_409(cast, pump):
+    """Given an application computed with a training certificate that another application of
+    the enterprise was paid for a moment before the approval (the two decisions crossed), then
+    the approval answers 409 SUBSIDY_RECALCULATED and pays nothing, the refreshed application
+    shows the new amounts, and approving it again succeeds."""
+    from chalicelib.subsidy.models import SubsidyLedger
+
+    enterprise, union = cast
+    app_id = body(enterprise.post("/subsidy/applications", claim(enterprise, TRAINING, IDEA)))["app_id"]
+    pump.drain()
+    assert body(union.get(f"/subsidy/applications/{app_id}"))["total_fen"] == 450_000
+    SubsidyLedger(f"once#{ENTERPRISE}#training|ever|{TRAINING['subject']}", app_id="sub-crossed",
+                  amount_fen=300_000).save()
+
+    stale = _approve(union, app_id)
+    assert stale.status_code == 409 and body(stale)["code"] == "SUBSIDY_RECALCULATED" and body(stale)["message"]
+    assert body(union.get(f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"))["committed_fen"] == 0
+    refreshed = body(union.get(f"/subsidy/applications/{app_id}"))
+    assert refreshed["state"] == "pending_review" and refreshed["total_fen"] == 150_000
+    assert body(_approve(union, app_id))["paid_fen"] == 150_000
 
 
 def test_a_waiting_application_reserves_its_one_off_so_a_later_claim_cannot_take_it(cast, pump):
-    """Given the training centre in an application waiting for budget, when another application
-    of the enterprise that also claims it is approved, then that one is recomputed without the
-    centre, and raising the budget pays the waiting application in full."""
+    """Given the training centre in an application waiting for budget, then another application
+    of the enterprise that also claims it is computed again without it (approving it pays
+    nothing for the centre), and raising the budget pays the waiting application in full."""
     enterprise, union = cast
     union.put("/subsidy/budgets", {"district_path": YUYAO, "year": YEAR, "total_fen": 10_100_000})
     waiting = body(enterprise.post("/subsidy/applications", claim(enterprise, CENTRE, CONTEST)))["app_id"]
@@ -262,9 +282,9 @@ def test_a_waiting_application_reserves_its_one_off_so_a_later_claim_cannot_take
     key = f"once#{ENTERPRISE}#training_centre|ever|*"
     assert _ledger(key) == (waiting, "reserved")
 
-    refused = _approve(union, later, lines=1)  # it would have fitted the budget and taken the centre
-    assert refused.status_code == 409 and body(refused)["code"] == "SUBSIDY_RECALCULATED"
-    assert body(union.get(f"/subsidy/applications/{later}"))["total_fen"] == 0
+    assert body(union.get(f"/subsidy/applications/{later}"))["total_fen"] == 0  # it would have fitted before
+    approved = body(_approve(union, later, lines=1))
+    assert approved["state"] == "approved" and approved["paid_fen"] == 0
     assert body(union.get(f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"))["committed_fen"] == 0
 
     union.put("/subsidy/budgets", {"district_path": YUYAO, "year": YEAR, "total_fen": 20_000_000})
