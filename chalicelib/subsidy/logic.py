@@ -412,8 +412,8 @@ def _settle(app: SubsidyApplication, *, actor: Actor, record_wait: bool) -> str:
     app.queue_sort = f"{app.district_path}/|{now}|{app.app_id}"
     # The one-offs this application now holds: reserved while it waits, paid once it is paid.
     held = {ln.once_key: int(ln.amount_fen if waits else ln.paid_fen or 0) for ln in app.lines
-            if ln.once_key in claims and (waits or (ln.paid_fen or 0) > 0)}
-    ledger_writes = 0
+            if ln.once_key in claims and ln.decision == "approved" and int(ln.amount_fen) > 0
+            and (waits or (ln.paid_fen or 0) > 0)}
     try:
         with _transaction() as tx:
             tx.save(app)
@@ -427,14 +427,11 @@ def _settle(app: SubsidyApplication, *, actor: Actor, record_wait: bool) -> str:
                 tx.save(SubsidyLedger(_ledger_once(app.enterprise_path, key), app_id=app.app_id, amount_fen=amount,
                                       state="reserved" if waits else "paid", updated_at=now),
                         condition=SubsidyLedger.key.does_not_exist() | (SubsidyLedger.app_id == app.app_id))
-                ledger_writes += 1
             for key in mine - set(held):  # a reservation this decision no longer needs
                 tx.delete(SubsidyLedger(_ledger_once(app.enterprise_path, key)),
                           condition=SubsidyLedger.app_id == app.app_id)
-    except TransactWriteError as exc:
-        reasons = list(exc.cancellation_reasons or [])
-        once_items = reasons[len(reasons) - ledger_writes - len(mine - set(held)):][:ledger_writes]
-        if any(r is not None and r.code == "ConditionalCheckFailed" for r in once_items):
+    except TransactWriteError:
+        if held and any(holder != app.app_id for holder in _once_holders(app).values() if holder):
             _recalculate(app.app_id, actor=actor)  # another application took a one-off just now
             return "recalculated"
         with dynamo_errors(Conflict("预算或一次性补助情况刚刚变化，请刷新后重新审核", code="SUBSIDY_CONFLICT")):
