@@ -290,17 +290,17 @@ def _count_changes(imp: RosterImport, parsed: RosterFile, accepted: list[dict[st
     how many of the scope's active members a replace would mark as left. A dry run ends here
     ("previewed"); so does a replace over the share without confirmation ("failed")."""
     keys = [(r["h"], r["o"]) for r in accepted]
+    fields = ["id_hash", "org_path", "name", "enterprise", "status", "phone_hash"]
+    # What this scope's imports wrote (one paged Query), then only the rows not among them.
     before: dict[tuple[str, str], tuple[Any, ...]] = {}
-    for entry in RosterEntry.batch_get(keys, attributes_to_get=["id_hash", "org_path", "name", "enterprise", "status",
-                                                                "phone_hash"]):
+    for entry in RosterEntry.by_roster_scope.query(imp.scope, attributes_to_get=fields):
+        before[(entry.id_hash, entry.org_path)] = (entry.name, entry.enterprise, entry.status, entry.phone_hash)
+    active = {k for k, v in before.items() if v[2] == "active"} if imp.mode == "replace" else set()
+    elsewhere = [k for k in keys if k not in before]
+    for entry in RosterEntry.batch_get(elsewhere, attributes_to_get=fields):
         before[(entry.id_hash, entry.org_path)] = (entry.name, entry.enterprise, entry.status, entry.phone_hash)
     added = sum(1 for k in keys if k not in before)
     unchanged = sum(1 for r in accepted if before.get((r["h"], r["o"])) == (r["n"], r["e"], r["s"], r["p"]))
-    active: set[tuple[str, str]] = set()
-    if imp.mode == "replace":
-        for entry in RosterEntry.by_roster_scope.query(imp.scope, filter_condition=RosterEntry.status == "active",
-                                                       attributes_to_get=["id_hash", "org_path"]):
-            active.add((entry.id_hash, entry.org_path))
     would_leave = len(active - set(keys))
     actions: list[Action] = [RosterImport.rows_added.set(added),
                              RosterImport.rows_updated.set(len(keys) - added - unchanged),
