@@ -235,6 +235,7 @@ def import_uploaded(bucket: str, raw_key: str, *, send: Callable[[dict[str, Any]
     except UpdateError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
+        _discard(bucket, key)  # read already, or put again after the import ended: not kept either way
         return "duplicate"
     try:
         try:

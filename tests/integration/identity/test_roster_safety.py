@@ -122,7 +122,7 @@ def test_a_replace_within_the_share_needs_no_confirmation(admin, upload_roster):
     assert (status["status"], status["rows_left"], status["rows_would_leave"]) == ("completed", 1, 1)
 
 
-def test_a_csv_field_over_the_csv_limit_ends_the_import_failed_with_a_reason_and_no_file(admin, upload_roster):
+def test_a_csv_field_over_the_csv_limit_ends_the_import_failed_with_a_reason_and_no_file(admin, upload_roster, pump):
     """The audit's case: one field longer than 131,072 characters left the import "splitting"
     for ever, with no reason shown and the file with plain ID numbers still in the bucket."""
     rows = [_row(PEOPLE[0]), [PEOPLE[1][0], PEOPLE[1][1], "光" * 140_000, WESTLAKE, "在会", ""]]
@@ -131,6 +131,10 @@ def test_a_csv_field_over_the_csv_limit_ends_the_import_failed_with_a_reason_and
     assert status["status"] == "failed" and status["error_code"] == "ROSTER_CELL_TOO_LONG"
     assert "第 3 行" in status["error_message"] and status["finished_at"]
     assert _files_left() == 0 and _roster_state() == {}
+    # The admin puts the file again with the same URL: the failed import stays failed, the file goes.
+    client("s3").put_object(Bucket=get_settings().uploads_bucket, Key=upload["object_key"], Body=roster_csv(rows))
+    pump.drain()
+    assert _status(admin, upload["import_id"])["error_code"] == "ROSTER_CELL_TOO_LONG" and _files_left() == 0
 
 
 def test_the_bucket_expires_roster_uploads_by_itself(admin):
