@@ -62,6 +62,9 @@ class Settings:
     queue_url_prefix: str | None = None
     # set by the Lambda runtime: build clients during init, not on the first request
     in_lambda: bool = False
+    # A roster import in "replace" mode that would mark more than this share of a scope's
+    # active members as left is refused unless the admin confirms it.
+    roster_max_leave_percent: int = 10
 
     @property
     def dev_login_enabled(self) -> bool:
@@ -111,6 +114,7 @@ class Settings:
             ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
             queue_url_prefix=env.get("GONGHUI_QUEUE_URL_PREFIX") or None,
             in_lambda=bool(env.get("AWS_LAMBDA_FUNCTION_NAME")),
+            roster_max_leave_percent=_int(env, "GONGHUI_ROSTER_MAX_LEAVE_PERCENT", 10, low=0, high=100),
         )
 
 
