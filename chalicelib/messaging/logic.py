@@ -2,16 +2,19 @@
 realtime delivery over WebSocket, and the 风控 safety rules.
 
 The path of one message:
-1. ``POST /messaging/messages`` (``send``) checks who may write to whom, rate limit and
-   first-contact quota, takes the conversation's next sequence number (an atomic counter),
-   records the send under a message id derived from the sender and the client message id (a
-   conditional put: a retry finds it and gets the same answer and number), and puts it on the
-   ``message-send`` FIFO queue grouped by conversation. It answers 202 at once.
-2. The message-send Lambda (``deliver``) takes messages in order per conversation, runs the
-   safety checks (standing, blocks, the rule table), stores the message at its sequence
-   number with a conditional put (a redelivery stores nothing twice), updates both inboxes and
-   unread counts, pushes it to open WebSocket connections, and queues a push notification
-   when the recipient has none.
+1. ``POST /messaging/messages`` (``send``) checks who may write to whom and the first-contact
+   quota, then in one transaction counts the send against the rate limit and records it
+   under a message id derived from the sender and the client message id (a retry finds it
+   and gets the same answer), and puts it on the ``message-send`` FIFO queue grouped by
+   conversation. It answers 202 at once, without a sequence number.
+2. The message-send Lambda (``deliver``) takes a conversation's messages in queue order, runs
+   the safety checks (standing, blocks, the rule table) and numbers each message: one
+   transaction moves the conversation's counter on by one (conditional on the number it
+   read), stores the message at that number, marks the accepted send numbered (a redelivery
+   stores nothing twice) and updates both inboxes and the recipient's unread count. Then it
+   pushes the message to open WebSocket connections — in the same order, so what both people
+   see live is the order of the history — and queues a push notification when the
+   recipient has none.
 
 Who may write to whom: friends (mutual follow) freely. A non-friend's first message to a
 member consumes one of the sender's daily first contacts (replying to someone who wrote
