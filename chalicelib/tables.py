@@ -77,6 +77,9 @@ def describe_tables() -> dict[str, dict[str, Any]]:
 
 def reset_connections() -> None:
     """PynamoDB caches a connection per model; drop them when the endpoint changes."""
+    from chalicelib.platform.db import forget_clients
+
+    forget_clients()
     for model in all_models():
         model._connection = None
         for index in _indexes(model):

@@ -22,6 +22,33 @@ from .settings import get_settings
 # PynamoDB builds a fresh botocore session per model connection; share the parsed models.
 _pynamodb_base.get_session = botocore_session
 
+# ...and a botocore client per model connection (20–50 ms each in a cold Lambda, paid again
+# for every table a request touches first). Models with the same settings share ONE client
+# (botocore clients are thread-safe); PynamoDB's own rule to rebuild a client that cached
+# empty credentials still applies.
+_shared_clients: dict[tuple[Any, ...], Any] = {}
+_pynamodb_client = _pynamodb_base.Connection.client
+
+
+def _shared_client(self: Any) -> Any:
+    key = (self.region, self.host, self._connect_timeout_seconds, self._read_timeout_seconds,
+           self._max_pool_connections, repr(self._retry_configuration), self._max_retry_attempts_exception,
+           self._extra_headers is None)
+    found = _shared_clients.get(key)
+    if found is None or (found._request_signer and not found._request_signer._credentials):
+        self._client = None
+        found = _shared_clients[key] = _pynamodb_client.fget(self)  # type: ignore[attr-defined]
+    self._client = found
+    return found
+
+
+_pynamodb_base.Connection.client = property(_shared_client)  # type: ignore[method-assign,assignment]
+
+
+def forget_clients() -> None:
+    """Drop the shared DynamoDB clients (the endpoint or region changed)."""
+    _shared_clients.clear()
+
 
 def table_name(short: str) -> str:
     return get_settings().table_name(short)

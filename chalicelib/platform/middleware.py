@@ -77,8 +77,12 @@ def warm_up() -> None:
             from .observability import tracer
 
             tracer()
-        for service in ("dynamodb", "sqs", "events"):
+        for service in ("sqs", "events"):
             aws_seam.client(service)
+        from .idempotency_model import IdempotencyRecord
+
+        IdempotencyRecord._get_connection().connection.client  # noqa: B018  (the models' one shared client)
+        import jwt  # noqa: F401  (PyJWT + cryptography: every request verifies a token)
         secret(settings.jwt_key_parameter)
     except Exception:  # the first request will try again and report what is wrong
         logger.exception("warm-up failed")
