@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
-from chalicelib.platform.money import Fen
+from chalicelib.platform.money import DishPriceFen
 from chalicelib.platform.schema import Schema
 
 Meal = Literal["breakfast", "lunch", "dinner", "night_shift"]
@@ -67,7 +67,7 @@ class CanteensQuery(Schema):
 
 class NewDish(Schema):
     name: str = Field(..., min_length=1, max_length=30)
-    price_fen: Fen
+    price_fen: DishPriceFen
     tags: list[Tag] = Field(default_factory=list, max_length=5)
     allergens: list[Allergen] = Field(default_factory=list, max_length=9)
     photos: list[str] = Field(default_factory=list, max_length=5)
@@ -75,7 +75,7 @@ class NewDish(Schema):
 
 class DishUpdate(Schema):
     name: str | None = Field(None, min_length=1, max_length=30)
-    price_fen: Fen | None = None
+    price_fen: DishPriceFen | None = None
     tags: list[Tag] | None = Field(None, max_length=5)
     allergens: list[Allergen] | None = Field(None, max_length=9)
     photos: list[str] | None = Field(None, max_length=5)

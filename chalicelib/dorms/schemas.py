@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
-from chalicelib.platform.money import Fen
+from chalicelib.platform.money import RentFen
 from chalicelib.platform.schema import Schema
 
 Gender = Literal["male", "female"]
@@ -68,7 +68,7 @@ class RoomSpec(Schema):
     gender: Gender
     floor: int = Field(..., ge=-3, le=99)
     facilities: list[Facility] = Field(default_factory=list, max_length=10)
-    rent_fen: Fen = 0
+    rent_fen: RentFen = 0
     residents: list[ResidentImport] = Field(default_factory=list, max_length=8)
 
     @model_validator(mode="after")
@@ -99,7 +99,7 @@ class ImportResult(Schema):
 
 class RoomUpdate(Schema):
     facilities: list[Facility] | None = Field(None, max_length=10)
-    rent_fen: Fen | None = None
+    rent_fen: RentFen | None = None
     photos: list[str] | None = Field(None, max_length=9, description="已上传照片的 S3 key")
 
 
