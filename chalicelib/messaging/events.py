@@ -116,9 +116,9 @@ def ws_connect(event: Any) -> dict[str, Any]:
 @_observed("$default")
 def ws_message(event: Any) -> dict[str, Any]:
     """Frames from a registered connection; a forged or unknown connection id is refused."""
-    from . import realtime
-
     from chalicelib.platform.http import parse_json_text
+
+    from . import realtime
 
     try:
         body = parse_json_text(event.body) if event.body else {}
