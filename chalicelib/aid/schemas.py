@@ -5,7 +5,7 @@ from pydantic import Field, field_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import AidFen, IncomeFen
-from chalicelib.platform.schema import Schema
+from chalicelib.platform.schema import Line, Schema
 
 from .rules import AID_TYPES, DOC_KINDS, normalize_bank_card
 
@@ -37,8 +37,8 @@ class AidDraftBody(Schema):
                                description="申请金额（分）")
     description: str = Field(..., min_length=10, max_length=2000, description="困难情况说明")
     bank_card: str | None = Field(None, min_length=16, max_length=23, description="收款银行卡号")
-    bank_name: str | None = Field(None, max_length=40)
-    applicant_name: str | None = Field(None, min_length=1, max_length=20)
+    bank_name: Line | None = Field(None, max_length=40)
+    applicant_name: Line | None = Field(None, min_length=1, max_length=20)
 
     @field_validator("bank_card")
     @classmethod
@@ -52,7 +52,7 @@ class AidDraftPatch(Schema):
     requested_fen: AidFen | None = Field(None, le=max(t.yearly_cap_fen for t in AID_TYPES.values()))
     description: str | None = Field(None, min_length=10, max_length=2000)
     bank_card: str | None = Field(None, min_length=16, max_length=23)
-    bank_name: str | None = Field(None, max_length=40)
+    bank_name: Line | None = Field(None, max_length=40)
 
     @field_validator("bank_card")
     @classmethod
@@ -62,7 +62,7 @@ class AidDraftPatch(Schema):
 
 class UploadRequest(Schema):
     kind: DocKind
-    filename: str = Field(..., min_length=1, max_length=100, pattern=r"^[^/\\]+$")
+    filename: Line = Field(..., min_length=1, max_length=100, pattern=r"^[^/\\]+$")
     content_type: Literal["image/jpeg", "image/png", "application/pdf"]
 
 

@@ -7,7 +7,7 @@ from pydantic import Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import RentFen
-from chalicelib.platform.schema import Schema
+from chalicelib.platform.schema import Line, Schema
 
 Gender = Literal["male", "female"]
 RoomType = Literal["single", "double", "triple", "quad", "six", "eight"]
@@ -24,7 +24,7 @@ ShortText = Field(None, min_length=1, max_length=20)
 
 class NewBuilding(Schema):
     org_path: str = Field(..., max_length=200, description="运营该宿舍的企业（或园区）组织路径")
-    name: str = Field(..., min_length=2, max_length=40, description="宿舍楼名称，如 工匠之家")
+    name: Line = Field(..., min_length=2, max_length=40, description="宿舍楼名称，如 工匠之家")
     address: str = Field("", max_length=100)
     shared_with: list[str] = Field(default_factory=list, max_length=50,
                                    description="园区共享：可入住的其他企业组织路径")

@@ -6,7 +6,7 @@ from pydantic import Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import BudgetFen, SubsidyFen
-from chalicelib.platform.schema import Schema
+from chalicelib.platform.schema import Line, Schema
 
 from .policy import PolicyVersion
 
@@ -123,7 +123,7 @@ class RejectBody(Schema):
 
 
 class UploadBody(Schema):
-    filename: str = Field(..., min_length=1, max_length=100, pattern=r"^[^/\\]+$")
+    filename: Line = Field(..., min_length=1, max_length=100, pattern=r"^[^/\\]+$")
     content_type: Literal["image/jpeg", "image/png", "application/pdf"]
 
 

@@ -33,6 +33,7 @@ CORPUS: list[tuple[str, bytes, set[str] | None]] = [
     ("a string", b'"x"', None),
     ("null", b"null", None),
     ("control characters", b'{"name": "\\u0000\\u202e\\u200b\\ufeff"}', None),
+    ("lone surrogate", b'{"name": "\\ud800", "text": "\\udfff"}', None),
 ]
 
 
