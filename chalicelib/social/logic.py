@@ -294,7 +294,7 @@ def create_post(principal: Principal, body: NewPost) -> PostView:
     for key in body.photos:
         if not key.startswith(prefix) or not media.exists(key):
             raise ValidationFailed("照片未上传或不属于你", code="PHOTO_NOT_FOUND", details=[{"key": key}])
-    verdict = messaging.scan_text(body.text, first_message=False)
+    verdict = messaging.scan_text(body.text, first_message=False, orgs=(principal.org_path,))
     now = clock.now()
     post = Post(f"p-{uuid.uuid4().hex[:20]}", author=principal.user_id, org=principal.org_path,
                 text=scrub(body.text), photos=body.photos, created_at=clock.isoformat(now),
@@ -494,7 +494,7 @@ def comment(principal: Principal, post_id: str, text: str) -> CommentView:
 
     require_active(principal)
     post = _readable_post(principal, post_id)
-    verdict = messaging.scan_text(text, first_message=False)
+    verdict = messaging.scan_text(text, first_message=False, orgs=(principal.org_path, post.org or ""))
     if verdict.action == "hold":
         raise ValidationFailed("评论包含不允许的内容（如转账、投资、站外联系方式）", code="COMMENT_REJECTED",
                                details=[{"categories": verdict.categories}])

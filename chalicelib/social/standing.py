@@ -136,6 +136,7 @@ class Pair:
     b_active: bool
     blocked_by: str | None   # "a" when a blocked b, "b" when b blocked a
     friends: bool
+    orgs: tuple[str, ...] = ()  # the two members' organisations (what safety rules apply)
 
 
 def pair(a: str, b: str) -> Pair:
@@ -143,7 +144,8 @@ def pair(a: str, b: str) -> Pair:
     active = {s.user_id for s in standings if _is_active(s)}
     found = {(e.owner, e.edge) for e in edges}
     blocked_by = "a" if (a, f"{BLOCKS}#{b}") in found else "b" if (a, f"{BLOCKED_BY}#{b}") in found else None
-    return Pair(a in active, b in active, blocked_by, (a, f"{FRIEND}#{b}") in found)
+    return Pair(a in active, b in active, blocked_by, (a, f"{FRIEND}#{b}") in found,
+                tuple(s.org for s in standings if s.org))
 
 
 def _report_id(reporter: str, kind: str, target: str) -> str:
