@@ -33,6 +33,8 @@ def create_tables() -> list[str]:
                                      for k, v in table["attributes"].items()],
             "BillingMode": "PAY_PER_REQUEST",
         }
+        if table["stream"]:
+            params["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": table["stream"]}
         if table["gsis"]:
             params["GlobalSecondaryIndexes"] = [
                 {"IndexName": n, "KeySchema": g["key_schema"], "Projection": g["projection"]}
@@ -182,3 +184,6 @@ def reset_caches(*, keep_clients: bool = False) -> None:
     if not keep_clients:
         aws.reset_clients()
         db.reset_connections()
+        from local.pump import reset_streams_client
+
+        reset_streams_client()
