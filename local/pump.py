@@ -305,20 +305,32 @@ class EventPump:
         return total
 
     # --- background --------------------------------------------------------------------
-    def start(self, interval: float = 0.5) -> None:
+    def start(self, idle: float = 5.0) -> None:
+        """Deliver in the background: at once when moto says a message or an outbox record
+        arrived (``local.wakeup``), else every ``idle`` seconds (a retried message's visibility
+        timeout ran out) and at each minute (schedules), instead of polling every queue twice a second."""
+        from local import wakeup
+
+        wakeup.install()
+
         def loop() -> None:
+            seen = wakeup.generation()
             while not self._stop.is_set():
                 try:
                     self.drain(max_rounds=5, include_schedules=True)
                 except Exception as exc:  # keep pumping; the handler's own logs say more
                     print(f"[pump] {type(exc).__name__}: {exc}", flush=True)
-                self._stop.wait(interval)
+                to_minute = 60.05 - time.time() % 60
+                seen = wakeup.wait(seen, timeout=min(idle, to_minute))
 
         self._thread = threading.Thread(target=loop, name="event-pump", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
+        from local import wakeup
+
         self._stop.set()
+        wakeup.notify()
         if self._thread:
             self._thread.join(timeout=5)
 
