@@ -37,6 +37,7 @@ def patch_in_process() -> None:
 
     _serialise(BotocoreStubber, "__call__", "stubber")
     moto_speed.partition_aware_query()
+    moto_speed.cheap_transaction_rollback()
 
 
 def patch_server() -> None:
@@ -47,3 +48,4 @@ def patch_server() -> None:
 
     _serialise(DomainDispatcherApplication, "__call__", "server")
     moto_speed.partition_aware_query()
+    moto_speed.cheap_transaction_rollback()

@@ -50,3 +50,79 @@ def partition_aware_query() -> None:
     Table.all_items = all_items  # type: ignore[method-assign]
     Table.query = query  # type: ignore[method-assign]
     _patched = True
+
+
+_tx = threading.local()
+_rollback_patched = False
+
+
+def cheap_transaction_rollback() -> None:
+    """moto makes a transaction undoable by deep-copying every table it touches, whole, before
+    each ``TransactWriteItems``: a cost that grows with the table (the outbox table, written by
+    every event-staging transaction, grows all day). Snapshot only the items the transaction
+    names, and the length of each table's stream; on cancellation put exactly those back."""
+    global _rollback_patched
+    if _rollback_patched:
+        return
+    import copy
+
+    import moto.dynamodb.models as ddb_models
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    class _Copy:
+        """moto's ``copy`` module, except that a table is not copied during a transaction."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(copy, name)
+
+        @staticmethod
+        def deepcopy(value: Any, memo: Any = None) -> Any:
+            if getattr(_tx, "active", False) and isinstance(value, Table):
+                return value  # moto's rollback then "restores" the live table: we restore below
+            return copy.deepcopy(value, memo)
+
+    ddb_models.copy = _Copy()  # type: ignore[assignment]
+    original = DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        saved: list[tuple[Any, Any, Any, Any]] = []
+        streams: dict[str, tuple[Any, int]] = {}
+        for entry in transact_items:
+            _, op = next(iter(entry.items()))
+            table = self.tables.get(op.get("TableName"))
+            if table is None:
+                continue
+            key = op["Item"] if "Item" in op else op.get("Key", {})
+            if table.hash_key_attr not in key:
+                continue
+            if table.range_key_attr and table.range_key_attr not in key:
+                continue  # malformed: moto refuses it before writing anything
+            hash_key = DynamoType(key[table.hash_key_attr])
+            range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+            saved.append((table, hash_key, range_key, copy.deepcopy(table.get_item(hash_key, range_key))))
+            if table.stream_shard is not None:
+                streams.setdefault(table.name, (table.stream_shard, len(table.stream_shard.items)))
+        _tx.active = True
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table, hash_key, range_key, before in reversed(saved):
+                if range_key is not None:
+                    if before is None:
+                        table.items.get(hash_key, {}).pop(range_key, None)
+                    else:
+                        table.items[hash_key][range_key] = before
+                elif before is None:
+                    table.items.pop(hash_key, None)
+                else:
+                    table.items[hash_key] = before
+            for shard, length in streams.values():
+                del shard.items[length:]
+            raise
+        finally:
+            _tx.active = False
+
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    _rollback_patched = True
