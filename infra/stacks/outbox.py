@@ -36,18 +36,21 @@ def add_outbox_pipe(scope: Construct, *, table: dynamodb.ITable, event_bus_name:
     bus_arn = f"arn:{Aws.PARTITION}:events:{Aws.REGION}:{Aws.ACCOUNT_ID}:event-bus/{event_bus_name}"
     dlq = sqs.Queue(scope, "OutboxPipeDlq", queue_name=f"{prefix}-outbox-pipe-dlq", retention_period=retention,
                     enforce_ssl=True)
+    # Inline, so the stack keeps no free-standing IAM policy resources.
     role = iam.Role(scope, "OutboxPipeRole", assumed_by=iam.ServicePrincipal("pipes.amazonaws.com"),
-                    description="outbox stream → event bus")
-    role.add_to_policy(iam.PolicyStatement(
-        actions=["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
-                 "dynamodb:ListStreams"],
-        resources=[table.table_stream_arn]))
-    role.add_to_policy(iam.PolicyStatement(actions=["events:PutEvents"], resources=[bus_arn]))
-    dlq.grant_send_messages(role)
+                    description="outbox stream to the event bus",
+                    inline_policies={"outbox": iam.PolicyDocument(statements=[
+                        iam.PolicyStatement(
+                            actions=["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                                     "dynamodb:ListStreams"],
+                            resources=[table.table_stream_arn]),
+                        iam.PolicyStatement(actions=["events:PutEvents"], resources=[bus_arn]),
+                        iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[dlq.queue_arn]),
+                    ])})
     pipe = pipes.CfnPipe(
         scope, "OutboxPipe",
         name=f"{prefix}-outbox"[:64],
-        description="领域事件发件箱 → 事件总线",
+        description="domain event outbox to the event bus",
         role_arn=role.role_arn,
         source=table.table_stream_arn,
         source_parameters=pipes.CfnPipe.PipeSourceParametersProperty(
