@@ -82,6 +82,11 @@ def test_a_birth_date_that_does_not_exist_is_refused(born):
     assert code_of(with_check(f"330106{born}123")) == "ID_NUMBER_BIRTH_DATE"
 
 
+def test_the_oldest_possible_number_was_issued_for_someone_born_in_1900():
+    number = with_check("33010619000101123")
+    assert normalize_id_number(number) == number
+
+
 def test_a_child_born_today_has_a_valid_number():
     number = with_check(f"330106{date.today():%Y%m%d}123")
     assert normalize_id_number(number) == number

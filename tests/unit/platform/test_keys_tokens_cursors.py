@@ -134,6 +134,11 @@ def test_the_cursor_format_is_pinned_so_pages_in_flight_survive_a_deploy(pinned_
         "IjoiY2hpbGRyZW46emovaHV6In0")
 
 
+def test_a_position_gives_one_cursor_whatever_order_its_key_arrives_in(pinned_cursor_key):
+    reordered = {"sk": LAST_KEY["sk"], "pk": LAST_KEY["pk"]}
+    assert encode_cursor(reordered, bound_to="children:zj/huz") == encode_cursor(LAST_KEY, bound_to="children:zj/huz")
+
+
 def test_every_cursor_comes_back_whatever_its_length(pinned_cursor_key):
     for n in range(300):
         position = {"pk": {"S": "p" * (n % 7)}, "sk": {"S": f"s#{n}"}}
