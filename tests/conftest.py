@@ -22,11 +22,17 @@ os.environ.update({
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
+from hypothesis import HealthCheck, settings
 from moto import mock_aws
 
 from local import moto_atomic
 
 moto_atomic.patch_in_process()
+
+# On a busy 2-core machine a draw can take seconds: time is no property of our code, so no
+# generated test fails on it (no per-example deadline, no "input generation is slow" check).
+settings.register_profile("gonghui", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("gonghui")
 
 import json  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
