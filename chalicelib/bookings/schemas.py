@@ -1,8 +1,8 @@
 """Booking requests and views (pydantic). Class names start with ``Booking`` because the
 OpenAPI document names schemas by class name."""
 
-import re
 import datetime as dt
+import re
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
