@@ -60,19 +60,20 @@ def _session_not_found() -> NotFound:
     return NotFound("找不到该场次", code="BOOKING_SESSION_NOT_FOUND")
 
 
-def _map(value: Any) -> dict[str, Any]:
-    return value.as_dict() if hasattr(value, "as_dict") else dict(value or {})
+def asas_map(value: Any) -> dict[str, Any]:
+    result: dict[str, Any] = value.as_dict() if hasattr(value, "as_dict") else dict(value or {})
+    return result
 
 
 def _audience(activity: BookingActivity) -> BookingAudience:
-    return BookingAudience.model_validate(_map(activity.audience))
+    return BookingAudience.model_validate(as_map(activity.audience))
 
 
 def _session_view(s: BookingSession) -> BookingSessionView:
     return BookingSessionView(
         session_id=s.session_id, activity_id=s.activity_id, starts_at=s.starts_at, ends_at=s.ends_at,
-        capacity=int(s.capacity), taken=int(s.taken), held={k: int(v) for k, v in _map(s.held).items() if k != ALL},
-        waiting=sum(int(v) for v in _map(s.waiting).values()), status=s.status,
+        capacity=int(s.capacity), taken=int(s.taken), held={k: int(v) for k, v in as_map(s.held).items() if k != ALL},
+        waiting=sum(int(v) for v in as_map(s.waiting).values()), status=s.status,
         signups=int(s.signups) if s.signups is not None else None,
         attended=int(s.attended) if s.attended is not None else None,
         no_shows=int(s.no_shows) if s.no_shows is not None else None)
@@ -82,8 +83,8 @@ def _view(a: BookingActivity, sessions: list[BookingSession] | None = None) -> B
     return BookingActivityView(
         activity_id=a.activity_id, org_path=a.org_path, title=a.title, kind=a.kind, kind_cn=KIND_CN.get(a.kind, a.kind),
         description=a.description, location=a.location, audience=_audience(a),
-        questions=[BookingQuestion.model_validate(_map(q)) for q in a.questions or []], group_by=a.group_by,
-        quotas={k: int(v) for k, v in _map(a.quotas).items()}, fee_fen=int(a.fee_fen), seat_numbers=a.seat_numbers,
+        questions=[BookingQuestion.model_validate(as_map(q)) for q in a.questions or []], group_by=a.group_by,
+        quotas={k: int(v) for k, v in as_map(a.quotas).items()}, fee_fen=int(a.fee_fen), seat_numbers=a.seat_numbers,
         signup_opens_at=a.signup_opens_at, signup_closes_at=a.signup_closes_at, offer_minutes=int(a.offer_minutes),
         sessions=[_session_view(s) for s in sessions or []])
 
@@ -215,7 +216,7 @@ def _session(session_id: str) -> BookingSession:
 # --- sign-up -------------------------------------------------------------------------------------
 
 def _check_answers(activity: BookingActivity, answers: dict[str, str]) -> dict[str, str]:
-    questions = [BookingQuestion.model_validate(_map(q)) for q in activity.questions or []]
+    questions = [BookingQuestion.model_validate(as_map(q)) for q in activity.questions or []]
     known = {q.key: q for q in questions}
     unknown = sorted(set(answers) - set(known))
     if unknown:
@@ -267,7 +268,7 @@ def sign_up(principal: Principal, session_id: str, request: BookingSignUp) -> Bo
     viewer.may_book(owner=activity.org_path, audience_org=audience.org, members_only=audience.members_only,
                     glnj_only=audience.glnj_only, what="活动")
     _window(activity, session)
-    quotas = {k: int(v) for k, v in _map(activity.quotas).items()}
+    quotas = {k: int(v) for k, v in as_map(activity.quotas).items()}
     if activity.group_by:
         if request.group is None:
             raise ValidationFailed("该活动按性别分配名额，请填写 group（male 或 female）",
@@ -388,8 +389,8 @@ def advance(session_id: str) -> int:
     for _ in range(MAX_ADVANCE):
         session = BookingSession.get(session_id, consistent_read=True)
         activity = _activity(session.activity_id)
-        quotas = {k: int(v) for k, v in _map(activity.quotas).items()}
-        held, waiting = _map(session.held), _map(session.waiting)
+        quotas = {k: int(v) for k, v in as_map(activity.quotas).items()}
+        held, waiting = as_map(session.held), as_map(session.waiting)
         closes = clock.parse(activity.signup_closes_at) if activity.signup_closes_at else clock.parse(session.starts_at)
         open_ = session.status == "open" and clock.now() < min(closes, clock.parse(session.starts_at))
         candidates = [g for g, n in waiting.items() if int(n) > 0 and int(session.taken) < int(session.capacity)

@@ -140,8 +140,7 @@ def session_attendance(principal: Principal, session_id: str, *, limit: int,
     results = BookingEntry.by_resource.query(session_id, limit=limit,
                                              last_evaluated_key=decode_cursor(cursor, bound_to=bound))
     items = [entry_view(e) for e in results]
-    waiting = sum(int(v) for v in (session.waiting.as_dict() if hasattr(session.waiting, "as_dict")
-                                   else dict(session.waiting or {})).values())
+    waiting: int = sum(int(v) for v in activities.as_map(session.waiting).values())
     closed = session.signups is not None
     return BookingAttendanceView(
         resource_id=session_id, title=session.title, starts_at=session.starts_at,
