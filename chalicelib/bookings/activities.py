@@ -60,7 +60,7 @@ def _session_not_found() -> NotFound:
     return NotFound("找不到该场次", code="BOOKING_SESSION_NOT_FOUND")
 
 
-def asas_map(value: Any) -> dict[str, Any]:
+def as_map(value: Any) -> dict[str, Any]:
     result: dict[str, Any] = value.as_dict() if hasattr(value, "as_dict") else dict(value or {})
     return result
 
