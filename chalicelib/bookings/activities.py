@@ -311,9 +311,10 @@ def sign_up(principal: Principal, session_id: str, request: BookingSignUp) -> Bo
     outcome: dict[str, str] = {}
 
     def refused(codes: list[str]) -> DomainError:
-        if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
+        # PynamoDB sends puts before updates: entry, (seat), session.
+        if codes[0] == "ConditionalCheckFailed":
             return Conflict("你已经报名了这一场", code="BOOKING_ALREADY_SIGNED_UP")
-        if len(codes) > 2 and codes[2] == "ConditionalCheckFailed":
+        if entry.seat_no is not None and codes[1] == "ConditionalCheckFailed":
             return Conflict(f"{entry.seat_no} 号座位已被选走，请换一个座位", code="BOOKING_SEAT_TAKEN")
         outcome["full"] = "yes"
         return Conflict("该场次已满", code="BOOKING_SESSION_FULL")
@@ -366,9 +367,9 @@ def _join_waitlist(principal: Principal, session: BookingSession, activity: Book
                     | BookingEntry.status.is_in("cancelled", "expired", "rejected"))
 
     def refused(codes: list[str]) -> DomainError:
-        if codes and codes[0] == "ConditionalCheckFailed":
-            return Conflict("该场次已结束或已取消，不能报名", code="BOOKING_SIGNUP_CLOSED")
-        return Conflict("你已经报名了这一场", code="BOOKING_ALREADY_SIGNED_UP")
+        if codes[0] == "ConditionalCheckFailed":  # the entry (puts go before updates)
+            return Conflict("你已经报名了这一场", code="BOOKING_ALREADY_SIGNED_UP")
+        return Conflict("该场次已结束或已取消，不能报名", code="BOOKING_SIGNUP_CLOSED")
 
     run_transaction(write, on_condition=refused)
     publish(FEATURE, "BookingWaitlisted", org=activity.org_path, actor=actor_of(principal),
@@ -472,7 +473,7 @@ def accept_offer(principal: Principal, entry: BookingEntry) -> BookingEntryView:
                             condition=BookingSeat.seat_no.does_not_exist())
 
         def refused(codes: list[str]) -> DomainError:
-            if codes and codes[0] == "ConditionalCheckFailed":
+            if codes[-1] == "ConditionalCheckFailed":  # the entry (the seat put goes first)
                 return Conflict("候补名额的确认时间已过", code="BOOKING_OFFER_EXPIRED")
             return Conflict("座位刚被选走", code="BOOKING_SEAT_TAKEN")
 

@@ -88,7 +88,7 @@ class Viewer:
     @property
     def verified_member(self) -> bool:
         status = self._member()
-        return bool(status and status.member_verified and status.state != "blocked")
+        return bool(status and status.member_verified and status.state not in ("banned", "suspended", "left_union"))
 
     @property
     def glnj_member(self) -> bool:

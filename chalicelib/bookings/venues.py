@@ -393,10 +393,11 @@ def book(principal: Principal, venue_id: str, request: BookingVenueBook) -> Book
                       condition=BookingCounter.used.does_not_exist() | (BookingCounter.used < rules.quota_per_week))
 
     def refused(codes: list[str]) -> DomainError:
+        # PynamoDB sends puts before updates: entry, slot, day counter, week counter.
         failed = [i for i, c in enumerate(codes) if c == "ConditionalCheckFailed"]
-        if 1 in failed:
-            return Conflict("你已经预约了这个时段", code="BOOKING_ALREADY_BOOKED")
         if 0 in failed:
+            return Conflict("你已经预约了这个时段", code="BOOKING_ALREADY_BOOKED")
+        if 1 in failed:
             return Conflict("该时段已被约满，请选择其他时段", code="BOOKING_SLOT_FULL")
         if 2 in failed:
             return Conflict(f"每人每天最多预约 {rules.quota_per_day} 次", code="BOOKING_QUOTA_DAY")
