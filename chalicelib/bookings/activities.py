@@ -33,6 +33,7 @@ from .common import (
     new_id,
     run_transaction,
     walk_ancestors,
+    within,
 )
 from .models import BookingActivity, BookingEntry, BookingSeat, BookingSession, transaction
 from .schemas import (
@@ -120,6 +121,8 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
     audience = data.audience.model_copy(update={"glnj_only": data.audience.glnj_only or data.kind == "glnj"})
     if data.kind == "party":  # party-building: the members of the org that runs it
         audience = audience.model_copy(update={"org": data.org_path, "members_only": True})
+    if not (within(audience.org or data.org_path, data.org_path) or within(data.org_path, audience.org or "")):
+        raise ValidationFailed("面向的组织应为主办组织的上级或下级", code="BOOKING_AUDIENCE_INVALID")
     times = _session_times(data)
     now = clock.now_iso()
     activity_id = new_id("a")
@@ -131,7 +134,8 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
                                checked_in=0)
                 for start, end in times]
     activity = BookingActivity(
-        activity_id, org_path=data.org_path, owner_key=f"{sessions[0].starts_at}#{activity_id}", title=data.title,
+        activity_id, org_path=data.org_path, audience_org=audience.org or data.org_path,
+        owner_key=f"{sessions[0].starts_at}#{activity_id}", title=data.title,
         kind=data.kind, description=data.description, location=data.location, audience=audience.model_dump(),
         questions=[q.model_dump() for q in data.questions], group_by=data.group_by, quotas=dict(data.quotas),
         fee_fen=data.fee_fen, seat_numbers=data.seat_numbers,
@@ -186,6 +190,9 @@ def list_activities(principal: Principal, org: str | None, *, limit: int, cursor
     def query(node: str, n: int, last: dict[str, Any] | None) -> Any:
         return BookingActivity.by_owner.query(node, limit=n, last_evaluated_key=last)
 
+    def for_audience(node: str, n: int, last: dict[str, Any] | None) -> Any:
+        return BookingActivity.by_audience.query(node, limit=n, last_evaluated_key=last)
+
     if viewer.staff or org:
         node = org or principal.org_path
         if viewer.staff and not principal.covers(node):
@@ -195,7 +202,7 @@ def list_activities(principal: Principal, org: str | None, *, limit: int, cursor
         found = list(results)
         next_cursor = encode_cursor(results.last_evaluated_key, bound_to=bound)
     else:
-        found, next_cursor = walk_ancestors(query, principal.org_path, limit=limit, cursor=cursor,
+        found, next_cursor = walk_ancestors(for_audience, principal.org_path, limit=limit, cursor=cursor,
                                             bound=f"booking-activities-for:{principal.org_path}")
     return BookingActivityPage(items=[_view(a) for a in found if _sees(viewer, a)], next_cursor=next_cursor)
 

@@ -8,14 +8,16 @@ person's reservation — so check-in codes, no-shows, reminders and figures are 
 Access patterns:
 - venue by id                                         → GetItem ``BookingVenue.venue_id``
 - venues an org node owns                             → Query GSI ``venues_by_owner`` (``org_path``)
-- venues a worker may use (owned by an ancestor)      → one bounded Query per ancestor node, cursor
-                                                        remembers (ancestor, LastEvaluatedKey)
+- venues a worker may use (audience = an ancestor)    → Query GSI ``venues_by_audience`` per ancestor node of
+                                                        the worker, nearest first; one page reads at most the
+                                                        page size; the cursor remembers (ancestor, position)
 - holidays and 调休 days of a date                    → GetItem ``BookingCalendarDay(year, day)``
 - a year's calendar                                    → Query ``BookingCalendarDay`` on ``year``
 - taken places of a venue's slots for a day / week    → Query ``BookingSlot`` on ``venue_id`` between
                                                         ``<day>T00:00`` and ``<last day>T24:00``, ``Limit`` =
                                                         the number of slots the opening hours allow
 - activity by id / activities an org runs             → GetItem ``BookingActivity`` / Query GSI ``activities_by_owner``
+- activities a worker may see (audience = an ancestor) → Query GSI ``activities_by_audience`` per ancestor node
 - sessions of an activity, by start                   → Query GSI ``sessions_by_activity``
 - sessions that ended and are not yet closed          → Query sparse GSI ``sessions_to_close`` (``close_day``)
 - sessions with a freed seat and a waitlist           → Query sparse GSI ``sessions_to_advance``
@@ -72,12 +74,22 @@ class VenuesByOwner(GlobalSecondaryIndex["BookingVenue"]):
     venue_id = UnicodeAttribute(range_key=True)
 
 
+class VenuesByAudience(GlobalSecondaryIndex["BookingVenue"]):
+    class Meta:
+        index_name = "venues_by_audience"
+        projection = AllProjection()
+
+    audience_org = UnicodeAttribute(hash_key=True)
+    venue_id = UnicodeAttribute(range_key=True)
+
+
 class BookingVenue(Model):
     class Meta(TableMeta):
         table_name = table_name("booking-venues")
 
     venue_id = UnicodeAttribute(hash_key=True)
     org_path = UnicodeAttribute()                 # the node that owns and runs it
+    audience_org = UnicodeAttribute()             # whose members may book: this node and below
     name = UnicodeAttribute()
     kind = UnicodeAttribute()
     capacity = NumberAttribute()                  # places per slot (exclusive: the largest party)
@@ -93,6 +105,7 @@ class BookingVenue(Model):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     by_owner = VenuesByOwner()
+    by_audience = VenuesByAudience()
 
 
 class BookingCalendarDay(Model):
@@ -129,6 +142,15 @@ class ActivitiesByOwner(GlobalSecondaryIndex["BookingActivity"]):
     owner_key = UnicodeAttribute(range_key=True)  # "<first start>#<activity id>"
 
 
+class ActivitiesByAudience(GlobalSecondaryIndex["BookingActivity"]):
+    class Meta:
+        index_name = "activities_by_audience"
+        projection = AllProjection()
+
+    audience_org = UnicodeAttribute(hash_key=True)
+    owner_key = UnicodeAttribute(range_key=True)
+
+
 class BookingActivity(Model):
     class Meta(TableMeta):
         table_name = table_name("booking-activities")
@@ -136,6 +158,7 @@ class BookingActivity(Model):
     activity_id = UnicodeAttribute(hash_key=True)
     org_path = UnicodeAttribute()
     owner_key = UnicodeAttribute()
+    audience_org = UnicodeAttribute()
     title = UnicodeAttribute()
     kind = UnicodeAttribute()
     description = UnicodeAttribute(default="")
@@ -152,6 +175,7 @@ class BookingActivity(Model):
     sessions = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
     by_owner = ActivitiesByOwner()
+    by_audience = ActivitiesByAudience()
 
 
 class SessionsByActivity(GlobalSecondaryIndex["BookingSession"]):

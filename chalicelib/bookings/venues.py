@@ -23,6 +23,7 @@ from .common import (
     new_id,
     run_transaction,
     walk_ancestors,
+    within,
 )
 from .models import (
     BookingCalendarDay,
@@ -135,13 +136,13 @@ def _check_org(principal: Principal, org_path: str) -> None:
 
 def create_venue(principal: Principal, data: BookingVenueIn) -> BookingVenueView:
     _check_org(principal, data.org_path)
-    if data.rules.audience_org and not (data.rules.audience_org == data.org_path
-                                        or data.org_path.startswith(data.rules.audience_org + "/")
-                                        or data.rules.audience_org.startswith(data.org_path + "/")):
+    audience = data.rules.audience_org or data.org_path
+    if not (within(audience, data.org_path) or within(data.org_path, audience)):
         raise ValidationFailed("可预约人员的组织应为场馆所属组织的上级或下级", code="BOOKING_AUDIENCE_INVALID")
     now = clock.now_iso()
     venue = BookingVenue(
-        new_id("v"), org_path=data.org_path, name=data.name, kind=data.kind, capacity=data.capacity,
+        new_id("v"), org_path=data.org_path, audience_org=audience, name=data.name, kind=data.kind,
+        capacity=data.capacity,
         exclusive=data.exclusive, location=data.location, photos=data.photos, facilities=data.facilities,
         hours={k: [h.open, h.close] for k, h in data.hours.items()},
         holiday_hours=[data.holiday_hours.open, data.holiday_hours.close] if data.holiday_hours else None,
@@ -194,7 +195,10 @@ def update_venue(principal: Principal, venue_id: str, change: BookingVenueChange
     if change.closures is not None:
         actions.append(BookingVenue.closures.set([c.model_dump(mode="json") for c in change.closures]))  # type: ignore[misc]
     if change.rules is not None:
-        actions.append(BookingVenue.rules.set(change.rules.model_dump()))
+        audience = change.rules.audience_org or venue.org_path
+        if not (within(audience, venue.org_path) or within(venue.org_path, audience)):
+            raise ValidationFailed("可预约人员的组织应为场馆所属组织的上级或下级", code="BOOKING_AUDIENCE_INVALID")
+        actions += [BookingVenue.rules.set(change.rules.model_dump()), BookingVenue.audience_org.set(audience)]
     if change.capacity is not None:
         actions.append(BookingVenue.capacity.set(change.capacity))
     venue.update(actions=actions)
@@ -219,6 +223,9 @@ def list_venues(principal: Principal, org: str | None, *, limit: int, cursor: st
     def query(node: str, n: int, last: dict[str, Any] | None) -> Any:
         return BookingVenue.by_owner.query(node, limit=n, last_evaluated_key=last)
 
+    def for_audience(node: str, n: int, last: dict[str, Any] | None) -> Any:
+        return BookingVenue.by_audience.query(node, limit=n, last_evaluated_key=last)
+
     if viewer.staff or org:
         node = org or principal.org_path
         if viewer.staff and not principal.covers(node):
@@ -230,7 +237,7 @@ def list_venues(principal: Principal, org: str | None, *, limit: int, cursor: st
         venues = list(results)
         next_cursor = encode_cursor(results.last_evaluated_key, bound_to=bound)
     else:
-        venues, next_cursor = walk_ancestors(query, principal.org_path, limit=limit, cursor=cursor,
+        venues, next_cursor = walk_ancestors(for_audience, principal.org_path, limit=limit, cursor=cursor,
                                              bound=f"booking-venues-for:{principal.org_path}")
     return BookingVenuePage(items=[_view(v) for v in venues if _visible(viewer, v)], next_cursor=next_cursor)
 

@@ -2,6 +2,7 @@
 opens all day in 30-minute slots, and helpers for the next slot and soon-starting sessions."""
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from tests.conftest import body
 NANXUN = "zj/huz/nanxun"
 SANXING = "zj/huz/nanxun/e-sanxing"
 XIHU = "zj/hz/xihu"
+_NUMBERS = itertools.count()
 ALL_DAY = {str(d): {"open": "00:00", "close": "24:00"} for d in range(1, 8)}
 
 
@@ -25,8 +27,8 @@ def verify_members(*user_ids: str, org: str = SANXING, glnj: bool = False) -> No
 
     records = []
     for user_id in user_ids:
-        seq = abs(hash(user_id)) % 900 + 100
-        first17 = f"330503199{seq % 10}0{seq % 9 + 1}1{seq % 9}{seq:03d}"
+        n = next(_NUMBERS)  # a distinct, valid ID number per member
+        first17 = f"3305031990{n // 28000 % 12 + 1:02d}{n // 1000 % 28 + 1:02d}{n % 1000:03d}"
         records.append({"user_id": user_id, "id_number": first17 + pii.id_check_digit(first17),
                         "real_name": "测试会员", "org_path": org, "enterprise": org.rsplit("/", 1)[-1],
                         "pledged": glnj})
