@@ -135,7 +135,7 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
                 for start, end in times]
     activity = BookingActivity(
         activity_id, org_path=data.org_path, audience_org=audience.org or data.org_path,
-        owner_key=f"{sessions[0].starts_at}#{activity_id}", title=data.title,
+        owner_key=f"{max(s.ends_at for s in sessions)}#{activity_id}", title=data.title,
         kind=data.kind, description=data.description, location=data.location, audience=audience.model_dump(),
         questions=[q.model_dump() for q in data.questions], group_by=data.group_by, quotas=dict(data.quotas),
         fee_fen=data.fee_fen, seat_numbers=data.seat_numbers,
@@ -190,8 +190,9 @@ def list_activities(principal: Principal, org: str | None, *, limit: int, cursor
     def query(node: str, n: int, last: dict[str, Any] | None) -> Any:
         return BookingActivity.by_owner.query(node, limit=n, last_evaluated_key=last)
 
-    def for_audience(node: str, n: int, last: dict[str, Any] | None) -> Any:
-        return BookingActivity.by_audience.query(node, limit=n, last_evaluated_key=last)
+    def for_audience(node: str, n: int, last: dict[str, Any] | None) -> Any:  # not yet over, soonest over first
+        return BookingActivity.by_audience.query(node, BookingActivity.owner_key >= clock.now_iso(), limit=n,
+                                                 last_evaluated_key=last)
 
     if viewer.staff or org:
         node = org or principal.org_path

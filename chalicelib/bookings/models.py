@@ -139,7 +139,7 @@ class ActivitiesByOwner(GlobalSecondaryIndex["BookingActivity"]):
         projection = AllProjection()
 
     org_path = UnicodeAttribute(hash_key=True)
-    owner_key = UnicodeAttribute(range_key=True)  # "<first start>#<activity id>"
+    owner_key = UnicodeAttribute(range_key=True)  # "<last session's end>#<activity id>"
 
 
 class ActivitiesByAudience(GlobalSecondaryIndex["BookingActivity"]):
