@@ -56,7 +56,7 @@ def people(prefix: str, n: int, org: str, *, glnj: bool = False) -> list[tuple[s
 def hammer(url: str, crowd: list[tuple[str, dict[str, str]]], payload: Any) -> list[tuple[str, int, Any]]:
     def one(person: tuple[str, dict[str, str]]) -> tuple[str, int, Any]:
         user_id, headers = person
-        r = requests.post(url, headers=headers, json=payload(user_id) if callable(payload) else payload, timeout=120)
+        r = requests.post(url, headers=headers, json=payload(user_id) if callable(payload) else payload, timeout=900)
         return user_id, r.status_code, r.json()
 
     with ThreadPoolExecutor(max_workers=min(len(crowd), 200)) as pool:

@@ -43,6 +43,11 @@ def test_a_worker_books_the_next_slot_and_staff_check_them_in_once(court, login)
     again = court.union.post("/bookings/check-in", {"code": entry["checkin_code"]})
     assert again.status_code == 409 and body(again)["code"] == "BOOKING_CODE_USED" and "已使用" in body(again)["message"]
     assert BookingEntry.get(entry["entry_id"]).checked_in_by == "nanxun-admin"
+    day_sheet = body(court.union.get(f"/bookings/venues/{court.venue_id}/bookings?date={day}"))
+    assert (day_sheet["signups"], day_sheet["checked_in"]) == (1, 1)
+    assert [(e["user_id"], e["status"]) for e in day_sheet["items"]] == [("chen-hongxin", "checked_in")]
+    outsider = chen.get(f"/bookings/venues/{court.venue_id}/bookings?date={day}")
+    assert outsider.status_code == 403 and body(outsider)["code"] == "ROLE_FORBIDDEN"
 
 
 def test_a_forged_code_and_a_code_scanned_by_staff_of_another_district_are_refused(court, login):
