@@ -87,6 +87,7 @@ def _view(a: BookingActivity, sessions: list[BookingSession] | None = None) -> B
         questions=[BookingQuestion.model_validate(as_map(q)) for q in a.questions or []], group_by=a.group_by,
         quotas={k: int(v) for k, v in as_map(a.quotas).items()}, fee_fen=int(a.fee_fen), seat_numbers=a.seat_numbers,
         signup_opens_at=a.signup_opens_at, signup_closes_at=a.signup_closes_at, offer_minutes=int(a.offer_minutes),
+        waitlist=a.waitlist,
         sessions=[_session_view(s) for s in sessions or []])
 
 
@@ -141,7 +142,7 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
         fee_fen=data.fee_fen, seat_numbers=data.seat_numbers,
         signup_opens_at=clock.isoformat(clock.parse(data.signup_opens_at)) if data.signup_opens_at else now,
         signup_closes_at=clock.isoformat(clock.parse(data.signup_closes_at)) if data.signup_closes_at else None,
-        offer_minutes=data.offer_minutes, sessions=len(sessions), created_at=now)
+        offer_minutes=data.offer_minutes, waitlist=data.waitlist, sessions=len(sessions), created_at=now)
     with BookingSession.batch_write() as batch:
         for s in sessions:
             batch.save(s)
@@ -343,8 +344,12 @@ def sign_up(principal: Principal, session_id: str, request: BookingSignUp) -> Bo
             fresh_session = _session(session_id)
             if fresh_session.status != "open":
                 raise Conflict("该场次已结束或已取消，不能报名", code="BOOKING_SIGNUP_CLOSED") from exc
+            if not activity.waitlist:
+                raise Conflict("该场次名额已满（不设候补）", code="BOOKING_SESSION_FULL") from exc
             return _join_waitlist(principal, fresh_session, activity, entry, group)
     else:
+        if not activity.waitlist:
+            raise Conflict("该场次名额已满（不设候补）", code="BOOKING_SESSION_FULL")
         return _join_waitlist(principal, _session(session_id), activity, entry, group)
     publish(FEATURE, "BookingSignedUp", org=activity.org_path, actor=actor_of(principal),
             data={"entry_id": entry.entry_id, "session_id": session_id, "activity_id": activity.activity_id,

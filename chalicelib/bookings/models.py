@@ -172,6 +172,7 @@ class BookingActivity(Model):
     signup_opens_at = UnicodeAttribute()
     signup_closes_at = UnicodeAttribute(null=True)
     offer_minutes = NumberAttribute(default=30)
+    waitlist = BooleanAttribute(default=True)     # full sessions take a waitlist, or refuse
     sessions = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
     by_owner = ActivitiesByOwner()

@@ -286,6 +286,7 @@ class BookingActivityIn(Schema):
     fee_fen: Fen = Field(0, description="费用（分），0 为免费")
     seat_numbers: bool = Field(False, description="对号入座（返乡包车）")
     offer_minutes: int = Field(30, ge=5, le=24 * 60, description="候补到位后保留多少分钟待确认")
+    waitlist: bool = Field(True, description="满员后是否接受候补；否则满员即拒绝报名")
 
     _org_path = field_validator("org_path")(check_path)
 
@@ -339,6 +340,7 @@ class BookingActivityView(Schema):
     signup_opens_at: str
     signup_closes_at: str | None = None
     offer_minutes: int
+    waitlist: bool = True
     sessions: list[BookingSessionView] = Field(default_factory=list, description="最近的场次（最多一页）")
 
 

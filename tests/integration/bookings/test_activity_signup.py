@@ -139,7 +139,8 @@ def test_party_building_is_for_members_of_the_running_org(nanxun, login):
 
 
 def test_the_spring_festival_bus_gives_one_numbered_seat_per_worker(nanxun, login):
-    bus = activity_body(NANXUN, kind="bus", capacity=3, seat_numbers=True, title="过年包车返乡 · 南浔—重庆万州")
+    bus = activity_body(NANXUN, kind="bus", capacity=3, seat_numbers=True, title="过年包车返乡 · 南浔—重庆万州",
+                        waitlist=False)
     _, session_id = publish_activity(nanxun, bus)
     chen, li, wu = (worker(login, u) for u in ("chen-hx", "li-wei", "wu-fang"))
     chosen = body(chen.post(f"/bookings/sessions/{session_id}/signups", {"seat_no": 2}))
@@ -154,3 +155,9 @@ def test_the_spring_festival_bus_gives_one_numbered_seat_per_worker(nanxun, logi
     no_such = wu.post(f"/bookings/sessions/{session_id}/signups", {"seat_no": 4})
     assert no_such.status_code == 422 and body(no_such)["code"] == "BOOKING_SEAT_INVALID"
     assert sorted(int(s.seat_no) for s in BookingSeat.query(session_id)) == sorted([2, assigned["seat_no"]])
+    last = body(wu.post(f"/bookings/sessions/{session_id}/signups", {}))
+    assert last["seat_no"] == ({1, 3} - {assigned["seat_no"]}).pop()
+    zhou = worker(login, "zhou-qiang")
+    full = zhou.post(f"/bookings/sessions/{session_id}/signups", {})
+    assert full.status_code == 409 and body(full)["code"] == "BOOKING_SESSION_FULL" and "已满" in body(full)["message"]
+    assert list(BookingEntry.by_user.query("zhou-qiang")) == [] and int(_session(session_id).taken) == 3
