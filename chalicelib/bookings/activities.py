@@ -272,8 +272,6 @@ def sign_up(principal: Principal, session_id: str, request: BookingSignUp) -> Bo
     session = _session(session_id)
     activity = _activity(session.activity_id)
     audience = _audience(activity)
-    if not _sees(viewer, activity) and audience.glnj_only and not viewer.glnj_member:
-        raise _session_not_found()
     viewer.may_book(owner=activity.org_path, audience_org=audience.org, members_only=audience.members_only,
                     glnj_only=audience.glnj_only, what="活动")
     _window(activity, session)
@@ -317,15 +315,12 @@ def sign_up(principal: Principal, session_id: str, request: BookingSignUp) -> Bo
                 tx.save(BookingSeat(session_id, seat, entry_id=entry.entry_id),
                         condition=BookingSeat.seat_no.does_not_exist())
 
-    outcome: dict[str, str] = {}
-
     def refused(codes: list[str]) -> DomainError:
         # PynamoDB sends puts before updates: entry, (seat), session.
         if codes[0] == "ConditionalCheckFailed":
             return Conflict("你已经报名了这一场", code="BOOKING_ALREADY_SIGNED_UP")
         if entry.seat_no is not None and codes[1] == "ConditionalCheckFailed":
             return Conflict(f"{entry.seat_no} 号座位已被选走，请换一个座位", code="BOOKING_SEAT_TAKEN")
-        outcome["full"] = "yes"
         return Conflict("该场次已满", code="BOOKING_SESSION_FULL")
 
     seats: list[int | None] = [None]
