@@ -104,9 +104,12 @@ def test_sign_up_refusals_change_nothing(login, aws):
     _, quota = publish_activity(xihu, activity_body(XIHU, capacity=2, quotas={"male": 1, "female": 1}))
     _, asks = publish_activity(xihu, activity_body(XIHU, kind="reading", capacity=5, questions=[
         {"key": "book", "label": "想读的书", "required": True, "choices": ["平凡的世界", "活着"]}]))
+    _, closed = publish_activity(xihu, activity_body(XIHU, kind="reading", capacity=5,
+                                                     signup_closes_at=shanghai(clock.now() - timedelta(minutes=1))))
     reader = worker(login, "reader", org=XIHU, glnj=True)
     cases = [
         (not_open, {"answers": {"book": "活着"}}, 409, "BOOKING_SIGNUP_NOT_OPEN"),
+        (closed, {}, 409, "BOOKING_SIGNUP_CLOSED"),
         (quota, {}, 422, "BOOKING_GROUP_REQUIRED"),
         (asks, {}, 422, "BOOKING_ANSWER_MISSING"),
         (asks, {"answers": {"book": "三体"}}, 422, "BOOKING_ANSWER_CHOICE"),
