@@ -40,6 +40,7 @@ from aws_cdk import aws_sqs as sqs
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from infra import package
 from infra.target import Target
 
 # Chalice must be told *some* role ARN when it does not manage the role; every function's
@@ -61,6 +62,15 @@ _SEGMENT = r"(?:\$\{[^}]*\}|[^:$]*)"
 _QUEUE_ARN_TEXT = re.compile(rf"^arn:{_SEGMENT}:sqs:{_SEGMENT}:{_SEGMENT}:(?P<name>[^:]+)$")
 _KEY_TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER,
               "B": dynamodb.AttributeType.BINARY}
+
+
+class PackagedChalice(Chalice):
+    """``chalice.cdk.Chalice`` packaging through :mod:`infra.package` (app-only zip with
+    bytecode; the dependencies go to the stack's own layer, built from the lock)."""
+
+    def _package_app(self) -> None:
+        package.package_app(Path(self.source_dir), Path(self._sam_package_dir), self.stage_name,
+                            dict(self.stage_config or {}))
 
 
 @dataclass
@@ -136,6 +146,21 @@ def _read_functions(sam_template: dict[str, Any]) -> dict[str, PackagedFunction]
                                           batch_size=int(event["Properties"].get("BatchSize", 10))))
         functions[logical_id] = fn
     return functions
+
+
+def _entry_points() -> dict[str, str]:
+    """Chalice's handler string of each event handler (``chalicelib.<f>.events.<fn>``) → the
+    app's entry point for it (``app.<f>_events_<fn>``, see ``app.__getattr__``): Lambda must
+    load app.py first, or the handler runs without the app's middleware."""
+    import sys
+
+    app = sys.modules["app"].app  # loaded by ``chalice package`` a moment ago
+    found = {}
+    for name, handler in app.handler_map.items():
+        func = getattr(handler, "func", None)
+        if func is not None and handler is not app:
+            found[f"{func.__module__}.{func.__name__}"] = f"app.{name}"
+    return found
 
 
 def _unique_specs(specs: list[Any]) -> list[Any]:
@@ -219,8 +244,8 @@ class GonghuiStack(Stack):
 
         s3_subscriptions: list[S3Subscription] = []
         with _capture_s3_notifications(s3_subscriptions):
-            self.chalice = Chalice(self, "Api", source_dir=str(target.project_dir),
-                                   stage_config=self._chalice_stage_config())
+            self.chalice = PackagedChalice(self, "Api", source_dir=str(target.project_dir),
+                                           stage_config=self._chalice_stage_config())
         sam = json.loads((Path(self.chalice._sam_package_dir) / "sam.json").read_text())
         self.functions = _read_functions(sam)
         self.queue_specs = _unique_specs(features.queue_specs())
@@ -231,9 +256,18 @@ class GonghuiStack(Stack):
         self._wire_sqs_handlers()
         self._wire_s3_notifications(s3_subscriptions)
         self.role = self._function_role()
+        self.layer = self._dependency_layer()
+        entry_points = _entry_points()
         for fn in self.functions.values():
             cfn = self.chalice.get_resource(fn.logical_id)
+            handler = sam["Resources"][fn.logical_id]["Properties"]["Handler"]
+            if handler in entry_points:
+                cfn.add_property_override("Handler", entry_points[handler])
             cfn.add_property_override("Role", self.role.role_arn)
+            # The runtime and architecture infra chose, not the synthesizing Python's.
+            cfn.add_property_override("Runtime", package.LAMBDA_RUNTIME)
+            cfn.add_property_override("Architectures", [package.ARCHITECTURE])
+            cfn.add_property_override("Layers", [self.layer.layer_version_arn])
             self._log_group(fn)
             self._errors_alarm(fn)
         if "RestAPI" in sam["Resources"]:
@@ -253,9 +287,9 @@ class GonghuiStack(Stack):
             "manage_iam_role": False,
             "iam_role_arn": ROLE_PLACEHOLDER,
             "environment_variables": self.target.app_environment(),
-            # Dependencies in a Chalice-managed layer: cached by requirements.txt alone, so a
-            # code change re-packages only the app (seconds, small upload), not 28 MB of wheels.
-            "automatic_layer": True,
+            # Dependencies go to the stack's own layer (infra/package.py, from the lock), so a
+            # code change re-packages only the app (seconds, small upload), not the wheels.
+            "automatic_layer": False,
             # Not "log_retention_in_days": Chalice 1.34 then references the API handler's log
             # group as ${ApiHandler} after renaming it APIHandler; the stack makes the groups.
         }
@@ -263,6 +297,17 @@ class GonghuiStack(Stack):
             # Edge-optimized endpoints do not exist in the China regions.
             config["api_gateway_endpoint_type"] = "REGIONAL"
         return config
+
+    def _dependency_layer(self) -> lambda_.LayerVersion:
+        zip_path = package.build_layer(self.target.project_dir)
+        return lambda_.LayerVersion(
+            self, "Dependencies", code=lambda_.Code.from_asset(str(zip_path)),
+            compatible_runtimes=[lambda_.Runtime(package.LAMBDA_RUNTIME, lambda_.RuntimeFamily.PYTHON)],
+            compatible_architectures=[lambda_.Architecture.X86_64 if package.ARCHITECTURE == "x86_64"
+                                      else lambda_.Architecture.ARM_64],
+            description=f"Gonghui {self.target.stage} dependencies (requirements.lock)",
+            removal_policy=RemovalPolicy.RETAIN,
+        )
 
     # -- DynamoDB --------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,8 +24,10 @@ def synths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synth]:
     base = tmp_path_factory.getbasetemp()
     # Under xdist every worker has its own basetemp under one shared parent.
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    root = shared / "gonghui-infra-synth"
-    root.mkdir(exist_ok=True)
+    # GONGHUI_INFRA_SYNTH_DIR keeps the synthesized targets between runs (while iterating on a
+    # test); delete the folder after changing infra or the app.
+    root = Path(os.environ.get("GONGHUI_INFRA_SYNTH_DIR") or shared / "gonghui-infra-synth")
+    root.mkdir(parents=True, exist_ok=True)
     with open(root / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:

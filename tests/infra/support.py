@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import hashlib
 import io
 import json
 import os
@@ -90,12 +89,11 @@ def _run_job(spec: TargetSpec, out: Path, project: Path | None) -> None:
 
 
 def _layer_cached(project: Path) -> bool:
-    """Chalice keys its dependency layer by requirements.txt (and vendor/) alone."""
-    if (project / "vendor").exists():
-        return False
-    digest = hashlib.md5((project / "requirements.txt").read_bytes()).hexdigest()
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    return (project / ".chalice" / "deployments" / f"managed-layer-{digest}-{version}.zip").exists()
+    """The dependency layer is keyed by the lock (infra/package.py)."""
+    from infra import package
+
+    key = package.layer_key(project)
+    return any((project / ".chalice" / "deployments").glob(f"gonghui-layer-*-{key}.zip"))
 
 
 def synthesize_all(root: Path) -> dict[str, Synth]:
