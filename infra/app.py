@@ -3,7 +3,8 @@
 
 Context: ``-c stage=dev|prod`` (default dev), ``-c region=<region>`` (default
 ``$AWS_DEFAULT_REGION``, else us-east-1; ``cn-north-1``/``cn-northwest-1`` synthesize for the
-aws-cn partition), optional ``-c uploads_bucket=<name>``, ``-c alarm_email=<address>``.
+aws-cn partition), optional ``-c uploads_bucket=<name>``, ``-c alarm_email=<address>`` (required
+for prod), ``-c wechat_app_id= -c alipay_app_id= -c dingtalk_app_key=`` (required; or infra/stages.json).
 Offline: no lookups, no bootstrap-version check. ``infra/synth.py`` wraps this.
 """
 from __future__ import annotations
@@ -29,12 +30,12 @@ from infra.target import Target, prepare_environment
 
 
 def build(app: Any, target: Target) -> Any:
-    """Add the stack for ``target`` to ``app`` (``aws_cdk.App``). Call after prepare_environment."""
+    """Add the stacks for ``target`` to ``app`` (``aws_cdk.App``). Call after prepare_environment."""
     from aws_cdk import DefaultStackSynthesizer, Environment
 
-    from infra.stacks.gonghui import GonghuiStack
+    from infra.stacks.gonghui import build_stacks
 
-    return GonghuiStack(
+    return build_stacks(
         app, target,
         env=Environment(region=target.region),
         synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False),

@@ -61,10 +61,28 @@ def deployed(synths: dict[str, Synth], expanded: dict[str, dict[str, Any]]) -> d
 
     result = {}
     for name, s in synths.items():
-        template, dropped = without_api_gateway(expanded[name])
+        order = deploy_order(s.expected["dependencies"])
+        dropped: set[str] = set()
+        stacks = {}
         with mock_aws():
             os.environ.pop("AWS_ENDPOINT_URL", None)
-            stack = deploy(template, s.region, s.expected["stack_name"])
-            result[name] = {"stack": stack, "template": template, "dropped": dropped,
-                            **describe_deployment(s.region, s.expected["stack_name"])}
+            for stack_name in order:  # each stack on its own, in dependency order, as CDK deploys
+                stack_template = s.stacks[stack_name]
+                if "Transform" in stack_template:
+                    stack_template = expand_sam(stack_template, s.region)
+                template, gone = without_api_gateway(stack_template)
+                dropped |= gone
+                stacks[stack_name] = deploy(template, s.region, stack_name)
+            failed = [st for st in stacks.values() if st["StackStatus"] != "CREATE_COMPLETE"]
+            result[name] = {"stack": failed[0] if failed else next(iter(stacks.values())), "stacks": stacks,
+                            "dropped": dropped, **describe_deployment(s.region, order)}
     return result
+
+
+def deploy_order(dependencies: dict[str, list[str]]) -> list[str]:
+    order: list[str] = []
+    while len(order) < len(dependencies):
+        ready = [n for n, deps in dependencies.items() if n not in order and set(deps) <= set(order)]
+        assert ready, f"cyclic stack dependencies: {dependencies}"
+        order += sorted(ready)
+    return order

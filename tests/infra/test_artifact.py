@@ -47,20 +47,6 @@ def _asset(synth: Synth, key: str) -> Path:
     return path
 
 
-def _function(template: dict[str, Any], handler: str) -> dict[str, Any]:
-    found = [r for r in template["Resources"].values()
-             if r["Type"] == "AWS::Serverless::Function" and r["Properties"]["Handler"] == handler]
-    assert found, f"no function runs {handler}"
-    return found[0]["Properties"]
-
-
-def _handler_of(template: dict[str, Any], suffix: str) -> str:
-    """The Handler string the template gives the function whose handler ends in ``suffix``."""
-    handlers = [r["Properties"]["Handler"] for r in template["Resources"].values()
-                if r["Type"] == "AWS::Serverless::Function"]
-    matches = [h for h in handlers if h.endswith(suffix)]
-    assert len(matches) == 1, f"{suffix}: {matches}"
-    return matches[0]
 
 
 class Artifact:
@@ -69,12 +55,13 @@ class Artifact:
         self.template = synth.template
         resources = self.template["Resources"]
         api = resources["APIHandler"]["Properties"]
-        layers = [r for r in resources.values() if r["Type"] == "AWS::Lambda::LayerVersion"]
-        assert len(layers) == 1, "one dependency layer"
+        layers = {r["Properties"]["Content"]["S3Key"]: r for r in resources.values()
+                  if r["Type"] == "AWS::Lambda::LayerVersion"}
+        assert len(layers) == 1, "every stack's layer is the same asset"
         self.task, self.opt = root / "var" / "task", root / "opt"
         with zipfile.ZipFile(_asset(synth, api["CodeUri"]["Key"])) as z:
             z.extractall(self.task)
-        with zipfile.ZipFile(_asset(synth, layers[0]["Properties"]["Content"]["S3Key"])) as z:
+        with zipfile.ZipFile(_asset(synth, next(iter(layers)))) as z:
             z.extractall(self.opt)
         self.python = Path(sys._base_executable).resolve()  # the interpreter, not the venv's
 
@@ -96,10 +83,13 @@ class Artifact:
             "AWS_ENDPOINT_URL": self.moto_url,
         }
 
-    def run(self, handler: str, events: list[dict[str, Any]]) -> dict[str, Any]:
-        props = _function(self.template, handler)
-        calls = [{"handler": handler, "event": e} for e in events]
-        return self._run(calls, self.environment(props))
+    def run(self, function: str, events: list[dict[str, Any]]) -> dict[str, Any]:
+        """Invoke the function ``function`` (logical id) with its Handler and environment."""
+        props = self.template["Resources"][function]["Properties"]
+        calls = [{"handler": props["Handler"], "event": e} for e in events]
+        out = self._run(calls, self.environment(props))
+        out["handler"] = props["Handler"]
+        return out
 
     def open_images(self, paths: list[str]) -> dict[str, Any]:
         props = self.template["Resources"]["APIHandler"]["Properties"]
@@ -185,20 +175,24 @@ def _body(result: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 
 
 def test_the_package_alone_answers_health_and_an_authenticated_route(artifact: Artifact) -> None:
-    """Given only the layer and the app, when the API function gets GET /health and an
-    authenticated GET /aid/types, then both answer 200 — with tracing on, as in dev."""
-    run = artifact.run("app.app", [
-        http_event("GET", "/health"),
+    """Given only the layer and the app, when the system API function gets GET /health and
+    aid's API function an authenticated GET /aid/types, then both answer 200 — with tracing
+    on, as in dev."""
+    health = artifact.run("APIHandler", [http_event("GET", "/health")])
+    assert _body(health["results"][0])[0] == 200, health["logs"][-3000:]
+    run = artifact.run("APIHandlerAid", [
         http_event("GET", "/aid/types", {"authorization": f"Bearer {artifact.token}"}),  # type: ignore[attr-defined]
         http_event("GET", "/aid/types"),
+        http_event("GET", "/health"),
     ])
-    health, types, anonymous = run["results"]
-    assert _body(health)[0] == 200, run["logs"][-3000:]
+    types, anonymous, elsewhere = run["results"]
     status, body = _body(types)
     assert status == 200, (body, run["logs"][-3000:])
     assert body["items"], body
     status, body = _body(anonymous)
     assert (status, body["code"]) == (401, "TOKEN_MISSING")
+    # aid's function registers only aid's routes: /health is not one of them there.
+    assert elsewhere["ok"] and elsewhere["value"]["statusCode"] in (404, 405)
     assert run["foreign_modules"] == [], "modules came from outside the package"
     assert any(p.endswith("/opt/python") for p in run["sys_path"])
     assert not any("site-packages" in p for p in run["sys_path"]), run["sys_path"]
@@ -209,17 +203,17 @@ def test_an_sqs_handler_records_a_real_event(artifact: Artifact) -> None:
     function gets that SQS record, then no record fails and the audit table holds the event."""
     import boto3
 
-    handler = _handler_of(artifact.template, "record_domain_events")
     event_id = uuid.uuid4().hex
     envelope = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "artifact.checked", "source": "gonghui.system",
                 "account": "123456789012", "time": "2026-11-30T00:00:00Z", "region": "us-east-1", "resources": [],
                 "detail": {"event_id": event_id, "time": "2026-11-30T00:00:00+00:00",
                            "actor": {"user_id": "u-artifact", "role": "worker"}, "org": "zj/hz", "data": {"n": 1}}}
-    run = artifact.run(handler, [sqs_event("arn:aws:sqs:us-east-1:123456789012:gonghui-dev-audit", envelope)])
+    run = artifact.run("AuditEventsRecordDomainEvents",
+                       [sqs_event("arn:aws:sqs:us-east-1:123456789012:gonghui-dev-audit", envelope)])
     result = run["results"][0]
     assert result["ok"], (result.get("trace"), run["logs"][-3000:])
     assert result["value"] == {"batchItemFailures": []}
-    assert handler.startswith("app."), "Lambda must load app.py first, or the handler runs without middleware"
+    assert run["handler"].startswith("app."), "Lambda must load app.py first, or the handler runs bare"
     assert result["middleware"] >= 1
     ddb = boto3.client("dynamodb", region_name="us-east-1", endpoint_url=artifact.moto_url,
                        aws_access_key_id="a", aws_secret_access_key="a")
@@ -230,8 +224,7 @@ def test_an_sqs_handler_records_a_real_event(artifact: Artifact) -> None:
 def test_a_schedule_handler_runs(artifact: Artifact) -> None:
     """Given the nightly schedule's event, when the dorm hold-release function runs, it
     completes (nothing is held, so nothing changes) instead of failing at import."""
-    handler = _handler_of(artifact.template, "dorm_apply_release_expired_holds")
-    run = artifact.run(handler, [schedule_event()])
+    run = artifact.run("DormsEventsDormApplyReleaseExpiredHolds", [schedule_event()])
     assert run["results"][0]["ok"], (run["results"][0].get("trace"), run["logs"][-3000:])
     assert run["results"][0]["middleware"] >= 1
 
