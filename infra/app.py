@@ -29,6 +29,10 @@ from typing import Any
 from infra.target import Target, prepare_environment
 
 
+# S3 server access logs delivered through a bucket policy, not the legacy LogDeliveryWrite ACL.
+FEATURE_FLAGS = {"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True}
+
+
 def build(app: Any, target: Target) -> Any:
     """Add the stacks for ``target`` to ``app`` (``aws_cdk.App``). Call after prepare_environment."""
     from aws_cdk import DefaultStackSynthesizer, Environment
@@ -48,7 +52,7 @@ def synth(context: dict[str, Any] | None = None, outdir: str | None = None) -> t
     """Synthesize one stage/region. Returns the target and the cloud assembly."""
     from aws_cdk import App
 
-    app = App(context=context or {}, outdir=outdir, analytics_reporting=False)
+    app = App(context={**FEATURE_FLAGS, **(context or {})}, outdir=outdir, analytics_reporting=False)
     target = Target.from_context(app.node.try_get_context)
     prepare_environment(target)
     # chalice.cdk packages into ./chalice.out; keep that out of the tree and remove it after.
