@@ -28,7 +28,6 @@ from typing import Any
 
 from infra.target import Target, prepare_environment
 
-
 # S3 server access logs delivered through a bucket policy, not the legacy LogDeliveryWrite ACL.
 FEATURE_FLAGS = {"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True}
 

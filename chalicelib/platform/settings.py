@@ -64,6 +64,9 @@ class Settings:
     # The WebSocket API's management endpoint (``https://{api}.execute-api.../{stage}``, or the
     # local gateway); None means "derive it from the connection's domain and stage".
     ws_endpoint: str | None = None
+    # A roster import in "replace" mode that would mark more than this share of a scope's
+    # active members as left is refused unless the admin confirms it.
+    roster_max_leave_percent: int = 10
 
     @property
     def dev_login_enabled(self) -> bool:
@@ -116,6 +119,7 @@ class Settings:
             dingtalk_secret_parameter=f"{param_root}/dingtalk-app-secret",
             extra={k: v for k, v in env.items() if k.startswith("GONGHUI_X_")},
             ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
+            roster_max_leave_percent=_int(env, "GONGHUI_ROSTER_MAX_LEAVE_PERCENT", 10, low=0, high=100),
         )
 
 

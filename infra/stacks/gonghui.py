@@ -42,6 +42,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import cloudformation_include as cfn_inc
 from constructs import Construct
 
+from chalicelib.platform.bucket import EXPIRING_PREFIX as INCOMING_PREFIX
 from infra import package
 from infra.stacks.app_model import API_FUNCTION, GROUPS, AppModel, FunctionInfo, read_app
 from infra.target import Target
@@ -51,7 +52,6 @@ from infra.target import Target
 ROLE_PLACEHOLDER = "GONGHUI_ROLE_SET_BY_INFRA"
 SQS_FUNCTION_TIMEOUT_FACTOR = 6  # AWS: queue visibility timeout >= 6x the function timeout
 DLQ_RETENTION = Duration.days(14)
-INCOMING_PREFIX = "incoming/"
 SECRET_PARAMETERS = (
     "jwt-signing-key", "pii-key", "wechat-app-secret",
     "alipay-app-private-key", "alipay-public-key", "dingtalk-app-secret",
