@@ -28,11 +28,11 @@ def test_a_new_pin_without_relocking_is_caught(tmp_path: Path) -> None:
     (tmp_path / "infra").mkdir()
     (tmp_path / "infra" / "requirements.txt").write_text((REPO / "infra" / "requirements.txt").read_text())
     with open(tmp_path / "requirements.txt", "a") as f:
-        f.write("defusedxml==0.7.1\n")
+        f.write("gonghui-newly-added==1.0\n")
     dev = tmp_path / "requirements-dev.txt"
     dev.write_text(dev.read_text().replace("pytest==", "pytest==0.0.1\n# was pytest=="))
     problems = locks.stale(tmp_path)
-    assert any("defusedxml==0.7.1" in p and "requirements.lock lacks it" in p for p in problems), problems
+    assert any("gonghui-newly-added==1.0" in p and "requirements.lock lacks it" in p for p in problems), problems
     assert any("pytest==0.0.1" in p and "requirements-dev.lock has pytest==" in p for p in problems), problems
 
 
