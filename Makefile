@@ -57,7 +57,8 @@ e2e: $(STAMP)
 fuzz: $(STAMP)
 	GONGHUI_FUZZ_EXAMPLES=$${GONGHUI_FUZZ_EXAMPLES:-50} $(PY) -m pytest -q -p no:cacheprovider tests/quality/test_fuzz.py
 
-## Synthesize the CDK app offline into infra/cdk.out (STAGE=dev|prod, REGION=cn-north-1|...)
+## Synthesize the CDK app offline into infra/cdk.out (STAGE=dev|prod, REGION=cn-north-1|...);
+## needs the stage's provider app ids (and prod's alarm e-mail) in infra/stages.json
 synth: $(STAMP)
 	$(PY) infra/synth.py --stage $${STAGE:-dev} --region $${REGION:-cn-north-1}
 
