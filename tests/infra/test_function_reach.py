@@ -205,14 +205,14 @@ def test_production_wiring(target: Synth) -> None:
         assert subs, "prod has an alarm subscriber"
 
 
-def test_prod_refuses_to_synthesize_without_an_alarm_subscriber() -> None:
+def test_prod_refuses_to_synthesize_without_an_alarm_subscriber(tmp_path: Any) -> None:
     import subprocess
     import sys
 
     from .support import REPO
 
     proc = subprocess.run([sys.executable, str(REPO / "infra" / "synth.py"), "--stage", "prod", "--region",
-                           "cn-north-1", "--out", "/tmp/gonghui-refused-synth", "--wechat-app-id", "wx1",
+                           "cn-north-1", "--out", str(tmp_path / "out"), "--wechat-app-id", "wx1",
                            "--alipay-app-id", "2021", "--dingtalk-app-key", "k"],
                           capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 2 and "alarm subscriber" in proc.stderr, proc.stderr[-2000:]
