@@ -14,7 +14,7 @@ PYTEST_WORKERS ?= 2
 # checkov pins its own boto3/packaging: it gets an environment of its own inside the venv.
 CHECKOV_VENV := $(VENV)/tools/checkov
 
-.PHONY: venv run test lint unit integration e2e fuzz synth bench clean lock
+.PHONY: venv run test lint unit integration e2e fuzz synth bench mutation clean lock
 
 # Installs exactly the locks (hashes required). After editing a requirements*.txt: `make lock`.
 $(STAMP): requirements.lock requirements-dev.lock requirements-checkov.lock
@@ -65,6 +65,13 @@ synth: $(STAMP)
 ## Measured figures, printed as tables
 bench: $(STAMP)
 	$(PY) -m benchmarks
+
+## Mutation testing of the pure core (pii, pagination, subsidy policy, aid workflow) against
+## its unit tests; prints each surviving mutant and the kill rate. Not part of `make test`.
+mutation: $(STAMP)
+	rm -rf mutants
+	$(PY) -m mutmut run --max-children $(PYTEST_WORKERS)
+	$(PY) -m mutmut results
 
 clean:
 	rm -rf $(VENV) infra/cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -93,8 +93,8 @@ def read_app(sam: dict[str, Any], project_dir: Path) -> AppModel:
     from chalice.app import RouteEntry
 
     from chalicelib import features as registry
-    from chalicelib.platform.db import all_models
     from chalicelib.platform.settings import get_settings
+    from chalicelib.tables import all_models
 
     app = sys.modules["app"].app
     model = AppModel(sam=sam, features=tuple(registry.FEATURES))
@@ -102,7 +102,7 @@ def read_app(sam: dict[str, Any], project_dir: Path) -> AppModel:
     for m in all_models():
         model.table_owner[m.Meta.table_name.removeprefix(prefix)] = feature_of_module(m.__module__)
     for feature in model.features:
-        module = registry._module(feature, "events")
+        module = registry._module(feature, "specs")
         for spec in getattr(module, "QUEUES", ()) if module else ():
             model.queue_owner[spec.name] = feature
             model.queue_owner[spec.dlq_name] = feature

@@ -1,7 +1,7 @@
 """The Gonghui stacks: the Chalice app (packaged by :mod:`infra.package`) and everything it
 uses, all derived from the app's own definitions:
 
-* tables from ``chalicelib.platform.db.describe_tables()`` (the PynamoDB models),
+* tables from ``chalicelib.tables.describe_tables()`` (the PynamoDB models),
 * queues, DLQs and EventBridge→queue rules from ``chalicelib.features.queue_specs()``,
 * functions, SQS mappings, rules and schedules from the SAM template Chalice generates.
 
@@ -381,17 +381,24 @@ def _alarm(scope: Construct, construct_id: str, topic: sns.ITopic, *, name: str,
 class TablesStack(Stack):
     """Every DynamoDB table (PITR; prod: deletion protection + Retain).
 
-    Seam for change streams (e.g. an outbox): give ``_table`` a ``stream`` for that table
-    and put the pipe/consumer in a functions stack, addressing the stream by table name."""
+    Tables with a ``stream`` in ``describe_tables()`` get one (the outbox, whose Pipe is here)."""
 
     def __init__(self, scope: Construct, target: Target, **kwargs: Any) -> None:
         super().__init__(scope, f"{target.stage}-tables", **_stack_kwargs(target, "tables", "DynamoDB tables"),
                          **kwargs)
-        from chalicelib.platform.db import describe_tables
+        from chalicelib.tables import describe_tables
 
         self.target = target
         self.removal = RemovalPolicy.RETAIN if target.is_prod else RemovalPolicy.DESTROY
         self.tables = {t["short"]: self._table(t) for t in describe_tables().values()}
+        from chalicelib.platform.outbox import OUTBOX_TABLE_SHORT
+
+        from .outbox import add_outbox_pipe
+
+        # The outbox's stream → EventBridge Pipe → bus lives with its table (the stream ARN
+        # stays inside this stack); its DLQ alarm goes to the alarm topic by name.
+        add_outbox_pipe(self, table=self.tables[OUTBOX_TABLE_SHORT], event_bus_name=target.event_bus,
+                        prefix=target.prefix, alarm_topic=_alarm_topic(self, target))
 
     def _table(self, spec: dict[str, Any]) -> dynamodb.Table:
         def key(name: str) -> dynamodb.Attribute:
@@ -417,6 +424,7 @@ class TablesStack(Stack):
             deletion_protection=self.target.is_prod,
             removal_policy=self.removal,
             time_to_live_attribute=spec["ttl"] or None,
+            stream=dynamodb.StreamViewType(spec["stream"]) if spec.get("stream") else None,
             partition_key=partition_key, sort_key=sort_key,
         )
         for name, index in spec["gsis"].items():

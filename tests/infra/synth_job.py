@@ -35,7 +35,7 @@ def main(out: str, stage: str, region: str, project_dir: str | None = None) -> N
     names = {stack.id: stack.stack_name for stack in assembly.stacks}
 
     from chalicelib import features
-    from chalicelib.platform.db import describe_tables
+    from chalicelib.tables import describe_tables
 
     queues = [{
         "short": s.short, "name": s.name, "dlq_name": s.dlq_name, "fifo": s.fifo,

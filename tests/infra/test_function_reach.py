@@ -198,7 +198,9 @@ def test_production_wiring(target: Synth) -> None:
     assert api["MethodSettings"][0]["ThrottlingRateLimit"] > 0
     ws = next(v["Properties"] for v in res.values() if v["Type"] == "AWS::ApiGatewayV2::Stage")
     assert ws["AccessLogSettings"]["DestinationArn"] and ws["DefaultRouteSettings"]["ThrottlingRateLimit"] > 0
-    retained = {v.get("DeletionPolicy") for v in target.resources("AWS::SQS::Queue").values()}
+    spec_queues = {q["name"] for q in target.expected["queues"]}
+    retained = {v.get("DeletionPolicy") for v in target.resources("AWS::SQS::Queue").values()
+                if v["Properties"]["QueueName"] in spec_queues}
     assert retained == ({"Retain"} if target.stage == "prod" else {"Delete"})
     if target.stage == "prod":
         subs = [v for v in res.values() if v["Type"] == "AWS::SNS::Subscription"]
