@@ -25,6 +25,7 @@ FEATURES: tuple[str, ...] = (
     "profiles",
     "social",
     "messaging",
+    "bookings",
 )
 
 
