@@ -1,4 +1,6 @@
 """Gonghui API: creates the app, registers middleware and each feature's blueprints."""
+from typing import Any
+
 from chalice import Chalice
 
 from chalicelib import features
@@ -11,3 +13,13 @@ middleware.install(app)
 middleware.warm_up()  # in Lambda: tracer, clients and parameters during init
 for name, blueprint in features.blueprints():
     app.register_blueprint(blueprint, name_prefix=name.replace(".", "_") + "_")
+
+
+def __getattr__(name: str) -> Any:
+    """``app.<handler name>`` (e.g. ``app.audit_events_record_domain_events``): the Lambda entry
+    point infra gives every event handler, so that Lambda loads this module — the app with its
+    middleware — first. A blueprint module imported on its own runs its handlers bare."""
+    try:
+        return app.handler_map[name]
+    except KeyError:
+        raise AttributeError(f"module 'app' has no attribute {name!r}") from None
