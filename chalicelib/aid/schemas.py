@@ -61,12 +61,14 @@ class AidDraftPatch(Schema):
 
 
 class UploadRequest(Schema):
+    __schema_name__ = "AidUploadRequest"
     kind: DocKind
     filename: str = Field(..., min_length=1, max_length=100, pattern=r"^[^/\\]+$")
     content_type: Literal["image/jpeg", "image/png", "application/pdf"]
 
 
 class UploadTicket(Schema):
+    __schema_name__ = "AidUploadTicket"
     kind: str
     key: str
     url: str

@@ -207,10 +207,12 @@ class SubscriptionView(Schema):
 
 
 class PhotoUploadRequest(Schema):
+    __schema_name__ = "CanteenPhotoUploadRequest"
     content_type: ContentType
 
 
 class PhotoUpload(Schema):
+    __schema_name__ = "CanteenPhotoUpload"
     key: str
     url: str
     fields: dict[str, str]
@@ -218,6 +220,7 @@ class PhotoUpload(Schema):
 
 
 class NoticeView(Schema):
+    __schema_name__ = "CanteenNoticeView"
     at: str
     canteen_id: str
     day: str
@@ -226,6 +229,7 @@ class NoticeView(Schema):
 
 
 class NoticePage(Schema):
+    __schema_name__ = "CanteenNoticePage"
     items: list[NoticeView]
     next_cursor: str | None = None
 

@@ -104,10 +104,12 @@ class RoomUpdate(Schema):
 
 
 class PhotoUploadRequest(Schema):
+    __schema_name__ = "DormPhotoUploadRequest"
     content_type: ContentType
 
 
 class PhotoUpload(Schema):
+    __schema_name__ = "DormPhotoUpload"
     key: str
     url: str
     fields: dict[str, str]
@@ -352,6 +354,7 @@ class Occupancy(Schema):
 
 
 class NoticeView(Schema):
+    __schema_name__ = "DormNoticeView"
     at: str
     template: str
     title: str
@@ -360,6 +363,7 @@ class NoticeView(Schema):
 
 
 class NoticePage(Schema):
+    __schema_name__ = "DormNoticePage"
     items: list[NoticeView]
     next_cursor: str | None = None
 

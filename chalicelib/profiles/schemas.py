@@ -265,12 +265,14 @@ class RecommendationList(Schema):
 
 
 class UploadRequest(Schema):
+    __schema_name__ = "ProfilePhotoUploadRequest"
     model_config = ConfigDict(extra="forbid")
     content_type: PhotoType
     size_bytes: int = Field(..., ge=1024, le=8 * 1024 * 1024, description="文件大小（字节），最大 8MB")
 
 
 class UploadTicket(Schema):
+    __schema_name__ = "ProfilePhotoUploadTicket"
     photo_id: str
     url: str
     fields: dict[str, str]

@@ -128,6 +128,7 @@ class UploadBody(Schema):
 
 
 class UploadTicket(Schema):
+    __schema_name__ = "SubsidyUploadTicket"
     key: str
     url: str
     fields: dict[str, str]
