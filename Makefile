@@ -18,7 +18,7 @@ $(STAMP): requirements.txt requirements-dev.txt infra/requirements.txt
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == tuple(map(int, "$(PY_MINOR)".split(".")))' 2>/dev/null || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q 'pip<26.3'
 	$(PY) -m pip install -q -r requirements-dev.txt
-	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -q chromium || echo "chromium could not be installed: the /docs browser test will be skipped"; }
+	@command -v chromium >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; } || echo "chromium could not be installed: the /docs browser test is skipped"
 	@touch $(STAMP)
 
 venv: $(STAMP)
