@@ -34,9 +34,18 @@ ERROR_SCHEMA = {
     "example": {"code": "DORM_BED_TAKEN", "message": "该床位已被占用", "details": []},
 }
 
-_ERRORS = {
-    "400": "请求有误", "401": "未登录或登录已过期", "403": "没有权限", "404": "找不到该内容",
-    "409": "冲突", "413": "内容过大", "422": "校验失败", "429": "太频繁",
+_STATUS_TEXT = {
+    400: "请求有误", 401: "未登录或登录已过期", 403: "没有权限", 404: "找不到该内容（或不在你的范围内）",
+    409: "冲突", 413: "内容过大", 422: "校验失败", 429: "太频繁", 502: "第三方服务出错", 503: "服务繁忙",
+}
+ROLE_NAMES = {"worker": "职工会员", "enterprise_admin": "企业工会管理员",
+              "union_admin": "区县/市总工会工作人员（浙政钉登录）", "platform_admin": "平台管理员"}
+OWNERSHIP_TEXT = {
+    "public": "无需登录。",
+    "self": "只作用于调用者本人的记录。",
+    "owner": "对象必须属于调用者，否则答 404。",
+    "scope": "对象必须在管理员的组织范围内（本级及下级），否则答 404。",
+    "members": "已认证会员可见，按隐私与拉黑规则过滤。",
 }
 
 
@@ -48,7 +57,7 @@ def schema_name(cls: type) -> str:
 # --- naming pydantic's definitions -------------------------------------------------------
 
 def _all_subclasses(root: type) -> Iterator[type]:
-    stack = list(root.__subclasses__())
+    stack: list[type] = list(root.__subclasses__())
     seen: set[type] = set()
     while stack:
         cls = stack.pop()
@@ -85,7 +94,7 @@ def _generator() -> type:
                 cls = by_id.get(int(match.group(2)))
                 return f"{schema_name(cls)}:{match.group(2)}" if cls is not None else match.group(0)
 
-            return super().get_defs_ref((_CORE_REF.sub(rename, core_ref), mode))
+            return super().get_defs_ref((_CORE_REF.sub(rename, core_ref), mode))  # type: ignore[arg-type]
 
     return NamedDefinitions
 
@@ -194,9 +203,72 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _operation(ep: EndpointSpec, view_args: list[str], refs: dict[tuple[type, str], dict[str, Any]],
-               defs: dict[str, Any]) -> dict[str, Any]:
-    op: dict[str, Any] = {"summary": ep.summary, "tags": list(ep.tags) or ["gonghui"]}
+def _roles_text(ep: EndpointSpec) -> str:
+    if ep.public:
+        return "任何人"
+    roles = sorted(ep.roles, key=lambda r: r.value)
+    return "、".join(f"{ROLE_NAMES.get(r.value, r.value)}（{r.value}）" for r in roles)
+
+
+def _description(method: str, ep: EndpointSpec, view: Any, effects: Any, errors: dict[tuple[int, str], str]) -> str:
+    """Who may call, what it changes, what happens later in the background, and its errors —
+    the roles and ownership from the declaration, the rest read from the code (errors_doc)."""
+    import inspect
+
+    from chalicelib import features
+
+    parts = [f"**谁可以调用**：{_roles_text(ep)}。{OWNERSHIP_TEXT[ep.ownership.value]}"]
+    doc = inspect.getdoc(inspect.unwrap(view)) or ""
+    if doc:
+        parts.append(doc)
+    if method == "GET":
+        changes = "只读，不改变任何数据。"
+    else:
+        changes = f"{ep.summary}（成功答 {ep.status}）。"
+        if ep.idempotent:
+            changes += "带同一个 `Idempotency-Key` 重复提交只执行一次。"
+    parts.append(f"**改变什么**：{changes}")
+    later: list[str] = []
+    specs = features.queue_specs()
+    for source, detail_type in sorted(effects.events):
+        handlers = [q.description or q.short for q in specs if _matches(q.event_pattern, source, detail_type)
+                    and q.short != "audit"]
+        line = f"发布领域事件 `{detail_type}`（写入审计记录）"
+        if handlers:
+            line += "，随后由后台处理：" + "；".join(handlers)
+        later.append(line)
+    for queue in effects.queues:
+        later.append(f"排入队列 `{queue.short}`，由后台异步处理：{queue.description or queue.short}")
+    parts.append("**后台随后**：" + ("。".join(later) + "。" if later else "无，结果在应答里即已完整。"))
+    codes = "、".join(f"`{code}`（{status}）" for (status, code) in sorted(errors))
+    parts.append(f"**错误码**：{codes or '无'}")
+    return "\n\n".join(parts)
+
+
+def _matches(pattern: dict[str, Any] | None, source: str, detail_type: str) -> bool:
+    if not pattern:
+        return False
+    sources = pattern.get("source", [])
+    source_ok = any(s == source or (isinstance(s, dict) and source.startswith(s.get("prefix", "\0")))
+                    for s in sources)
+    types = pattern.get("detail-type")
+    return source_ok and (types is None or detail_type in types)
+
+
+def _operation(method: str, ep: EndpointSpec, view: Any, view_args: list[str], *,
+               refs: dict[Any, dict[str, Any]], defs: dict[str, Any]) -> dict[str, Any]:
+    from .errors_doc import edge_errors, effects_of
+
+    effects = effects_of(view)
+    errors = {key: message for key, message in effects.errors.items()}
+    edge = edge_errors(public=ep.public, body=ep.body is not None, query=ep.query is not None,
+                       path_params=bool(view_args))
+    for key, message in edge.items():
+        errors.setdefault(key, message)
+    role_tag = "公开" if ep.public else "、".join(ROLE_NAMES.get(r.value, r.value).split("（")[0]
+                                                for r in sorted(ep.roles, key=lambda r: r.value))
+    op: dict[str, Any] = {"summary": f"{ep.summary}【{role_tag}】", "tags": list(ep.tags) or ["gonghui"],
+                          "description": _description(method, ep, view, effects, errors)}
     params = [{"name": a, "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}}
               for a in view_args]
     if ep.query is not None:
@@ -216,10 +288,13 @@ def _operation(ep: EndpointSpec, view_args: list[str], refs: dict[tuple[type, st
     if ep.response is not None:
         ok["content"] = {"application/json": {"schema": refs[(ep.response, "serialization")]}}
     responses: dict[str, Any] = {str(ep.status): ok}
-    for status, text in _ERRORS.items():
-        if ep.public and status in ("401", "403"):
-            continue
-        responses[status] = {"description": text, "content": {"application/json": {"schema": _ref("Error")}}}
+    by_status: dict[int, list[tuple[str, str]]] = {}
+    for (status, code), message in sorted(errors.items()):
+        by_status.setdefault(status, []).append((code, message))
+    for status, codes in sorted(by_status.items()):
+        listed = "；".join(f"`{code}` {message}" for code, message in codes)
+        responses[str(status)] = {"description": f"{_STATUS_TEXT.get(status, '出错')}：{listed}",
+                                  "content": {"application/json": {"schema": _ref("Error")}}}
     op["responses"] = responses
     op["x-gonghui-roles"] = sorted(r.value for r in ep.roles)
     op["x-gonghui-ownership"] = ep.ownership.value
@@ -228,18 +303,18 @@ def _operation(ep: EndpointSpec, view_args: list[str], refs: dict[tuple[type, st
     return op
 
 
-def _endpoints(app: Any) -> Iterator[tuple[str, str, EndpointSpec, list[str]]]:
+def _endpoints(app: Any) -> Iterator[tuple[str, str, EndpointSpec, list[str], Any]]:
     for path, methods in sorted(app.routes.items()):
         for method, entry in sorted(methods.items()):
             ep = endpoint_spec(entry.view_function)
             if ep is None or method == "OPTIONS":
                 continue
-            yield path, method, ep, list(entry.view_args)
+            yield path, method, ep, list(entry.view_args), entry.view_function
 
 
-def _models(app: Any) -> list[tuple[type[BaseModel], str]]:
-    wanted: dict[tuple[type[BaseModel], str], None] = {}
-    for _path, _method, ep, _args in _endpoints(app):
+def _models(app: Any) -> list[tuple[type[BaseModel], Any]]:
+    wanted: dict[tuple[type[BaseModel], Any], None] = {}
+    for _path, _method, ep, _args, _view in _endpoints(app):
         if ep.body is not None:
             wanted[(ep.body, "validation")] = None
         if ep.query is not None:
@@ -275,8 +350,8 @@ def schema_collisions(app: Any) -> list[str]:
 
 
 def _is_query(app: Any, model: type) -> bool:
-    return any(ep.query is model for *_, ep, _args in _endpoints(app)) and not any(
-        ep.body is model or ep.response is model for *_, ep, _args in _endpoints(app))
+    return any(ep.query is model for _path, _method, ep, _args, _view in _endpoints(app)) and not any(
+        ep.body is model or ep.response is model for _path, _method, ep, _args, _view in _endpoints(app))
 
 
 def _classes_in(annotation: Any) -> Iterator[type]:
@@ -301,8 +376,8 @@ def build(app: Any) -> dict[str, Any]:
                                        schema_generator=_generator())
     defs = {name: to_oas30(schema) for name, schema in top.get("$defs", {}).items()}
     refs = {key: to_oas30(value) for key, value in raw_refs.items()}
-    for path, method, ep, view_args in _endpoints(app):
-        spec.path(path=path, operations={method.lower(): _operation(ep, view_args, refs, defs)})
+    for path, method, ep, view_args, view in _endpoints(app):
+        spec.path(path=path, operations={method.lower(): _operation(method, ep, view, view_args, refs=refs, defs=defs)})
     result: dict[str, Any] = spec.to_dict()
     used = _referenced(result, defs)
     result["components"]["schemas"].update({name: defs[name] for name in sorted(used)})
