@@ -76,6 +76,10 @@ HOLD_SCORE = 8
 RULESET = "ruleset"
 SEEDED_MARK = "~seeded"
 RULE_CACHE_SECONDS = 30
+# What staff read in the moderation queue for a held message (the category codes stay in events).
+CATEGORY_NAMES = {"money": "转账借钱", "investment": "投资理财", "gambling": "博彩", "crypto": "虚拟币",
+                  "link": "外部链接", "off_platform": "引导到站外联系", "contact": "联系方式", "other": "其他风险"}
+
 WARNINGS = {
     "money": "对方提到转账或借钱。工会提醒：网上交友切勿转账、借钱给未见面的人。",
     "investment": "对方提到投资理财。工会提醒：“稳赚不赔”“带你赚钱”多为杀猪盘话术。",
@@ -533,7 +537,8 @@ def deliver(queued: dict[str, Any]) -> Message:
         return earlier
     if status == "held":
         social.flag(kind="message", target_id=message.message_id, member=sender, excerpt=message.body,
-                    categories=categories)
+                    categories=categories,
+                    note="安全扫描拦截：" + "、".join(CATEGORY_NAMES.get(c, c) for c in categories))
     elif verdict.action == "count":
         social.count_against(sender, verdict.count_weight)
     unread = _touch_inboxes(message)

@@ -654,10 +654,12 @@ def report(principal: Principal, body: NewReport) -> ReportView:
     return _report_view(saved)
 
 
-def flag(*, kind: str, target_id: str, member: str, excerpt: str | None, categories: list[str]) -> str:
-    """The safety scanner held something: file it in the moderation queue as a system report."""
+def flag(*, kind: str, target_id: str, member: str, excerpt: str | None, categories: list[str],
+         note: str | None = None) -> str:
+    """The safety scanner held something: file it in the moderation queue as a system report,
+    with a Chinese ``note`` for the staff who review it."""
     saved, new = _file(reporter="system:safety", kind=kind, target_id=target_id, member=member,
-                       reason="scam_pattern", note="、".join(categories) or None, excerpt=excerpt)
+                       reason="scam_pattern", note=note or "、".join(categories) or None, excerpt=excerpt)
     if new:
         _tally(member, flags=1)
         publish("social", "ContentHeld", data={"report_id": saved.report_id, "member": member, "kind": kind,
