@@ -2,7 +2,7 @@
 from chalice import Chalice
 
 from chalicelib import features
-from chalicelib.platform import http, observability
+from chalicelib.platform import cors, http, observability
 
 app = Chalice(app_name="gonghui")
 app.experimental_feature_flags.update(["WEBSOCKETS"])  # 光年间 chat's real-time delivery
@@ -10,3 +10,4 @@ http.bind(app)
 observability.install(app)
 for name, blueprint in features.blueprints():
     app.register_blueprint(blueprint, name_prefix=name.replace(".", "_") + "_")
+cors.install(app)  # after the blueprints: one preflight route per path, origins per stage

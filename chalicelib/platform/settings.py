@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 STAGES = ("local", "dev", "prod")
+# The union console next to the local API (``make run``): the local stage's default CORS origins.
+LOCAL_CONSOLE_ORIGINS = "http://127.0.0.1:8000,http://localhost:8000"
 
 
 class SettingsError(RuntimeError):
@@ -57,6 +59,8 @@ class Settings:
     # The WebSocket API's management endpoint (``https://{api}.execute-api.../{stage}``, or the
     # local gateway); None means "derive it from the connection's domain and stage".
     ws_endpoint: str | None = None
+    # Origins a browser may call the API from: the union console of this stage (see platform/cors.py).
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def dev_login_enabled(self) -> bool:
@@ -104,6 +108,8 @@ class Settings:
             dingtalk_secret_parameter=f"{param_root}/dingtalk-app-secret",
             extra={k: v for k, v in env.items() if k.startswith("GONGHUI_X_")},
             ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
+            cors_origins=tuple(o.strip().rstrip("/") for o in env.get(
+                "GONGHUI_CORS_ORIGINS", LOCAL_CONSOLE_ORIGINS if stage == "local" else "").split(",") if o.strip()),
         )
 
 
