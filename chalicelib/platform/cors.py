@@ -24,7 +24,7 @@ MAX_AGE = "600"
 
 
 def allowed_origin(request: Request) -> str | None:
-    origin = (request.headers or {}).get("origin")
+    origin = request.headers.get("origin") if request.headers is not None else None
     return origin if origin and origin in get_settings().cors_origins else None
 
 
