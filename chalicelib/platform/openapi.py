@@ -108,8 +108,12 @@ _SCHEMA_ONE = ("items", "not")
 _SCHEMA_LIST = ("allOf", "anyOf", "oneOf")
 
 
+NULL_ONLY: dict[str, Any] = {"nullable": True, "enum": [None]}  # 3.0's spelling of {"type": "null"}
+
+
 def _is_null(node: Any) -> bool:
-    return isinstance(node, dict) and node.get("type") == "null" and len(node) == 1
+    """``{"type": "null"}``, before or after :func:`to_oas30` rewrote it."""
+    return isinstance(node, dict) and node in ({"type": "null"}, NULL_ONLY)
 
 
 def to_oas30(node: Any) -> Any:
@@ -156,17 +160,15 @@ def to_oas30(node: Any) -> Any:
         options = out.get(combinator)
         if options and any(_is_null(o) for o in options):
             rest = [o for o in options if not _is_null(o)]
-            del out[combinator]
-            out["nullable"] = True
-            if len(rest) == 1:
-                only = rest[0]
-                if "$ref" in only:
-                    out["allOf"] = [only]
-                else:
-                    for k, v in only.items():
-                        out.setdefault(k, v)
-            elif rest:
-                out[combinator] = rest
+            # ``nullable`` only widens a ``type`` in the same schema object (3.0.3): a single
+            # typed option takes it; a $ref keeps an explicit null option next to it.
+            if len(rest) == 1 and "type" in rest[0] and "$ref" not in rest[0]:
+                del out[combinator]
+                out["nullable"] = True
+                for k, v in rest[0].items():
+                    out.setdefault(k, v)
+            else:
+                out[combinator] = [*rest, NULL_ONLY]
     if out.get("type") == "null":  # a value that is always null
         del out["type"]
         out["nullable"] = True

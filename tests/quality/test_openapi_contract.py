@@ -1,0 +1,120 @@
+"""The OpenAPI document is one a front-end team can build on.
+
+- OpenAPI 3.0.3 (what Swagger UI 4 and client generators read), valid, with none of JSON
+  Schema 2020-12's constructs left in it;
+- every schema has one name: two classes with one name would overwrite each other (the
+  profile photo upload was once documented with the aid document's body);
+- every operation says in Chinese who may call it (the role is in the summary Swagger UI
+  lists and in the text), what it changes, what happens later in the background, and its
+  error codes, and documents each status it can answer.
+
+That the document is *true* — the suite's traffic conforms to it — is checked on every test's
+requests and responses by the ``api`` and ``live_api`` fixtures (tests/contract.py)."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from chalicelib.platform.openapi import ROLE_NAMES, build, schema_collisions, to_oas30
+
+
+@pytest.fixture(scope="module")
+def document(chalice_app: Any) -> dict[str, Any]:
+    return build(chalice_app)
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(f"{method.upper()} {path}", op) for path, methods in document["paths"].items()
+            for method, op in methods.items()]
+
+
+def test_the_document_is_openapi_3_0_with_no_3_1_constructs(document):
+    from openapi_spec_validator import validate
+
+    assert document["openapi"] == "3.0.3"
+    validate(document)
+    text = json.dumps(document)
+    for construct in ('"const"', '"examples"', '"type": "null"', '"prefixItems"', '"$defs"'):
+        assert construct not in text, construct
+
+
+def test_no_two_classes_share_a_schema_name(chalice_app, document):
+    assert schema_collisions(chalice_app) == []
+    assert not [name for name in document["components"]["schemas"] if "__" in name]
+
+
+def test_the_collision_check_notices_two_features_using_one_class_name():
+    """The check above can fail: two routes whose bodies are different classes named alike."""
+    from chalice import Chalice
+    from pydantic import BaseModel
+
+    from chalicelib.platform.auth import Role
+    from chalicelib.platform.http import Ownership, endpoint
+
+    def model(feature: str) -> type[BaseModel]:
+        return type("UploadTicket", (BaseModel,), {"__module__": f"chalicelib.{feature}.schemas",
+                                                  "__annotations__": {feature: str}})
+
+    probe = Chalice(app_name="probe")
+    for feature in ("aid", "profiles"):
+        @probe.route(f"/{feature}/upload", methods=["POST"])
+        @endpoint(roles={Role.WORKER}, ownership=Ownership.SELF, response=model(feature), summary="上传")
+        def upload() -> None: ...
+
+    problems = schema_collisions(probe)
+    assert any(p.startswith("UploadTicket") for p in problems), problems
+
+
+def test_every_operation_says_who_may_call_what_changes_what_follows_and_its_errors(document):
+    missing = []
+    for name, op in _operations(document):
+        text = op.get("description") or ""
+        roles = op.get("x-gonghui-roles") or []
+        wanted = ["**谁可以调用**", "**改变什么**", "**后台随后**", "**错误码**"]
+        wanted += [ROLE_NAMES[r] for r in roles]
+        gaps = [w for w in wanted if w not in text]
+        if roles and not all(ROLE_NAMES[r].split("（")[0] in op["summary"] for r in roles):
+            gaps.append("role in the summary")
+        if not re.search(r"[\u4e00-\u9fff]", op.get("summary", "")):
+            gaps.append("Chinese summary")
+        if gaps:
+            missing.append(f"{name}: {gaps}")
+    assert not missing, "\n".join(missing)
+
+
+def test_every_error_status_an_operation_names_is_documented_with_its_codes(document):
+    for name, op in _operations(document):
+        for status, response in op["responses"].items():
+            if status.startswith(("4", "5")):
+                assert response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+                assert "`" in response["description"], f"{name} {status}: no error code listed"
+        if op.get("security"):
+            assert {"401", "403"} <= set(op["responses"]), name
+
+
+def test_background_work_is_named_where_the_code_sets_it_off(document):
+    """The dorm application is decided in the background: the document says so."""
+    apply = document["paths"]["/dorms/applications"]["post"]["description"]
+    assert "dorm-apply" in apply and "自动审批" in apply
+    assert "DORM_BED_TAKEN" in apply
+    assert "只读" in document["paths"]["/dorms/applications"]["get"]["description"]
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ({"anyOf": [{"type": "string"}, {"type": "null"}], "default": None},
+     {"type": "string", "nullable": True, "default": None}),
+    ({"anyOf": [{"$ref": "#/components/schemas/X"}, {"type": "null"}]},
+     {"anyOf": [{"$ref": "#/components/schemas/X"}, {"nullable": True, "enum": [None]}]}),
+    ({"const": "ok", "type": "string"}, {"enum": ["ok"], "type": "string"}),
+    ({"type": "integer", "exclusiveMinimum": 0, "examples": [3, 4]},
+     {"type": "integer", "minimum": 0, "exclusiveMinimum": True, "example": 3}),
+    ({"type": "object", "properties": {"examples": {"type": "string", "examples": ["a"]}}},
+     {"type": "object", "properties": {"examples": {"type": "string", "example": "a"}}}),
+    ({"$ref": "#/components/schemas/X", "description": "说明"},
+     {"allOf": [{"$ref": "#/components/schemas/X"}], "description": "说明"}),
+])
+def test_json_schema_2020_becomes_openapi_3_0(given, expected):
+    assert to_oas30(given) == expected
