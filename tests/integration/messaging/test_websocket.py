@@ -13,6 +13,31 @@ from tests.integration.social.conftest import befriend
 
 @pytest.fixture
 def gateway(aws, chalice_app, monkeypatch):
+    """The local WebSocket gateway; every frame a test sends or receives is checked against the
+    documented protocol (chalicelib/messaging/protocol.py, served as AsyncAPI)."""
+    from chalicelib.messaging.protocol import client_frame_adapter, server_frame_adapter
+
+    sends, receives = client_frame_adapter(), server_frame_adapter()
+    send_json, recv_json = WsClient.send_json, WsClient.recv_json
+
+    refused_refs: set = set()
+
+    def checked_send(self, payload, *args, **kwargs):
+        try:
+            sends.validate_python(payload)
+        except ValueError:  # a frame the protocol forbids: the server must answer it with an error
+            refused_refs.add(payload.get("ref"))
+        return send_json(self, payload, *args, **kwargs)
+
+    def checked_recv(self, *args, **kwargs):
+        frame = recv_json(self, *args, **kwargs)
+        receives.validate_python(frame)
+        if frame.get("ref") in refused_refs:
+            assert frame["type"] == "error", f"a frame outside the protocol was accepted: {frame}"
+        return frame
+
+    monkeypatch.setattr(WsClient, "send_json", checked_send)
+    monkeypatch.setattr(WsClient, "recv_json", checked_recv)
     running = WsGateway(chalice_app).start()
     monkeypatch.setenv("GONGHUI_WS_ENDPOINT", running.management_endpoint)
     reset_settings()
@@ -101,3 +126,24 @@ def test_a_disconnected_member_gets_a_push_instead(gateway, member, pump, monkey
     wang.post("/messaging/messages", {"to": "xiaoli", "client_id": "push-00001", "text": "你好"})
     pump.drain()
     assert "messaging-push" in queued
+
+
+def test_the_protocol_document_names_every_frame_the_code_sends(api):
+    """The AsyncAPI document at /messaging/asyncapi.json lists every ``type`` the server code
+    pushes and every ``action`` it answers."""
+    import inspect
+    import re
+    from pathlib import Path
+
+    import chalicelib.messaging.logic as logic_module
+    from tests.conftest import body
+
+    document = body(api.get("/messaging/asyncapi.json"))
+    assert document["asyncapi"] == "2.6.0"
+    channel = document["channels"]["/"]
+    pushed = {m["name"] for m in channel["subscribe"]["message"]["oneOf"]}
+    accepted = {m["name"] for m in channel["publish"]["message"]["oneOf"]}
+    source = Path(logic_module.__file__).read_text(encoding="utf-8")
+    assert set(re.findall(r'"type": "([a-z_]+)"', source)) <= pushed
+    answered = inspect.getsource(logic_module.on_socket_message)
+    assert set(re.findall(r'action == "([a-z_]+)"', answered)) == accepted
