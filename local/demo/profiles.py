@@ -37,7 +37,8 @@ SEEK_WOMEN = {"gender": "female", "age_min": 22, "age_max": 35, "cities": ["hz",
 
 # (user id, enterprise, nickname, gender, birth year, height, city, district, job, hobbies, sports, intro, seeking)
 MEMBERS = [
-    ("demo-xiaowang", "zj/hz/xihu/e-guangnian", "小王", "female", 1995, 163, "hz", "xihu", "产品经理",
+    # not demo-xiaowang: 王小丽 is the identity demo's newcomer, who has yet to verify and join.
+    ("demo-tingting", "zj/hz/xihu/e-guangnian", "婷婷", "female", 1995, 163, "hz", "xihu", "产品经理",
      ["reading", "photography", "tea"], ["hiking", "badminton"],
      "比起收入、职业等外在条件，我更在意对方的兴趣爱好，两个人是否有心灵上的共鸣。",
      {**SEEK_MEN, "nice_to_have": ["hiking"]}),
