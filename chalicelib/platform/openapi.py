@@ -183,6 +183,63 @@ def to_oas30(node: Any) -> Any:
     return out
 
 
+# --- examples ----------------------------------------------------------------------------
+
+# Values tried, in order, for a string field with a ``pattern`` and no example of its own.
+_PATTERN_SAMPLES = ("demo-1", "zj/huz/nanxun/e-sanxing", "2026-05-01", "330102", "b-a1b2c3d4",
+                    "三行电气.pdf", "demo_value", "A1")
+_FORMAT_SAMPLES = {"date": "2026-05-01", "date-time": "2026-05-01T01:30:00.000Z", "time": "08:30:00",
+                   "email": "demo@example.cn", "uri": "https://example.cn/a",
+                   "uuid": "3f2b8c1e-6a4d-4f7e-9b1a-2c3d4e5f6a7b",
+                   "binary": "", "byte": "AA=="}
+
+
+def example_of(schema: dict[str, Any], defs: dict[str, Any], depth: int = 0) -> Any:
+    """An example value for a schema: its own or its fields' examples where pydantic has them,
+    else a plausible value that satisfies its type, enum, format, pattern and bounds."""
+    import re
+
+    if "example" in schema:
+        return schema["example"]
+    if "$ref" in schema:
+        return example_of(defs.get(schema["$ref"].rsplit("/", 1)[-1], {}), defs, depth)
+    for combinator in ("allOf", "anyOf", "oneOf"):
+        options = [o for o in schema.get(combinator, []) if o != NULL_ONLY]
+        if options:
+            return example_of(options[0], defs, depth)
+    if "enum" in schema:
+        return next((v for v in schema["enum"] if v is not None), None)
+    if "default" in schema and schema["default"] is not None:
+        return schema["default"]
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        if depth > 5:
+            return {}
+        return {name: example_of(prop, defs, depth + 1) for name, prop in schema.get("properties", {}).items()}
+    if kind == "array":
+        item = example_of(schema.get("items", {}), defs, depth + 1)
+        return [item] * max(1, int(schema.get("minItems", 1))) if depth <= 5 else []
+    if kind == "integer":
+        low = schema.get("minimum", 1)
+        return int(min(max(low, 1), schema.get("maximum", max(low, 1))))
+    if kind == "number":
+        return float(min(max(schema.get("minimum", 1), 1), schema.get("maximum", 1)))
+    if kind == "boolean":
+        return True
+    if kind == "string":
+        if schema.get("format") in _FORMAT_SAMPLES:
+            return _FORMAT_SAMPLES[schema["format"]]
+        if "pattern" in schema:
+            for sample in _PATTERN_SAMPLES:
+                if re.search(schema["pattern"], sample) and \
+                        schema.get("minLength", 0) <= len(sample) <= schema.get("maxLength", 10**6):
+                    return sample
+        text = "示例"
+        low, high = int(schema.get("minLength", 0)), int(schema.get("maxLength", 10**6))
+        return (text * (low // len(text) + 1))[:max(low, min(len(text), high))]
+    return None
+
+
 # --- the document ------------------------------------------------------------------------
 
 def _query_parameters(schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -284,19 +341,24 @@ def _operation(method: str, ep: EndpointSpec, view: Any, view_args: list[str], *
     if params:
         op["parameters"] = params
     if ep.body is not None:
-        op["requestBody"] = {"required": True,
-                             "content": {"application/json": {"schema": refs[(ep.body, "validation")]}}}
+        body_schema = refs[(ep.body, "validation")]
+        op["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": body_schema, "example": example_of(body_schema, defs)}}}
     ok: dict[str, Any] = {"description": "成功"}
     if ep.response is not None:
-        ok["content"] = {"application/json": {"schema": refs[(ep.response, "serialization")]}}
+        response_schema = refs[(ep.response, "serialization")]
+        ok["content"] = {"application/json": {"schema": response_schema,
+                                              "example": example_of(response_schema, defs)}}
     responses: dict[str, Any] = {str(ep.status): ok}
     by_status: dict[int, list[tuple[str, str]]] = {}
     for (status, code), message in sorted(errors.items()):
         by_status.setdefault(status, []).append((code, message))
     for status, codes in sorted(by_status.items()):
         listed = "；".join(f"`{code}` {message}" for code, message in codes)
+        first_code, first_message = codes[0]
         responses[str(status)] = {"description": f"{_STATUS_TEXT.get(status, '出错')}：{listed}",
-                                  "content": {"application/json": {"schema": _ref("Error")}}}
+                                  "content": {"application/json": {"schema": _ref("Error"), "example": {
+                                      "code": first_code, "message": first_message, "details": []}}}}
     op["responses"] = responses
     op["x-gonghui-roles"] = sorted(r.value for r in ep.roles)
     op["x-gonghui-ownership"] = ep.ownership.value
