@@ -311,7 +311,8 @@ class RulesUpdate(RulesIn):
 
 
 class RulesQuery(Schema):
-    org: str = Field(..., max_length=200)
+    org: str | None = Field(None, max_length=200, examples=["zj/huz/nanxun/e-sanxing"],
+                           description="组织路径；不填则取调用者所在的组织")
 
     _org = field_validator("org")(check_path)
 
