@@ -367,6 +367,11 @@ def _operation(method: str, ep: EndpointSpec, view: Any, view_args: list[str], *
     return op
 
 
+def operation_id(view_name: str) -> str:
+    """``dorms_api_apply`` → ``dorms_apply``: the feature and the view, unique across the app."""
+    return view_name.replace("_api_", "_", 1)
+
+
 def _endpoints(app: Any) -> Iterator[tuple[str, str, EndpointSpec, list[str], Any]]:
     for path, methods in sorted(app.routes.items()):
         for method, entry in sorted(methods.items()):
@@ -439,9 +444,14 @@ def build(app: Any) -> dict[str, Any]:
     raw_refs, top = models_json_schema(models, ref_template="#/components/schemas/{model}",
                                        schema_generator=_generator())
     defs = {name: to_oas30(schema) for name, schema in top.get("$defs", {}).items()}
+    for name, schema in defs.items():  # client generators name their classes by the title
+        if "title" in schema:
+            schema["title"] = name
     refs = {key: to_oas30(value) for key, value in raw_refs.items()}
     for path, method, ep, view_args, view in _endpoints(app):
-        spec.path(path=path, operations={method.lower(): _operation(method, ep, view, view_args, refs=refs, defs=defs)})
+        operation = _operation(method, ep, view, view_args, refs=refs, defs=defs)
+        operation["operationId"] = operation_id(app.routes[path][method].view_name)
+        spec.path(path=path, operations={method.lower(): operation})
     result: dict[str, Any] = spec.to_dict()
     used = _referenced(result, defs)
     result["components"]["schemas"].update({name: defs[name] for name in sorted(used)})
