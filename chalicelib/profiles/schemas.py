@@ -250,7 +250,7 @@ class BrowseStats(Schema):
 class BrowsePage(Schema):
     items: list[MemberCard]
     next_cursor: str | None = None
-    stats: BrowseStats
+    stats: BrowseStats = Field(exclude=True)  # internal read counters (benchmarks, logs): not in responses
 
 
 class Recommendation(Schema):
