@@ -61,6 +61,9 @@ class Settings:
     ws_endpoint: str | None = None
     # Origins a browser may call the API from: the union console of this stage (see platform/cors.py).
     cors_origins: tuple[str, ...] = ()
+    # A roster import in "replace" mode that would mark more than this share of a scope's
+    # active members as left is refused unless the admin confirms it.
+    roster_max_leave_percent: int = 10
 
     @property
     def dev_login_enabled(self) -> bool:
@@ -110,6 +113,7 @@ class Settings:
             ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
             cors_origins=tuple(o.strip().rstrip("/") for o in env.get(
                 "GONGHUI_CORS_ORIGINS", LOCAL_CONSOLE_ORIGINS if stage == "local" else "").split(",") if o.strip()),
+            roster_max_leave_percent=_int(env, "GONGHUI_ROSTER_MAX_LEAVE_PERCENT", 10, low=0, high=100),
         )
 
 

@@ -168,6 +168,16 @@ def check_item(policy: PolicyVersion, item: ClaimItem) -> "Measure":
     return measure
 
 
+def check_claim(policy: PolicyVersion, items: list[ClaimItem]) -> dict[str, Measure]:
+    """Every item's measure, or ``ClaimError`` for the first the version cannot compute (an
+    item id given twice included)."""
+    ids = [i.item_id for i in items]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ClaimError(repeated[0], "DUPLICATE_ITEM_ID", f"申报明细编号重复：{'、'.join(repeated)}")
+    return {i.item_id: check_item(policy, i) for i in items}
+
+
 def _amount(measure: Measure, item: ClaimItem) -> tuple[int, int | None, bool, str]:
     """(amount, bound, capped, how) for one unit before once-rules."""
     level = item.level or ""
@@ -200,9 +210,7 @@ def calculate(policy: PolicyVersion, items: Iterable[ClaimItem], *, year: int,
     """
     given = list(items)
     ids = [i.item_id for i in given]
-    if len(set(ids)) != len(ids):
-        raise ClaimError("", "DUPLICATE_ITEM_ID", "申报明细编号重复")
-    measures = {i.item_id: check_item(policy, i) for i in given}
+    measures = check_claim(policy, given)
     taken: set[str] = set(already_paid)
     computed: dict[str, Line] = {}
     for item in _canonical(given):

@@ -76,5 +76,6 @@ def test_each_broken_cell_names_its_field_and_reason(change, code):
 def test_status_words_and_upload_keys():
     assert [parse_status(w) for w in ("在会", "正常", "离会", "转出", "Active")] == [
         "active", "active", "left", "left", "active"]
-    assert import_id_of("rosters/ri-0123456789abcdef0123.csv") == "ri-0123456789abcdef0123"
-    assert import_id_of("rosters/../secrets.csv") is None
+    assert import_id_of("incoming/rosters/ri-0123456789abcdef0123.csv") == "ri-0123456789abcdef0123"
+    assert import_id_of("rosters/ri-0123456789abcdef0123.csv") is None  # outside the expiring prefix
+    assert import_id_of("incoming/rosters/../secrets.csv") is None
