@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, computed_field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import Fen
@@ -126,7 +126,14 @@ class RoomView(Schema):
     building_id: str
     room_no: str
     room_type: RoomType
-    room_type_cn: str
+    room_type_cn: str = Field(..., json_schema_extra={"deprecated": True},
+        description="旧名，请改用 room_type_name（下个版本移除）")
+
+    @computed_field(description="房型的中文名")  # type: ignore[prop-decorator]
+    @property
+    def room_type_name(self) -> str:
+        return self.room_type_cn
+
     gender: Gender
     floor: int
     facilities: list[str]
@@ -185,7 +192,14 @@ class FreeBed(Schema):
     room_no: str
     bed_no: int
     room_type: RoomType
-    room_type_cn: str
+    room_type_cn: str = Field(..., json_schema_extra={"deprecated": True},
+        description="旧名，请改用 room_type_name（下个版本移除）")
+
+    @computed_field(description="房型的中文名")  # type: ignore[prop-decorator]
+    @property
+    def room_type_name(self) -> str:
+        return self.room_type_cn
+
     gender: Gender
     floor: int
     facilities: list[str]
@@ -239,7 +253,14 @@ class ApplicationView(Schema):
     room_no: str
     bed_no: int
     status: str
-    status_cn: str
+    status_cn: str = Field(..., json_schema_extra={"deprecated": True},
+        description="旧名，请改用 status_name（下个版本移除）")
+
+    @computed_field(description="状态的中文名")  # type: ignore[prop-decorator]
+    @property
+    def status_name(self) -> str:
+        return self.status_cn
+
     created_at: str
     hold_expires: str | None = None
     decided_at: str | None = None

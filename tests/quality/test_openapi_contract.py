@@ -146,3 +146,22 @@ def test_every_request_and_response_carries_an_example_that_conforms(document):
                 problems.append(f"{name} {where}: {errors[:2]}")
     assert checked > 300
     assert not problems, "\n".join(problems)
+
+
+def test_one_name_for_a_chinese_label(document):
+    """The Chinese label of an enumerated field is ``<field>_name`` (``state_name``,
+    ``status_name``, ``meal_name``). The older ``_cn`` / ``_text`` labels are still sent for one
+    release, marked deprecated, next to their ``_name`` twin (money text like ``rent_text`` is
+    a formatted amount, not a label)."""
+    problems = []
+    for schema_name_, schema in document["components"]["schemas"].items():
+        properties = schema.get("properties", {})
+        for name, prop in properties.items():
+            base = re.sub(r"_(cn|text)$", "", name)
+            if base == name or f"{base}_fen" in properties:
+                continue
+            if not prop.get("deprecated"):
+                problems.append(f"{schema_name_}.{name}: a label not named {base}_name (and not deprecated)")
+            if f"{base}_name" not in properties:
+                problems.append(f"{schema_name_}.{name}: no {base}_name next to it")
+    assert not problems, "\n".join(problems)
