@@ -271,6 +271,20 @@ class ApplicationView(Schema):
     checked_out_at: str | None = None
     steps: list[StepView]
 
+    @computed_field(description="接下来会发生什么、怎样得知（后台处理中的状态才有）")  # type: ignore[prop-decorator]
+    @property
+    def next_step(self) -> str | None:
+        return APPLICATION_NEXT.get(self.status)
+
+
+# What happens next to an application in the background, and how the worker learns of it.
+APPLICATION_NEXT = {
+    "submitted": "床位已为你保留。审批在后台进行：符合企业规则（如新入职）会自动通过，否则转工会审批；"
+                 "自动审批通常几秒内完成。结果会推送通知，也可查看 GET /dorms/me。",
+    "pending": "等待工会审批；审批后会推送通知，也可查看 GET /dorms/me。",
+    "approved": "已通过：请按时办理入住（POST /dorms/me/check-in），逾期未入住床位会释放（状态变为 expired）。",
+}
+
 
 class ApplicationPage(Schema):
     items: list[ApplicationView]

@@ -124,7 +124,9 @@ def test_a_generated_client_walks_the_youxiang_dorm_journey(generated, live_api,
     applied = chen.call("dorms", "dorms_apply_for_bed", status=201, body={
         "building_id": building.building_id, "room_no": best.room_no, "bed_no": best.bed_no})
     assert applied.status == "submitted"
+    assert "后台" in applied.next_step and "GET /dorms/me" in applied.next_step  # says what happens next
     pump.drain()  # decided in the background: a new hire is approved by the enterprise's rule
-    assert chen.call("dorms", "dorms_my_dorm").application.status == "approved"
+    approved = chen.call("dorms", "dorms_my_dorm").application
+    assert approved.status == "approved" and "check-in" in approved.next_step
     chen.call("dorms", "dorms_check_in_myself", body={})
     assert chen.call("dorms", "dorms_my_dorm").room.room_no == best.room_no
