@@ -142,7 +142,7 @@ class AidApplicationSummary(Schema):
     app_id: str
     aid_type: str
     aid_type_name: str
-    state: str
+    state: StateName
     state_name: str
     org_path: str
     applicant_name: str

@@ -245,6 +245,10 @@ class StepView(Schema):
     note: str | None = None
 
 
+ApplicationStatus = Literal["submitted", "pending", "approved", "checked_in", "checked_out", "rejected", "expired",
+                            "cancelled"]
+
+
 class ApplicationView(Schema):
     application_id: str
     user_id: str
@@ -252,7 +256,7 @@ class ApplicationView(Schema):
     building_name: str
     room_no: str
     bed_no: int
-    status: str
+    status: ApplicationStatus
     status_cn: str = Field(..., json_schema_extra={"deprecated": True},
         description="旧名，请改用 status_name（下个版本移除）")
 

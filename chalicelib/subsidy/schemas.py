@@ -75,7 +75,7 @@ class SubsidyApplicationView(Schema):
 class SubsidySummary(Schema):
     app_id: str
     enterprise_path: str
-    state: str
+    state: StateName
     state_name: str
     total_fen: int | None
     paid_fen: int | None
