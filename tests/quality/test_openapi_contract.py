@@ -165,3 +165,21 @@ def test_one_name_for_a_chinese_label(document):
             if f"{base}_name" not in properties:
                 problems.append(f"{schema_name_}.{name}: no {base}_name next to it")
     assert not problems, "\n".join(problems)
+
+
+def test_the_conformance_check_catches_a_document_that_lies(document):
+    """The suite-wide check (tests/contract.py) is only worth its 100% if it can fail: a
+    response missing a documented field, an undocumented status, an accepted request whose
+    body or query the document forbids — each is reported; a conforming exchange is not."""
+    from tests.contract import Contract
+
+    contract = Contract(document)
+    health = json.dumps({"status": "ok", "stage": "local", "time": "2026-05-01T01:30:00.000Z"})
+    assert contract.check("GET", "/health", None, 200, "application/json", health) == []
+    assert contract.check("GET", "/health", None, 200, "application/json", json.dumps({"status": "ok"}))
+    assert contract.check("GET", "/health", None, 418, "application/json", "{}")
+    login = json.dumps({"role": "boss"})
+    assert contract.check("POST", "/dev/login", login, 200, "application/json", "{}")
+    assert any("query limit" in v for v in
+               contract.check("GET", "/dorms/applications?limit=many", None, 200, "application/json", "{}"))
+    assert contract.operation("GET", "/dorms/me") is not contract.operation("GET", "/dorms/applications/a-1")
