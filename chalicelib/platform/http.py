@@ -174,6 +174,10 @@ def _cn_expected(value: Any) -> str:
     return str(value).replace(" or ", "、").replace(", ", "、")
 
 
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def validation_message(error: dict[str, Any]) -> str:
     """One pydantic error in Chinese: a template per type; a validator's own (Chinese) text."""
     kind = str(error.get("type", ""))
@@ -183,10 +187,11 @@ def validation_message(error: dict[str, Any]) -> str:
         text = str(ctx.get("error") or error.get("msg", ""))
         for prefix in ("Value error, ", "Assertion failed, "):
             text = text.removeprefix(prefix)
-        return text if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "不符合要求"
+        return text if _has_chinese(text) else "不符合要求"
     template = _CN_TEMPLATES.get(kind)
-    if template is None:
-        return "不符合要求"
+    if template is None:  # our own error types (PydanticCustomError) carry their Chinese message
+        text = str(error.get("msg", ""))
+        return text if _has_chinese(text) else "不符合要求"
     try:
         return template.format(**ctx)
     except (KeyError, IndexError):
