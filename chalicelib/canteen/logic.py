@@ -480,7 +480,7 @@ def publish_due_menus(*, batch: int = 100) -> dict[str, int]:
     runs once per canteen and day)."""
     from chalicelib.platform.queues import send
 
-    from .events import ANNOUNCE_QUEUE
+    from .specs import ANNOUNCE_QUEUE
 
     now = clock.now_iso()
     published, announced = 0, set()
@@ -508,7 +508,7 @@ def announce(canteen_id: str, day: str) -> int:
     """Queue one notice per subscriber of the canteen (paged Query of the subscriptions)."""
     from chalicelib.platform.queues import send
 
-    from .events import NOTIFY_QUEUE
+    from .specs import NOTIFY_QUEUE
 
     try:
         canteen = Canteen.get(canteen_id)

@@ -61,6 +61,11 @@ class Settings:
     ws_endpoint: str | None = None
     # Origins a browser may call the API from: the union console of this stage (see platform/cors.py).
     cors_origins: tuple[str, ...] = ()
+    # ``https://sqs.<region>.<suffix>/<account>/``: queue URLs without GetQueueUrl (see
+    # ``platform.queues.QUEUE_URL_PREFIX_ENV``); None means "ask SQS".
+    queue_url_prefix: str | None = None
+    # set by the Lambda runtime: build clients during init, not on the first request
+    in_lambda: bool = False
     # A roster import in "replace" mode that would mark more than this share of a scope's
     # active members as left is refused unless the admin confirms it.
     roster_max_leave_percent: int = 10
@@ -113,6 +118,8 @@ class Settings:
             ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
             cors_origins=tuple(o.strip().rstrip("/") for o in env.get(
                 "GONGHUI_CORS_ORIGINS", LOCAL_CONSOLE_ORIGINS if stage == "local" else "").split(",") if o.strip()),
+            queue_url_prefix=env.get("GONGHUI_QUEUE_URL_PREFIX") or None,
+            in_lambda=bool(env.get("AWS_LAMBDA_FUNCTION_NAME")),
             roster_max_leave_percent=_int(env, "GONGHUI_ROSTER_MAX_LEAVE_PERCENT", 10, low=0, high=100),
         )
 
