@@ -23,6 +23,7 @@ $(STAMP): requirements.lock requirements-dev.lock requirements-checkov.lock
 	$(PY) -m pip install -q --require-hashes -r requirements-dev.lock
 	@test -x $(CHECKOV_VENV)/bin/python || $(PY) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install -q --require-hashes -r requirements-checkov.lock
+	@command -v chromium >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; } || echo "chromium could not be installed: the /docs browser test is skipped"
 	@touch $(STAMP)
 
 venv: $(STAMP)

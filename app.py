@@ -4,7 +4,7 @@ from typing import Any
 from chalice import Chalice
 
 from chalicelib import features
-from chalicelib.platform import http, middleware
+from chalicelib.platform import cors, http, middleware
 
 app = Chalice(app_name="gonghui")
 app.experimental_feature_flags.update(["WEBSOCKETS"])  # 光年间 chat's real-time delivery
@@ -13,6 +13,7 @@ middleware.install(app)
 middleware.warm_up()  # in Lambda: tracer, clients and parameters during init
 for name, blueprint in features.blueprints():
     app.register_blueprint(blueprint, name_prefix=name.replace(".", "_") + "_")
+cors.install(app)  # after the blueprints: one preflight route per path, origins per stage
 
 
 def __getattr__(name: str) -> Any:

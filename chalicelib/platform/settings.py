@@ -16,6 +16,8 @@ LOCAL_APP_IDS = {
     "GONGHUI_ALIPAY_APP_ID": "2021000000000000",
     "GONGHUI_DINGTALK_APP_KEY": "gonghui-zzd-local",
 }
+# The union console next to the local API (``make run``): the local stage's default CORS origins.
+LOCAL_CONSOLE_ORIGINS = "http://127.0.0.1:8000,http://localhost:8000"
 
 
 class SettingsError(RuntimeError):
@@ -64,6 +66,8 @@ class Settings:
     # The WebSocket API's management endpoint (``https://{api}.execute-api.../{stage}``, or the
     # local gateway); None means "derive it from the connection's domain and stage".
     ws_endpoint: str | None = None
+    # Origins a browser may call the API from: the union console of this stage (see platform/cors.py).
+    cors_origins: tuple[str, ...] = ()
     # ``https://sqs.<region>.<suffix>/<account>/``: queue URLs without GetQueueUrl (see
     # ``platform.queues.QUEUE_URL_PREFIX_ENV``); None means "ask SQS".
     queue_url_prefix: str | None = None
@@ -124,6 +128,8 @@ class Settings:
             dingtalk_secret_parameter=f"{param_root}/dingtalk-app-secret",
             extra={k: v for k, v in env.items() if k.startswith("GONGHUI_X_")},
             ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
+            cors_origins=tuple(o.strip().rstrip("/") for o in env.get(
+                "GONGHUI_CORS_ORIGINS", LOCAL_CONSOLE_ORIGINS if stage == "local" else "").split(",") if o.strip()),
             queue_url_prefix=env.get("GONGHUI_QUEUE_URL_PREFIX") or None,
             in_lambda=bool(env.get("AWS_LAMBDA_FUNCTION_NAME")),
             roster_max_leave_percent=_int(env, "GONGHUI_ROSTER_MAX_LEAVE_PERCENT", 10, low=0, high=100),
