@@ -23,6 +23,8 @@ FEATURES: tuple[str, ...] = (
     "profiles",
     "social",
     "messaging",
+    "mediation",
+    "centres",
 )
 
 
