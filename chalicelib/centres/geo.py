@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 PRECISION = 5
 LNG_BITS = (PRECISION * 5 + 1) // 2    # 13: geohash interleaves starting with longitude
@@ -95,6 +96,7 @@ class Point:
     key: str
     lat: float
     lng: float
+    ref: Any = field(default=None, compare=False, repr=False)   # what the caller indexed
 
 
 @dataclass
