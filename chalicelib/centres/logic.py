@@ -57,7 +57,8 @@ def _room_view(room: CentreRoom) -> CentreRoomView:
 
 
 def _centre_view(centre: Centre, rooms: list[CentreRoom]) -> CentreView:
-    return CentreView(coordinate_system="GCJ-02", centre_id=centre.centre_id, org_path=centre.org_path, name=centre.name, address=centre.address,
+    return CentreView(coordinate_system="GCJ-02",
+                      centre_id=centre.centre_id, org_path=centre.org_path, name=centre.name, address=centre.address,
                       lat=float(centre.lat), lng=float(centre.lng), hours=centre.hours, photos=list(centre.photos),
                       rooms=[_room_view(r) for r in rooms])
 
