@@ -67,6 +67,8 @@ def figures(principal: Principal, query: CentreFiguresQuery) -> CentreFiguresVie
 @endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, response=CentreView,
           summary="服务中心详情与各房间、站点（所有登录用户）", tags=TAGS)
 def get_centre(centre_id: str) -> CentreView:
+    """A service centre is a public place: its address, hours, rooms and stations are meant to be
+    found by every worker, so any logged-in member may read it."""
     return logic.get_centre(centre_id)
 
 
