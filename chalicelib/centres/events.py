@@ -19,7 +19,6 @@ else:
     logic = lazy_import(f"{__package__}.logic")
 
 bp = Blueprint(__name__)
-QUEUES = [FIGURES_QUEUE]
 
 
 def handle_figure_event(record: Any) -> None:

@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock, events
@@ -195,22 +196,19 @@ def record_visit(principal: Principal, code: str) -> CentreVisitView:
         raise ROOM_NOT_FOUND from exc
     day = clock.today_shanghai().isoformat()
     room_day = f"{centre_id}#{room_id}#{day}"
+    visit = CentreVisit(room_day, principal.user_id, at=clock.now_iso(), by="scan")
     first = True
-    try:
-        CentreVisit(room_day, principal.user_id, at=clock.now_iso(), by="scan").save(
-            condition=CentreVisit.user_id.does_not_exist())
-    except Exception as exc:  # a second scan today: already recorded
-        from pynamodb.exceptions import PutError
-
-        if not isinstance(exc, PutError) or exc.cause_response_code != "ConditionalCheckFailedException":
+    try:  # the visit and its event are one transaction (the outbox): a second scan today stages nothing
+        with TransactWrite(connection=_connection()) as tx:
+            tx.save(visit, condition=CentreVisit.user_id.does_not_exist())
+            events.publish(FEATURE, VISIT_RECORDED, actor=events.actor_of(principal), org=room.org_path,
+                           event_id=f"visit-{room_day}-{principal.user_id}", tx=tx,
+                           data={"room_day": room_day, "user_id": principal.user_id, "org_path": room.org_path,
+                                 "month": day[:7]})
+    except TransactWriteError as exc:
+        if not _condition_failed(exc):
             raise
         first = False
-    # published on every scan: the figures count (room, day, person) once, so a lost publish
-    # after the put is made good by the next scan, and a repeated one changes nothing
-    events.publish(FEATURE, VISIT_RECORDED, actor=events.actor_of(principal), org=room.org_path,
-                   event_id=f"visit-{room_day}-{principal.user_id}",
-                   data={"room_day": room_day, "user_id": principal.user_id, "org_path": room.org_path,
-                         "month": day[:7]})
     return CentreVisitView(centre_id=centre_id, room_id=room_id, day=day, first_today=first)
 
 
@@ -228,14 +226,16 @@ def count(key: str, org_path: str, month: str, metric: str) -> bool:
             tx.save(CentreCounted(key, at=clock.now_iso()), condition=CentreCounted.key.does_not_exist())
             for node in _ancestors(org_path):
                 tx.update(CentreFigure(node, month), actions=[getattr(CentreFigure, metric).add(1)])
-    except Exception as exc:
-        from pynamodb.exceptions import TransactWriteError
-
-        reasons = exc.cancellation_reasons if isinstance(exc, TransactWriteError) else None
-        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+    except TransactWriteError as exc:
+        if _condition_failed(exc):
             return False
         raise
     return True
+
+
+def _condition_failed(exc: TransactWriteError) -> bool:
+    reasons = exc.cancellation_reasons or []
+    return bool(reasons) and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed"
 
 
 def count_event(detail_type: str, event: DomainEvent) -> bool:

@@ -10,3 +10,4 @@ FIGURES_QUEUE = QueueSpec(
     description="服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）",
     event_pattern={"source": ["gonghui.centres", "gonghui.mediation"],
                    "detail-type": [VISIT_RECORDED, "MediationCaseClosed"]})
+QUEUES = [FIGURES_QUEUE]

@@ -13,7 +13,6 @@ else:
     logic = lazy_import(f"{__package__}.logic")
 
 bp = Blueprint(__name__)
-QUEUES: list[Any] = []
 
 
 @bp.schedule("rate(1 hour)")

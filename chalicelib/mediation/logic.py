@@ -12,6 +12,7 @@ import uuid
 from datetime import timedelta
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock, events
 from chalicelib.platform.auth import Principal, Role
@@ -225,11 +226,10 @@ def decide(principal: Principal, case_id: str, body: MediationDecisionBody) -> M
             raise ValidationFailed("不予受理须写明理由和建议的去处", code="MEDIATION_DECLINE_REASON_MISSING")
         case.state, case.decline_reason, case.referral = "declined", body.reason, body.referral
         _close(case)
+        _save_closed(principal, case)
     else:
         case.state = "accepted"
-    _save(case)
-    if case.state == "declined":
-        _publish_closed(principal, case)
+        _save(case)
     return _view(case, relation)
 
 
@@ -288,9 +288,9 @@ def confirm_agreement(principal: Principal, case_id: str) -> MediationCaseView:
     if {"applicant", "respondent"} <= set(case.confirmed_by):
         case.state = "settled"
         _close(case)
-    _save(case)
-    if case.state == "settled":
-        _publish_closed(principal, case)
+        _save_closed(principal, case)
+    else:
+        _save(case)
     return _view(case, relation)
 
 
@@ -300,8 +300,7 @@ def record_failure(principal: Principal, case_id: str, body: MediationFailureBod
         raise Conflict("案件已结束", code="MEDIATION_CASE_CLOSED")
     case.state, case.failure_reason, case.arbitration_referral = "failed", body.reason, body.arbitration_referral
     _close(case)
-    _save(case)
-    _publish_closed(principal, case)
+    _save_closed(principal, case)
     return _view(case, relation)
 
 
@@ -334,11 +333,16 @@ def _close(case: MediationCase) -> None:
     case.due_kind, case.due_at = None, None
 
 
-def _publish_closed(principal: Principal, case: MediationCase) -> None:
-    events.publish(FEATURE, CASE_CLOSED, actor=events.actor_of(principal), org=case.mediator_org or case.district_path,
-                   event_id=f"closed-{case.case_id}",
-                   data={"case_id": case.case_id, "outcome": case.state, "org_path": case.mediator_org or
-                         case.district_path, "closed_at": case.closed_at, "category": case.category})
+def _save_closed(principal: Principal, case: MediationCase) -> None:
+    """Save the closed case and stage MediationCaseClosed in the same transaction (the outbox)."""
+    org = case.mediator_org or case.district_path
+    with dynamo_errors(Conflict("案件刚被他人更新，请刷新后重试", code="MEDIATION_CASE_CHANGED")), \
+            TransactWrite(connection=MediationCase._get_connection().connection) as tx:
+        tx.save(case)
+        events.publish(FEATURE, CASE_CLOSED, actor=events.actor_of(principal), org=org,
+                       event_id=f"closed-{case.case_id}", tx=tx,
+                       data={"case_id": case.case_id, "outcome": case.state, "org_path": org,
+                             "closed_at": case.closed_at, "category": case.category})
 
 
 # --- the fifteen-day limit ---------------------------------------------------------------------

@@ -100,6 +100,8 @@ def test_scans_with_redeliveries_count_each_person_once_per_room_per_day(login, 
     for person in people[:4]:
         for _ in range(2):
             person.post("/centres/visits", {"code": codes[1]})
+    # then only first scans of the day staged an event (the visit and its event are one transaction)
+    pump.pump_outbox()
     # and the figures queue gets every message twice (at-least-once delivery)
     import boto3
 
@@ -113,7 +115,7 @@ def test_scans_with_redeliveries_count_each_person_once_per_room_per_day(login, 
         for m in got:
             messages.append(m["Body"])
             sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-    assert len(messages) == 12 * 3 + 4 * 2
+    assert len(messages) == 12 + 4
     for text in messages + messages:
         sqs.send_message(QueueUrl=url, MessageBody=text)
     pump.drain()
