@@ -26,6 +26,8 @@ FEATURES: tuple[str, ...] = (
     "social",
     "messaging",
     "bookings",
+    "mediation",
+    "centres",
 )
 
 
