@@ -57,11 +57,14 @@ class Settings:
     # The WebSocket API's management endpoint (``https://{api}.execute-api.../{stage}``, or the
     # local gateway); None means "derive it from the connection's domain and stage".
     ws_endpoint: str | None = None
+    # Was GONGHUI_STAGE set at all? A missing setting falls back to "local" names, but must
+    # never switch on what only the local stage may do (fail closed).
+    stage_declared: bool = False
 
     @property
     def dev_login_enabled(self) -> bool:
-        """The demo-token login exists only on the local stage."""
-        return self.stage == "local"
+        """The demo-token login exists only on a stage explicitly declared ``local``."""
+        return self.stage_declared and self.stage == "local"
 
     def table_name(self, short: str) -> str:
         return f"{self.resource_prefix}-{short}"
@@ -73,7 +76,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
-        stage = env.get("GONGHUI_STAGE", "local")
+        stage = env.get("GONGHUI_STAGE") or "local"
         if stage not in STAGES:
             raise SettingsError(f"GONGHUI_STAGE must be one of {STAGES}, got {stage!r}")
         prefix = env.get("GONGHUI_PREFIX", f"gonghui-{stage}")
@@ -104,6 +107,7 @@ class Settings:
             dingtalk_secret_parameter=f"{param_root}/dingtalk-app-secret",
             extra={k: v for k, v in env.items() if k.startswith("GONGHUI_X_")},
             ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
+            stage_declared=bool(env.get("GONGHUI_STAGE")),
         )
 
 
