@@ -394,21 +394,21 @@ def _consume_attempt(user_id: str) -> int:
 
 
 def start_face_check(principal: Principal, real_name: str, id_number: str) -> FaceCheckStarted:
-    """Check the ID number, then ask Alipay for a face check of this name and number."""
-    number = pii.normalize_id_number(id_number)
+    """Count the attempt, then ask Alipay for a face check of this name and number.
+
+    The attempt is counted before anything stored is read, and whether the ID number is
+    already claimed is not looked at here: a stranger probing numbers sees the same answer for
+    every well-formed number and spends an attempt on each. Only a face check that Alipay
+    passed for this name and number learns that the number is claimed (the callback fails
+    it with that reason, and the person may appeal to the union)."""
+    number = pii.normalize_id_number(id_number)  # pure format check: reads nothing stored
     id_hash = pii.lookup_hash(number)
+    left = _consume_attempt(principal.user_id)
     member = ensure_member(principal.user_id, home_org=principal.org_path or None, actor=actor_of(principal))
     if member.banned or member.suspended:
         raise Forbidden("账号已被暂停使用，请联系工会", code="MEMBER_BLOCKED")
     if member.face_verified:
         raise Conflict("您已完成实名认证，无需重复核验", code="ALREADY_FACE_VERIFIED")
-    try:
-        claim = IdClaim.get(id_hash)
-        if claim.user_id != principal.user_id:
-            raise Conflict("该身份证号已绑定其他账号，如有疑问请联系工会", code="ID_NUMBER_TAKEN")
-    except IdClaim.DoesNotExist:
-        pass
-    left = _consume_attempt(principal.user_id)
     from chalicelib.providers import alipay
 
     outer_order_no = f"gh{uuid.uuid4().hex[:30]}"
