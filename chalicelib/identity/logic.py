@@ -825,11 +825,42 @@ def block_member(principal: Principal, user_id: str, *, kind: str, reason: str) 
         return f"{label}：{reason}"
 
     _commit_member(user_id, mutate, actor=actor_of(principal), create=False)
+    _end_sessions(user_id)  # also when already blocked: a retry after a failed first try
     publish(FEATURE, "MemberSuspended" if kind == "suspended" else "MemberBanned",
             data={"user_id": user_id, "reason": pii.scrub(reason)}, org=_load_required(user_id).org_path or "",
             actor=actor_of(principal))
     notify_member(user_id, "standing", {"state": label, "reason": pii.scrub(reason)})
     return member_status_required(user_id)
+
+
+def _end_sessions(user_id: str) -> None:
+    from chalicelib.accounts import logic as accounts
+
+    accounts.end_sessions(user_id)
+
+
+def record_sanction(user_id: str, kind: str | None, *, until: str | None = None) -> None:
+    """For 光年间 moderation (social): a member was suspended (until a time) or banned, or the
+    sanction was lifted (``kind`` None). Mirrored on the member record, which the edge reads on
+    every request; a new sanction ends the member's sessions at once."""
+    if kind not in (None, "suspended", "banned"):
+        raise ValueError(f"unknown sanction {kind!r}")
+    member = ensure_member(user_id)
+    for _ in range(4):
+        try:
+            member.update(actions=[
+                Member.sanction.set(kind) if kind else Member.sanction.remove(),
+                Member.sanction_until.set(until) if kind and until else Member.sanction_until.remove(),
+                Member.updated_at.set(clock.now_iso())])
+            break
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            member = _load_required(user_id)  # changed meanwhile (version): apply on fresh data
+    else:
+        raise Conflict("操作冲突，请稍后重试", code="MEMBER_BUSY")
+    if kind:
+        _end_sessions(user_id)
 
 
 def reinstate_member(principal: Principal, user_id: str, *, reason: str) -> MemberStatus:
