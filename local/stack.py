@@ -92,6 +92,9 @@ class LocalStack:
         from chalice.config import Config
         from chalice.local import create_local_server
 
+        from local import gateway
+
+        gateway.patch_in_process()  # unknown routes: 404 in our shape, as the deployed gateway answers
         config = Config.create(chalice_stage="local", app_name="gonghui", project_dir=str(ROOT),
                                config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()))
         self.server = create_local_server(self.app, config, self.host, self.api_port)

@@ -24,9 +24,10 @@ os.environ.pop("AWS_PROFILE", None)
 
 from moto import mock_aws
 
-from local import moto_atomic
+from local import gateway, moto_atomic
 
 moto_atomic.patch_in_process()
+gateway.patch_in_process()  # API Gateway's answers as infra configures them (unknown route → 404)
 
 import json  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402

@@ -7,8 +7,8 @@ from typing import Any
 from PIL import Image
 
 from chalicelib.platform.events import publish
-from tests.members import set_standing
 from tests.conftest import body
+from tests.members import set_standing
 
 XIHU = "zj/hz/xihu"
 
