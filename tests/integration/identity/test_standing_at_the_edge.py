@@ -12,6 +12,7 @@ from tests.integration.identity.conftest import LIGHTYEAR, XIHU
 from tests.integration.identity.test_journey import _active_member
 from tests.integration.profiles.helpers import jpeg_with_gps, profile
 from tests.integration.profiles.test_photos_story import upload
+from tests.integration.social.conftest import member  # noqa: F401  (shared fixture)
 
 
 def _post(api, path, payload):
@@ -85,3 +86,28 @@ def test_a_token_from_before_verification_acts_in_the_members_enterprise(fakes, 
     reviewer = login("union_admin", user_id="lightyear-reviewer", org_path=LIGHTYEAR)
     queue = body(reviewer.get("/profiles/review/photos"))["items"]
     assert [(p["user_id"], p["photo_id"], p["org_path"]) for p in queue] == [(wang.user_id, photo_id, LIGHTYEAR)]
+
+
+def test_a_moderation_ban_ends_the_members_sessions_too(api, member, pump, login):  # noqa: F811
+    """Given 小王 reported by 小李, when 西湖区 staff ban him from the report, then his access
+    token stops working at once (not after 15 minutes), his refresh token is revoked and he
+    cannot log in again; lifting the sanction lets him log in again."""
+    wang = member("xiaowang")
+    li = member("xiaoli")
+    report_id = body(li.post("/social/reports", {"kind": "member", "target_id": "xiaowang",
+                                                 "reason_code": "harassment"}))["report_id"]
+    staff = login("union_admin", user_id="xihu-staff", org_path="zj/hz/xihu")
+    acted = staff.post(f"/social/moderation/reports/{report_id}/actions", {"action": "ban", "reason": "骚扰他人"})
+    assert acted.status_code == 200, acted.body
+
+    refused = wang.get("/social/feed")
+    assert refused.status_code == 403 and body(refused)["code"] == "ACCOUNT_BANNED"
+    assert wang.get(f"/profiles/members/{li.user_id}").status_code == 403
+    revoked = _post(api, "/auth/refresh", {"refresh_token": wang.tokens["refresh_token"]})
+    assert revoked.status_code == 401 and body(revoked)["code"] == "REFRESH_REVOKED"
+    relogin = _post(api, "/dev/login", {"role": "worker", "user_id": "xiaowang"})
+    assert relogin.status_code == 403 and body(relogin)["code"] == "ACCOUNT_BANNED"
+
+    lifted = staff.post("/social/moderation/members/xiaowang/lift", {"reason": "误封"})
+    assert lifted.status_code == 200, lifted.body
+    assert _post(api, "/dev/login", {"role": "worker", "user_id": "xiaowang"}).status_code == 200
