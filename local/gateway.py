@@ -12,7 +12,7 @@ from typing import Any
 def _not_found_body() -> bytes:
     from chalicelib.platform.errors import NotFound
 
-    return json.dumps({"code": NotFound.code, "message": "找不到该接口", "details": []},
+    return json.dumps({"code": NotFound.code, "message": NotFound.message, "details": []},
                       ensure_ascii=False).encode()
 
 

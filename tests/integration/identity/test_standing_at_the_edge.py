@@ -86,6 +86,8 @@ def test_a_token_from_before_verification_acts_in_the_members_enterprise(fakes, 
     reviewer = login("union_admin", user_id="lightyear-reviewer", org_path=LIGHTYEAR)
     queue = body(reviewer.get("/profiles/review/photos"))["items"]
     assert [(p["user_id"], p["photo_id"], p["org_path"]) for p in queue] == [(wang.user_id, photo_id, LIGHTYEAR)]
+    refreshed = _post(wang.http, "/auth/refresh", {"refresh_token": wang.tokens["refresh_token"]})
+    assert body(refreshed)["account"]["org_path"] == LIGHTYEAR   # the next token names it too
 
 
 def test_a_moderation_ban_ends_the_members_sessions_too(api, member, pump, login):  # noqa: F811
