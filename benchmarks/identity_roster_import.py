@@ -111,7 +111,8 @@ def _run(count: int) -> None:
     pump = EventPump(app_module.app, rule_queues)
 
     # --- our path -----------------------------------------------------------------------------
-    upload = roster.start_import(admin, NewRosterImport(scope=XIHU, file_name="名册.csv", file_format="csv"))
+    upload = roster.start_import(admin, NewRosterImport(scope=XIHU, file_name="名册.csv", file_format="csv",
+                                                        mode="add"))
     started = time.perf_counter()
     client("s3").put_object(Bucket=get_settings().uploads_bucket, Key=upload.object_key, Body=data)
     split_started = time.perf_counter()
@@ -125,6 +126,17 @@ def _run(count: int) -> None:
     imp = RosterImport.get(upload.import_id)
     assert imp.status == "completed", imp.status
     accepted = int(imp.rows_accepted)
+
+    # --- a replace dry run of the same file: every row read back and compared, nothing written -----
+    dry = roster.start_import(admin, NewRosterImport(scope=XIHU, file_name="名册.csv", file_format="csv",
+                                                     mode="replace", dry_run=True))
+    client("s3").put_object(Bucket=get_settings().uploads_bucket, Key=dry.object_key, Body=data)
+    dry_started = time.perf_counter()
+    for source in pump.s3_sources():
+        pump.pump_s3(source)
+    dry_s = time.perf_counter() - dry_started
+    previewed = RosterImport.get(dry.import_id)
+    assert previewed.status == "previewed" and int(previewed.rows_unchanged) == accepted, previewed.status
 
     # --- raw BatchWriteItem of the same items into a table of the same shape -------------------
     ddb = client("dynamodb")
@@ -153,6 +165,7 @@ def _run(count: int) -> None:
     print(f"{'ours: upload → completed (end to end)':<46}{ours_s:>10.1f}{accepted / ours_s:>12,.0f}")
     print(f"{'  of which split Lambda (parse, check, hash)':<46}{split_s:>10.1f}{len(rows) / split_s:>12,.0f}")
     print(f"{'  of which chunk Lambdas (queue + writes)':<46}{write_s:>10.1f}{accepted / write_s:>12,.0f}")
+    print(f"{'replace dry run, same file (split + counts)':<46}{dry_s:>10.1f}{len(rows) / dry_s:>12,.0f}")
     print(f"{'raw BatchWriteItem, same items':<46}{raw_s:>10.1f}{len(items) / raw_s:>12,.0f}")
     print(f"ratio ours end-to-end / raw: {(accepted / ours_s) / (len(items) / raw_s):.2f}; "
           f"chunk writes / raw: {(accepted / write_s) / (len(items) / raw_s):.2f}; "

@@ -12,6 +12,7 @@ from typing import Any
 
 from chalicelib import features
 from chalicelib.platform.aws import client
+from chalicelib.platform.bucket import lifecycle_rules
 from chalicelib.platform.db import describe_tables
 from chalicelib.platform.queues import QueueSpec
 from chalicelib.platform.settings import get_settings
@@ -140,6 +141,8 @@ def create_bucket() -> None:
                          CreateBucketConfiguration={"LocationConstraint": settings.region})
     except s3.exceptions.BucketAlreadyOwnedByYou:
         pass
+    s3.put_bucket_lifecycle_configuration(Bucket=settings.uploads_bucket,
+                                          LifecycleConfiguration={"Rules": lifecycle_rules()})
 
 
 def seed_parameters(extra: dict[str, str] | None = None) -> None:

@@ -1,5 +1,6 @@
 """Identity's Lambdas: the membership check after a face check, new accounts counted as
-registered, the roster upload (S3) and its chunk writer (SQS), and the figures roll-up."""
+registered, the roster upload (S3), its chunk writer (SQS) and its watchdog, and the figures
+roll-up."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,8 @@ from chalicelib.platform.idempotency import once_per
 from chalicelib.platform.lazy import lazy_import
 from chalicelib.platform.queues import QueueSpec
 from chalicelib.platform.settings import get_settings
+
+from .uploads import ROSTER_PREFIX
 
 if TYPE_CHECKING:
     from . import logic, roster
@@ -69,7 +72,15 @@ def count_registration(event: Any) -> dict[str, Any]:
 
 
 def _roster_work(record: Any) -> str:
-    return roster.handle_work(json.loads(record.body))
+    body = json.loads(record.body)
+    try:
+        return roster.handle_work(body)
+    except Exception:
+        # The last delivery before the DLQ: the import ends failed with a reason, not "running" for ever.
+        if int(record.attributes.approximate_receive_count or 0) >= ROSTER_QUEUE.max_receive_count:
+            roster.fail_import(str(body.get("import_id")), "ROSTER_WRITE_FAILED",
+                               "名册写入多次失败，已停止；已写入的行保留，请稍后重新导入")
+        raise
 
 
 @bp.on_sqs_message(queue=ROSTER_QUEUE.name, batch_size=ROSTER_QUEUE.batch_size)
@@ -77,9 +88,14 @@ def write_roster_chunks(event: Any) -> dict[str, Any]:
     return process_sqs(event, _roster_work)
 
 
-@bp.on_s3_event(bucket=get_settings().uploads_bucket, events=["s3:ObjectCreated:*"], prefix="rosters/")
+@bp.on_s3_event(bucket=get_settings().uploads_bucket, events=["s3:ObjectCreated:*"], prefix=ROSTER_PREFIX)
 def roster_uploaded(event: Any) -> None:
     roster.import_uploaded(event.bucket, event.key)
+
+
+@bp.schedule("rate(30 minutes)")
+def fail_stalled_roster_imports(event: Any) -> int:
+    return roster.fail_stalled_imports()
 
 
 @bp.schedule("rate(1 hour)")

@@ -168,6 +168,17 @@ class ImportsByScope(GlobalSecondaryIndex["RosterImport"]):
     created_at = UnicodeAttribute(range_key=True)
 
 
+class OpenImports(GlobalSecondaryIndex["RosterImport"]):
+    """Sparse: only imports not yet finished carry ``watch`` (the watchdog's Query)."""
+
+    class Meta:
+        index_name = "by_watch"
+        projection = AllProjection()
+
+    watch = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class RosterImport(Model):
     class Meta(TableMeta):
         table_name = table_name("identity-roster-imports")
@@ -178,20 +189,31 @@ class RosterImport(Model):
     file_format = UnicodeAttribute()                # csv | xlsx
     object_key = UnicodeAttribute()
     uploaded_by = UnicodeAttribute()
-    status = UnicodeAttribute(default="awaiting_upload")  # awaiting_upload | running | sweeping | completed | failed
+    # awaiting_upload | splitting | running | sweeping | completed | previewed (a dry run) | failed
+    status = UnicodeAttribute(default="awaiting_upload")
+    mode = UnicodeAttribute(default="replace")      # add | replace (imports before modes replaced)
+    dry_run = BooleanAttribute(default=False)
+    confirm_leavers = BooleanAttribute(default=False)
     encoding = UnicodeAttribute(null=True)
     rows_total = NumberAttribute(default=0)
     rows_done = NumberAttribute(default=0)
     rows_accepted = NumberAttribute(default=0)
     rows_rejected = NumberAttribute(default=0)
     rows_left = NumberAttribute(default=0)
+    rows_added = NumberAttribute(null=True)         # the counts before applying (dry run, replace)
+    rows_updated = NumberAttribute(null=True)
+    rows_unchanged = NumberAttribute(null=True)
+    rows_would_leave = NumberAttribute(null=True)
+    members_before = NumberAttribute(null=True)     # active entries of this scope before the import
     chunks_total = NumberAttribute(default=0)
     error_code = UnicodeAttribute(null=True)
     error_message = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     started_at = UnicodeAttribute(null=True)
     finished_at = UnicodeAttribute(null=True)
+    watch = UnicodeAttribute(null=True)             # "open" until completed, previewed or failed
     by_scope = ImportsByScope()
+    by_watch = OpenImports()
 
 
 class RosterRejection(Model):

@@ -2,6 +2,14 @@
 batch writes, with rows accepted/rejected (row number and reason), a progress bar, and a
 sweep that marks who left when a scope is imported again.
 
+The admin says what an import does: ``add`` writes the rows of the file and nothing else;
+``replace`` also marks the scope's active members missing from the file as left. A
+``dry_run`` counts what would change (added, updated, unchanged, would leave) and applies
+nothing; a replace that would mark more than a set share of the scope's members as left is
+refused (failed, ``ROSTER_REPLACE_NEEDS_CONFIRMATION``) unless the admin confirmed it.
+Every failure ends the import ``failed`` with a code and a Chinese reason, and the file is
+deleted; a watchdog fails an import that stopped moving (a Lambda killed, a chunk in the DLQ).
+
 ID numbers are validated and turned into keyed hashes while the file is split, so neither
 the chunk messages nor the tables hold them; phone numbers likewise. The uploaded file is
 deleted once it has been split.
@@ -12,12 +20,13 @@ import json
 import re
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote_plus
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.orgs.schemas import check_path
@@ -27,11 +36,13 @@ from chalicelib.platform.errors import NotFound, ValidationFailed
 from chalicelib.platform.events import Actor, publish
 from chalicelib.platform.observability import logger
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
+from chalicelib.platform.schema import clean_text, one_line
+from chalicelib.platform.settings import get_settings
 
 from . import uploads
 from .logic import FEATURE, _connection, apply_roster_status
 from .models import RosterChunk, RosterEntry, RosterImport, RosterRejection
-from .roster_files import RosterFileError, cell, read_roster
+from .roster_files import RosterFile, RosterFileError, cell, read_roster
 from .schemas import (
     NewRosterImport,
     RejectionPage,
@@ -41,12 +52,14 @@ from .schemas import (
     RosterUpload,
 )
 
-PREFIX = "rosters/"
+PREFIX = uploads.ROSTER_PREFIX
 CHUNK_ROWS = 500
 SWEEP_PAGE = 500
 UPLOAD_EXPIRES = 900
 MAX_STORED_REJECTIONS = 5000
 _CHUNK_TTL = timedelta(days=7)
+OPEN = "open"                       # RosterImport.watch while the import is not finished
+STALL_AFTER = timedelta(hours=2)    # an import not finished by then is failed by the watchdog
 STATUS_WORDS = {
     "active": ("在会", "会员", "正常", "有效", "在册", "active"),
     "left": ("离会", "退会", "转出", "注销", "已离会", "离职", "left", "inactive"),
@@ -68,7 +81,8 @@ def start_import(principal: Principal, request: NewRosterImport) -> RosterUpload
     import_id = f"ri-{uuid.uuid4().hex[:20]}"
     key = f"{PREFIX}{import_id}.{request.file_format}"
     RosterImport(import_id, scope=request.scope, file_name=request.file_name, file_format=request.file_format,
-                 object_key=key, uploaded_by=principal.user_id, created_at=clock.now_iso()).save(
+                 object_key=key, uploaded_by=principal.user_id, created_at=clock.now_iso(), mode=request.mode,
+                 dry_run=request.dry_run, confirm_leavers=request.confirm_leavers, watch=OPEN).save(
         condition=RosterImport.import_id.does_not_exist())
     url, headers = uploads.presign_put(key, request.file_format, expires_in=UPLOAD_EXPIRES)
     return RosterUpload(import_id=import_id, upload_url=url, upload_headers=headers, object_key=key,
@@ -77,7 +91,7 @@ def start_import(principal: Principal, request: NewRosterImport) -> RosterUpload
 
 def _import_view(imp: RosterImport) -> RosterImportView:
     total, done = int(imp.rows_total or 0), int(imp.rows_done or 0)
-    if imp.status == "completed":
+    if imp.status in ("completed", "previewed"):
         percent = 100
     elif total:
         percent = min(99, done * 100 // total)
@@ -87,8 +101,15 @@ def _import_view(imp: RosterImport) -> RosterImportView:
         import_id=imp.import_id, scope=imp.scope, file_name=imp.file_name, file_format=imp.file_format,
         status=imp.status, encoding=imp.encoding, rows_total=total, rows_done=done,
         rows_accepted=int(imp.rows_accepted or 0), rows_rejected=int(imp.rows_rejected or 0),
-        rows_left=int(imp.rows_left or 0), progress_percent=percent, error_code=imp.error_code,
+        rows_left=int(imp.rows_left or 0), mode=imp.mode, dry_run=bool(imp.dry_run),  # type: ignore[arg-type]
+        rows_added=_count(imp.rows_added), rows_updated=_count(imp.rows_updated),
+        rows_unchanged=_count(imp.rows_unchanged), rows_would_leave=_count(imp.rows_would_leave),
+        members_before=_count(imp.members_before), progress_percent=percent, error_code=imp.error_code,
         error_message=imp.error_message, created_at=imp.created_at, finished_at=imp.finished_at)
+
+
+def _count(value: object) -> int | None:
+    return None if value is None else int(value)  # type: ignore[call-overload]
 
 
 def _import_in_scope(principal: Principal, import_id: str) -> RosterImport:
@@ -136,7 +157,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return one_line(clean_text(str(value)))  # as every API string: no hidden characters, one line
 
 
 def parse_status(value: object) -> str:
@@ -189,7 +210,7 @@ def check_row(row: list[object], columns: dict[str, int], scope: str, org_exists
 
 
 def import_id_of(key: str) -> str | None:
-    match = re.fullmatch(r"rosters/(ri-[0-9a-f]{20})\.(csv|xlsx)", key)
+    match = re.fullmatch(re.escape(PREFIX) + r"(ri-[0-9a-f]{20})\.(csv|xlsx)", key)
     return match.group(1) if match else None
 
 
@@ -215,6 +236,7 @@ def import_uploaded(bucket: str, raw_key: str, *, send: Callable[[dict[str, Any]
     except UpdateError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
+        _discard(bucket, key)  # read already, or put again after the import ended: not kept either way
         return "duplicate"
     try:
         try:
@@ -232,6 +254,12 @@ def import_uploaded(bucket: str, raw_key: str, *, send: Callable[[dict[str, Any]
     with RosterRejection.batch_write() as batch:
         for row_no, field, code, reason in rejected[:MAX_STORED_REJECTIONS]:
             batch.save(RosterRejection(import_id, row_no, field=field, code=code, reason=reason))
+    sweep = imp.mode == "replace" and not fresh
+    if imp.dry_run or sweep:
+        outcome = _count_changes(imp, parsed, accepted, rejected, sweep=sweep)
+        if outcome is not None:
+            _discard(bucket, key)
+            return outcome
     chunks = [accepted[i: i + CHUNK_ROWS] for i in range(0, len(accepted), CHUNK_ROWS)]
     try:  # totals once: a repeated split finds them set
         imp.update(actions=[RosterImport.encoding.set(parsed.encoding), RosterImport.rows_total.set(len(parsed.rows)),
@@ -244,7 +272,7 @@ def import_uploaded(bucket: str, raw_key: str, *, send: Callable[[dict[str, Any]
     send = send or _send_work
     for number, rows in enumerate(chunks):  # a re-sent chunk is counted once (chunk markers)
         send({"kind": "chunk", "import_id": import_id, "scope": imp.scope, "chunk_no": number, "fresh": fresh,
-              "rows": rows})
+              "sweep": sweep, "rows": rows})
     try:
         RosterImport(import_id).update(actions=[RosterImport.status.set("running")],
                                        condition=RosterImport.status == "splitting")
@@ -252,10 +280,58 @@ def import_uploaded(bucket: str, raw_key: str, *, send: Callable[[dict[str, Any]
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
     _discard(bucket, key)
-    _finish_if_done(import_id, send, fresh=fresh)
+    _finish_if_done(import_id, send, sweep=sweep)
     logger.info("roster split", extra={"import_id": import_id, "rows": len(parsed.rows), "accepted": len(accepted),
                                        "rejected": len(rejected), "chunks": len(chunks)})
     return "split"
+
+
+def _count_changes(imp: RosterImport, parsed: RosterFile, accepted: list[dict[str, Any]],
+                   rejected: list[tuple[int, str, str, str]], *, sweep: bool) -> str | None:
+    """Before anything is written: how many rows add, update or leave unchanged an entry, and
+    how many of the scope's active members a replace would mark as left. A dry run ends here
+    ("previewed"); so does a replace over the share without confirmation ("failed")."""
+    keys = [(r["h"], r["o"]) for r in accepted]
+    fields = ["id_hash", "org_path", "name", "enterprise", "status", "phone_hash"]
+    # What this scope's imports wrote (one paged Query), then only the rows not among them.
+    before: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for entry in RosterEntry.by_roster_scope.query(imp.scope, attributes_to_get=fields):
+        before[(entry.id_hash, entry.org_path)] = (entry.name, entry.enterprise, entry.status, entry.phone_hash)
+    active = {k for k, v in before.items() if v[2] == "active"} if imp.mode == "replace" else set()
+    elsewhere = [k for k in keys if k not in before]
+    for entry in RosterEntry.batch_get(elsewhere, attributes_to_get=fields):
+        before[(entry.id_hash, entry.org_path)] = (entry.name, entry.enterprise, entry.status, entry.phone_hash)
+    added = sum(1 for k in keys if k not in before)
+    unchanged = sum(1 for r in accepted if before.get((r["h"], r["o"])) == (r["n"], r["e"], r["s"], r["p"]))
+    would_leave = len(active - set(keys))
+    actions: list[Action] = [RosterImport.rows_added.set(added),
+                             RosterImport.rows_updated.set(len(keys) - added - unchanged),
+                             RosterImport.rows_unchanged.set(unchanged),
+                             RosterImport.rows_would_leave.set(would_leave)]
+    if imp.mode == "replace":
+        actions.append(RosterImport.members_before.set(len(active)))
+    if imp.dry_run:  # the totals are written here; an import that goes on writes them with its chunks
+        actions += [RosterImport.status.set("previewed"), RosterImport.encoding.set(parsed.encoding),
+                    RosterImport.rows_total.set(len(parsed.rows)), RosterImport.rows_done.set(len(parsed.rows)),
+                    RosterImport.rows_rejected.set(len(rejected)), RosterImport.rows_accepted.set(len(accepted)),
+                    RosterImport.finished_at.set(clock.now_iso()), RosterImport.watch.remove()]
+    try:
+        imp.update(actions=actions, condition=RosterImport.status == "splitting")
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return "duplicate"
+    if imp.dry_run:
+        logger.info("roster previewed", extra={"import_id": imp.import_id, "rows": len(parsed.rows)})
+        return "previewed"
+    limit = get_settings().roster_max_leave_percent
+    if sweep and not imp.confirm_leavers and would_leave * 100 > limit * len(active):
+        share = would_leave * 100 // max(1, len(active))
+        _fail(imp, "ROSTER_REPLACE_NEEDS_CONFIRMATION",
+              f"以名册替换将使本范围 {len(active)} 名在会会员中的 {would_leave} 名（约 {share}%）标记为离会，"
+              f"超过 {limit}%。请先预演核对，确认无误后勾选“确认离会”重新导入，或改用“仅新增/更新”方式")
+        return "failed"
+    return None
 
 
 def _discard(bucket: str, key: str) -> None:
@@ -296,17 +372,55 @@ def _check_rows(rows: list[tuple[int, list[object]]], columns: dict[str, int], s
 
 
 def _first_import_of_scope(imp: RosterImport) -> bool:
+    """No earlier import of this scope wrote anything (dry runs and failures did not)."""
     for earlier in RosterImport.by_scope.query(imp.scope, scan_index_forward=False, limit=20):
         if earlier.import_id != imp.import_id and earlier.status in ("completed", "sweeping", "running", "splitting"):
             return False
     return True
 
 
-def _fail(imp: RosterImport, code: str, message: str) -> None:
-    imp.update(actions=[RosterImport.status.set("failed"), RosterImport.error_code.set(code),
-                        RosterImport.error_message.set(message), RosterImport.finished_at.set(clock.now_iso())])
+def _fail(imp: RosterImport, code: str, message: str) -> bool:
+    """End an unfinished import as failed, with a reason the admin sees."""
+    try:
+        imp.update(actions=[RosterImport.status.set("failed"), RosterImport.error_code.set(code),
+                            RosterImport.error_message.set(message), RosterImport.finished_at.set(clock.now_iso()),
+                            RosterImport.watch.remove()],
+                   condition=RosterImport.status.is_in(*_UNFINISHED))
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
     publish(FEATURE, "RosterImportFailed", data={"import_id": imp.import_id, "code": code}, org=imp.scope,
             actor=_uploader(imp))
+    return True
+
+
+_UNFINISHED = ("awaiting_upload", "splitting", "running", "sweeping")
+
+
+def fail_import(import_id: str, code: str, message: str) -> bool:
+    """A chunk that went to the DLQ, or the watchdog: the import ends failed."""
+    try:
+        imp = RosterImport.get(import_id, consistent_read=True)
+    except RosterImport.DoesNotExist:
+        return False
+    return _fail(imp, code, message)
+
+
+def fail_stalled_imports(*, now: datetime | None = None) -> int:
+    """The watchdog (a schedule): an import not finished ``STALL_AFTER`` after it was asked
+    for never will be (upload abandoned, a Lambda killed on every retry, a chunk in the DLQ).
+    It is failed, and a file still in the bucket is deleted (the bucket expires it anyway)."""
+    cutoff = clock.isoformat((now or clock.now()) - STALL_AFTER)
+    failed = 0
+    for imp in RosterImport.by_watch.query(OPEN, RosterImport.created_at < cutoff):
+        waiting = imp.status == "awaiting_upload"
+        message = ("名册文件未在有效期内上传，请重新发起导入" if waiting
+                   else "名册导入长时间未完成，已停止；已写入的行保留，请重新导入以确保完整")
+        if _fail(imp, "ROSTER_UPLOAD_EXPIRED" if waiting else "ROSTER_STALLED", message):
+            failed += 1
+            _discard(get_settings().uploads_bucket, imp.object_key)
+    return failed
 
 
 def _uploader(imp: RosterImport) -> Actor:
@@ -360,17 +474,18 @@ def write_chunk(body: dict[str, Any], *, send: Callable[[dict[str, Any]], Any] |
         if "ConditionalCheckFailed" in codes:
             return "duplicate"  # this chunk was counted already
         raise
-    _finish_if_done(import_id, send or _send_work, fresh=bool(body.get("fresh")))
+    # Chunks queued before import modes carry no "sweep": they swept whenever not fresh.
+    _finish_if_done(import_id, send or _send_work, sweep=bool(body.get("sweep", not body.get("fresh"))))
     return "written"
 
 
-def _finish_if_done(import_id: str, send: Callable[[dict[str, Any]], Any], *, fresh: bool) -> None:
+def _finish_if_done(import_id: str, send: Callable[[dict[str, Any]], Any], *, sweep: bool) -> None:
     imp = RosterImport.get(import_id, consistent_read=True)
     if imp.status == "running" and int(imp.rows_total) and int(imp.rows_done) >= int(imp.rows_total):
-        _finish_writes(import_id, send, fresh=fresh)
+        _finish_writes(import_id, send, sweep=sweep)
 
 
-def _finish_writes(import_id: str, send: Callable[[dict[str, Any]], Any], *, fresh: bool = False) -> None:
+def _finish_writes(import_id: str, send: Callable[[dict[str, Any]], Any], *, sweep: bool) -> None:
     """Every row is written: look for members who are no longer on the roster."""
     try:
         RosterImport(import_id).update(actions=[RosterImport.status.set("sweeping")],
@@ -379,10 +494,10 @@ def _finish_writes(import_id: str, send: Callable[[dict[str, Any]], Any], *, fre
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
         return
-    if fresh:
-        _complete(import_id)
-    else:
+    if sweep:
         send({"kind": "sweep", "import_id": import_id, "cursor": None})
+    else:
+        _complete(import_id)
 
 
 def sweep_leavers(import_id: str, cursor: str | None, *, send: Callable[[dict[str, Any]], Any] | None = None) -> str:
@@ -418,7 +533,8 @@ def sweep_leavers(import_id: str, cursor: str | None, *, send: Callable[[dict[st
 def _complete(import_id: str) -> None:
     try:
         RosterImport(import_id).update(actions=[RosterImport.status.set("completed"),
-                                                RosterImport.finished_at.set(clock.now_iso())],
+                                                RosterImport.finished_at.set(clock.now_iso()),
+                                                RosterImport.watch.remove()],
                                        condition=RosterImport.status == "sweeping")
     except UpdateError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":

@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from chalicelib.orgs.schemas import check_path
-from chalicelib.platform.schema import Schema
+from chalicelib.platform.schema import Line, Schema
 
 State = Literal["registered", "face_verified", "member_verified", "pledged", "active",
                 "suspended", "banned", "left_union"]
@@ -15,7 +15,7 @@ ClientResult = Literal["9000", "6001", "6002", "4000"]
 # --- face verification ------------------------------------------------------------------
 
 class StartFaceCheck(Schema):
-    real_name: str = Field(..., min_length=2, max_length=30, description="真实姓名（与身份证一致）")
+    real_name: Line = Field(..., min_length=2, max_length=30, description="真实姓名（与身份证一致）")
     id_number: str = Field(..., min_length=15, max_length=24, description="18 位居民身份证号码")
 
     @field_validator("real_name")
@@ -118,9 +118,17 @@ class AcceptPledge(Schema):
 # --- roster -----------------------------------------------------------------------------
 
 class NewRosterImport(Schema):
-    scope: str = Field(..., max_length=200, description="本次名册覆盖的组织（管辖范围内）")
-    file_name: str = Field(..., min_length=1, max_length=120)
-    file_format: Literal["csv", "xlsx"]
+    scope: str = Field(..., max_length=200, description="本次名册覆盖的组织（管辖范围内）", examples=["zj/hz/xihu"])
+    file_name: Line = Field(..., min_length=1, max_length=120, examples=["会员名册.csv"])
+    file_format: Literal["csv", "xlsx"] = Field(..., examples=["csv"])
+    mode: Literal["add", "replace"] = Field(
+        ..., examples=["add"],
+        description="add：只新增或更新名册中的会员；replace：以名册为准，本范围内名册中没有的在会会员标记为离会")
+    dry_run: bool = Field(False, examples=[True],
+                          description="只预演：统计将新增、更新、不变、离会的人数，不写入任何数据")
+    confirm_leavers: bool = Field(
+        False, examples=[False],
+        description="replace 将使超过规定比例（默认 10%）的在会会员离会时，须确认后才会执行")
 
     _scope = field_validator("scope")(check_path)
 
@@ -146,6 +154,13 @@ class RosterImportView(Schema):
     rows_accepted: int
     rows_rejected: int
     rows_left: int
+    mode: Literal["add", "replace"] = Field("replace", description="add 只新增/更新；replace 以名册为准")
+    dry_run: bool = Field(False, description="是否只预演")
+    rows_added: int | None = Field(None, description="将新增（预演或替换前统计）")
+    rows_updated: int | None = Field(None, description="将更新")
+    rows_unchanged: int | None = Field(None, description="不变")
+    rows_would_leave: int | None = Field(None, description="将标记为离会")
+    members_before: int | None = Field(None, description="导入前本范围名册中的在会人数")
     progress_percent: int
     error_code: str | None = None
     error_message: str | None = None

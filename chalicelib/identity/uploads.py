@@ -3,7 +3,11 @@ once imported (the file holds ID numbers in plain text; it is not kept)."""
 from __future__ import annotations
 
 from chalicelib.platform.aws import client
+from chalicelib.platform.bucket import EXPIRING_PREFIX
 from chalicelib.platform.settings import get_settings
+
+# Under the bucket's expiring prefix: a file the import fails to delete expires by itself.
+ROSTER_PREFIX = f"{EXPIRING_PREFIX}rosters/"
 
 CONTENT_TYPES = {
     "csv": "text/csv",

@@ -116,13 +116,15 @@ def ws_connect(event: Any) -> dict[str, Any]:
 @_observed("$default")
 def ws_message(event: Any) -> dict[str, Any]:
     """Frames from a registered connection; a forged or unknown connection id is refused."""
+    from chalicelib.platform.http import parse_json_text
+
     from . import realtime
 
     try:
-        body = json.loads(event.body) if event.body else {}
+        body = parse_json_text(event.body) if event.body else {}
         if not isinstance(body, dict):
             raise ValueError("not an object")
-    except ValueError:
+    except (ValueError, DomainError):  # malformed, too deep, numbers out of range
         body = {"action": "invalid"}
     try:
         logic.connection_user(event.connection_id)

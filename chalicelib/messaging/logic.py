@@ -23,10 +23,7 @@ banned members send nothing. Every member: at most ``SENDS_PER_MINUTE`` sends a 
 from __future__ import annotations
 
 import hashlib
-import re
-import time
-import unicodedata
-from dataclasses import dataclass, field
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -49,7 +46,9 @@ from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.pii import scrub
 from chalicelib.social import logic as social
 
+from . import safety
 from .models import AcceptedSend, Connection, Conversation, Counter, InboxEntry, Message, SafetyRule
+from .safety import HOLD_SCORE, PROVINCE, Verdict, scan_text, seed_default_rules  # noqa: F401  (social, local demo)
 from .schemas import (
     MAX_MESSAGE_CHARS,
     HistoryPage,
@@ -58,6 +57,8 @@ from .schemas import (
     MessageView,
     QuotaView,
     ReadState,
+    SafetyRuleChangeView,
+    SafetyRuleHistory,
     SafetyRuleIn,
     SafetyRuleList,
     SafetyRuleView,
@@ -72,232 +73,54 @@ VETERAN_DAYS = 30
 RECALL_SECONDS = 120
 ACCEPTED_TTL_DAYS = 7
 CONNECTION_TTL_SECONDS = 2 * 3600
-HOLD_SCORE = 8
-RULESET = "ruleset"
-SEEDED_MARK = "~seeded"
-RULE_CACHE_SECONDS = 30
-WARNINGS = {
-    "money": "对方提到转账或借钱。工会提醒：网上交友切勿转账、借钱给未见面的人。",
-    "investment": "对方提到投资理财。工会提醒：“稳赚不赔”“带你赚钱”多为杀猪盘话术。",
-    "gambling": "对方提到博彩。工会提醒：网络赌博违法，谨防被骗。",
-    "crypto": "对方提到虚拟币或链接。工会提醒：不要点击陌生链接、不要购买虚拟币。",
-    "link": "消息中含有外部链接，请谨慎点击。",
-    "off_platform": "对方希望转到其他软件聊天。工会提醒：离开光年间后，对方身份无法核实。",
-    "contact": "对方发来联系方式，请注意保护个人信息。",
-    "other": "这条消息可能存在风险，请谨慎。",
-}
 
 
-# --- the safety scan (pure) ---------------------------------------------------------------
+# --- the safety rules (chalicelib/messaging/safety.py) ----------------------------------------
 
-@dataclass(frozen=True)
-class Rule:
-    rule_id: str
-    pattern: str
-    category: str
-    action: str           # hold | warn | count
-    weight: int = 1
-    first_only: bool = False
-    enabled: bool = True
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class Verdict:
-    action: str           # deliver | count | warn | hold
-    categories: list[str] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)
-    score: int = 0
-    count_weight: int = 0
-
-    @property
-    def warning(self) -> str | None:
-        if self.action != "warn":
-            return None
-        return WARNINGS.get(self.categories[0], WARNINGS["other"]) if self.categories else WARNINGS["other"]
-
-
-_NUM = "0-9零一二三四五六七八九十百千万两"
-DEFAULT_RULES: tuple[Rule, ...] = (
-    Rule("money-transfer", r"(转账|转钱|打款|汇款|打钱|借(我|给我)?(点|些|一下|一点)?钱"
-         r"|借[^，。！？]{0,6}[" + _NUM + r"]+[^，。！？]{0,2}(块|元|万)|急用钱|周转一下|帮我垫|垫付|先付"
-         r"|保证金|手续费|解冻费|提现不了)", "money", "hold", 5,
-         description="要钱、借钱、转账"),
-    Rule("money-payment", r"(发(个|点)?红包|收款码|付款码|扫码(支付|付款)|银行卡(号)?)", "money", "warn", 2,
-         description="红包、收款码、银行卡"),
-    Rule("invest-promise", r"(稳赚|不赔|保本|包赚|零风险|日赚|月入[" + _NUM + r"]+万|翻倍|高回报"
-         r"|带你(赚钱|上车|投资|理财|做单))",
-         "investment", "hold", 5, description="稳赚不赔、带你赚钱"),
-    Rule("invest", r"(投资|理财|炒股|期货|外汇|内幕消息|带单|导师|回报率|收益率)", "investment", "warn", 3,
-         description="投资理财话题"),
-    Rule("gambling", r"(博彩|赌场|赌博|百家乐|六合彩|时时彩|下注|押注|彩票(内部|计划)|赌球|网赌|棋牌平台|娱乐城)",
-         "gambling", "hold", 6, description="博彩、网赌"),
-    Rule("crypto", r"(usdt|泰达币|币圈|比特币|btc|eth|以太坊|数字货币|虚拟币|加密货币|挖矿|钱包地址|合约交易|交易所)",
-         "crypto", "warn", 3, description="虚拟币"),
-    Rule("crypto-link", r"(usdt|币圈|比特币|数字货币|虚拟币|交易所|钱包|合约).{0,40}(https?://|www\.|\.(com|net|cc|top|vip|xyz|io)\b)",
-         "crypto", "hold", 6, description="虚拟币加链接"),
-    Rule("link", r"(https?://|www\.|[a-z0-9-]+\.(com|net|cn|cc|top|vip|xyz|app|io|me)\b)", "link", "count", 2,
-         description="外部链接"),
-    Rule("off-platform", r"(加(我|个|下)?(微信|vx|wx|v信|薇信|威信|qq|扣扣|电报|telegram|tg|飞机|whatsapp)"
-         r"|下载[^，。！？]{0,12}(app|软件|客户端)|换个(平台|软件|app)|去(微信|qq|电报|tg|飞机)(上)?聊)",
-         "off_platform", "warn", 3, description="引导到其他软件"),
-    Rule("contact-first", r"((?<!\d)1[3-9]\d{9}(?!\d)|(微信|vx|wx|v信|qq)(号)?(是|:|：)?[a-z0-9_-]{5,20}|\d{5,11}@qq)",
-         "contact", "hold", 5, first_only=True, description="首次联系即发联系方式"),
-)
-
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
-_SEPARATORS = re.compile(r"[\s\-_·•|*~]+")
-
-
-def normalize(text: str) -> tuple[str, str]:
-    """(NFKC lower-cased text, the same with spaces and separators removed) — scammers write
-    "转 账", "Ｖ信", "1 3 8-1234-5678" to slip past filters."""
-    folded = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text)).lower()
-    return folded, _SEPARATORS.sub("", folded)
-
-
-def scan(text: str, rules: tuple[Rule, ...] | list[Rule], *, first_message: bool) -> Verdict:
-    """Match a message against the rule table. Any ``hold`` rule, or a total weight of
-    ``HOLD_SCORE`` or more, holds the message; else any ``warn`` rule delivers it with a
-    warning; else ``count`` rules deliver it and count against the sender."""
-    folded, compact = normalize(text)
-    matched: list[Rule] = []
-    for rule in rules:
-        if not rule.enabled or (rule.first_only and not first_message):
-            continue
-        try:
-            regex = _compiled(rule.pattern)
-        except re.error:
-            continue
-        if regex.search(folded) or regex.search(compact):
-            matched.append(rule)
-    if not matched:
-        return Verdict("deliver")
-    score = sum(r.weight for r in matched)
-    actions = {r.action for r in matched}
-    action = "hold" if "hold" in actions or score >= HOLD_SCORE else "warn" if "warn" in actions else "count"
-    ranked = sorted(matched, key=lambda r: ({"hold": 0, "warn": 1, "count": 2}[r.action], -r.weight))
-    categories = list(dict.fromkeys(r.category for r in ranked))
-    return Verdict(action, categories, [r.rule_id for r in ranked], score,
-                   sum(r.weight for r in matched if r.action == "count"))
-
-
-_regex_cache: dict[str, re.Pattern[str]] = {}
-
-
-def _compiled(pattern: str) -> re.Pattern[str]:
-    regex = _regex_cache.get(pattern)
-    if regex is None:
-        regex = re.compile(pattern, re.IGNORECASE)
-        if len(_regex_cache) < 512:
-            _regex_cache[pattern] = regex
-    return regex
-
-
-# --- the rule table -----------------------------------------------------------------------
-
-_rules_cache: tuple[float, tuple[Rule, ...]] | None = None
-
-
-def _rule_of(row: SafetyRule) -> Rule:
-    return Rule(row.rule_id, row.pattern, row.category, row.action, int(row.weight or 1), bool(row.first_only),
-                bool(row.enabled), row.description or "")
-
-
-def current_rules() -> tuple[Rule, ...]:
-    """The stored rule table, or the defaults until staff first edit it (cached briefly)."""
-    global _rules_cache
-    if _rules_cache and time.monotonic() - _rules_cache[0] < RULE_CACHE_SECONDS:
-        return _rules_cache[1]
-    rows = list(SafetyRule.query(RULESET))
-    if any(r.rule_id == SEEDED_MARK for r in rows):
-        rules = tuple(_rule_of(r) for r in rows if r.rule_id != SEEDED_MARK)
-    else:
-        rules = DEFAULT_RULES
-    _rules_cache = (time.monotonic(), rules)
-    return rules
-
-
-def forget_rules() -> None:
-    global _rules_cache
-    _rules_cache = None
-
-
-def scan_text(text: str, *, first_message: bool) -> Verdict:
-    return scan(text, current_rules(), first_message=first_message)
-
-
-def seed_default_rules(actor: str) -> None:
-    try:
-        SafetyRule.get(RULESET, SEEDED_MARK)
-        return
-    except SafetyRule.DoesNotExist:
-        pass
-    now = clock.now_iso()
-    with SafetyRule.batch_write() as batch:
-        for rule in DEFAULT_RULES:
-            batch.save(SafetyRule(RULESET, rule.rule_id, pattern=rule.pattern, category=rule.category,
-                                  action=rule.action, weight=rule.weight, first_only=rule.first_only,
-                                  enabled=rule.enabled, description=rule.description, updated_by="system",
-                                  updated_at=now))
-    try:
-        SafetyRule(RULESET, SEEDED_MARK, updated_by=actor, updated_at=now).save(
-            condition=SafetyRule.rule_id.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-
-
-def _rule_view(row: SafetyRule) -> SafetyRuleView:
+def _rule_view(principal: Principal, row: SafetyRule) -> SafetyRuleView:
+    owner = row.owner or PROVINCE
     return SafetyRuleView(rule_id=row.rule_id, pattern=row.pattern, category=row.category,  # type: ignore[arg-type]
                           action=row.action, weight=int(row.weight or 1), first_only=bool(row.first_only),  # type: ignore[arg-type]
-                          enabled=bool(row.enabled), description=row.description, updated_by=row.updated_by,
+                          enabled=bool(row.enabled), description=row.description, owner=owner,
+                          editable=safety.may_edit(principal, owner), updated_by=row.updated_by,
                           updated_at=row.updated_at)
 
 
-def list_rules() -> SafetyRuleList:
-    rows = [r for r in SafetyRule.query(RULESET) if r.rule_id != SEEDED_MARK]
-    if not rows:
-        rows = [SafetyRule(RULESET, r.rule_id, pattern=r.pattern, category=r.category, action=r.action,
-                           weight=r.weight, first_only=r.first_only, enabled=r.enabled, description=r.description)
-                for r in current_rules()]
-    return SafetyRuleList(items=[_rule_view(r) for r in rows], hold_score=HOLD_SCORE)
+def list_rules(principal: Principal) -> SafetyRuleList:
+    """The rules that apply to the caller's node (province, city, own) and those inside their scope."""
+    rows = sorted(safety.visible_rows(principal), key=lambda r: (len((r.owner or PROVINCE).split("/")), r.rule_id))
+    return SafetyRuleList(items=[_rule_view(principal, r) for r in rows], hold_score=HOLD_SCORE)
 
 
 def put_rule(principal: Principal, rule_id: str, body: SafetyRuleIn) -> SafetyRuleView:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,40}", rule_id):
-        raise ValidationFailed("规则编号只能包含小写字母、数字和连字符", code="RULE_ID_INVALID")
-    try:
-        re.compile(body.pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise ValidationFailed("规则的正则表达式不合法", code="RULE_PATTERN_INVALID",
-                               details=[{"error": str(exc)}]) from exc
-    seed_default_rules(principal.user_id)
-    row = SafetyRule(RULESET, rule_id, pattern=body.pattern, category=body.category, action=body.action,
-                     weight=body.weight, first_only=body.first_only, enabled=body.enabled,
-                     description=body.description, updated_by=principal.user_id, updated_at=clock.now_iso())
-    row.save()
-    forget_rules()
+    row = safety.put_rule(principal, rule_id, pattern=body.pattern, category=body.category, action=body.action,
+                          weight=body.weight, first_only=body.first_only, enabled=body.enabled,
+                          description=body.description)
     publish("messaging", "SafetyRuleChanged", data={"rule_id": rule_id, "action": body.action,
-                                                     "enabled": body.enabled}, actor=actor_of(principal),
-            org=principal.org_path)
-    return _rule_view(row)
+                                                     "enabled": body.enabled, "owner": row.owner},
+            actor=actor_of(principal), org=principal.org_path)
+    return _rule_view(principal, row)
 
 
 def delete_rule(principal: Principal, rule_id: str) -> None:
-    seed_default_rules(principal.user_id)
-    try:
-        SafetyRule.get(RULESET, rule_id)
-    except SafetyRule.DoesNotExist as exc:
-        raise NotFound("找不到该规则", code="RULE_NOT_FOUND") from exc
-    SafetyRule(RULESET, rule_id).delete()
-    forget_rules()
-    publish("messaging", "SafetyRuleChanged", data={"rule_id": rule_id, "action": "deleted"},
+    before = safety.delete_rule(principal, rule_id)
+    publish("messaging", "SafetyRuleChanged", data={"rule_id": rule_id, "action": "deleted", "owner": before.owner},
             actor=actor_of(principal), org=principal.org_path)
 
 
-def try_scan(text: str, first_message: bool) -> ScanResult:
-    verdict = scan_text(text, first_message=first_message)
+def rule_history(principal: Principal, rule_id: str, *, limit: int, cursor: str | None) -> SafetyRuleHistory:
+    changes, last = safety.history(principal, rule_id, limit=limit, cursor=cursor)
+    items = [SafetyRuleChangeView(rule_id=c.rule_id, change=c.change, owner=c.owner, actor=c.actor,  # type: ignore[arg-type]
+                                  actor_role=c.actor_role, actor_org=c.actor_org, changed_at=c.changed_at,
+                                  before=json.loads(c.before) if c.before else None,
+                                  after=json.loads(c.after) if c.after else None) for c in changes]
+    return SafetyRuleHistory(rule_id=rule_id, items=items,
+                             next_cursor=encode_cursor(last, bound_to=f"messaging:rule-history:{rule_id}"))
+
+
+def try_scan(principal: Principal, text: str, first_message: bool) -> ScanResult:
+    """Scan as a message of a member of the caller's node would be scanned."""
+    verdict = scan_text(text, first_message=first_message, orgs=(safety.home_of(principal),))
     return ScanResult(action=verdict.action, categories=verdict.categories, rules=verdict.rules,
                       score=verdict.score, warning=verdict.warning)
 
@@ -514,7 +337,7 @@ def deliver(queued: dict[str, Any]) -> Message:
         status = "blocked"
     else:
         first = not pair.friends and not list(Counter.batch_get([_opened(recipient, sender)]))
-        verdict = scan_text(text, first_message=first)
+        verdict = scan_text(text, first_message=first, orgs=pair.orgs)
         categories = verdict.categories
         if verdict.action == "hold":
             status = "held"

@@ -12,7 +12,10 @@ Access patterns:
 - a connection by its id (the WebSocket message handler)  → GetItem ``Connection[connection_id]``
 - sends this minute / first contacts today / has A opened a conversation with B
                                                          → UpdateItem / GetItem ``Counter[key]``
-- the safety rule table                                   → Query ``SafetyRule["ruleset"]``
+- the safety rule table (province, city and district rules; filtered by owner in memory)
+                                                         → Query ``SafetyRule["ruleset"]``
+- one rule                                                → GetItem ``SafetyRule["ruleset", rule_id]``
+- the change history of a rule, newest first              → Query ``SafetyRuleChange[rule_id]``
 """
 from __future__ import annotations
 
@@ -159,5 +162,25 @@ class SafetyRule(Model):
     first_only = BooleanAttribute(default=False)
     enabled = BooleanAttribute(default=True)
     description = UnicodeAttribute(null=True)
+    owner = UnicodeAttribute(null=True)            # org node that owns the rule; none: the province ("zj")
     updated_by = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
+
+
+class SafetyRuleChange(Model):
+    """One change of a safety rule: who, when, and the rule before and after (JSON; ``null``
+    before a creation and after a deletion). Written in the same transaction as the rule."""
+
+    class Meta(TableMeta):
+        table_name = table_name("messaging-safety-rule-history")
+
+    rule_id = UnicodeAttribute(hash_key=True)
+    changed = UnicodeAttribute(range_key=True)     # "<changed_at>#<change id>", sorts by time
+    change = UnicodeAttribute()                    # created | updated | deleted
+    owner = UnicodeAttribute()                     # owner of the rule (after, or before a deletion)
+    actor = UnicodeAttribute()
+    actor_role = UnicodeAttribute()
+    actor_org = UnicodeAttribute(null=True)
+    changed_at = UnicodeAttribute()
+    before = UnicodeAttribute(null=True)           # JSON of the rule's fields
+    after = UnicodeAttribute(null=True)

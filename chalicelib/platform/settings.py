@@ -60,6 +60,9 @@ class Settings:
     # Was GONGHUI_STAGE set at all? A missing setting falls back to "local" names, but must
     # never switch on what only the local stage may do (fail closed).
     stage_declared: bool = False
+    # A roster import in "replace" mode that would mark more than this share of a scope's
+    # active members as left is refused unless the admin confirms it.
+    roster_max_leave_percent: int = 10
 
     @property
     def dev_login_enabled(self) -> bool:
@@ -108,6 +111,7 @@ class Settings:
             extra={k: v for k, v in env.items() if k.startswith("GONGHUI_X_")},
             ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
             stage_declared=bool(env.get("GONGHUI_STAGE")),
+            roster_max_leave_percent=_int(env, "GONGHUI_ROSTER_MAX_LEAVE_PERCENT", 10, low=0, high=100),
         )
 
 

@@ -219,6 +219,7 @@ class Pair:
     b_active: bool
     blocked_by: str | None   # "a" when a blocked b, "b" when b blocked a
     friends: bool
+    orgs: tuple[str, ...] = ()  # the two members' organisations (what safety rules apply)
 
 
 def pair(a: str, b: str) -> Pair:
@@ -226,7 +227,8 @@ def pair(a: str, b: str) -> Pair:
     active = {s.user_id for s in standings if _is_active(s)}
     found = {(e.owner, e.edge) for e in edges}
     blocked_by = "a" if (a, f"{BLOCKS}#{b}") in found else "b" if (a, f"{BLOCKED_BY}#{b}") in found else None
-    return Pair(a in active, b in active, blocked_by, (a, f"{FRIEND}#{b}") in found)
+    return Pair(a in active, b in active, blocked_by, (a, f"{FRIEND}#{b}") in found,
+                tuple(s.org for s in standings if s.org))
 
 
 def who_blocked(a: str, b: str) -> str | None:
@@ -388,7 +390,7 @@ def create_post(principal: Principal, body: NewPost) -> PostView:
     for key in body.photos:
         if not key.startswith(prefix) or not media.exists(key):
             raise ValidationFailed("照片未上传或不属于你", code="PHOTO_NOT_FOUND", details=[{"key": key}])
-    verdict = messaging.scan_text(body.text, first_message=False)
+    verdict = messaging.scan_text(body.text, first_message=False, orgs=(principal.org_path,))
     now = clock.now()
     post = Post(f"p-{uuid.uuid4().hex[:20]}", author=principal.user_id, org=principal.org_path,
                 text=scrub(body.text), photos=body.photos, created_at=clock.isoformat(now),
@@ -566,7 +568,7 @@ def comment(principal: Principal, post_id: str, text: str) -> CommentView:
 
     require_active(principal)
     post = _readable_post(principal, post_id)
-    verdict = messaging.scan_text(text, first_message=False)
+    verdict = messaging.scan_text(text, first_message=False, orgs=(principal.org_path, post.org or ""))
     if verdict.action == "hold":
         raise ValidationFailed("评论包含不允许的内容（如转账、投资、站外联系方式）", code="COMMENT_REJECTED",
                                details=[{"categories": verdict.categories}])

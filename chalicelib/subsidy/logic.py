@@ -1,14 +1,20 @@
 """产改20条 subsidies: an enterprise previews and submits claims with evidence; the
 subsidy-calc Lambda computes every line under the policy version in force at submission;
 union staff approve line by line within the district's yearly budget; one-offs are paid
-once per enterprise, ever (DynamoDB refuses a second once-key)."""
+once per enterprise, ever (DynamoDB refuses a second once-key).
+
+The once-per-enterprise rule is settled when an application is decided: paid, it records
+the one-off as paid; waiting for budget, it reserves it (so the queue never holds two
+claims to one one-off). An application computed before another of its enterprise took a
+one-off is computed again and goes back to review (409 ``SUBSIDY_RECALCULATED`` to the
+reviewer who tried to approve it; the budget queue simply moves on to the next)."""
 from __future__ import annotations
 
 import uuid
 from datetime import date
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock, pii
@@ -29,7 +35,7 @@ from .policy import (
     PolicyVersion,
     apply_budget,
     calculate,
-    check_item,
+    check_claim,
     cut_lines,
 )
 from .policy import once_key as once_key_of
@@ -125,16 +131,19 @@ def _ledger_once(enterprise: str, key: str) -> str:
     return f"once#{enterprise}#{key}"
 
 
-def _calculate(policy: PolicyVersion, items: list[ClaimItem], *, enterprise: str, year: int) -> Calculation:
-    """Validate against the version, look up the one-offs already paid, compute."""
+def _calculate(policy: PolicyVersion, items: list[ClaimItem], *, enterprise: str, year: int,
+               mine: str | None = None) -> Calculation:
+    """Validate against the version, look up the one-offs already paid (or reserved by another
+    application of the enterprise; ``mine`` is the application being computed), compute."""
     try:
         keys = {}
+        measures = check_claim(policy, items)
         for item in items:
-            key = once_key_of(check_item(policy, item), item, year)
+            key = once_key_of(measures[item.item_id], item, year)
             if key:
                 keys[_ledger_once(enterprise, key)] = key
-        paid = {keys[r.key] for r in SubsidyLedger.batch_get(list(keys))} if keys else set()
-        return calculate(policy, items, year=year, already_paid=frozenset(paid))
+        taken = {keys[r.key] for r in SubsidyLedger.batch_get(list(keys)) if r.app_id != mine} if keys else set()
+        return calculate(policy, items, year=year, already_paid=frozenset(taken))
     except ClaimError as exc:
         raise ValidationFailed(exc.message, code=f"SUBSIDY_{exc.code}", details=[{"item_id": exc.item_id}]) from exc
 
@@ -226,10 +235,20 @@ def compute(app_id: str) -> bool:
         return False
     if app.state != "calculating":
         return False
+    calc = _compute_lines(app)
+    with dynamo_errors(Conflict("申请刚被更新", code="SUBSIDY_CONFLICT")):
+        app.save(condition=SubsidyApplication.state == "calculating")
+    publish(FEATURE, "SubsidyCalculated", data={"app_id": app_id, "total_fen": calc.total_fen},
+            org=app.enterprise_path, event_id=f"{app_id}-calculated")
+    return True
+
+
+def _compute_lines(app: SubsidyApplication) -> Calculation:
+    """(Re)compute every line under the application's own version; ready for review."""
     policy = _policy_by_key(app.district_path, app.policy_version_key)
     items = [ClaimItem(item_id=i.item_id, measure=i.measure, subject=i.subject, cost_fen=_int(i.cost_fen),
                        level=i.level) for i in app.items]
-    calc = _calculate(policy, items, enterprise=app.enterprise_path, year=int(app.year))
+    calc = _calculate(policy, items, enterprise=app.enterprise_path, year=int(app.year), mine=app.app_id)
     app.lines = [LineAttr(item_id=ln.item_id, measure=ln.measure, measure_name=ln.measure_name, clause=ln.clause,
                           subject=ln.subject, claimed_cost_fen=ln.claimed_cost_fen, cap_fen=ln.cap_fen,
                           amount_fen=ln.amount_fen, capped="y" if ln.capped else "n", once_key=ln.once_key,
@@ -238,11 +257,24 @@ def compute(app_id: str) -> bool:
     app.state = "pending_review"
     app.calculated_at = clock.now_iso()
     app.queue_sort = f"{app.district_path}/|{app.calculated_at}|{app.app_id}"
-    with dynamo_errors(Conflict("申请刚被更新", code="SUBSIDY_CONFLICT")):
-        app.save(condition=SubsidyApplication.state == "calculating")
-    publish(FEATURE, "SubsidyCalculated", data={"app_id": app_id, "total_fen": calc.total_fen},
-            org=app.enterprise_path, event_id=f"{app_id}-calculated")
-    return True
+    return calc
+
+
+def _recalculate(app_id: str, *, actor: Actor) -> None:
+    """A one-off this application counted on was taken by another application of the same
+    enterprise after it was computed: compute it again and send it back to review."""
+    app = SubsidyApplication.get(app_id, consistent_read=True)
+    if app.state not in REVIEWABLE:
+        return
+    before = int(app.total_fen or 0)
+    calc = _compute_lines(app)
+    app.approved_fen, app.paid_fen, app.decided_at = None, None, None
+    app.budget_note = "本企业另一申请已领取其中的一次性补助，已按最新情况重新计算，请重新审核"
+    with dynamo_errors(Conflict("申请刚被其他工作人员处理，请刷新", code="SUBSIDY_CONFLICT")):
+        app.save()  # the version attribute: no decision in between is overwritten
+    publish(FEATURE, "SubsidyRecalculated", data={"app_id": app_id, "total_fen": calc.total_fen,
+                                                  "previous_total_fen": before},
+            org=app.enterprise_path, actor=actor)
 
 
 def _view(app: SubsidyApplication) -> SubsidyApplicationView:
@@ -323,7 +355,7 @@ def _reviewable(principal: Principal, app_id: str) -> SubsidyApplication:
 
 def review(principal: Principal, app_id: str, body: ReviewBody) -> SubsidyApplicationView:
     """Approve or reject every line; pay within the district's budget (wait or cut as the
-    version says); record every one-off paid so it can never be paid again."""
+    version says); record every one-off paid (or reserved while waiting) so it is paid once."""
     app = _reviewable(principal, app_id)
     decisions = {d.item_id: d for d in body.decisions}
     line_ids = [ln.item_id for ln in app.lines]
@@ -335,13 +367,29 @@ def review(principal: Principal, app_id: str, body: ReviewBody) -> SubsidyApplic
         ln.decision = "approved" if d.approve else "rejected"
         ln.reason = pii.scrub(d.reason.strip()) or None
     app.decided_by = principal.user_id
-    _settle(app, actor=actor_of(principal), record_wait=True)
+    if _settle(app, actor=actor_of(principal), record_wait=True) == "recalculated":
+        raise Conflict("该申请中的一次性补助已由本企业另一申请领取，已重新计算，请刷新后按新的金额重新审核",
+                       code="SUBSIDY_RECALCULATED")
     return _view(app)
 
 
-def _settle(app: SubsidyApplication, *, actor: Actor, record_wait: bool) -> bool:
-    """Pay the approved lines within the budget. ``False`` when the application (still) waits;
-    a wait is written only when ``record_wait`` (a reviewer's decision), not on a retry."""
+def _once_holders(app: SubsidyApplication) -> dict[str, str | None]:
+    """The ledger's holder (application id) of each one-off this application's lines carry."""
+    keys = {_ledger_once(app.enterprise_path, ln.once_key): ln.once_key for ln in app.lines if ln.once_key}
+    return {keys[r.key]: r.app_id for r in SubsidyLedger.batch_get(list(keys))} if keys else {}
+
+
+def _settle(app: SubsidyApplication, *, actor: Actor, record_wait: bool) -> str:
+    """Pay the approved lines within the budget: "paid"; "waiting" when the application waits
+    (written only when ``record_wait``, a reviewer's decision; a retry that still does not fit
+    is "still_waiting"); "recalculated" when another application of the enterprise holds one
+    of its one-offs (the application is computed again and goes back to review)."""
+    holders = _once_holders(app)
+    mine = {key for key, holder in holders.items() if holder == app.app_id}
+    claims = {ln.once_key for ln in app.lines if ln.decision == "approved" and ln.once_key and int(ln.amount_fen) > 0}
+    if any(holders.get(key) not in (None, app.app_id) for key in claims):
+        _recalculate(app.app_id, actor=actor)
+        return "recalculated"
     approved = {ln.item_id: int(ln.amount_fen) for ln in app.lines if ln.decision == "approved"}
     approved_total = sum(approved.values())
     policy = _policy_by_key(app.district_path, app.policy_version_key)
@@ -352,7 +400,7 @@ def _settle(app: SubsidyApplication, *, actor: Actor, record_wait: bool) -> bool
     outcome = apply_budget(approved_total, total - committed, policy.over_budget)
     waits = outcome.decision == "wait"
     if waits and not record_wait:
-        return False
+        return "still_waiting"
     paid = cut_lines(approved, outcome.granted_fen) if not waits else {}
     now = clock.now_iso()
     for ln in app.lines:
@@ -362,41 +410,68 @@ def _settle(app: SubsidyApplication, *, actor: Actor, record_wait: bool) -> bool
     app.state = "waiting_budget" if waits else "approved"
     app.paid_fen = None if waits else outcome.granted_fen
     app.queue_sort = f"{app.district_path}/|{now}|{app.app_id}"
-    with dynamo_errors(Conflict("预算或一次性补助情况刚刚变化，请刷新后重新审核", code="SUBSIDY_CONFLICT")), \
-            _transaction() as tx:
-        tx.save(app)
-        if not waits and outcome.granted_fen:
-            tx.update(budget, actions=[SubsidyLedger.committed_fen.add(outcome.granted_fen),
-                                       SubsidyLedger.updated_at.set(now)],
-                      condition=(SubsidyLedger.total_fen == total)
-                      & (SubsidyLedger.committed_fen.does_not_exist()
-                         | (SubsidyLedger.committed_fen <= total - outcome.granted_fen)))
-            for ln in app.lines:
-                if ln.once_key and (ln.paid_fen or 0) > 0:
-                    tx.save(SubsidyLedger(_ledger_once(app.enterprise_path, ln.once_key), app_id=app.app_id,
-                                          amount_fen=int(ln.paid_fen or 0), updated_at=now),
-                            condition=SubsidyLedger.key.does_not_exist())
+    # The one-offs this application now holds: reserved while it waits, paid once it is paid.
+    held = {ln.once_key: int(ln.amount_fen if waits else ln.paid_fen or 0) for ln in app.lines
+            if ln.once_key in claims and ln.decision == "approved" and int(ln.amount_fen) > 0
+            and (waits or (ln.paid_fen or 0) > 0)}
+    try:
+        with _transaction() as tx:
+            tx.save(app)
+            if not waits and outcome.granted_fen:
+                tx.update(budget, actions=[SubsidyLedger.committed_fen.add(outcome.granted_fen),
+                                           SubsidyLedger.updated_at.set(now)],
+                          condition=(SubsidyLedger.total_fen == total)
+                          & (SubsidyLedger.committed_fen.does_not_exist()
+                             | (SubsidyLedger.committed_fen <= total - outcome.granted_fen)))
+            for key, amount in held.items():
+                tx.save(SubsidyLedger(_ledger_once(app.enterprise_path, key), app_id=app.app_id, amount_fen=amount,
+                                      state="reserved" if waits else "paid", updated_at=now),
+                        condition=SubsidyLedger.key.does_not_exist() | (SubsidyLedger.app_id == app.app_id))
+            for key in mine - set(held):  # a reservation this decision no longer needs
+                tx.delete(SubsidyLedger(_ledger_once(app.enterprise_path, key)),
+                          condition=SubsidyLedger.app_id == app.app_id)
+    except TransactWriteError:
+        if held and any(holder != app.app_id for holder in _once_holders(app).values() if holder):
+            _recalculate(app.app_id, actor=actor)  # another application took a one-off just now
+            return "recalculated"
+        with dynamo_errors(Conflict("预算或一次性补助情况刚刚变化，请刷新后重新审核", code="SUBSIDY_CONFLICT")):
+            raise
     publish(FEATURE, "SubsidyReviewed", data={"app_id": app.app_id, "state": app.state,
                                               "approved_fen": approved_total, "paid_fen": app.paid_fen},
             org=app.enterprise_path, actor=actor)
-    return not waits
+    if set(held) - mine:
+        _recalculate_siblings(app, set(held) - mine, actor=actor)
+    return "waiting" if waits else "paid"
+
+
+def _recalculate_siblings(app: SubsidyApplication, taken: set[str], *, actor: Actor) -> None:
+    """The enterprise's other open applications that count on a one-off this one just took
+    are computed again now, so their reviewers see what they can still be paid."""
+    for other in SubsidyApplication.by_enterprise.query(
+            app.enterprise_path, filter_condition=SubsidyApplication.state.is_in(*REVIEWABLE)):
+        if other.app_id != app.app_id and any(ln.once_key in taken and int(ln.amount_fen) > 0 for ln in other.lines):
+            try:
+                _recalculate(other.app_id, actor=actor)
+            except Conflict:
+                continue  # changed at this moment: its own approval checks the one-off again
 
 
 def release_waiting(district: str, year: int, *, limit: int = 50) -> int:
     """After a district's budget is raised: pay waiting applications, oldest decision first,
-    until one no longer fits (first come, first paid)."""
+    until one no longer fits (first come, first paid). One whose one-off another application
+    of its enterprise holds goes back to review and the queue moves on past it. A budget moved
+    by a reviewer at the same moment raises: the budget event is delivered again."""
     released = 0
     waiting = SubsidyApplication.by_state.query(
-        "waiting_budget", SubsidyApplication.queue_sort.startswith(f"{district}/"), limit=limit)
+        "waiting_budget", SubsidyApplication.queue_sort.startswith(f"{district}/"), page_size=limit)
     for app in waiting:
         if int(app.year) != year:
             continue
-        try:
-            if not _settle(app, actor=SYSTEM, record_wait=False):
-                break
-        except Conflict:
-            break  # the budget moved under us; the next budget event tries again
-        released += 1
+        outcome = _settle(app, actor=SYSTEM, record_wait=False)
+        if outcome == "still_waiting":
+            break
+        if outcome == "paid":
+            released += 1
     return released
 
 
@@ -406,8 +481,12 @@ def reject(principal: Principal, app_id: str, reason: str) -> SubsidyApplication
     app.state, app.reject_reason = "rejected", pii.scrub(reason.strip())
     app.decided_by, app.decided_at = principal.user_id, now
     app.queue_sort = f"{app.district_path}/|{now}|{app.app_id}"
-    with dynamo_errors(Conflict("申请刚被其他工作人员处理，请刷新", code="SUBSIDY_CONFLICT")):
-        app.save()
+    reserved = [key for key, holder in _once_holders(app).items() if holder == app.app_id]
+    with dynamo_errors(Conflict("申请刚被其他工作人员处理，请刷新", code="SUBSIDY_CONFLICT")), _transaction() as tx:
+        tx.save(app)
+        for key in reserved:  # what it reserved while waiting is free for the enterprise's other claims
+            tx.delete(SubsidyLedger(_ledger_once(app.enterprise_path, key)),
+                      condition=(SubsidyLedger.app_id == app.app_id) & (SubsidyLedger.state == "reserved"))
     publish(FEATURE, "SubsidyRejected", data={"app_id": app.app_id}, org=app.enterprise_path,
             actor=actor_of(principal))
     return _view(app)

@@ -8,7 +8,8 @@ Access patterns:
 - an enterprise's applications, newest first             → Query GSI ``by_enterprise``
 - the review queue of a district: applications in a state → Query GSI ``by_state`` (state,
   queue_sort begins_with "<district>/")
-- has this enterprise been paid this one-off?            → BatchGet ``SubsidyLedger`` ("once#<enterprise>#<key>")
+- has this enterprise been paid this one-off, or has one of its applications waiting for budget
+  reserved it?                                           → BatchGet ``SubsidyLedger`` ("once#<enterprise>#<key>")
 - a district's budget for a year                          → GetItem ``SubsidyLedger`` ("budget#<district>#<year>")
 """
 from __future__ import annotations
@@ -119,7 +120,8 @@ class SubsidyLedger(Model):
         table_name = table_name("subsidy-ledger")
 
     key = UnicodeAttribute(hash_key=True)
-    app_id = UnicodeAttribute(null=True)          # once-keys: the application that was paid
+    app_id = UnicodeAttribute(null=True)          # once-keys: the application that holds it
+    state = UnicodeAttribute(null=True)           # once-keys: reserved (waiting for budget) | paid (or unset)
     amount_fen = NumberAttribute(null=True)
     total_fen = NumberAttribute(null=True)        # budgets: the year's budget
     committed_fen = NumberAttribute(null=True)    # budgets: granted so far

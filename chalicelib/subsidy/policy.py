@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from chalicelib.platform.money import MAX_FEN, fen_to_yuan_text
+from chalicelib.platform.money import MAX_FEN, SubsidyFen, fen_to_yuan_text
 from chalicelib.platform.schema import Schema
 
 Basis = Literal["fixed", "capped_cost"]
@@ -45,10 +45,10 @@ class Measure(Schema):
     clause: str = Field(..., min_length=2, max_length=300, description="政策条款原文或出处")
     basis: Basis
     unit: str = Field("项", max_length=4)
-    amount_fen: int | None = Field(None, ge=0, le=MAX_FEN, description="fixed：每单位金额")
-    cap_fen: int | None = Field(None, ge=0, le=MAX_FEN, description="capped_cost：每单位最高金额")
-    level_caps: dict[str, int] = Field(default_factory=dict, description="按级别的最高金额")
-    level_standards: dict[str, int] = Field(default_factory=dict, description="按级别的定额标准")
+    amount_fen: SubsidyFen | None = Field(None, description="fixed：每单位金额")
+    cap_fen: SubsidyFen | None = Field(None, description="capped_cost：每单位最高金额")
+    level_caps: dict[str, SubsidyFen] = Field(default_factory=dict, description="按级别的最高金额")
+    level_standards: dict[str, SubsidyFen] = Field(default_factory=dict, description="按级别的定额标准")
     once: Once = "none"
     once_by: OnceBy = "enterprise"
 
@@ -168,6 +168,16 @@ def check_item(policy: PolicyVersion, item: ClaimItem) -> "Measure":
     return measure
 
 
+def check_claim(policy: PolicyVersion, items: list[ClaimItem]) -> dict[str, Measure]:
+    """Every item's measure, or ``ClaimError`` for the first the version cannot compute (an
+    item id given twice included)."""
+    ids = [i.item_id for i in items]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ClaimError(repeated[0], "DUPLICATE_ITEM_ID", f"申报明细编号重复：{'、'.join(repeated)}")
+    return {i.item_id: check_item(policy, i) for i in items}
+
+
 def _amount(measure: Measure, item: ClaimItem) -> tuple[int, int | None, bool, str]:
     """(amount, bound, capped, how) for one unit before once-rules."""
     level = item.level or ""
@@ -200,9 +210,7 @@ def calculate(policy: PolicyVersion, items: Iterable[ClaimItem], *, year: int,
     """
     given = list(items)
     ids = [i.item_id for i in given]
-    if len(set(ids)) != len(ids):
-        raise ClaimError("", "DUPLICATE_ITEM_ID", "申报明细编号重复")
-    measures = {i.item_id: check_item(policy, i) for i in given}
+    measures = check_claim(policy, given)
     taken: set[str] = set(already_paid)
     computed: dict[str, Line] = {}
     for item in _canonical(given):

@@ -40,6 +40,7 @@ from aws_cdk import aws_sqs as sqs
 from chalice.cdk import Chalice
 from constructs import Construct
 
+from chalicelib.platform.bucket import EXPIRING_PREFIX as INCOMING_PREFIX
 from infra.target import Target
 
 # Chalice must be told *some* role ARN when it does not manage the role; every function's
@@ -47,7 +48,6 @@ from infra.target import Target
 ROLE_PLACEHOLDER = "GONGHUI_ROLE_SET_BY_INFRA"
 SQS_FUNCTION_TIMEOUT_FACTOR = 6  # AWS: queue visibility timeout >= 6x the function timeout
 DLQ_RETENTION = Duration.days(14)
-INCOMING_PREFIX = "incoming/"
 SECRET_PARAMETERS = (
     "jwt-signing-key", "pii-key", "wechat-app-secret",
     "alipay-app-private-key", "alipay-public-key", "dingtalk-app-secret",

@@ -95,7 +95,7 @@ def _roster_with_wang(admin: Principal) -> None:
     writer.writerow(["陈宏鑫", demo_id("20010304", 771), "杭州光年科技有限公司", f"{XIHU}/e-lightyear", "在会", ""])
     writer.writerow(["错误示例", WANG_ID[:-1], "杭州光年科技有限公司", f"{XIHU}/e-lightyear", "在会", ""])
     upload = roster.start_import(admin, NewRosterImport(scope=f"{XIHU}/e-lightyear", file_name="光年科技会员名册.csv",
-                                                        file_format="csv"))
+                                                        file_format="csv", mode="add"))
     bucket = get_settings().uploads_bucket
     client("s3").put_object(Bucket=bucket, Key=upload.object_key, Body=buffer.getvalue().encode("gbk"))
     # The S3 notification reaches the pump too; whichever runs first imports, the other is a no-op.

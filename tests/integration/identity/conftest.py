@@ -92,12 +92,14 @@ def roster_xlsx(rows: list[list[Any]],
 def upload_roster(pump: Any) -> Callable[..., dict[str, Any]]:
     """An admin asks for an upload URL, puts the file at that key, and the pipeline runs."""
 
-    def _upload(admin: Any, scope: str, content: bytes, *, file_format: str = "csv", drain: bool = True) -> dict[str, Any]:
+    def _upload(admin: Any, scope: str, content: bytes, *, file_format: str = "csv", drain: bool = True,
+                mode: str = "add", dry_run: bool = False, confirm_leavers: bool = False) -> dict[str, Any]:
         from chalicelib.platform.aws import client
         from chalicelib.platform.settings import get_settings
 
         started = admin.post("/identity/rosters", {"scope": scope, "file_name": f"会员名册.{file_format}",
-                                                   "file_format": file_format})
+                                                   "file_format": file_format, "mode": mode, "dry_run": dry_run,
+                                                   "confirm_leavers": confirm_leavers})
         assert started.status_code == 201, started.body
         upload = body(started)
         assert upload["upload_url"].startswith("http")

@@ -2,7 +2,7 @@
 rows are checked, written in chunks, reported row by row; a re-import marks who left."""
 from __future__ import annotations
 
-from chalicelib.identity import logic, roster
+from chalicelib.identity import logic, roster, uploads
 from chalicelib.identity.models import RosterEntry
 from chalicelib.platform import pii
 from chalicelib.platform.aws import client
@@ -52,7 +52,7 @@ def test_a_gbk_export_with_broken_rows_imports_the_good_rows_and_says_why_each_b
     entries = list(RosterEntry.query(pii.lookup_hash(GOOD[0])))
     assert [(e.name, e.org_path, e.status) for e in entries] == [("王小丽", LIGHTYEAR, "active")]
     assert entries[0].phone_hash == pii.lookup_hash("13857101234", kind="phone")
-    listing = client("s3").list_objects_v2(Bucket=get_settings().uploads_bucket, Prefix="rosters/")
+    listing = client("s3").list_objects_v2(Bucket=get_settings().uploads_bucket, Prefix=uploads.ROSTER_PREFIX)
     assert listing.get("KeyCount", 0) == 0  # the file with plain ID numbers is not kept
     assert len(spy.of("RosterImported")) == 1
 
@@ -93,12 +93,14 @@ def test_a_broken_file_or_an_admin_outside_the_scope_gets_a_clear_answer_and_cha
     assert list(RosterEntry.query(pii.lookup_hash(GOOD[0]))) == []
 
     outsider = login("union_admin", user_id="nanxun-admin", org_path="zj/huz/nanxun")
-    refused = outsider.post("/identity/rosters", {"scope": XIHU, "file_name": "名册.csv", "file_format": "csv"})
+    refused = outsider.post("/identity/rosters", {"scope": XIHU, "file_name": "名册.csv", "file_format": "csv",
+                                                  "mode": "add"})
     assert refused.status_code == 404 and body(refused)["code"] == "ORG_NOT_FOUND"
     assert outsider.get(f"/identity/rosters/{utf16['import_id']}").status_code == 404
     worker = login("worker", user_id="w-1", org_path=XIHU)
-    assert worker.post("/identity/rosters", {"scope": XIHU, "file_name": "a.csv", "file_format": "csv"}).status_code == 403
-    wrong_name = admin.post("/identity/rosters", {"scope": XIHU, "file_name": "名册.xls", "file_format": "xlsx"})
+    assert worker.post("/identity/rosters", {"scope": XIHU, "file_name": "a.csv", "file_format": "csv", "mode": "add"}).status_code == 403
+    wrong_name = admin.post("/identity/rosters", {"scope": XIHU, "file_name": "名册.xls", "file_format": "xlsx",
+                                         "mode": "add"})
     assert wrong_name.status_code == 422 and body(wrong_name)["code"] == "ROSTER_FILE_NAME"
 
 
@@ -136,7 +138,7 @@ def test_a_reimport_marks_who_left_and_a_member_who_left_is_hidden_until_they_ar
     wang.post("/identity/pledge", {"version": logic.CURRENT_PLEDGE, "agree": True})
     assert logic.is_active(wang.user_id)
 
-    second = upload_roster(admin, XIHU, roster_csv([chen_row]))
+    second = upload_roster(admin, XIHU, roster_csv([chen_row]), mode="replace", confirm_leavers=True)
     status = _status(admin, second["import_id"])
     assert (status["status"], status["rows_accepted"], status["rows_left"]) == ("completed", 1, 1)
     assert [e.status for e in RosterEntry.query(pii.lookup_hash(wang_id))] == ["left"]
@@ -144,7 +146,7 @@ def test_a_reimport_marks_who_left_and_a_member_who_left_is_hidden_until_they_ar
     assert me["state"] == "left_union" and not logic.is_active(wang.user_id)
     assert [e["detail"]["data"]["reason"] for e in spy.of("MemberDeactivated")] == ["left_union"]
 
-    upload_roster(admin, XIHU, roster_csv([wang_row, chen_row]))
+    upload_roster(admin, XIHU, roster_csv([wang_row, chen_row]), mode="replace")
     assert body(wang.get("/identity/me"))["state"] == "active"
     assert len(spy.of("MemberActivated")) == 2  # the first activation, and now back
 

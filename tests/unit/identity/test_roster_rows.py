@@ -54,6 +54,15 @@ def test_a_good_row_keeps_only_hashes_of_the_numbers():
     assert ID not in str(checked) and "13857101234" not in str(checked)
 
 
+def test_hidden_characters_in_cells_are_dropped_like_everywhere_else():
+    row = ["王\u202e小\x00丽\u200b", ID, "光年\ufeff科技\n有限公司", "zj/hz/xihu/e-lightyear", "在会", ""]
+    checked = check_row(row, COLUMNS, "zj/hz/xihu", lambda path: True)
+    assert (checked["n"], checked["e"]) == ("王小丽", "光年科技 有限公司")
+    with pytest.raises(RowRejected) as empty:
+        check_row(["\u200b\u202e", *row[1:]], COLUMNS, "zj/hz/xihu", lambda path: True)
+    assert empty.value.code == "ROW_NAME_MISSING"
+
+
 @pytest.mark.parametrize(("change", "code"), [
     ({0: ""}, "ROW_NAME_MISSING"),
     ({1: "12345"}, "ID_NUMBER_FORMAT"),
@@ -76,5 +85,6 @@ def test_each_broken_cell_names_its_field_and_reason(change, code):
 def test_status_words_and_upload_keys():
     assert [parse_status(w) for w in ("在会", "正常", "离会", "转出", "Active")] == [
         "active", "active", "left", "left", "active"]
-    assert import_id_of("rosters/ri-0123456789abcdef0123.csv") == "ri-0123456789abcdef0123"
-    assert import_id_of("rosters/../secrets.csv") is None
+    assert import_id_of("incoming/rosters/ri-0123456789abcdef0123.csv") == "ri-0123456789abcdef0123"
+    assert import_id_of("rosters/ri-0123456789abcdef0123.csv") is None  # outside the expiring prefix
+    assert import_id_of("incoming/rosters/../secrets.csv") is None

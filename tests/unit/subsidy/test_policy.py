@@ -135,3 +135,19 @@ def test_the_version_in_force_is_the_latest_that_had_started():
     assert version_in_force([POLICY, v2024], date(2023, 12, 31)).version == "2023.1"
     assert version_in_force([POLICY, v2024], date(2024, 1, 1)).version == "2024.1"
     assert version_in_force([POLICY, v2024], date(2022, 6, 1)) is None
+
+
+def test_items_claimed_under_one_id_twice_are_refused_with_a_code_not_a_server_error():
+    """The duplicate-id path (a mutant made it a TypeError, a 500, and no test noticed): the
+    calculator names the repeated id, and the feature turns it into a 422 with a code."""
+    from chalicelib.platform.errors import ValidationFailed
+    from chalicelib.subsidy import logic
+
+    items = [ClaimItem("L1", "training", "C-1", 100_000), ClaimItem("L2", "training", "C-2", 100_000),
+             ClaimItem("L1", "training", "C-3", 100_000)]
+    with pytest.raises(ClaimError) as refused:
+        calculate(POLICY, items, year=2023)
+    assert (refused.value.code, refused.value.item_id) == ("DUPLICATE_ITEM_ID", "L1") and "L1" in refused.value.message
+    with pytest.raises(ValidationFailed) as answered:
+        logic._calculate(POLICY, items, enterprise="zj/nb/yuyao/e-shunyu", year=2023)
+    assert answered.value.code == "SUBSIDY_DUPLICATE_ITEM_ID" and answered.value.details == [{"item_id": "L1"}]
