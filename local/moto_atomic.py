@@ -30,14 +30,22 @@ def _serialise(cls: Any, name: str, key: str) -> None:
 
 
 def patch_in_process() -> None:
-    """For ``mock_aws`` (tests): serialise the botocore stubber."""
+    """For ``mock_aws`` (tests): serialise the botocore stubber (and Query one partition)."""
     from moto.core.botocore_stubber import BotocoreStubber
 
+    from local import moto_speed
+
     _serialise(BotocoreStubber, "__call__", "stubber")
+    moto_speed.partition_aware_query()
+    moto_speed.cheap_transaction_rollback()
 
 
 def patch_server() -> None:
-    """For the moto server (local stack): serialise the WSGI dispatcher."""
+    """For the moto server (local stack): serialise the WSGI dispatcher (and Query one partition)."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
+    from local import moto_speed
+
     _serialise(DomainDispatcherApplication, "__call__", "server")
+    moto_speed.partition_aware_query()
+    moto_speed.cheap_transaction_rollback()

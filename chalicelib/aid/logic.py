@@ -136,9 +136,10 @@ def _queue_sort(org_path: str, entered_at: str, app_id: str) -> str:
 
 def _missing_documents(app: AidApplication, *, check_storage: bool) -> list[str]:
     required = AID_TYPES[app.aid_type].required_docs
+    stored = storage.keys_under(f"aid/{app.app_id}/") if check_storage and app.documents else set()
     have: set[str] = set()
     for doc in app.documents:
-        if doc.kind in required and doc.kind not in have and (not check_storage or storage.exists(doc.key)):
+        if doc.kind in required and doc.kind not in have and (not check_storage or doc.key in stored):
             have.add(doc.kind)
     return [kind for kind in required if kind not in have]
 
@@ -331,8 +332,11 @@ def submit(principal: Principal, app_id: str) -> AidApplicationView:
     if action is Action.SUBMIT:
         app.year = clock.today_shanghai().year
         app.submitted_at = clock.now_iso()
-    if _year_total(app) + int(app.requested_fen) > aid_type.yearly_cap_fen:
-        left = max(0, aid_type.yearly_cap_fen - _year_total(app))
+    wanted = [_year_key(app), _open_key(app)] if action is Action.SUBMIT else [_year_key(app)]
+    ledgers = {row.key: row for row in AidLedger.batch_get(wanted, consistent_read=True)}  # one round trip
+    year_total = int(ledgers[_year_key(app)].total_fen) if _year_key(app) in ledgers else 0
+    if year_total + int(app.requested_fen) > aid_type.yearly_cap_fen:
+        left = max(0, aid_type.yearly_cap_fen - year_total)
         raise ValidationFailed(f"今年{aid_type.name}还可申请 {fen_to_yuan_text(left)}", code="AID_YEARLY_CAP_REACHED")
 
     def extra(tx: TransactWrite) -> None:
@@ -341,10 +345,7 @@ def submit(principal: Principal, app_id: str) -> AidApplicationView:
                     condition=AidLedger.key.does_not_exist())
 
     if action is Action.SUBMIT:
-        try:
-            holder = AidLedger.get(_open_key(app), consistent_read=True).app_id
-        except DoesNotExist:
-            holder = None
+        holder = ledgers[_open_key(app)].app_id if _open_key(app) in ledgers else None
         if holder:
             raise Conflict(f"您已有一份进行中的{aid_type.name}申请，办结后才能再次申请", code="AID_ALREADY_OPEN",
                            details=[{"app_id": holder}])
@@ -499,7 +500,8 @@ def raise_objection(principal: Principal, app_id: str, text: str) -> ObjectionVi
         tx.save(objection)
         tx.update(app, actions=[AidApplication.objection_count.add(1)],
                   condition=AidApplication.state == State.PUBLIC_NOTICE.value)
-    publish(FEATURE, "AidObjectionRaised", data={"app_id": app_id}, org=app.org_path, actor=actor_of(principal))
+        publish(FEATURE, "AidObjectionRaised", data={"app_id": app_id}, org=app.org_path, actor=actor_of(principal),
+                tx=tx)
     return ObjectionView(at=now, text=objection.text, raised_role=objection.raised_role)
 
 
@@ -589,11 +591,12 @@ def _take(app: AidApplication, action: Action, *, actor: Actor, actor_name: str,
             tx.delete(AidLedger(_open_key(app)))
         if extra is not None:
             extra(tx)
-    publish(FEATURE, STEP_EVENT, event_id=f"{app.app_id}-{int(app.step_count)}", org=app.org_path, actor=actor, data={
-        "app_id": app.app_id, "user_id": app.user_id, "aid_type": app.aid_type, "year": int(app.year),
-        "org_path": app.org_path, "seq": int(app.step_count), "action": action.value, "from_state": before,
-        "to_state": after.value, "opinion": opinion, "amount_fen": amount_fen, "days_in_state": days, "at": now_iso,
-        "assigned_path": app.assigned_path})
+        publish(FEATURE, STEP_EVENT, event_id=f"{app.app_id}-{int(app.step_count)}", org=app.org_path, actor=actor,
+                tx=tx, data={
+                    "app_id": app.app_id, "user_id": app.user_id, "aid_type": app.aid_type, "year": int(app.year),
+                    "org_path": app.org_path, "seq": int(app.step_count), "action": action.value,
+                    "from_state": before, "to_state": after.value, "opinion": opinion, "amount_fen": amount_fen,
+                    "days_in_state": days, "at": now_iso, "assigned_path": app.assigned_path})
     return step
 
 
@@ -680,15 +683,15 @@ def start_notice(app_id: str) -> bool:
     _, days = scope_limits(app.district_path)
     now = clock.now()
     ends = now + timedelta(days=days)
-    with dynamo_errors(Conflict("公示开始时申请刚被更新", code="AID_STEP_TAKEN")):
-        app.update(actions=[
+    with dynamo_errors(Conflict("公示开始时申请刚被更新", code="AID_STEP_TAKEN")), _transaction() as tx:
+        tx.update(app, actions=[
             AidApplication.notice_started_at.set(clock.isoformat(now)),
             AidApplication.notice_ends_at.set(clock.isoformat(ends)),
             AidApplication.due_kind.set("notice_end"),
             AidApplication.due_at.set(_due_at(ends, app_id)),
         ], condition=AidApplication.state == State.PUBLIC_NOTICE.value)
-    publish(FEATURE, "AidNoticeStarted", data={"app_id": app_id, "notice_ends_at": clock.isoformat(ends)},
-            org=app.org_path, event_id=f"{app_id}-notice")
+        publish(FEATURE, "AidNoticeStarted", data={"app_id": app_id, "notice_ends_at": clock.isoformat(ends)},
+                org=app.org_path, event_id=f"{app_id}-notice", tx=tx)
     return True
 
 

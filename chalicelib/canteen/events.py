@@ -16,7 +16,8 @@ from chalice import Blueprint
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.idempotency import once_per
 from chalicelib.platform.lazy import lazy_import
-from chalicelib.platform.queues import QueueSpec
+
+from .specs import ANNOUNCE_QUEUE, NOTIFY_QUEUE
 
 if TYPE_CHECKING:
     from . import logic
@@ -24,12 +25,6 @@ else:
     logic = lazy_import(f"{__package__}.logic")
 
 bp = Blueprint(__name__)
-
-ANNOUNCE_QUEUE = QueueSpec("canteen-announce", visibility_timeout=120, max_receive_count=5,
-                           description="菜单发布后通知订阅的职工（每个食堂每天一次）")
-NOTIFY_QUEUE = QueueSpec("canteen-notify", visibility_timeout=60, max_receive_count=5,
-                         description="食堂菜单发布的职工通知")
-QUEUES = [ANNOUNCE_QUEUE, NOTIFY_QUEUE]
 
 
 @bp.schedule("cron(0/5 * * * ? *)")

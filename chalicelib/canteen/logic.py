@@ -111,8 +111,8 @@ def create_canteen(principal: Principal, new: NewCanteen) -> CanteenView:
         tx.save(canteen, condition=Canteen.canteen_id.does_not_exist())
         for path in dict.fromkeys([new.org_path, *new.shared_with]):
             tx.save(CanteenAccess(path, canteen.canteen_id, canteen_name=new.name, owner_path=new.org_path))
-    publish(FEATURE, "CanteenCreated", org=new.org_path, actor=actor_of(principal),
-            data={"canteen_id": canteen.canteen_id, "name": new.name})
+        publish(FEATURE, "CanteenCreated", org=new.org_path, actor=actor_of(principal), tx=tx,
+                data={"canteen_id": canteen.canteen_id, "name": new.name})
     return _view(canteen)
 
 
@@ -205,9 +205,11 @@ def add_dish(principal: Principal, canteen_id: str, new: NewDish) -> DishView:
     dish = Dish(canteen_id, f"d-{uuid.uuid4().hex[:12]}", name=new.name, price_fen=new.price_fen,
                 tags=list(new.tags), allergens=list(new.allergens), photos=list(new.photos),
                 created_at=clock.now_iso())
-    dish.save(condition=Dish.dish_id.does_not_exist())
-    publish(FEATURE, "DishAdded", org=canteen.org_path, actor=actor_of(principal),
-            data={"canteen_id": canteen_id, "dish_id": dish.dish_id, "name": new.name, "price_fen": new.price_fen})
+    with transaction() as tx:
+        tx.save(dish, condition=Dish.dish_id.does_not_exist())
+        publish(FEATURE, "DishAdded", org=canteen.org_path, actor=actor_of(principal), tx=tx,
+                data={"canteen_id": canteen_id, "dish_id": dish.dish_id, "name": new.name,
+                      "price_fen": new.price_fen})
     return _dish_view(dish)
 
 
@@ -480,7 +482,7 @@ def publish_due_menus(*, batch: int = 100) -> dict[str, int]:
     runs once per canteen and day)."""
     from chalicelib.platform.queues import send
 
-    from .events import ANNOUNCE_QUEUE
+    from .specs import ANNOUNCE_QUEUE
 
     now = clock.now_iso()
     published, announced = 0, set()
@@ -508,7 +510,7 @@ def announce(canteen_id: str, day: str) -> int:
     """Queue one notice per subscriber of the canteen (paged Query of the subscriptions)."""
     from chalicelib.platform.queues import send
 
-    from .events import NOTIFY_QUEUE
+    from .specs import NOTIFY_QUEUE
 
     try:
         canteen = Canteen.get(canteen_id)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
@@ -178,16 +179,18 @@ def _app_view(app: DormApplication) -> ApplicationView:
 def _notify(user_id: str, template: str, title: str, body: str, application_id: str | None = None) -> None:
     from chalicelib.platform.queues import send
 
-    from .events import NOTIFY_QUEUE
+    from .specs import NOTIFY_QUEUE
 
     send(NOTIFY_QUEUE, {"user_id": user_id, "template": template, "title": title, "body": body,
                         "application_id": application_id, "at": clock.now_iso(), "key": uuid.uuid4().hex})
 
 
-def _publish(detail_type: str, app: DormApplication, actor: Actor, **extra: Any) -> None:
-    publish(FEATURE, detail_type, org=app.org_path, actor=actor,
+def _publish(detail_type: str, app: DormApplication, actor: Actor, *, tx: TransactWrite, status: str,
+             **extra: Any) -> None:
+    """Stage the application's event in ``tx``, the transaction that moves it to ``status``."""
+    publish(FEATURE, detail_type, org=app.org_path, actor=actor, tx=tx,
             data={"application_id": app.application_id, "user_id": app.user_id, "building_id": app.building_id,
-                  "room_no": app.room_no, "bed_no": app.bed_no, "status": app.status, **extra})
+                  "room_no": app.room_no, "bed_no": app.bed_no, "status": status, **extra})
 
 
 # --- buildings, rooms, import, photos -----------------------------------------------------------
@@ -207,8 +210,8 @@ def create_building(principal: Principal, new: NewBuilding) -> BuildingView:
         tx.save(building, condition=DormBuilding.building_id.does_not_exist())
         for path in dict.fromkeys([new.org_path, *new.shared_with]):
             tx.save(BuildingAccess(path, building.building_id, building_name=new.name, owner_path=new.org_path))
-    publish(FEATURE, "DormBuildingCreated", org=new.org_path, actor=actor_of(principal),
-            data={"building_id": building.building_id, "name": new.name, "shared_with": new.shared_with})
+        publish(FEATURE, "DormBuildingCreated", org=new.org_path, actor=actor_of(principal), tx=tx,
+                data={"building_id": building.building_id, "name": new.name, "shared_with": new.shared_with})
     return _building_view(building)
 
 
@@ -286,10 +289,11 @@ def import_rooms(principal: Principal, building_id: str, request: RoomImport) ->
         created += 1
         beds += capacity
         occupied_beds += len(residents)
-    if created:
-        building.update(actions=[DormBuilding.rooms.add(created), DormBuilding.beds.add(beds)])
-    publish(FEATURE, "DormRoomsImported", org=building.org_path, actor=actor_of(principal),
-            data={"building_id": building_id, "created": created, "skipped": skipped, "beds": beds})
+    with transaction() as tx:
+        if created:
+            tx.update(building, actions=[DormBuilding.rooms.add(created), DormBuilding.beds.add(beds)])
+        publish(FEATURE, "DormRoomsImported", org=building.org_path, actor=actor_of(principal), tx=tx,
+                data={"building_id": building_id, "created": created, "skipped": skipped, "beds": beds})
     return ImportResult(created=created, skipped=skipped, beds=beds, occupied_beds=occupied_beds)
 
 
@@ -326,9 +330,9 @@ def update_room(principal: Principal, building_id: str, room_no: str, change: Ro
         if bed_actions:
             for bed in DormBed.query(building_id, DormBed.bed_key.startswith(f"{room_no}#")):
                 tx.update(bed, actions=bed_actions)
-    publish(FEATURE, "DormRoomUpdated", org=building.org_path, actor=actor_of(principal),
-            data={"building_id": building_id, "room_no": room_no,
-                  "changed": sorted(change.model_dump(exclude_none=True))})
+        publish(FEATURE, "DormRoomUpdated", org=building.org_path, actor=actor_of(principal), tx=tx,
+                data={"building_id": building_id, "room_no": room_no,
+                      "changed": sorted(change.model_dump(exclude_none=True))})
     return _room_view(_room(building_id, room_no))
 
 
@@ -468,6 +472,28 @@ def _tenancy(user_id: str) -> Tenancy | None:
         return None
 
 
+def _holding_refusal(user_id: str) -> Conflict | None:
+    """The worker already holds a bed or lives in one — say which (their own second request
+    may just have lost to their first); None when they hold nothing."""
+    try:
+        tenancy = Tenancy.get(user_id, consistent_read=True)
+    except Tenancy.DoesNotExist:
+        return None
+    room_no, _, bed_no = tenancy.bed_key.partition("#")
+    what = "已入住" if tenancy.status == "living" else "已占到"
+    return Conflict(f"您{what} {room_no} 室 {int(bed_no or 0)} 号床，不能重复申请"
+                    "（一人只能有一个床位或一份办理中的申请）",
+                    code="DORM_ALREADY_HOLDING",
+                    details=[{"application_id": tenancy.application_id, "building_id": tenancy.building_id,
+                              "room_no": room_no, "bed_no": int(bed_no or 0), "status": tenancy.status,
+                              "since": tenancy.since}])
+
+
+def _taken(user_id: str, conflict: Conflict) -> Conflict:
+    """"Room full" / "bed taken" — unless it is the worker's own hold that took it."""
+    return _holding_refusal(user_id) or conflict
+
+
 APPLY_FIELDS = ["building_id", "bed_key", "room_no", "bed_no", "status", "org_path", "building_name", "gender"]
 
 
@@ -495,12 +521,12 @@ def apply_for_bed(principal: Principal, request: ApplyForBed) -> ApplicationView
         if not chosen:
             raise NotFound("找不到该床位", code="DORM_BED_NOT_FOUND")
         if chosen[0].status != "free":
-            raise Conflict("该床位已被占用", code="DORM_BED_TAKEN")
+            raise _taken(principal.user_id, Conflict("该床位已被占用", code="DORM_BED_TAKEN"))
         candidates = chosen
     else:
         candidates = [b for b in beds if b.status == "free"]
         if not candidates:
-            raise Conflict("该房间已住满", code="DORM_ROOM_FULL")
+            raise _taken(principal.user_id, Conflict("该房间已住满", code="DORM_ROOM_FULL"))
     building_name = beds[0].building_name or _access_for_worker(principal, request.building_id).building_name
     rules = _rules(beds[0].org_path)
     now = clock.now()
@@ -525,22 +551,26 @@ def apply_for_bed(principal: Principal, request: ApplyForBed) -> ApplicationView
                         condition=Tenancy.user_id.does_not_exist())
                 tx.save(app, condition=DormApplication.application_id.does_not_exist())
         except TransactWriteError as exc:
-            codes = {r.code for r in (exc.cancellation_reasons or []) if r is not None and r.code}
+            reasons = [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
+            codes = {c for c in reasons if c}
             if not codes <= {"ConditionalCheckFailed", "TransactionConflict"} or not codes:
                 raise
-            if _tenancy(principal.user_id) is not None:
-                raise Conflict("您已有床位或正在办理的申请，不能重复申请", code="DORM_ALREADY_HOLDING") from exc
+            # PynamoDB orders the items puts first: [0] is the worker's Tenancy
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                refusal = _holding_refusal(principal.user_id)
+                if refusal is not None:
+                    raise refusal from exc
             continue  # someone took this bed a moment ago: try the next free one
         from chalicelib.platform.queues import send
 
-        from .events import APPLY_QUEUE
+        from .specs import APPLY_QUEUE
 
         send(APPLY_QUEUE, {"application_id": app_id})
         app.version = 1
         return _app_view(app)
     if request.bed_no is not None:
-        raise Conflict("该床位已被占用", code="DORM_BED_TAKEN")
-    raise Conflict("该房间已住满", code="DORM_ROOM_FULL")
+        raise _taken(principal.user_id, Conflict("该床位已被占用", code="DORM_BED_TAKEN"))
+    raise _taken(principal.user_id, Conflict("该房间已住满", code="DORM_ROOM_FULL"))
 
 
 def _hours_from_now(hours: float) -> str:
@@ -591,11 +621,12 @@ def complete_application(application_id: str) -> str:
                     DormApplication.auto_approved.set("yes"),
                     DormApplication.hold_expires.set(_hours_from_now(rules.checkin_hours))]
     try:
-        with dynamo_errors():
-            app.update(actions=actions, condition=DormApplication.status == "submitted")
+        with dynamo_errors(), transaction() as tx:
+            tx.update(app, actions=actions, condition=DormApplication.status == "submitted")
+            _publish("DormApplicationAutoApproved" if auto else "DormApplicationSubmitted", app, SYSTEM, tx=tx,
+                     status=status)
     except Conflict:
         return "raced"
-    _publish("DormApplicationAutoApproved" if auto else "DormApplicationSubmitted", app, SYSTEM)
     if auto:
         _notify(app.user_id, "dorm_approved", "宿舍申请已通过",
                 f"{app.building_name} {app.room_no} 室 {app.bed_no} 号床已为您保留，请在期限内办理入住。",
@@ -618,19 +649,25 @@ def complete_stale_submissions(*, older_than_minutes: int = 5, batch: int = 100)
 
 
 def _release(app: DormApplication, *, status: str, actor: str, note: str, allowed: tuple[str, ...],
-             conflict: Conflict) -> None:
-    """Give the held bed back and end the worker's tenancy, in one transaction."""
+             conflict: Conflict, event: tuple[str, Actor, dict[str, Any]]) -> None:
+    """Give the held bed back and end the worker's tenancy, in one transaction with ``event``
+    (detail type, actor, extra data)."""
     bed = DormBed.get(app.building_id, _bed_key(app.room_no, app.bed_no))
     now = clock.now_iso()
+    step = _step(status, actor, note)
     with dynamo_errors(conflict), transaction() as tx:
         tx.update(app, actions=[DormApplication.status.set(status), DormApplication.hold_bucket.remove(),
                                 DormApplication.decided_at.set(now), DormApplication.decided_by.set(actor),
                                 DormApplication.reason.set(note),
-                                _log(status, actor, note)],
+                                DormApplication.steps.set(DormApplication.steps.append([step]))],
                   condition=DormApplication.status.is_in(*allowed))
         tx.update(bed, actions=_free_actions(bed),
                   condition=(DormBed.application_id == app.application_id) & (DormBed.status == "held"))
         tx.delete(Tenancy(app.user_id), condition=Tenancy.application_id == app.application_id)
+        detail_type, event_actor, extra = event
+        _publish(detail_type, app, event_actor, tx=tx, status=status, **extra)
+    app.status, app.hold_bucket, app.decided_at, app.decided_by, app.reason = status, None, now, actor, note
+    app.steps = [*(app.steps or []), step]
 
 
 def _admin_application(principal: Principal, application_id: str) -> DormApplication:
@@ -650,23 +687,26 @@ def decide(principal: Principal, application_id: str, decision: Decision) -> App
     actor = principal.user_id
     if decision.approve:
         rules = _rules(app.org_path)
-        with dynamo_errors(taken):
-            app.update(actions=[
-                DormApplication.status.set("approved"), DormApplication.decided_at.set(clock.now_iso()),
+        now, hold_expires = clock.now_iso(), _hours_from_now(rules.checkin_hours)
+        step = _step("approved", actor, decision.reason)
+        with dynamo_errors(taken), transaction() as tx:
+            tx.update(app, actions=[
+                DormApplication.status.set("approved"), DormApplication.decided_at.set(now),
                 DormApplication.decided_by.set(actor), DormApplication.reason.set(decision.reason or ""),
-                DormApplication.hold_expires.set(_hours_from_now(rules.checkin_hours)),
-                _log("approved", actor, decision.reason)],
+                DormApplication.hold_expires.set(hold_expires),
+                DormApplication.steps.set(DormApplication.steps.append([step]))],
                 condition=DormApplication.status == "pending")
-        _publish("DormApplicationApproved", app, actor_of(principal))
+            _publish("DormApplicationApproved", app, actor_of(principal), tx=tx, status="approved")
+        # the transaction answers nothing: the view shows what it wrote (no read-back)
+        app.status, app.decided_at, app.decided_by, app.reason = "approved", now, actor, decision.reason or ""
+        app.hold_expires, app.steps = hold_expires, [*(app.steps or []), step]
         _notify(app.user_id, "dorm_approved", "宿舍申请已通过",
                 f"{app.building_name} {app.room_no} 室 {app.bed_no} 号床已为您保留，请尽快办理入住。", application_id)
     else:
         _release(app, status="rejected", actor=actor, note=decision.reason or "", allowed=("pending",),
-                 conflict=taken)
-        app.refresh()
-        _publish("DormApplicationRejected", app, actor_of(principal), reason=decision.reason)
+                 conflict=taken, event=("DormApplicationRejected", actor_of(principal), {"reason": decision.reason}))
         _notify(app.user_id, "dorm_rejected", "宿舍申请未通过", f"原因：{decision.reason}", application_id)
-    return _app_view(_application(application_id))
+    return _app_view(app)  # the view shows what the transaction wrote
 
 
 def cancel_my_application(principal: Principal) -> ApplicationView:
@@ -675,9 +715,8 @@ def cancel_my_application(principal: Principal) -> ApplicationView:
         raise NotFound("没有可取消的宿舍申请", code="DORM_APPLICATION_NOT_FOUND")
     app = _application(tenancy.application_id)
     _release(app, status="cancelled", actor=principal.user_id, note="本人取消", allowed=HOLDING,
-             conflict=Conflict("申请状态已变化，请刷新", code="DORM_APPLICATION_CHANGED"))
-    app.refresh()
-    _publish("DormApplicationCancelled", app, actor_of(principal))
+             conflict=Conflict("申请状态已变化，请刷新", code="DORM_APPLICATION_CHANGED"),
+             event=("DormApplicationCancelled", actor_of(principal), {}))
     return _app_view(app)
 
 
@@ -690,12 +729,10 @@ def expire_holds(*, batch: int = 100) -> int:
             continue
         try:
             _release(app, status="expired", actor="system", note="超过保留期限未确认，床位已释放", allowed=HOLDING,
-                     conflict=Conflict(code="DORM_APPLICATION_CHANGED"))
+                     conflict=Conflict(code="DORM_APPLICATION_CHANGED"), event=("DormHoldExpired", SYSTEM, {}))
         except Conflict:
             continue  # decided or checked in meanwhile
         released += 1
-        app.status = "expired"
-        _publish("DormHoldExpired", app, SYSTEM)
         _notify(app.user_id, "dorm_expired", "宿舍床位保留已过期",
                 f"{app.building_name} {app.room_no} 室 {app.bed_no} 号床保留已到期并释放，如仍需住宿请重新申请。",
                 app.application_id)
@@ -737,8 +774,8 @@ def check_in(principal: Principal, application_id: str | None, request: CheckIn)
                   condition=DormRoom.occupied < DormRoom.capacity)
         tx.update(Tenancy(app.user_id), actions=[Tenancy.status.set("living"), Tenancy.since.set(now)],
                   condition=Tenancy.application_id == app.application_id)
+        _publish("DormCheckedIn", app, actor_of(principal), tx=tx, status="checked_in", check_in_date=day.isoformat())
     app.refresh()
-    _publish("DormCheckedIn", app, actor_of(principal), check_in_date=day.isoformat())
     _notify(app.user_id, "dorm_checked_in", "已办理入住",
             f"欢迎入住 {app.building_name} {app.room_no} 室 {app.bed_no} 号床。", app.application_id)
     return _app_view(app)
@@ -782,9 +819,9 @@ def check_out(principal: Principal, building_id: str, room_no: str, bed_no: int)
                                     _log("checked_out", principal.user_id)],
                       condition=DormApplication.status == "checked_in")
             tx.delete(Tenancy(app.user_id), condition=Tenancy.application_id == app.application_id)
-    publish(FEATURE, "DormCheckedOut", org=building.org_path, actor=actor_of(principal),
-            data={"building_id": building_id, "room_no": room_no, "bed_no": bed_no,
-                  "application_id": app.application_id if app else None})
+        publish(FEATURE, "DormCheckedOut", org=building.org_path, actor=actor_of(principal), tx=tx,
+                data={"building_id": building_id, "room_no": room_no, "bed_no": bed_no,
+                      "application_id": app.application_id if app else None})
     if app is not None:
         _notify(app.user_id, "dorm_checked_out", "已办理退宿",
                 f"{app.building_name} {room_no} 室 {bed_no} 号床已退宿。", app.application_id)
@@ -835,9 +872,9 @@ def move(principal: Principal, building_id: str, room_no: str, bed_no: int, requ
                       condition=DormApplication.status == "checked_in")
             tx.update(Tenancy(app.user_id), actions=[Tenancy.bed_key.set(target.bed_key)],
                       condition=Tenancy.application_id == app.application_id)
-    publish(FEATURE, "DormResidentMoved", org=building.org_path, actor=actor_of(principal),
-            data={"building_id": building_id, "from": f"{room_no}-{bed_no}", "to": f"{target.room_no}-{target.bed_no}",
-                  "application_id": app.application_id if app else None})
+        publish(FEATURE, "DormResidentMoved", org=building.org_path, actor=actor_of(principal), tx=tx,
+                data={"building_id": building_id, "from": f"{room_no}-{bed_no}",
+                      "to": f"{target.room_no}-{target.bed_no}", "application_id": app.application_id if app else None})
     if app is not None:
         _notify(app.user_id, "dorm_moved", "宿舍已调整",
                 f"您已调整到 {app.building_name} {target.room_no} 室 {target.bed_no} 号床。", app.application_id)
@@ -886,9 +923,10 @@ def application_queue(principal: Principal, query: QueueQuery) -> ApplicationPag
 def set_rules(principal: Principal, org_path: str, rules: RulesIn) -> RulesView:
     if not principal.covers(org_path):
         raise NotFound("找不到该组织", code="ORG_NOT_FOUND")
-    DormRules(org_path, auto_approve_new_hire_days=rules.auto_approve_new_hire_days, hold_hours=rules.hold_hours,
-              checkin_hours=rules.checkin_hours, updated_at=clock.now_iso()).save()
-    publish(FEATURE, "DormRulesChanged", org=org_path, actor=actor_of(principal), data=rules.model_dump())
+    with transaction() as tx:
+        tx.save(DormRules(org_path, auto_approve_new_hire_days=rules.auto_approve_new_hire_days,
+                          hold_hours=rules.hold_hours, checkin_hours=rules.checkin_hours, updated_at=clock.now_iso()))
+        publish(FEATURE, "DormRulesChanged", org=org_path, actor=actor_of(principal), tx=tx, data=rules.model_dump())
     return RulesView(org_path=org_path, **rules.model_dump())
 
 

@@ -430,7 +430,7 @@ def _uploader(imp: RosterImport) -> Actor:
 def _send_work(body: dict[str, Any]) -> None:
     from chalicelib.platform.queues import send
 
-    from .events import ROSTER_QUEUE
+    from .specs import ROSTER_QUEUE
 
     send(ROSTER_QUEUE, body)
 

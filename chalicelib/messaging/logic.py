@@ -2,16 +2,19 @@
 realtime delivery over WebSocket, and the 风控 safety rules.
 
 The path of one message:
-1. ``POST /messaging/messages`` (``send``) checks who may write to whom, rate limit and
-   first-contact quota, takes the conversation's next sequence number (an atomic counter),
-   records the send under a message id derived from the sender and the client message id (a
-   conditional put: a retry finds it and gets the same answer and number), and puts it on the
-   ``message-send`` FIFO queue grouped by conversation. It answers 202 at once.
-2. The message-send Lambda (``deliver``) takes messages in order per conversation, runs the
-   safety checks (standing, blocks, the rule table), stores the message at its sequence
-   number with a conditional put (a redelivery stores nothing twice), updates both inboxes and
-   unread counts, pushes it to open WebSocket connections, and queues a push notification
-   when the recipient has none.
+1. ``POST /messaging/messages`` (``send``) checks who may write to whom and the first-contact
+   quota, then in one transaction counts the send against the rate limit and records it
+   under a message id derived from the sender and the client message id (a retry finds it
+   and gets the same answer), and puts it on the ``message-send`` FIFO queue grouped by
+   conversation. It answers 202 at once, without a sequence number.
+2. The message-send Lambda (``deliver``) takes a conversation's messages in queue order, runs
+   the safety checks (standing, blocks, the rule table) and numbers each message: one
+   transaction moves the conversation's counter on by one (conditional on the number it
+   read), stores the message at that number, marks the accepted send numbered (a redelivery
+   stores nothing twice) and updates both inboxes and the recipient's unread count. Then it
+   pushes the message to open WebSocket connections — in the same order, so what both people
+   see live is the order of the history — and queues a push notification when the
+   recipient has none.
 
 Who may write to whom: friends (mutual follow) freely. A non-friend's first message to a
 member consumes one of the sender's daily first contacts (replying to someone who wrote
@@ -24,15 +27,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
-from chalicelib.platform.db import dynamo_errors
+from chalicelib.platform.concurrency import gather
+from chalicelib.platform.db import batch_get_tables, dynamo_errors
 from chalicelib.platform.errors import (
     Conflict,
     DomainError,
@@ -44,10 +49,20 @@ from chalicelib.platform.errors import (
 from chalicelib.platform.events import actor_of, publish
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.pii import scrub
-from chalicelib.social import logic as social
+from chalicelib.social import standing as social
 
 from . import safety
-from .models import AcceptedSend, Connection, Conversation, Counter, InboxEntry, Message, SafetyRule
+from .models import (
+    AcceptedSend,
+    Connection,
+    Conversation,
+    Counter,
+    InboxEntry,
+    Message,
+    Presence,
+    SafetyRule,
+    presence_key,
+)
 from .safety import HOLD_SCORE, PROVINCE, Verdict, scan_text, seed_default_rules  # noqa: F401  (social, local demo)
 from .schemas import (
     MAX_MESSAGE_CHARS,
@@ -176,14 +191,6 @@ def quota_view(principal: Principal) -> QuotaView:
                      recent_strikes=strikes, sends_per_minute=SENDS_PER_MINUTE)
 
 
-def _rate_limit(sender: str) -> None:
-    minute = clock.now().strftime("%Y%m%d%H%M")
-    with dynamo_errors(TooManyRequests(f"发送太频繁，每分钟最多 {SENDS_PER_MINUTE} 条", code="SEND_RATE_LIMITED")):
-        Counter(f"rate#{sender}#{minute}").update(
-            actions=[Counter.value.add(1), Counter.expires.set(clock.now() + timedelta(minutes=5))],
-            condition=Counter.value.does_not_exist() | (Counter.value < SENDS_PER_MINUTE))
-
-
 def _opened(sender: str, recipient: str) -> str:
     return f"opened#{sender}#{recipient}"
 
@@ -217,7 +224,8 @@ def _first_contact(sender: str, recipient: str) -> None:
 
 def _accepted_view(accepted: AcceptedSend, *, duplicate: bool) -> SendAccepted:
     return SendAccepted(message_id=accepted.message_id, client_id=accepted.client_id,
-                        conversation_id=accepted.conversation_id, seq=int(accepted.seq or 0), status="accepted",
+                        conversation_id=accepted.conversation_id,
+                        seq=int(accepted.seq) if accepted.seq is not None else None, status="accepted",
                         duplicate=duplicate)
 
 
@@ -226,31 +234,50 @@ def _body_hash(recipient: str, text: str) -> str:
 
 
 def _enqueue(accepted: AcceptedSend, text: str) -> None:
-    """The queued message carries everything the consumer needs (no read-back)."""
+    """The queued message carries everything the consumer needs (no read-back). The FIFO
+    group is the conversation, so the consumer sees a conversation's sends in the order they
+    were queued — and numbers them in that order."""
     from chalicelib.platform.queues import send as queue_send
 
-    from .events import SEND_QUEUE
+    from .specs import SEND_QUEUE
 
     queue_send(SEND_QUEUE, {"message_id": accepted.message_id, "conversation_id": accepted.conversation_id,
-                            "seq": int(accepted.seq or 0), "sender": accepted.sender, "recipient": accepted.recipient,
+                            "sender": accepted.sender, "recipient": accepted.recipient,
                             "client_id": accepted.client_id, "accepted_at": accepted.accepted_at, "text": text},
                group_id=accepted.conversation_id, dedup_id=accepted.message_id)
 
 
-def _next_seq(conv: str, a: str, b: str) -> int:
-    """The conversation's next sequence number: an atomic counter (ADD 1, read the new value)."""
-    first, second = sorted((a, b))
-    conversation = Conversation(conv)
-    conversation.update(actions=[Conversation.seq.add(1), Conversation.member_a.set(first),
-                                 Conversation.member_b.set(second),
-                                 Conversation.created_at.set(Conversation.created_at | clock.now_iso())])
-    return int(conversation.seq)
+def _duplicate(message_id: str, digest: str, text: str) -> SendAccepted | None:
+    """A retry of a send already accepted: the same answer (and the sequence number once the
+    consumer assigned it); a different message under the same client id is refused."""
+    try:
+        existing = AcceptedSend.get(message_id, consistent_read=True)
+    except AcceptedSend.DoesNotExist:
+        return None
+    if existing.body_hash != digest:
+        raise ValidationFailed("同一个客户端消息 id 不能用于不同的消息", code="CLIENT_ID_REUSED")
+    if existing.seq is None:
+        _enqueue(existing, text)  # harmless when already queued (FIFO dedup, idempotent consumer)
+    return _accepted_view(existing, duplicate=True)
+
+
+def _accept(accepted: AcceptedSend) -> None:
+    """Count the send against the sender's per-minute limit and record it, in one
+    transaction (the record first, then the counter): a retry (the record exists) costs no
+    rate-limit unit."""
+    minute = clock.now().strftime("%Y%m%d%H%M")
+    with _transaction() as tx:
+        tx.update(Counter(f"rate#{accepted.sender}#{minute}"),
+                  actions=[Counter.value.add(1), Counter.expires.set(clock.now() + timedelta(minutes=5))],
+                  condition=Counter.value.does_not_exist() | (Counter.value < SENDS_PER_MINUTE))
+        tx.save(accepted, condition=AcceptedSend.message_id.does_not_exist())
 
 
 def send(principal: Principal, to: str, client_id: str, text: str) -> SendAccepted:
     """Accept a message for delivery (idempotent on the client message id). The sequence
-    number is taken here, in the order sends are accepted, so a conversation's history is
-    ordered whatever order the queue delivers in and however often it redelivers."""
+    number is NOT taken here: the message-send Lambda numbers a conversation's messages in
+    the order the FIFO queue hands them over, so the live order and the history order are
+    one order. The answer carries ``seq`` only for a retry of a message already delivered."""
     me = principal.user_id
     if not text.strip():
         raise ValidationFailed("消息内容不能为空", code="MESSAGE_EMPTY")
@@ -259,39 +286,40 @@ def send(principal: Principal, to: str, client_id: str, text: str) -> SendAccept
     message_id = message_id_of(me, client_id)
     digest = _body_hash(to, text)
     try:
-        existing = AcceptedSend.get(message_id, consistent_read=True)
-    except AcceptedSend.DoesNotExist:
-        existing = None
-    if existing is not None:
-        if existing.body_hash != digest:
-            raise ValidationFailed("同一个客户端消息 id 不能用于不同的消息", code="CLIENT_ID_REUSED")
-        _enqueue(existing, text)  # harmless when already queued (FIFO dedup, idempotent consumer)
-        return _accepted_view(existing, duplicate=True)
-    if to == me:
-        raise ValidationFailed("不能给自己发消息", code="MESSAGE_TO_SELF")
-    pair = social.pair(me, to)
-    if principal.role is not Role.WORKER or not pair.a_active:
-        raise Forbidden("您的会员资格未生效或已被停用，暂不能发送消息", code="SENDER_NOT_ACTIVE")
-    if not pair.b_active:
-        raise NotFound("找不到该会员", code="RECIPIENT_NOT_FOUND")
-    if pair.blocked_by == "b":
-        raise Forbidden("对方已将你屏蔽，无法发送消息", code="BLOCKED_BY_RECIPIENT")
-    if pair.blocked_by == "a":
-        raise Forbidden("你已屏蔽对方，请先解除屏蔽", code="YOU_BLOCKED_RECIPIENT")
-    _rate_limit(me)
-    if not pair.friends:
-        _first_contact(me, to)
+        if to == me:
+            raise ValidationFailed("不能给自己发消息", code="MESSAGE_TO_SELF")
+        pair = social.pair(me, to)
+        if principal.role is not Role.WORKER or not pair.a_active:
+            raise Forbidden("您的会员资格未生效或已被停用，暂不能发送消息", code="SENDER_NOT_ACTIVE")
+        if not pair.b_active:
+            raise NotFound("找不到该会员", code="RECIPIENT_NOT_FOUND")
+        if pair.blocked_by == "b":
+            raise Forbidden("对方已将你屏蔽，无法发送消息", code="BLOCKED_BY_RECIPIENT")
+        if pair.blocked_by == "a":
+            raise Forbidden("你已屏蔽对方，请先解除屏蔽", code="YOU_BLOCKED_RECIPIENT")
+        if not pair.friends:
+            _first_contact(me, to)
+    except DomainError:
+        # a retry of a send accepted before things changed gets its first answer
+        earlier = _duplicate(message_id, digest, text)
+        if earlier is not None:
+            return earlier
+        raise
     conv = conversation_id(me, to)
     accepted = AcceptedSend(message_id, client_id=client_id, sender=me, recipient=to, conversation_id=conv,
-                            body_hash=digest, accepted_at=clock.now_iso(), seq=_next_seq(conv, me, to),
+                            body_hash=digest, accepted_at=clock.now_iso(), seq=None,
                             expires=clock.now() + timedelta(days=ACCEPTED_TTL_DAYS))
     try:
-        accepted.save(condition=AcceptedSend.message_id.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        # a concurrent retry won; its sequence number stands (ours stays unused)
-        return _accepted_view(AcceptedSend.get(message_id, consistent_read=True), duplicate=True)
+        _accept(accepted)
+    except TransactWriteError as exc:
+        codes = _cancel_codes(exc)  # PynamoDB orders a transaction's items: puts, then updates
+        if codes and codes[0] == "ConditionalCheckFailed":
+            earlier = _duplicate(message_id, digest, text)  # a retry, or a concurrent one won
+            if earlier is not None:
+                return earlier
+        if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
+            raise TooManyRequests(f"发送太频繁，每分钟最多 {SENDS_PER_MINUTE} 条", code="SEND_RATE_LIMITED") from exc
+        raise
     _enqueue(accepted, text)
     return _accepted_view(accepted, duplicate=False)
 
@@ -305,104 +333,156 @@ def _preview(message: Message) -> str:
     return f"[风险提示] {text}" if message.warning else text
 
 
-def _touch_inbox(owner: str, other: str, message: Message, *, unread: bool) -> int | None:
-    """Move an inbox entry to this message (only forward). Returns the unread count after."""
+def _inbox_actions(other: str, message: Message, *, unread: bool) -> list[Any]:
     actions: list[Any] = [InboxEntry.other.set(other), InboxEntry.last_at.set(message.stored_at),
                           InboxEntry.last_seq.set(message.seq), InboxEntry.preview.set(_preview(message))]
     if unread:
         actions += [InboxEntry.unread.add(1), InboxEntry.last_in_seq.set(message.seq)]
-    entry = InboxEntry(owner, message.conversation_id)
-    try:
-        entry.update(actions=actions,
-                     condition=InboxEntry.last_seq.does_not_exist() | (InboxEntry.last_seq < message.seq))
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        return None
-    return int(entry.unread or 0)
+    return actions
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    """What the consumer reads before storing a message: one BatchGetItem."""
+
+    conversation: Conversation | None
+    accepted: AcceptedSend | None
+    opened_by_recipient: bool
+    recipient_unread: int
+    live: dict[str, dict[str, tuple[str, str, str, int]]]   # member → their open connections
+
+
+def _read_for_delivery(conv: str, message_id: str, sender: str, recipient: str) -> _Delivery:
+    conversations, accepted, counters, inboxes, presences = batch_get_tables(
+        (Conversation, [conv], True), (AcceptedSend, [message_id], True),
+        (Counter, [_opened(recipient, sender)], False), (InboxEntry, [(recipient, conv)], True),
+        (Presence, [presence_key(sender), presence_key(recipient)], False))
+    live = {p.connection_id.removeprefix("user#"): _live(p) for p in presences}
+    return _Delivery(conversations[0] if conversations else None, accepted[0] if accepted else None,
+                     bool(counters), int(inboxes[0].unread or 0) if inboxes else 0,
+                     {who: live.get(who, {}) for who in (sender, recipient)})
 
 
 def deliver(queued: dict[str, Any]) -> Message:
-    """Store one accepted message at its sequence number; safe to run twice (a conditional
-    put: the second run only finishes the inbox updates)."""
-    conv, seq = str(queued["conversation_id"]), int(queued["seq"])
+    """Number and store one accepted message, in the order the FIFO queue hands a
+    conversation's messages over: one transaction moves the conversation's counter from the
+    number read to the next, stores the message at it, marks the accepted send numbered and
+    updates both inboxes (the recipient's unread count with it). A redelivery finds the send
+    numbered and stores nothing twice; a concurrent run loses the counter's condition and
+    is retried."""
+    conv = str(queued["conversation_id"])
     sender, recipient, text = str(queued["sender"]), str(queued["recipient"]), str(queued["text"])
-    if seq < 1 or conv != conversation_id(sender, recipient) or \
-            queued["message_id"] != message_id_of(sender, str(queued["client_id"])):
+    message_id = str(queued["message_id"])
+    if conv != conversation_id(sender, recipient) or message_id != message_id_of(sender, str(queued["client_id"])):
         raise ValueError("malformed message-send record")
+    # the two reads are independent: one round trip of time, not two
+    known, pair = gather(lambda: _read_for_delivery(conv, message_id, sender, recipient),
+                         lambda: social.pair(sender, recipient))
+    if known.accepted is not None and known.accepted.seq is not None:
+        return Message.get(conv, int(known.accepted.seq))  # a redelivery: stored already
     status, warning, categories = "delivered", None, []
     verdict = Verdict("deliver")
-    pair = social.pair(sender, recipient)
     if not pair.a_active or not pair.b_active or pair.blocked_by:
         status = "blocked"
     else:
-        first = not pair.friends and not list(Counter.batch_get([_opened(recipient, sender)]))
+        first = not pair.friends and not known.opened_by_recipient
         verdict = scan_text(text, first_message=first, orgs=pair.orgs)
         categories = verdict.categories
         if verdict.action == "hold":
             status = "held"
         elif verdict.action == "warn":
             warning = verdict.warning
-    message = Message(conv, seq, message_id=str(queued["message_id"]), client_id=str(queued["client_id"]),
+    previous = int(known.conversation.seq or 0) if known.conversation is not None else 0
+    seq = previous + 1
+    message = Message(conv, seq, message_id=message_id, client_id=str(queued["client_id"]),
                       sender=sender, recipient=recipient, body=scrub(text), status=status, warning=warning,
                       categories=categories, sent_at=str(queued["accepted_at"]), stored_at=clock.now_iso())
-    try:
-        message.save(condition=Message.seq.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        earlier = Message.get(conv, seq)
-        _touch_inboxes(earlier)
-        return earlier
-    if status == "held":
-        social.flag(kind="message", target_id=message.message_id, member=sender, excerpt=message.body,
+    if status == "held":  # filed before the message is stored: a retry files it once
+        social.flag(kind="message", target_id=message_id, member=sender, excerpt=message.body,
                     categories=categories)
-    elif verdict.action == "count":
+    first_member, second_member = sorted((sender, recipient))
+    with _transaction() as tx:
+        tx.update(Conversation(conv), actions=[
+            Conversation.seq.set(seq), Conversation.member_a.set(first_member),
+            Conversation.member_b.set(second_member),
+            Conversation.created_at.set(Conversation.created_at | message.stored_at)],
+            condition=(Conversation.seq == previous) if previous
+            else Conversation.seq.does_not_exist() | (Conversation.seq == 0))
+        tx.save(message, condition=Message.seq.does_not_exist())
+        tx.update(AcceptedSend(message_id), actions=[AcceptedSend.seq.set(seq)],
+                  condition=AcceptedSend.seq.does_not_exist())
+        tx.update(InboxEntry(sender, conv), actions=_inbox_actions(recipient, message, unread=False))
+        if status == "delivered":
+            tx.update(InboxEntry(recipient, conv), actions=_inbox_actions(sender, message, unread=True))
+    if verdict.action == "count" and status == "delivered":
         social.count_against(sender, verdict.count_weight)
-    unread = _touch_inboxes(message)
-    _fan_realtime(message, to_recipient=status == "delivered", first_unread=unread == 1)
+    _fan_realtime(message, to_recipient=status == "delivered",
+                  first_unread=status == "delivered" and known.recipient_unread == 0, live=known.live)
     return message
 
 
-def _touch_inboxes(message: Message) -> int | None:
-    _touch_inbox(message.sender, message.recipient, message, unread=False)
-    if message.status == "delivered":
-        return _touch_inbox(message.recipient, message.sender, message, unread=True)
-    return None
-
-
-def _fan_realtime(message: Message, *, to_recipient: bool, first_unread: bool) -> None:
+def _fan_realtime(message: Message, *, to_recipient: bool, first_unread: bool,
+                  live: dict[str, dict[str, tuple[str, str, str, int]]] | None = None) -> None:
     """Realtime to open connections; an offline recipient gets one push reminder per burst
     of unread messages (when their unread count for the conversation goes from 0 to 1) —
     WeChat subscribe messages are one-shot per consent, and a reminder per message is spam."""
+    live = live or {}
     sender_view = _view(message, viewer=message.sender)
-    notify_user(message.sender, {"type": "message", "message": sender_view.model_dump()})
+    notify_user(message.sender, {"type": "message", "message": sender_view.model_dump()}, live.get(message.sender))
     if to_recipient:
         reached = notify_user(message.recipient,
-                              {"type": "message", "message": _view(message, viewer=message.recipient).model_dump()})
+                              {"type": "message", "message": _view(message, viewer=message.recipient).model_dump()},
+                              live.get(message.recipient))
         if not reached and first_unread:
             from chalicelib.platform.queues import send as queue_send
 
-            from .events import PUSH_QUEUE
+            from .specs import PUSH_QUEUE
 
             queue_send(PUSH_QUEUE, {"message_id": message.message_id, "recipient": message.recipient,
                                     "sender": message.sender, "conversation_id": message.conversation_id,
                                     "seq": int(message.seq)})
 
 
-def notify_user(user_id: str, payload: dict[str, Any]) -> int:
-    """Post to every open connection of a member. Returns how many were reached."""
+def _entry(connection_id: str, domain: str | None, stage: str | None, expires: int) -> str:
+    return f"{connection_id}|{domain or ''}|{stage or ''}|{expires}"
+
+
+def _live(presence: Presence | None) -> dict[str, tuple[str, str, str, int]]:
+    """connection id → (the stored entry, domain, stage, expires epoch)."""
+    live = {}
+    for entry in (presence.live or set()) if presence is not None else set():
+        connection_id, domain, stage, expires = [*entry.split("|"), "", "", "", "0"][:4]
+        live[connection_id] = (entry, domain, stage, int(expires or 0))
+    return live
+
+
+def _presence(user_id: str) -> dict[str, tuple[str, str, str, int]]:
+    try:
+        return _live(Presence.get(presence_key(user_id)))
+    except Presence.DoesNotExist:
+        return {}
+
+
+def _forget_connection(user_id: str, connection_id: str, entry: str) -> None:
+    Presence(presence_key(user_id)).update(actions=[Presence.live.delete({entry})])
+    Connection(connection_id).delete()
+
+
+def notify_user(user_id: str, payload: dict[str, Any], live: dict[str, tuple[str, str, str, int]] | None = None
+                ) -> int:
+    """Post to every open connection of a member (``live``: their presence, when the caller
+    read it already). Returns how many were reached."""
     from . import realtime
 
     reached = 0
-    for connection in Connection.by_user.query(user_id):
-        if connection.expires and connection.expires.timestamp() < clock.epoch():
+    for connection_id, (entry, domain, stage, expires) in (_presence(user_id) if live is None else live).items():
+        if expires < clock.epoch():
             continue
-        outcome = realtime.post(connection.connection_id, connection.domain, connection.stage, payload)
+        outcome = realtime.post(connection_id, domain or None, stage or None, payload)
         if outcome == realtime.SENT:
             reached += 1
         elif outcome == realtime.GONE:
-            connection.delete()
+            _forget_connection(user_id, connection_id, entry)
     return reached
 
 
@@ -489,7 +569,7 @@ def inbox(principal: Principal, *, limit: int, cursor: str | None) -> InboxPage:
                                     last_evaluated_key=decode_cursor(cursor, bound_to=bound))
     entries = list(page)
     others = {e.other for e in entries}
-    hidden = social.blocked_with(me, others) | (others - social.active_among(others))
+    hidden = social.hidden_from(me, others)
     items = [InboxItem(conversation_id=e.conversation_id, other=e.other, last_at=e.last_at, last_seq=int(e.last_seq),
                        preview=e.preview, unread=int(e.unread or 0)) for e in entries if e.other not in hidden]
     return InboxPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
@@ -592,13 +672,22 @@ def connect(connection_id: str, token: str | None, domain: str | None, stage: st
     if principal.role is not Role.WORKER or not social.is_active(principal.user_id):
         raise Forbidden("您的会员资格未生效或已被停用", code="MEMBER_NOT_ACTIVE")
     _check_standing(principal)
-    Connection(connection_id, user_id=principal.user_id, domain=domain, stage=stage, connected_at=clock.now_iso(),
-               expires=clock.now() + timedelta(seconds=CONNECTION_TTL_SECONDS)).save()
+    expires = clock.now() + timedelta(seconds=CONNECTION_TTL_SECONDS)
+    with _transaction() as tx:
+        tx.save(Connection(connection_id, user_id=principal.user_id, domain=domain, stage=stage,
+                           connected_at=clock.now_iso(), expires=expires))
+        tx.update(Presence(presence_key(principal.user_id)), actions=[
+            Presence.live.add({_entry(connection_id, domain, stage, int(expires.timestamp()))})])
     return principal.user_id
 
 
 def disconnect(connection_id: str) -> None:
-    Connection(connection_id).delete()
+    try:
+        connection = Connection.get(connection_id)
+    except Connection.DoesNotExist:
+        return
+    _forget_connection(connection.user_id, connection_id, _entry(
+        connection_id, connection.domain, connection.stage, int(connection.expires.timestamp())))
 
 
 def connection_user(connection_id: str) -> Principal:

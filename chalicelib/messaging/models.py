@@ -8,7 +8,8 @@ Access patterns:
 - a message by its id (report, recall, hide)              → Query GSI ``by_id``
 - my inbox sorted by last message                         → Query LSI ``by_last`` on ``InboxEntry[owner]``
 - one inbox entry                                         → GetItem ``InboxEntry[owner, conversation]``
-- the connections of a member (realtime delivery)        → Query GSI ``by_user`` on ``Connection``
+- the connections of a member (realtime delivery)        → GetItem ``Presence["user#" + member]`` (or in
+                                                           the delivery's BatchGetItem); GSI ``by_user``
 - a connection by its id (the WebSocket message handler)  → GetItem ``Connection[connection_id]``
 - sends this minute / first contacts today / has A opened a conversation with B
                                                          → UpdateItem / GetItem ``Counter[key]``
@@ -25,6 +26,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
@@ -134,6 +136,22 @@ class Connection(Model):
     connected_at = UnicodeAttribute()
     expires = TTLAttribute()
     by_user = ConnectionsByUser()
+
+
+class Presence(Model):
+    """A member's open connections, each ``"<connection id>|<domain>|<stage>|<expires epoch>"``
+    in a string set (ADD / DELETE), in the connections table under ``user#<member>``: delivery
+    reads both members' in the one BatchGetItem it makes anyway, instead of a Query each."""
+
+    class Meta(TableMeta):
+        table_name = table_name("messaging-connections")
+
+    connection_id = UnicodeAttribute(hash_key=True)   # "user#" + member id
+    live = UnicodeSetAttribute(null=True)
+
+
+def presence_key(user_id: str) -> str:
+    return f"user#{user_id}"
 
 
 class Counter(Model):

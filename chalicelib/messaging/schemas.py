@@ -26,7 +26,8 @@ class SendAccepted(Schema):
     message_id: str
     client_id: str
     conversation_id: str
-    seq: int = Field(..., description="会话内序号（历史按此排序）")
+    seq: int | None = Field(None, description="会话内序号（历史按此排序）：消息送达时按会话内的送达顺序分配；"
+                                              "新发送的消息为空，重试已送达的消息时返回已分配的序号")
     status: Literal["accepted"]
     duplicate: bool = False
 

@@ -60,6 +60,11 @@ class Settings:
     # Was GONGHUI_STAGE set at all? A missing setting falls back to "local" names, but must
     # never switch on what only the local stage may do (fail closed).
     stage_declared: bool = False
+    # ``https://sqs.<region>.<suffix>/<account>/``: queue URLs without GetQueueUrl (see
+    # ``platform.queues.QUEUE_URL_PREFIX_ENV``); None means "ask SQS".
+    queue_url_prefix: str | None = None
+    # set by the Lambda runtime: build clients during init, not on the first request
+    in_lambda: bool = False
     # A roster import in "replace" mode that would mark more than this share of a scope's
     # active members as left is refused unless the admin confirms it.
     roster_max_leave_percent: int = 10
@@ -111,6 +116,8 @@ class Settings:
             extra={k: v for k, v in env.items() if k.startswith("GONGHUI_X_")},
             ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
             stage_declared=bool(env.get("GONGHUI_STAGE")),
+            queue_url_prefix=env.get("GONGHUI_QUEUE_URL_PREFIX") or None,
+            in_lambda=bool(env.get("AWS_LAMBDA_FUNCTION_NAME")),
             roster_max_leave_percent=_int(env, "GONGHUI_ROSTER_MAX_LEAVE_PERCENT", 10, low=0, high=100),
         )
 

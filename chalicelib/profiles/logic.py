@@ -17,9 +17,10 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal
+from chalicelib.platform.concurrency import gather
 from chalicelib.platform.db import dynamo_errors
 from chalicelib.platform.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.platform.events import actor_of, publish
+from chalicelib.platform.events import actor_of, publish, transaction
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.queues import send
 
@@ -128,20 +129,21 @@ def save_profile(principal: Principal, body: ProfileInput) -> MyProfileView:
         check_text("intro", body.intro)
     now = clock.now_iso()
     seeking = body.seeking.model_dump()
-    Profile(principal.user_id).update(actions=[
-        Profile.complete.set(True), Profile.nickname.set(body.nickname), Profile.gender.set(body.gender),
-        Profile.birth_year.set(body.birth_year), Profile.height_cm.set(body.height_cm),
-        Profile.hometown.set(body.hometown), Profile.education.set(body.education),
-        Profile.industry.set(body.industry), Profile.job.set(body.job), Profile.city.set(body.city),
-        Profile.district.set(body.district), Profile.hobbies.set(body.hobbies), Profile.sports.set(body.sports),
-        Profile.free_tags.set(body.free_tags), Profile.intro.set(body.intro), Profile.seeking.set(seeking),
-        Profile.org_path.set(principal.org_path), Profile.enterprise_name.set(_enterprise_name(principal.org_path)),
-        Profile.last_active_at.set(now), Profile.updated_at.set(now),
-    ])
+    with transaction() as tx:
+        tx.update(Profile(principal.user_id), actions=[
+            Profile.complete.set(True), Profile.nickname.set(body.nickname), Profile.gender.set(body.gender),
+            Profile.birth_year.set(body.birth_year), Profile.height_cm.set(body.height_cm),
+            Profile.hometown.set(body.hometown), Profile.education.set(body.education),
+            Profile.industry.set(body.industry), Profile.job.set(body.job), Profile.city.set(body.city),
+            Profile.district.set(body.district), Profile.hobbies.set(body.hobbies), Profile.sports.set(body.sports),
+            Profile.free_tags.set(body.free_tags), Profile.intro.set(body.intro), Profile.seeking.set(seeking),
+            Profile.org_path.set(principal.org_path), Profile.enterprise_name.set(_enterprise_name(principal.org_path)),
+            Profile.last_active_at.set(now), Profile.updated_at.set(now),
+        ])
+        publish("profiles", "ProfileUpdated", data={"user_id": principal.user_id}, org=principal.org_path,
+                actor=actor_of(principal), tx=tx)
     _request_reindex(principal.user_id)
     _request_rematch(principal.user_id)
-    publish("profiles", "ProfileUpdated", data={"user_id": principal.user_id}, org=principal.org_path,
-            actor=actor_of(principal))
     return my_profile(principal)
 
 
@@ -356,7 +358,7 @@ def _bound(principal: Principal, query: BrowseQuery, genders: list[str]) -> str:
 
 def browse(principal: Principal, query: BrowseQuery) -> BrowsePage:
     """One page of members matching the filters, with a bounded number of items read."""
-    me = get_profile(principal.user_id)
+    me, blocks = gather(lambda: get_profile(principal.user_id), lambda: blocks_of(principal.user_id))
     _maybe_touch(me)
     seeking = dict(me.seeking or {}) if me is not None else {}
     genders: list[str]
@@ -377,7 +379,6 @@ def browse(principal: Principal, query: BrowseQuery) -> BrowsePage:
     query = query.model_copy(update={"age_min": age_min, "age_max": age_max})
     bound = _bound(principal, query, genders)
     position = decode_cursor(query.cursor, bound_to=bound)
-    blocks = blocks_of(principal.user_id)
     if query.order == "score":
         return _browse_by_score(principal, query, blocks, position=position, bound=bound)
     return _browse_recent(principal, query, genders, blocks, position=position, bound=bound)
@@ -420,23 +421,35 @@ def _browse_recent(principal: Principal, query: BrowseQuery, genders: list[str],
     read = queries = 0
 
     def fill(i: int, after: str | None) -> None:
-        nonlocal read, queries
         size = min(chunk, budget - read)
         entries, exhausted = query_entries(partitions[i], after_sk=after, limit=size)
+        took(i, entries, exhausted)
+
+    def took(i: int, entries: list[BrowseEntry], exhausted: bool) -> None:
+        nonlocal read, queries
         read += len(entries)
         queries += 1
         buffers[i] = entries[::-1]          # pop() from the end = newest first
         if exhausted:
             done.add(i)
 
-    for i in range(len(partitions)):
-        if i not in done:
-            fill(i, frontier)
+    def fill_all(indices: list[int], after: str | None) -> None:
+        """The partitions' next chunks in parallel, when each gets a whole chunk within the
+        budget (then exactly what filling them one by one would read)."""
+        for i, (entries, exhausted) in zip(indices, gather(*[
+                (lambda i=i: query_entries(partitions[i], after_sk=after, limit=chunk)) for i in indices]),
+                strict=True):
+            took(i, entries, exhausted)
+
+    fill_all([i for i in range(len(partitions)) if i not in done], frontier)  # chunk × partitions ≤ budget / 2
     items: list[MemberCard] = []
     seen: set[str] = set()
     stopped = False
     while len(items) < query.limit:
         starving = [i for i in range(len(partitions)) if i not in done and not buffers.get(i)]
+        if starving and read + chunk * len(starving) <= budget:
+            fill_all(starving, frontier)
+            starving = []
         for i in starving:
             if read >= budget:
                 stopped = True

@@ -1,7 +1,7 @@
 """The Gonghui stack: the Chalice app (packaged by ``chalice.cdk.Chalice``) and everything it
 uses, all derived from the app's own definitions:
 
-* tables from ``chalicelib.platform.db.describe_tables()`` (the PynamoDB models),
+* tables from ``chalicelib.tables.describe_tables()`` (the PynamoDB models),
 * queues, DLQs and EventBridge→queue rules from ``chalicelib.features.queue_specs()``,
 * functions, SQS mappings, rules and schedules from the SAM template Chalice generates.
 
@@ -200,8 +200,8 @@ class GonghuiStack(Stack):
         super().__init__(scope, target.stage, stack_name=target.stack_name,
                          description=f"数智工会 Gonghui backend ({target.stage})", **kwargs)
         from chalicelib import features
-        from chalicelib.platform.db import describe_tables
         from chalicelib.platform.settings import get_settings
+        from chalicelib.tables import describe_tables
 
         settings = get_settings()
         if settings.stage != target.stage or settings.resource_prefix != target.prefix:
@@ -215,6 +215,12 @@ class GonghuiStack(Stack):
             self.alarm_topic.add_subscription(subscriptions.EmailSubscription(target.alarm_email))
 
         self.tables = {t["short"]: self._table(t) for t in describe_tables().values()}
+        from chalicelib.platform.outbox import OUTBOX_TABLE_SHORT
+
+        from .outbox import add_outbox_pipe
+
+        add_outbox_pipe(self, table=self.tables[OUTBOX_TABLE_SHORT], event_bus_name=target.event_bus,
+                        prefix=target.prefix, alarm_topic=self.alarm_topic)
         self.bucket = self._uploads_bucket()
 
         s3_subscriptions: list[S3Subscription] = []
@@ -290,6 +296,7 @@ class GonghuiStack(Stack):
             deletion_protection=self.target.is_prod,
             removal_policy=self.removal,
             time_to_live_attribute=spec["ttl"] or None,
+            stream=dynamodb.StreamViewType(spec["stream"]) if spec.get("stream") else None,
             partition_key=partition_key, sort_key=sort_key,
         )
         for name, index in spec["gsis"].items():

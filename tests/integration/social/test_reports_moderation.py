@@ -22,10 +22,10 @@ def test_a_scam_message_is_held_filed_and_handled_by_staff(member, pump, login):
     pump.drain()
 
     seen = body(victim.get(f"/messaging/conversations/{accepted['conversation_id']}/messages"))["items"]
-    assert [m["seq"] for m in seen] == [warned["seq"]], "the held message never reaches her"
+    assert [m["message_id"] for m in seen] == [warned["message_id"]], "the held message never reaches her"
     assert seen[0]["warning"] and "投资" in seen[0]["warning"]
     own = body(scammer.get(f"/messaging/conversations/{accepted['conversation_id']}/messages"))["items"]
-    assert {m["seq"]: m["status"] for m in own}[accepted["seq"]] == "held"
+    assert {m["message_id"]: m["status"] for m in own}[accepted["message_id"]] == "held"
 
     staff = login("union_admin", user_id="xihu-staff", org_path="zj/hz/xihu")
     outsider = login("union_admin", user_id="nanxun-staff", org_path="zj/huz/nanxun")
