@@ -101,7 +101,7 @@ def _seed_demo_world(monkeypatch: pytest.MonkeyPatch, pump: Any, *, drain: bool 
 
 def _harvest() -> World:
     """Read every table once (a test-side Scan, outside any request)."""
-    from chalicelib.platform.db import all_models
+    from chalicelib.tables import all_models
 
     values: dict[str, list[str]] = {}
     items: list[dict[str, Any]] = []
