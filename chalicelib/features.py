@@ -24,6 +24,7 @@ FEATURES: tuple[str, ...] = (
     "profiles",
     "social",
     "messaging",
+    "bookings",
 )
 
 

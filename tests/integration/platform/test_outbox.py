@@ -31,13 +31,13 @@ class LambdaKilled(Exception):
 def deliveries(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """Every delivery of a domain event to the audit consumer, by event id."""
     seen: Counter[str] = Counter()
-    original = audit_logic.record
+    original = audit_logic.entries_of  # the audit handler turns each delivered event into entries
 
-    def counting(source: str, detail_type: str, event: Any) -> int:
+    def counting(source: str, detail_type: str, event: Any) -> Any:
         seen[event.event_id] += 1
         return original(source, detail_type, event)
 
-    monkeypatch.setattr(audit_logic, "record", counting)
+    monkeypatch.setattr(audit_logic, "entries_of", counting)
     return seen
 
 
