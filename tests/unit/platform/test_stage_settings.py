@@ -19,4 +19,5 @@ def test_a_missing_or_empty_stage_setting_keeps_the_demo_login_off():
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
 def test_other_stages_keep_the_demo_login_off(stage):
-    assert Settings.from_env({"GONGHUI_STAGE": stage}).dev_login_enabled is False
+    real_ids = {"GONGHUI_WECHAT_APP_ID": "wx1234", "GONGHUI_ALIPAY_APP_ID": "2021001", "GONGHUI_DINGTALK_APP_KEY": "zzd"}
+    assert Settings.from_env({"GONGHUI_STAGE": stage, **real_ids}).dev_login_enabled is False
