@@ -43,7 +43,7 @@ def create_centre(principal: Principal, body: CentreBody) -> CentreView:
 
 
 @bp.route("/centres/nearby", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=CentreNearbyQuery, response=CentreNearbyList,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=CentreNearbyQuery, response=CentreNearbyList,
           summary="附近开放的服务中心与户外劳动者服务站点（所有登录用户；GCJ-02 坐标，按直线距离排序）", tags=TAGS)
 def nearby(query: CentreNearbyQuery) -> CentreNearbyList:
     return logic.nearby(query)
@@ -64,7 +64,7 @@ def figures(principal: Principal, query: CentreFiguresQuery) -> CentreFiguresVie
 
 
 @bp.route("/centres/{centre_id}", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, response=CentreView,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, response=CentreView,
           summary="服务中心详情与各房间、站点（所有登录用户）", tags=TAGS)
 def get_centre(centre_id: str) -> CentreView:
     """A service centre is a public place: its address, hours, rooms and stations are meant to be

@@ -111,7 +111,7 @@ def _view(case: MediationCase, relation: str) -> MediationCaseView:
         evidence=[MediationEvidenceView(filename=e.filename, content_type=e.content_type,
                                         size_bytes=int(e.size_bytes), party=e.party, uploaded_at=e.uploaded_at)
                   for e in case.evidence],
-        agreement_text=case.agreement_text, confirmed_by=list(case.confirmed_by),
+        agreement=case.agreement_text, confirmed_by=list(case.confirmed_by),
         failure_reason=case.failure_reason, arbitration_referral=case.arbitration_referral,
         extension_days=int(case.extension_days) if case.extension_days is not None else None,
         extension_agreed_by=list(case.extension_agreed_by),

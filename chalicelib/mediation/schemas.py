@@ -129,7 +129,7 @@ class MediationCaseView(Schema):
     referral: str | None = None
     sessions: list[MediationSessionView] = Field(default_factory=list)
     evidence: list[MediationEvidenceView] = Field(default_factory=list)
-    agreement_text: str | None = None
+    agreement: str | None = Field(default=None, description="调解协议全文（双方确认后生效）")
     confirmed_by: list[str] = Field(default_factory=list, examples=[["applicant"]])
     failure_reason: str | None = None
     arbitration_referral: str | None = None

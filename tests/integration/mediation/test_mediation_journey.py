@@ -50,7 +50,7 @@ def test_wage_arrears_settled_with_an_agreement_inside_fifteen_days(cast):
     done = body(cast.employer.post(f"/mediation/cases/{case_id}/agreement/confirm"))
 
     # then the case is settled with the agreement text, before its deadline
-    assert done["state"] == "settled" and done["agreement_text"] == text
+    assert done["state"] == "settled" and done["agreement"] == text
     assert set(done["confirmed_by"]) == {"applicant", "respondent"}
     assert clock.now() < clock.parse(done["deadline_at"])
     assert [s["room"] for s in done["sessions"]] == ["新建镇职工服务中心 调解室"]
