@@ -23,6 +23,7 @@ FEATURES: tuple[str, ...] = (
     "profiles",
     "social",
     "messaging",
+    "inbox",
 )
 
 

@@ -1,0 +1,69 @@
+"""One inbox per person: every notice the system sends lands here.
+
+Access patterns:
+- a person's inbox, newest first                 → Query ``InboxItem`` LSI ``by_time`` (user_id, sort_at desc)
+- a person's inbox of one kind (feature views)    → Query ``InboxItem`` LSI ``by_kind`` (user_id, begins_with kind#)
+- deliver once per dedup key                      → Put ``InboxItem`` (user_id, item_id) if not exists
+- unread counts by kind                           → Query ``InboxCounter`` (user_id): one row per kind + "~all"
+- mark all read                                   → one watermark on the "~all" row: items at or before it
+                                                    are read; the kind rows go to zero in the same transaction
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, LocalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.platform.db import TableMeta, table_name
+
+ALL = "~all"
+
+
+class InboxByTime(LocalSecondaryIndex["InboxItem"]):
+    class Meta:
+        index_name = "by_time"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    sort_at = UnicodeAttribute(range_key=True)
+
+
+class InboxByKind(LocalSecondaryIndex["InboxItem"]):
+    class Meta:
+        index_name = "by_kind"
+        projection = AllProjection()
+
+    user_id = UnicodeAttribute(hash_key=True)
+    kind_at = UnicodeAttribute(range_key=True)
+
+
+class InboxItem(Model):
+    class Meta(TableMeta):
+        table_name = table_name("inbox")
+
+    user_id = UnicodeAttribute(hash_key=True)
+    item_id = UnicodeAttribute(range_key=True)     # sha256(dedup key)[:24]: a redelivery names the same item
+    sort_at = UnicodeAttribute()                   # "<created_at>#<item_id>"
+    kind_at = UnicodeAttribute()                   # "<kind>#<created_at>#<item_id>"
+    kind = UnicodeAttribute()
+    title = UnicodeAttribute()
+    body = UnicodeAttribute(default="")
+    link = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    read = BooleanAttribute(default=False)
+    meta = MapAttribute(default=dict)  # type: ignore[var-annotated]
+    pushed = UnicodeAttribute(default="none")      # none (not asked) · no · yes · refused · no_channel
+
+    by_time = InboxByTime()
+    by_kind = InboxByKind()
+
+
+class InboxCounter(Model):
+    class Meta(TableMeta):
+        table_name = table_name("inbox-counters")
+
+    user_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute(range_key=True)        # a notice kind, or "~all"
+    unread = NumberAttribute(default=0)
+    version = NumberAttribute(default=0)           # "~all" only: bumped by every delivery and mark-read
+    watermark = UnicodeAttribute(null=True)        # "~all" only: items with sort_at <= it are read
