@@ -1,10 +1,9 @@
 """The aid-step Lambda and its helpers.
 
 - ``on_aid_step``: every ``AidStepTaken`` domain event reaches it through the aid-steps
-  queue (subscribed with an EventBridge pattern). It tells the worker (through the notify
-  queue), opens the public notice when an application reaches it, and counts the step in
-  the figures. Each effect is idempotent on its own (keyed on the event).
-- ``send_notifications``: the notify queue's consumer: the push to WeChat/Alipay.
+  queue (subscribed with an EventBridge pattern). It tells the worker (through the platform
+  notice path: their inbox and a subscribe message), opens the public notice when an
+  application reaches it, and counts the step in the figures. Each effect is idempotent on its own (keyed on the event).
 - ``record_disbursements``: payments confirmed by the finance side arrive as messages;
   each is recorded exactly once, however often it is delivered.
 - ``close_public_notices`` and ``escalate_pending_steps``: the schedules.
@@ -16,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
-from chalicelib.platform import queues
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.events import Actor, parse_eventbridge
 from chalicelib.platform.lazy import lazy_import
@@ -34,19 +32,16 @@ bp = Blueprint(__name__)
 STEP_QUEUE = QueueSpec("aid-steps", visibility_timeout=60, max_receive_count=5,
                        description="帮扶申请每一步的领域事件：通知职工、启动公示、统计",
                        event_pattern={"source": ["gonghui.aid"], "detail-type": [STEP_EVENT]})
-NOTIFY_QUEUE = QueueSpec("aid-notify", visibility_timeout=30, max_receive_count=5,
-                         description="帮扶进度通知（微信/支付宝订阅消息）")
 DISBURSE_QUEUE = QueueSpec("aid-disbursements", visibility_timeout=60, max_receive_count=5,
                            description="财务确认的帮扶金发放（金额与银行流水号）")
-QUEUES = [STEP_QUEUE, NOTIFY_QUEUE, DISBURSE_QUEUE]
+QUEUES = [STEP_QUEUE, DISBURSE_QUEUE]
 
 
 def handle_step(record: Any) -> None:
     _, _, event = parse_eventbridge(json.loads(record.body))
     message = logic.notification_for(event)
     if message is not None:
-        queues.send(NOTIFY_QUEUE, message)
-        logic.save_notification(message)
+        logic.tell_worker(message)
     if event.data.get("to_state") == "public_notice":
         logic.start_notice(event.data["app_id"])
     logic.count_step(event)
@@ -55,15 +50,6 @@ def handle_step(record: Any) -> None:
 @bp.on_sqs_message(queue=STEP_QUEUE.name, batch_size=STEP_QUEUE.batch_size)
 def on_aid_step(event: Any) -> dict[str, Any]:
     return process_sqs(event, handle_step)
-
-
-def handle_notification(record: Any) -> None:
-    logic.push(json.loads(record.body))
-
-
-@bp.on_sqs_message(queue=NOTIFY_QUEUE.name, batch_size=NOTIFY_QUEUE.batch_size)
-def send_notifications(event: Any) -> dict[str, Any]:
-    return process_sqs(event, handle_notification)
 
 
 def handle_disbursement(record: Any) -> None:

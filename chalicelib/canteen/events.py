@@ -27,9 +27,7 @@ bp = Blueprint(__name__)
 
 ANNOUNCE_QUEUE = QueueSpec("canteen-announce", visibility_timeout=120, max_receive_count=5,
                            description="菜单发布后通知订阅的职工（每个食堂每天一次）")
-NOTIFY_QUEUE = QueueSpec("canteen-notify", visibility_timeout=60, max_receive_count=5,
-                         description="食堂菜单发布的职工通知")
-QUEUES = [ANNOUNCE_QUEUE, NOTIFY_QUEUE]
+QUEUES = [ANNOUNCE_QUEUE]  # the notices themselves go through the platform notice path to the inbox
 
 
 @bp.schedule("cron(0/5 * * * ? *)")
@@ -49,12 +47,3 @@ def announce_one(record: Any) -> None:
 @bp.on_sqs_message(queue=ANNOUNCE_QUEUE.name, batch_size=ANNOUNCE_QUEUE.batch_size)
 def canteen_menu_announce(event: Any) -> dict[str, Any]:
     return process_sqs(event, announce_one)
-
-
-def notify_one(record: Any) -> None:
-    logic.record_notice(json.loads(record.body))
-
-
-@bp.on_sqs_message(queue=NOTIFY_QUEUE.name, batch_size=NOTIFY_QUEUE.batch_size)
-def canteen_notify(event: Any) -> dict[str, Any]:
-    return process_sqs(event, notify_one)

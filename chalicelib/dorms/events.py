@@ -4,7 +4,7 @@
   the operator's rules auto-approve or queue it for the union admin — and notifies the worker.
 - ``dorm_apply_release_expired_holds`` (schedule): releases beds whose hold was not confirmed in
   time, and completes any application whose dorm-apply message was lost.
-- ``dorm_notify`` (SQS): records the worker's in-app notice and pushes it to their channel.
+Notices to the worker go through the platform notice path (``platform/notices.py``) to the inbox.
 """
 from __future__ import annotations
 
@@ -26,9 +26,7 @@ bp = Blueprint(__name__)
 
 APPLY_QUEUE = QueueSpec("dorm-apply", visibility_timeout=60, max_receive_count=5,
                         description="宿舍申请：按企业规则自动审批或转工会审批，并通知职工")
-NOTIFY_QUEUE = QueueSpec("dorm-notify", visibility_timeout=60, max_receive_count=5,
-                         description="宿舍办理各环节的职工通知")
-QUEUES = [APPLY_QUEUE, NOTIFY_QUEUE]
+QUEUES = [APPLY_QUEUE]
 
 
 def complete_one(record: Any) -> None:
@@ -43,12 +41,3 @@ def dorm_apply(event: Any) -> dict[str, Any]:
 @bp.schedule("rate(5 minutes)")
 def dorm_apply_release_expired_holds(event: Any) -> dict[str, int]:
     return {"released": logic.expire_holds(), "completed_late": logic.complete_stale_submissions()}
-
-
-def notify_one(record: Any) -> None:
-    logic.record_notice(json.loads(record.body))
-
-
-@bp.on_sqs_message(queue=NOTIFY_QUEUE.name, batch_size=NOTIFY_QUEUE.batch_size)
-def dorm_notify(event: Any) -> dict[str, Any]:
-    return process_sqs(event, notify_one)

@@ -57,7 +57,7 @@ def deliver(request: NoticeRequest) -> bool:
     item_id = item_id_of(request.dedup_key)
     for _ in range(MAX_ATTEMPTS):
         row = _all_row(request.user_id)
-        created = clock.now_iso()
+        created = clock.isoformat(clock.parse(request.occurred_at)) if request.occurred_at else clock.now_iso()
         sort_at = f"{created}#{item_id}"
         if row.watermark is not None and sort_at <= row.watermark:  # a clock behind the last mark-all
             created = row.watermark.split("#", 1)[0]

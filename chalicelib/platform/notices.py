@@ -45,6 +45,7 @@ class NoticeRequest(Schema):
     dedup_key: str = Field(..., min_length=1, max_length=300)
     meta: dict[str, str] = Field(default_factory=dict)
     push: NoticePush | None = None
+    occurred_at: str | None = Field(None, max_length=40, description="事件发生时间（UTC ISO），收件箱按它排序")
 
 
 def item_id_of(dedup_key: str) -> str:
@@ -53,12 +54,13 @@ def item_id_of(dedup_key: str) -> str:
 
 
 def notice(user_id: str, *, kind: str, title: str, body: str = "", link: str | None = None, dedup_key: str,
-           meta: dict[str, Any] | None = None, push: NoticePush | None = None) -> NoticeRequest:
+           meta: dict[str, Any] | None = None, push: NoticePush | None = None,
+           occurred_at: str | None = None) -> NoticeRequest:
     if kind not in KINDS:
         raise ValueError(f"unknown notice kind {kind!r}")
     return NoticeRequest(user_id=user_id, kind=kind, title=title[:100], body=body[:2000], link=link,
                          dedup_key=dedup_key, meta={k: str(v) for k, v in (meta or {}).items() if v is not None},
-                         push=push)
+                         push=push, occurred_at=occurred_at)
 
 
 def request_notice(user_id: str, **fields: Any) -> None:
