@@ -24,6 +24,7 @@ FEATURES: tuple[str, ...] = (
     "social",
     "messaging",
     "inbox",
+    "content",
 )
 
 
