@@ -926,3 +926,30 @@ def load_verified_members(records: list[dict[str, Any]], *, source: str, roster_
         FigureCounter(LIVE, org).update(actions=[getattr(FigureCounter, m).add(v) for m, v in delta.items() if v])
         publish(FEATURE, "MembersMigrated", data={"source": source, **delta}, org=org)
     return len(fresh)
+
+
+# --- audiences (for the inbox's announcements; other features call these, never the models) ----
+
+def audience_nodes(org_prefix: str, *, glnj_only: bool = False) -> dict[str, int]:
+    """The enterprise nodes under ``org_prefix`` that have members, with how many: union
+    members, or 光年间 members (active) with ``glnj_only``. One paged Query of the live counters
+    (one row per enterprise node), no Scan."""
+    metric = "active" if glnj_only else "member_verified"
+    found: dict[str, int] = {}
+    for counter in FigureCounter.query(LIVE, FigureCounter.org_path.startswith(org_prefix)):
+        node = counter.org_path
+        if node != NO_ORG and (node == org_prefix or node.startswith(org_prefix + "/")):
+            count = int(getattr(counter, metric) or 0)
+            if count > 0:
+                found[node] = count
+    return found
+
+
+def audience_page(node: str, *, glnj_only: bool = False, start: dict[str, Any] | None = None,
+                  limit: int = 100) -> tuple[list[str], dict[str, Any] | None]:
+    """One page of the members placed in an enterprise node (user ids) and where the next
+    page starts; ``glnj_only`` keeps 光年间 members (state active)."""
+    results = Member.by_org.query(node, limit=limit, last_evaluated_key=start)
+    users = [m.user_id for m in results
+             if m.member_verified and not m.left_union and not m.banned and (not glnj_only or m.state == "active")]
+    return users, results.last_evaluated_key

@@ -6,6 +6,7 @@ delivery racing a mark-all-read can never leave a count that disagrees with the 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -52,8 +53,9 @@ def _cancelled_by(exc: TransactWriteError) -> list[str]:
     return [(r.code if r is not None else "") or "" for r in (getattr(exc, "cancellation_reasons", None) or [])]
 
 
-def deliver(request: NoticeRequest) -> bool:
-    """Write the notice into the person's inbox once per dedup key. True when written now."""
+def deliver(request: NoticeRequest, *, also: Callable[[TransactWrite], None] | None = None) -> bool:
+    """Write the notice into the person's inbox once per dedup key. True when written now.
+    ``also`` adds writes that must happen exactly when the item is written (a counter)."""
     item_id = item_id_of(request.dedup_key)
     for _ in range(MAX_ATTEMPTS):
         row = _all_row(request.user_id)
@@ -73,6 +75,8 @@ def deliver(request: NoticeRequest) -> bool:
                 tx.save(item, condition=InboxItem.item_id.does_not_exist())
                 tx.update(InboxCounter(request.user_id, request.kind), actions=[InboxCounter.unread.add(1)])
                 _bump_all(tx, row)
+                if also is not None:
+                    also(tx)
             return True
         except TransactWriteError as exc:
             reasons = _cancelled_by(exc)
@@ -142,6 +146,11 @@ def mark_read(user_id: str, item_id: str) -> InboxItemView:
                 tx.update(item, actions=[InboxItem.read.set(True)], condition=InboxItem.read == False)  # noqa: E712
                 tx.update(InboxCounter(user_id, item.kind), actions=[InboxCounter.unread.add(-1)])
                 _bump_all(tx, row)
+                ann_id = (item.meta.as_dict() if hasattr(item.meta, "as_dict") else dict(item.meta or {})).get("ann_id")
+                if item.kind == "announcement" and ann_id:
+                    from .announcements import count_read
+
+                    count_read(tx, str(ann_id), user_id)
             item.read = True
             return _view(item, row.watermark)
         except TransactWriteError as exc:

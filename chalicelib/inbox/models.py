@@ -11,7 +11,7 @@ Access patterns:
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, LocalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.platform.db import TableMeta, table_name
@@ -67,3 +67,50 @@ class InboxCounter(Model):
     unread = NumberAttribute(default=0)
     version = NumberAttribute(default=0)           # "~all" only: bumped by every delivery and mark-read
     watermark = UnicodeAttribute(null=True)        # "~all" only: items with sort_at <= it are read
+
+
+class AnnouncementsDue(GlobalSecondaryIndex["InboxAnnouncement"]):
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    due_bucket = UnicodeAttribute(hash_key=True)
+    send_at = UnicodeAttribute(range_key=True)
+
+
+class InboxAnnouncement(Model):
+    """A staff announcement to an audience. Access: GetItem by id; due ones → Query GSI ``due``
+    ("due", send_at <= now; sparse); the announcements of a scope → Query ``by_org`` below."""
+
+    class Meta(TableMeta):
+        table_name = table_name("inbox-announcements")
+
+    ann_id = UnicodeAttribute(hash_key=True)
+    title = UnicodeAttribute()
+    body = UnicodeAttribute(default="")
+    link = UnicodeAttribute(null=True)
+    audience_org = UnicodeAttribute()
+    glnj_only = BooleanAttribute(default=False)
+    push = BooleanAttribute(default=False)
+    status = UnicodeAttribute()                    # scheduled · sending · sent
+    send_at = UnicodeAttribute()
+    recipients = NumberAttribute(default=0)        # the preview count when composed
+    nodes = NumberAttribute(default=0)             # enterprise nodes the fan-out was queued to
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    due_bucket = UnicodeAttribute(null=True)
+
+    due = AnnouncementsDue()
+
+
+class InboxAnnouncementShard(Model):
+    """Delivered / read counts of an announcement, spread over shards so that a fan-out of
+    hundreds of thousands of deliveries never contends on one item. Access: Query ``ann_id``."""
+
+    class Meta(TableMeta):
+        table_name = table_name("inbox-announcement-counts")
+
+    ann_id = UnicodeAttribute(hash_key=True)
+    shard = NumberAttribute(range_key=True)
+    delivered = NumberAttribute(default=0)
+    read = NumberAttribute(default=0)
