@@ -160,25 +160,29 @@ def expand_node(ann_id: str, node: str) -> int:
 
 
 def deliver_batch(ann_id: str, users: list[str]) -> int:
-    """Write the announcement into each person's inbox once; returns how many were new."""
+    """Write the announcement into each person's inbox once (``deliver_many``: transactions of
+    25 people, each moving the sharded delivered counters with the items); push the new ones
+    when asked. Returns how many were new."""
     from chalicelib.accounts.logic import notify_person
 
-    from .logic import deliver
+    from .logic import deliver_many
 
     a = InboxAnnouncement.get(ann_id)
     push = NoticePush(template=TEMPLATE, data={"thing1": a.title[:20], "thing2": a.body[:20]},
                       page=a.link or "pages/inbox/index") if a.push else None
-    new = 0
-    for user_id in users:
-        request = notice(user_id, kind="announcement", title=a.title, body=a.body, link=a.link,
-                         dedup_key=f"ann:{ann_id}", meta={"ann_id": ann_id}, push=push, occurred_at=a.send_at)
+    requests = [notice(user_id, kind="announcement", title=a.title, body=a.body, link=a.link,
+                       dedup_key=f"ann:{ann_id}", meta={"ann_id": ann_id}, push=push, occurred_at=a.send_at)
+                for user_id in dict.fromkeys(users)]
 
-        def count(tx: TransactWrite, user_id: str = user_id) -> None:
-            tx.update(InboxAnnouncementShard(ann_id, _shard(user_id)),
-                      actions=[InboxAnnouncementShard.delivered.add(1)])
+    def count(tx: TransactWrite, written: dict[str, int]) -> None:
+        shards: dict[int, int] = {}
+        for user_id, n in written.items():
+            shards[_shard(user_id)] = shards.get(_shard(user_id), 0) + n
+        for shard, n in shards.items():
+            tx.update(InboxAnnouncementShard(ann_id, shard), actions=[InboxAnnouncementShard.delivered.add(n)])
 
-        if deliver(request, also=count):
-            new += 1
-            if push is not None:
-                notify_person(user_id, push.template, dict(push.data), push.page)
-    return new
+    new = deliver_many(requests, counters=count)
+    if push is not None:
+        for user_id in new:
+            notify_person(user_id, push.template, dict(push.data), push.page)
+    return len(new)
