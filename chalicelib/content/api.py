@@ -24,6 +24,7 @@ from .schemas import (
     ContentImageUpload,
     ContentNewChannel,
     ContentPin,
+    ContentReact,
     ContentSearchQuery,
     ContentSearchResult,
     ContentTakeDown,
@@ -72,6 +73,22 @@ def read_article(principal: Principal, article_id: str) -> ContentArticleView:
     """A published article is public to the members of its audience (its org subtree); drafts,
     articles in review or taken down, and those aimed elsewhere are 404."""
     return logic.read_article(principal, article_id[:64])
+
+
+@bp.route("/content/articles/{article_id}/like", methods=["POST"])
+@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, body=ContentReact, response=ContentArticleView,
+          summary="点赞或取消（会员，仅可读的已发布文章）", tags=TAGS)
+def like(principal: Principal, article_id: str, body: ContentReact) -> ContentArticleView:
+    """Any member who may read the article (published, aimed at their node) may like it."""
+    return logic.react(principal, article_id[:64], "like", body.on)
+
+
+@bp.route("/content/articles/{article_id}/favourite", methods=["POST"])
+@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, body=ContentReact, response=ContentArticleView,
+          summary="收藏或取消（会员，仅可读的已发布文章）", tags=TAGS)
+def favourite(principal: Principal, article_id: str, body: ContentReact) -> ContentArticleView:
+    """Any member who may read the article (published, aimed at their node) may keep it."""
+    return logic.react(principal, article_id[:64], "favourite", body.on)
 
 
 @bp.route("/content/manage/articles", methods=["POST"])

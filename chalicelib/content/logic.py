@@ -3,7 +3,8 @@ taken down, with versions), channel pages within the reader's audience, and Chin
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+import zlib
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 from pynamodb.connection import Connection
@@ -22,7 +23,10 @@ from .models import (
     ContentArticle,
     ContentArticleVersion,
     ContentChannel,
+    ContentCounter,
+    ContentDailyRead,
     ContentFeedEntry,
+    ContentReaction,
     ContentTerm,
 )
 from .schemas import (
@@ -104,7 +108,7 @@ def _view(a: ContentArticle) -> ContentArticleView:
         summary=a.summary, cover=a.cover, body_html=a.body_html, tags=list(a.tags or []), author_name=a.author_name,
         author_org=a.author_org, audience_org=a.audience_org, members_only=bool(a.members_only),
         publish_at=a.publish_at, published_at=a.published_at, approvals=len(a.approvals or []),
-        reviewers=int(a.reviewers), pinned=bool(a.pinned))
+        reviewers=int(a.reviewers), pinned=bool(a.pinned), reads=0, likes=0, favourites=0)
 
 
 def _checked(principal: Principal, body: ContentArticleDraft) -> dict[str, Any]:
@@ -385,7 +389,7 @@ def _audience_covers(reader_org: str, audience_org: str) -> bool:
     return reader_org == audience_org or reader_org.startswith(audience_org + "/")
 
 
-def read_article(principal: Principal, article_id: str) -> ContentArticleView:
+def _readable(principal: Principal, article_id: str) -> ContentArticle:
     try:
         a = ContentArticle.get(article_id)
     except DoesNotExist:
@@ -395,7 +399,66 @@ def read_article(principal: Principal, article_id: str) -> ContentArticleView:
     if not visible:
         raise NotFound("找不到该文章", code="CONTENT_ARTICLE_NOT_FOUND")
     _reader_sees_channel(principal, channel(a.channel_id))
-    return _view(a)
+    return a
+
+
+SHARDS = 16
+
+
+def _shard(user_id: str) -> int:
+    return zlib.crc32(user_id.encode()) % SHARDS
+
+
+def count_read(article_id: str, user_id: str) -> bool:
+    """Count the reader once per day (Shanghai): a conditional put of (article, day, reader) and
+    the reader's counter shard move in one transaction; a repeat view of the day is refused by
+    the condition and changes nothing. The article item is never written."""
+    day = clock.today_shanghai().isoformat()
+    try:
+        with TransactWrite(connection=_connection()) as tx:
+            tx.save(ContentDailyRead(f"{article_id}#{day}", user_id, expires=timedelta(days=3)),
+                    condition=ContentDailyRead.user_id.does_not_exist())
+            tx.update(ContentCounter(article_id, _shard(user_id)), actions=[ContentCounter.reads.add(1)])
+        return True
+    except TransactWriteError as exc:
+        if any(getattr(r, "code", None) == "ConditionalCheckFailed" for r in (exc.cancellation_reasons or [])):
+            return False
+        raise
+
+
+def counts(article_id: str) -> dict[str, int]:
+    totals = {"reads": 0, "likes": 0, "favourites": 0}
+    for row in ContentCounter.query(article_id, limit=SHARDS):
+        for name in totals:
+            totals[name] += int(getattr(row, name) or 0)
+    return totals
+
+
+def read_article(principal: Principal, article_id: str) -> ContentArticleView:
+    a = _readable(principal, article_id)
+    count_read(a.article_id, principal.user_id)
+    view = _view(a)
+    return view.model_copy(update=counts(a.article_id))
+
+
+def react(principal: Principal, article_id: str, kind: str, on: bool) -> ContentArticleView:
+    """Like / favourite (on) or undo (off): the reaction row and the counter shard in one
+    transaction; doing what is already done changes nothing."""
+    a = _readable(principal, article_id)
+    prefix, field = ("like", ContentCounter.likes) if kind == "like" else ("fav", ContentCounter.favourites)
+    row = ContentReaction(principal.user_id, f"{prefix}#{a.article_id}", article_id=a.article_id, title=a.title,
+                          at=clock.now_iso())
+    try:
+        with TransactWrite(connection=_connection()) as tx:
+            if on:
+                tx.save(row, condition=ContentReaction.reaction.does_not_exist())
+            else:
+                tx.delete(row, condition=ContentReaction.reaction.exists())
+            tx.update(ContentCounter(a.article_id, _shard(principal.user_id)), actions=[field.add(1 if on else -1)])
+    except TransactWriteError as exc:
+        if not any(getattr(r, "code", None) == "ConditionalCheckFailed" for r in (exc.cancellation_reasons or [])):
+            raise
+    return _view(a).model_copy(update=counts(a.article_id))
 
 
 def search(principal: Principal, keyword: str, *, channel_id: str | None, limit: int) -> ContentSearchResult:

@@ -15,7 +15,7 @@ Nothing is Scanned; a taken-down article's feed entry goes in the same transacti
 """
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -122,3 +122,43 @@ class ContentTerm(Model):
     article_id = UnicodeAttribute()
     channel_id = UnicodeAttribute()
     audience_org = UnicodeAttribute()
+
+
+class ContentDailyRead(Model):
+    """One row per article, reader and day (Shanghai): a conditional put makes the first view of
+    the day count and every later one of that day count nothing. Access: Put if not exists."""
+
+    class Meta(TableMeta):
+        table_name = table_name("content-reads")
+
+    article_day = UnicodeAttribute(hash_key=True)  # "<article_id>#<yyyy-mm-dd>"
+    user_id = UnicodeAttribute(range_key=True)
+    expires = TTLAttribute(null=True)
+
+
+class ContentCounter(Model):
+    """An article's reads / likes / favourites over shards (a hot article's counts never
+    contend, and no view writes the article item). Access: Query ``article_id`` (≤ 16 rows)."""
+
+    class Meta(TableMeta):
+        table_name = table_name("content-counters")
+
+    article_id = UnicodeAttribute(hash_key=True)
+    shard = NumberAttribute(range_key=True)
+    reads = NumberAttribute(default=0)
+    likes = NumberAttribute(default=0)
+    favourites = NumberAttribute(default=0)
+
+
+class ContentReaction(Model):
+    """A reader's like or favourite. Access: GetItem (user, "<kind>#<article>"); their
+    favourites, newest first → Query ``user_id`` begins_with "fav#" (ordered by article id)."""
+
+    class Meta(TableMeta):
+        table_name = table_name("content-reactions")
+
+    user_id = UnicodeAttribute(hash_key=True)
+    reaction = UnicodeAttribute(range_key=True)    # "like#<article_id>" or "fav#<article_id>"
+    article_id = UnicodeAttribute()
+    title = UnicodeAttribute(default="")
+    at = UnicodeAttribute()

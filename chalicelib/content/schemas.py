@@ -73,6 +73,13 @@ class ContentArticleView(Schema):
     approvals: int = Field(0, description="已通过的审核人数")
     reviewers: int = Field(1, description="需要的审核人数")
     pinned: bool = Field(False, description="是否置顶")
+    reads: int = Field(0, description="阅读人次（每人每天计一次）", examples=[128])
+    likes: int = Field(0, description="点赞数", examples=[12])
+    favourites: int = Field(0, description="收藏数", examples=[5])
+
+
+class ContentReact(Schema):
+    on: bool = Field(True, description="true 点赞/收藏，false 取消")
 
 
 class ContentFeedItemView(Schema):

@@ -81,3 +81,34 @@ def test_the_channel_page_is_pinned_first_then_newest_and_pages_through(login, p
     order = [i["article_id"] for p in (first, second, third) for i in p["items"]]
     assert order == [ids[1], ids[4], ids[3], ids[2], ids[0]]
     assert first["items"][0]["pinned"] is True
+
+
+def test_reads_count_once_per_person_per_day_and_likes_toggle_without_writing_the_article(login, pump):
+    from chalicelib.content.models import ContentArticle
+
+    author, reviewer, _ = _staff(login)
+    a = body(author.post("/content/manage/articles", {"channel_id": "news", "title": "职工书屋开放",
+                                                     "body_html": "<p>内容</p>", "audience_org": DISTRICT}))
+    author.post(f"/content/manage/articles/{a['article_id']}/submit")
+    reviewer.post(f"/content/manage/articles/{a['article_id']}/approve")
+    before = ContentArticle.get(a["article_id"]).serialize()
+    readers = [login("worker", user_id=f"w-{i}", org_path=ENTERPRISE) for i in range(3)]
+    for reader in readers:
+        for _ in range(3):
+            assert reader.get(f"/content/articles/{a['article_id']}").status_code == 200
+    assert body(readers[0].get(f"/content/articles/{a['article_id']}"))["reads"] == 3
+    assert ContentArticle.get(a["article_id"]).serialize() == before  # no view wrote the article
+    from chalicelib.content.logic import count_read, counts
+
+    with later(timedelta(days=1)):  # the next day counts again (tokens are not issued a day ahead)
+        assert count_read(a["article_id"], "w-0") is True
+        assert count_read(a["article_id"], "w-0") is False
+    assert counts(a["article_id"])["reads"] == 4
+
+    liked = body(readers[0].post(f"/content/articles/{a['article_id']}/like", {"on": True}))
+    again = body(readers[0].post(f"/content/articles/{a['article_id']}/like", {"on": True}))
+    assert liked["likes"] == again["likes"] == 1
+    assert body(readers[1].post(f"/content/articles/{a['article_id']}/favourite", {"on": True}))["favourites"] == 1
+    assert body(readers[0].post(f"/content/articles/{a['article_id']}/like", {"on": False}))["likes"] == 0
+    assert body(readers[0].post(f"/content/articles/{a['article_id']}/like", {"on": False}))["likes"] == 0
+    assert ContentArticle.get(a["article_id"]).serialize() == before
