@@ -36,10 +36,7 @@ REGISTRATION_QUEUE = QueueSpec(
 ROSTER_QUEUE = QueueSpec(
     "identity-roster", visibility_timeout=300, max_receive_count=5, batch_size=1,
     description="会员名册导入：分块写入与离会比对")
-NOTIFY_QUEUE = QueueSpec(
-    "identity-notify", visibility_timeout=60, max_receive_count=5, batch_size=10,
-    description="光年间认证结果、申诉结果、账号状态的订阅消息")
-QUEUES = [MEMBERSHIP_QUEUE, REGISTRATION_QUEUE, ROSTER_QUEUE, NOTIFY_QUEUE]
+QUEUES = [MEMBERSHIP_QUEUE, REGISTRATION_QUEUE, ROSTER_QUEUE]  # notices go through the platform notice path
 
 
 def _event_id(record: Any) -> str:
@@ -101,17 +98,3 @@ def fail_stalled_roster_imports(event: Any) -> int:
 @bp.schedule("rate(1 hour)")
 def roll_up_figures(event: Any) -> int:
     return logic.roll_up_figures()
-
-
-@once_per(lambda record: json.loads(record.body)["notification_id"], name="identity-notify")
-def _notify_once(record: Any) -> str:
-    return logic.deliver_notification(json.loads(record.body))
-
-
-def _notify_one(record: Any) -> str:
-    return _notify_once(record)
-
-
-@bp.on_sqs_message(queue=NOTIFY_QUEUE.name, batch_size=NOTIFY_QUEUE.batch_size)
-def notify_members(event: Any) -> dict[str, Any]:
-    return process_sqs(event, _notify_one)

@@ -180,22 +180,19 @@ TEMPLATES = {
 PAGE = "pages/identity/index"
 
 
+TITLES = {"membership": "会员认证结果", "appeal": "申诉结果", "standing": "账号状态变更"}
+
+
 def notify_member(user_id: str, kind: str, data: dict[str, str]) -> None:
-    """Queue a subscribe message to the member (the notify Lambda looks up their channel)."""
-    from chalicelib.platform.queues import send
+    """Tell the member through the platform notice path: their inbox, and a subscribe message
+    through their mini-program (once per notice)."""
+    from chalicelib.platform.notices import NoticePush, request_notice
 
-    from .events import NOTIFY_QUEUE
-
-    send(NOTIFY_QUEUE, {"notification_id": uuid.uuid4().hex, "user_id": user_id,
-                        "template_id": TEMPLATES[kind], "data": {k: v[:20] for k, v in data.items()}, "page": PAGE})
-
-
-def deliver_notification(body: dict[str, Any]) -> str:
-    """The notify Lambda: send one queued message through the member's mini-program."""
-    from chalicelib.accounts import logic as accounts
-
-    return accounts.notify_person(str(body["user_id"]), str(body["template_id"]), dict(body["data"]),
-                                  body.get("page"))
+    short = {k: v[:20] for k, v in data.items()}
+    request_notice(user_id, kind="identity", title=TITLES[kind], body="；".join(v for v in data.values() if v),
+                   link=PAGE, dedup_key=f"identity:{uuid.uuid4().hex}", occurred_at=clock.now_iso(),
+                   meta={"template": TEMPLATES[kind]},
+                   push=NoticePush(template=TEMPLATES[kind], data=short, page=PAGE))
 
 
 def ancestors(org: str) -> list[str]:
