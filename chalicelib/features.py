@@ -1,8 +1,9 @@
 """The registry of features. Adding a feature = one line in ``FEATURES``.
 
 Each feature package has the same five modules; ``api.bp`` and ``events.bp`` are Chalice
-blueprints, ``events.QUEUES`` lists the SQS queues the feature owns, ``models`` holds its
-PynamoDB models. ``app.py``, ``infra/`` and ``local/`` all read this list.
+blueprints, ``specs.QUEUES`` lists the SQS queues the feature owns (``logic`` sends to them
+and ``events`` consumes them without importing each other), ``models`` holds its PynamoDB
+models. ``app.py``, ``infra/`` and ``local/`` all read this list.
 """
 from __future__ import annotations
 
@@ -55,6 +56,6 @@ def load_models() -> None:
 def queue_specs() -> list[Any]:
     specs: list[Any] = []
     for feature in FEATURES:
-        module = _module(feature, "events")
+        module = _module(feature, "specs")
         specs.extend(getattr(module, "QUEUES", ()) if module else ())
     return specs

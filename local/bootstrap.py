@@ -13,9 +13,9 @@ from typing import Any
 from chalicelib import features
 from chalicelib.platform.aws import client
 from chalicelib.platform.bucket import lifecycle_rules
-from chalicelib.platform.db import describe_tables
 from chalicelib.platform.queues import QueueSpec
 from chalicelib.platform.settings import get_settings
+from chalicelib.tables import describe_tables
 
 LOCAL_RULE_PREFIX = "local-rule"
 
@@ -175,7 +175,8 @@ def create_all(app: Any, *, parameters: dict[str, str] | None = None) -> dict[st
 def reset_caches(*, keep_clients: bool = False) -> None:
     """Forget cached settings, keys and queue URLs; and, unless ``keep_clients`` (the AWS
     endpoint and region did not change), every client and PynamoDB connection too."""
-    from chalicelib.platform import aws, db, idempotency, parameters, pii, queues, settings
+    from chalicelib import tables
+    from chalicelib.platform import aws, idempotency, parameters, pii, queues, settings
 
     settings.reset_settings()
     parameters.reset_parameters()
@@ -184,4 +185,4 @@ def reset_caches(*, keep_clients: bool = False) -> None:
     pii._subkeys.cache_clear()
     if not keep_clients:
         aws.reset_clients()
-        db.reset_connections()
+        tables.reset_connections()

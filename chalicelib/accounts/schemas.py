@@ -4,7 +4,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from chalicelib.orgs.schemas import check_path
-from chalicelib.platform.schema import Schema
+from chalicelib.platform.schema import Line, Schema
 
 RoleName = Literal["worker", "enterprise_admin", "union_admin", "platform_admin"]
 
@@ -29,7 +29,7 @@ class DevLogin(Schema):
     role: RoleName
     user_id: str | None = Field(None, pattern=r"^[a-z0-9-]{3,40}$")
     org_path: str | None = Field(None, max_length=200)
-    name: str | None = Field(None, max_length=40)
+    name: Line | None = Field(None, max_length=40)
 
     @field_validator("org_path")
     @classmethod
@@ -39,7 +39,7 @@ class DevLogin(Schema):
 
 class StaffGrant(Schema):
     dingtalk_account_id: str = Field(..., min_length=1, max_length=64)
-    name: str = Field(..., min_length=1, max_length=40)
+    name: Line = Field(..., min_length=1, max_length=40)
     role: Literal["enterprise_admin", "union_admin"]
     org_path: str = Field(..., max_length=200)
 

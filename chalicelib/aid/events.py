@@ -18,9 +18,8 @@ from chalice import Blueprint
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.events import Actor, parse_eventbridge
 from chalicelib.platform.lazy import lazy_import
-from chalicelib.platform.queues import QueueSpec
 
-from .rules import STEP_EVENT
+from .specs import DISBURSE_QUEUE, STEP_QUEUE
 
 if TYPE_CHECKING:
     from . import logic
@@ -28,13 +27,6 @@ else:
     logic = lazy_import(f"{__package__}.logic")
 
 bp = Blueprint(__name__)
-
-STEP_QUEUE = QueueSpec("aid-steps", visibility_timeout=60, max_receive_count=5,
-                       description="帮扶申请每一步的领域事件：通知职工、启动公示、统计",
-                       event_pattern={"source": ["gonghui.aid"], "detail-type": [STEP_EVENT]})
-DISBURSE_QUEUE = QueueSpec("aid-disbursements", visibility_timeout=60, max_receive_count=5,
-                           description="财务确认的帮扶金发放（金额与银行流水号）")
-QUEUES = [STEP_QUEUE, DISBURSE_QUEUE]
 
 
 def handle_step(record: Any) -> None:

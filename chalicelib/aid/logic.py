@@ -135,9 +135,10 @@ def _queue_sort(org_path: str, entered_at: str, app_id: str) -> str:
 
 def _missing_documents(app: AidApplication, *, check_storage: bool) -> list[str]:
     required = AID_TYPES[app.aid_type].required_docs
+    stored = storage.keys_under(f"aid/{app.app_id}/") if check_storage and app.documents else set()
     have: set[str] = set()
     for doc in app.documents:
-        if doc.kind in required and doc.kind not in have and (not check_storage or storage.exists(doc.key)):
+        if doc.kind in required and doc.kind not in have and (not check_storage or doc.key in stored):
             have.add(doc.kind)
     return [kind for kind in required if kind not in have]
 
@@ -330,8 +331,11 @@ def submit(principal: Principal, app_id: str) -> AidApplicationView:
     if action is Action.SUBMIT:
         app.year = clock.today_shanghai().year
         app.submitted_at = clock.now_iso()
-    if _year_total(app) + int(app.requested_fen) > aid_type.yearly_cap_fen:
-        left = max(0, aid_type.yearly_cap_fen - _year_total(app))
+    wanted = [_year_key(app), _open_key(app)] if action is Action.SUBMIT else [_year_key(app)]
+    ledgers = {row.key: row for row in AidLedger.batch_get(wanted, consistent_read=True)}  # one round trip
+    year_total = int(ledgers[_year_key(app)].total_fen) if _year_key(app) in ledgers else 0
+    if year_total + int(app.requested_fen) > aid_type.yearly_cap_fen:
+        left = max(0, aid_type.yearly_cap_fen - year_total)
         raise ValidationFailed(f"今年{aid_type.name}还可申请 {fen_to_yuan_text(left)}", code="AID_YEARLY_CAP_REACHED")
 
     def extra(tx: TransactWrite) -> None:
@@ -340,10 +344,7 @@ def submit(principal: Principal, app_id: str) -> AidApplicationView:
                     condition=AidLedger.key.does_not_exist())
 
     if action is Action.SUBMIT:
-        try:
-            holder = AidLedger.get(_open_key(app), consistent_read=True).app_id
-        except DoesNotExist:
-            holder = None
+        holder = ledgers[_open_key(app)].app_id if _open_key(app) in ledgers else None
         if holder:
             raise Conflict(f"您已有一份进行中的{aid_type.name}申请，办结后才能再次申请", code="AID_ALREADY_OPEN",
                            details=[{"app_id": holder}])

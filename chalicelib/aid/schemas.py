@@ -4,8 +4,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from chalicelib.orgs.schemas import check_path
-from chalicelib.platform.money import Fen
-from chalicelib.platform.schema import Schema
+from chalicelib.platform.money import AidFen, IncomeFen
+from chalicelib.platform.schema import Line, Schema
 
 from .rules import AID_TYPES, DOC_KINDS, normalize_bank_card
 
@@ -32,13 +32,13 @@ class AidTypeList(Schema):
 class AidDraftBody(Schema):
     aid_type: AidTypeCode = Field(..., description="帮扶类型")
     household_size: int = Field(..., ge=1, le=20, description="家庭人口")
-    household_income_fen: int = Field(..., ge=0, le=MAX_HOUSEHOLD_INCOME_FEN, description="家庭年收入（分）")
-    requested_fen: int = Field(..., ge=1, le=max(t.yearly_cap_fen for t in AID_TYPES.values()),
+    household_income_fen: IncomeFen = Field(..., le=MAX_HOUSEHOLD_INCOME_FEN, description="家庭年收入（分）")
+    requested_fen: AidFen = Field(..., le=max(t.yearly_cap_fen for t in AID_TYPES.values()),
                                description="申请金额（分）")
     description: str = Field(..., min_length=10, max_length=2000, description="困难情况说明")
     bank_card: str | None = Field(None, min_length=16, max_length=23, description="收款银行卡号")
-    bank_name: str | None = Field(None, max_length=40)
-    applicant_name: str | None = Field(None, min_length=1, max_length=20)
+    bank_name: Line | None = Field(None, max_length=40)
+    applicant_name: Line | None = Field(None, min_length=1, max_length=20)
 
     @field_validator("bank_card")
     @classmethod
@@ -48,11 +48,11 @@ class AidDraftBody(Schema):
 
 class AidDraftPatch(Schema):
     household_size: int | None = Field(None, ge=1, le=20)
-    household_income_fen: int | None = Field(None, ge=0, le=MAX_HOUSEHOLD_INCOME_FEN)
-    requested_fen: int | None = Field(None, ge=1, le=max(t.yearly_cap_fen for t in AID_TYPES.values()))
+    household_income_fen: IncomeFen | None = Field(None, le=MAX_HOUSEHOLD_INCOME_FEN)
+    requested_fen: AidFen | None = Field(None, le=max(t.yearly_cap_fen for t in AID_TYPES.values()))
     description: str | None = Field(None, min_length=10, max_length=2000)
     bank_card: str | None = Field(None, min_length=16, max_length=23)
-    bank_name: str | None = Field(None, max_length=40)
+    bank_name: Line | None = Field(None, max_length=40)
 
     @field_validator("bank_card")
     @classmethod
@@ -62,7 +62,7 @@ class AidDraftPatch(Schema):
 
 class UploadRequest(Schema):
     kind: DocKind
-    filename: str = Field(..., min_length=1, max_length=100, pattern=r"^[^/\\]+$")
+    filename: Line = Field(..., min_length=1, max_length=100, pattern=r"^[^/\\]+$")
     content_type: Literal["image/jpeg", "image/png", "application/pdf"]
 
 
@@ -178,11 +178,11 @@ class StepBody(Schema):
     from_state: StateName = Field(..., description="审核人看到的环节（防止重复处理）")
     action: StaffAction
     opinion: str = Field("", max_length=500, description="审核意见；退回和不予通过必填")
-    amount_fen: Fen | None = Field(None, description="核定金额（区总工会审核通过时必填）")
+    amount_fen: AidFen | None = Field(None, description="核定金额（区总工会审核通过时必填；年度上限由业务规则核对）")
 
 
 class DisburseBody(Schema):
-    amount_fen: int = Field(..., ge=1, le=max(t.yearly_cap_fen for t in AID_TYPES.values()))
+    amount_fen: AidFen = Field(..., le=max(t.yearly_cap_fen for t in AID_TYPES.values()))
     reference: str = Field(..., min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="银行流水号")
 
 

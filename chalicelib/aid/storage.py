@@ -31,3 +31,16 @@ def exists(key: str) -> bool:
         if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
             return False
         raise
+
+
+def keys_under(prefix: str) -> set[str]:
+    """Every object key under ``prefix`` — one ListObjectsV2 per 1,000 keys (an application
+    has a handful), instead of a HeadObject per document."""
+    found: set[str] = set()
+    kwargs: dict[str, Any] = {"Bucket": get_settings().uploads_bucket, "Prefix": prefix}
+    while True:
+        page = client("s3").list_objects_v2(**kwargs)
+        found.update(str(o["Key"]) for o in page.get("Contents") or [])
+        if not page.get("IsTruncated"):
+            return found
+        kwargs["ContinuationToken"] = page["NextContinuationToken"]

@@ -9,7 +9,8 @@ from chalice import Blueprint
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.events import parse_eventbridge
 from chalicelib.platform.lazy import lazy_import
-from chalicelib.platform.queues import QueueSpec
+
+from .specs import AUDIT_QUEUE
 
 if TYPE_CHECKING:
     from . import logic
@@ -18,17 +19,18 @@ else:
 
 bp = Blueprint(__name__)
 
-AUDIT_QUEUE = QueueSpec("audit", visibility_timeout=60, max_receive_count=5,
-                        description="所有领域事件的审计记录",
-                        event_pattern={"source": [{"prefix": "gonghui."}]})
-QUEUES = [AUDIT_QUEUE]
-
-
-def record_one(record: Any) -> None:
-    source, detail_type, event = parse_eventbridge(json.loads(record.body))
-    logic.record(source, detail_type, event)
-
 
 @bp.on_sqs_message(queue=AUDIT_QUEUE.name, batch_size=AUDIT_QUEUE.batch_size)
 def record_domain_events(event: Any) -> dict[str, Any]:
-    return process_sqs(event, record_one)
+    """Parse each record (a malformed one alone is reported failed), then write every entry
+    of the batch in one BatchWriteItem per 25. If the write fails the whole batch comes back,
+    and writing it again rewrites the same items."""
+    entries: list[Any] = []
+
+    def collect(record: Any) -> None:
+        source, detail_type, domain_event = parse_eventbridge(json.loads(record.body))
+        entries.extend(logic.entries_of(source, detail_type, domain_event))
+
+    response = process_sqs(event, collect)
+    logic.write(entries)
+    return response

@@ -4,7 +4,6 @@
   5 minutes publishes the drafts whose canteen's hour has come (tomorrow's menu) and queues the
   announcement.
 - ``canteen_menu_announce`` (SQS): once per canteen and day, one notice per subscriber.
-- ``canteen_notify`` (SQS): records the worker's notice and pushes it to their channel.
 """
 from __future__ import annotations
 
@@ -16,7 +15,8 @@ from chalice import Blueprint
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.idempotency import once_per
 from chalicelib.platform.lazy import lazy_import
-from chalicelib.platform.queues import QueueSpec
+
+from .specs import ANNOUNCE_QUEUE
 
 if TYPE_CHECKING:
     from . import logic
@@ -24,10 +24,6 @@ else:
     logic = lazy_import(f"{__package__}.logic")
 
 bp = Blueprint(__name__)
-
-ANNOUNCE_QUEUE = QueueSpec("canteen-announce", visibility_timeout=120, max_receive_count=5,
-                           description="菜单发布后通知订阅的职工（每个食堂每天一次）")
-QUEUES = [ANNOUNCE_QUEUE]  # the notices themselves go through the platform notice path to the inbox
 
 
 @bp.schedule("cron(0/5 * * * ? *)")

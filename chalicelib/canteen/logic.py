@@ -479,7 +479,7 @@ def publish_due_menus(*, batch: int = 100) -> dict[str, int]:
     runs once per canteen and day)."""
     from chalicelib.platform.queues import send
 
-    from .events import ANNOUNCE_QUEUE
+    from .specs import ANNOUNCE_QUEUE
 
     now = clock.now_iso()
     published, announced = 0, set()

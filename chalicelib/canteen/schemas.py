@@ -6,8 +6,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
-from chalicelib.platform.money import Fen
-from chalicelib.platform.schema import Schema
+from chalicelib.platform.money import DishPriceFen
+from chalicelib.platform.schema import Line, Schema
 
 Meal = Literal["breakfast", "lunch", "dinner", "night_shift"]
 MEAL_ORDER: dict[str, int] = {"breakfast": 1, "lunch": 2, "dinner": 3, "night_shift": 4}
@@ -21,7 +21,7 @@ DISH_ID = r"^d-[a-z0-9]{6,24}$"
 
 class NewCanteen(Schema):
     org_path: str = Field(..., max_length=200, description="食堂所属企业（或园区）组织路径")
-    name: str = Field(..., min_length=2, max_length=40)
+    name: Line = Field(..., min_length=2, max_length=40)
     location: str = Field("", max_length=100)
     shared_with: list[str] = Field(default_factory=list, max_length=50, description="园区共享的其他企业")
     publish_hour: int = Field(17, ge=0, le=23, description="每天几点（北京时间）发布次日菜单")
@@ -35,7 +35,7 @@ class NewCanteen(Schema):
 
 
 class CanteenUpdate(Schema):
-    name: str | None = Field(None, min_length=2, max_length=40)
+    name: Line | None = Field(None, min_length=2, max_length=40)
     location: str | None = Field(None, max_length=100)
     publish_hour: int | None = Field(None, ge=0, le=23)
 
@@ -66,16 +66,16 @@ class CanteensQuery(Schema):
 
 
 class NewDish(Schema):
-    name: str = Field(..., min_length=1, max_length=30)
-    price_fen: Fen
+    name: Line = Field(..., min_length=1, max_length=30)
+    price_fen: DishPriceFen
     tags: list[Tag] = Field(default_factory=list, max_length=5)
     allergens: list[Allergen] = Field(default_factory=list, max_length=9)
     photos: list[str] = Field(default_factory=list, max_length=5)
 
 
 class DishUpdate(Schema):
-    name: str | None = Field(None, min_length=1, max_length=30)
-    price_fen: Fen | None = None
+    name: Line | None = Field(None, min_length=1, max_length=30)
+    price_fen: DishPriceFen | None = None
     tags: list[Tag] | None = Field(None, max_length=5)
     allergens: list[Allergen] | None = Field(None, max_length=9)
     photos: list[str] | None = Field(None, max_length=5)

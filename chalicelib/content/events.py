@@ -8,15 +8,12 @@ from chalice import Blueprint
 
 from chalicelib.platform.lazy import lazy_import
 
-from .specs import QUEUES
-
 if TYPE_CHECKING:
     from . import logic
 else:
     logic = lazy_import(f"{__package__}.logic")
 
 bp = Blueprint(__name__)
-__all__ = ["QUEUES", "bp"]
 
 
 @bp.schedule("rate(1 minute)")

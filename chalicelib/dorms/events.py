@@ -15,7 +15,8 @@ from chalice import Blueprint
 
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.lazy import lazy_import
-from chalicelib.platform.queues import QueueSpec
+
+from .specs import APPLY_QUEUE
 
 if TYPE_CHECKING:
     from . import logic
@@ -23,10 +24,6 @@ else:
     logic = lazy_import(f"{__package__}.logic")
 
 bp = Blueprint(__name__)
-
-APPLY_QUEUE = QueueSpec("dorm-apply", visibility_timeout=60, max_receive_count=5,
-                        description="宿舍申请：按企业规则自动审批或转工会审批，并通知职工")
-QUEUES = [APPLY_QUEUE]
 
 
 def complete_one(record: Any) -> None:

@@ -471,6 +471,28 @@ def _tenancy(user_id: str) -> Tenancy | None:
         return None
 
 
+def _holding_refusal(user_id: str) -> Conflict | None:
+    """The worker already holds a bed or lives in one — say which (their own second request
+    may just have lost to their first); None when they hold nothing."""
+    try:
+        tenancy = Tenancy.get(user_id, consistent_read=True)
+    except Tenancy.DoesNotExist:
+        return None
+    room_no, _, bed_no = tenancy.bed_key.partition("#")
+    what = "已入住" if tenancy.status == "living" else "已占到"
+    return Conflict(f"您{what} {room_no} 室 {int(bed_no or 0)} 号床，不能重复申请"
+                    "（一人只能有一个床位或一份办理中的申请）",
+                    code="DORM_ALREADY_HOLDING",
+                    details=[{"application_id": tenancy.application_id, "building_id": tenancy.building_id,
+                              "room_no": room_no, "bed_no": int(bed_no or 0), "status": tenancy.status,
+                              "since": tenancy.since}])
+
+
+def _taken(user_id: str, conflict: Conflict) -> Conflict:
+    """"Room full" / "bed taken" — unless it is the worker's own hold that took it."""
+    return _holding_refusal(user_id) or conflict
+
+
 APPLY_FIELDS = ["building_id", "bed_key", "room_no", "bed_no", "status", "org_path", "building_name", "gender"]
 
 
@@ -498,12 +520,12 @@ def apply_for_bed(principal: Principal, request: ApplyForBed) -> ApplicationView
         if not chosen:
             raise NotFound("找不到该床位", code="DORM_BED_NOT_FOUND")
         if chosen[0].status != "free":
-            raise Conflict("该床位已被占用", code="DORM_BED_TAKEN")
+            raise _taken(principal.user_id, Conflict("该床位已被占用", code="DORM_BED_TAKEN"))
         candidates = chosen
     else:
         candidates = [b for b in beds if b.status == "free"]
         if not candidates:
-            raise Conflict("该房间已住满", code="DORM_ROOM_FULL")
+            raise _taken(principal.user_id, Conflict("该房间已住满", code="DORM_ROOM_FULL"))
     building_name = beds[0].building_name or _access_for_worker(principal, request.building_id).building_name
     rules = _rules(beds[0].org_path)
     now = clock.now()
@@ -528,22 +550,26 @@ def apply_for_bed(principal: Principal, request: ApplyForBed) -> ApplicationView
                         condition=Tenancy.user_id.does_not_exist())
                 tx.save(app, condition=DormApplication.application_id.does_not_exist())
         except TransactWriteError as exc:
-            codes = {r.code for r in (exc.cancellation_reasons or []) if r is not None and r.code}
+            reasons = [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
+            codes = {c for c in reasons if c}
             if not codes <= {"ConditionalCheckFailed", "TransactionConflict"} or not codes:
                 raise
-            if _tenancy(principal.user_id) is not None:
-                raise Conflict("您已有床位或正在办理的申请，不能重复申请", code="DORM_ALREADY_HOLDING") from exc
+            # PynamoDB orders the items puts first: [0] is the worker's Tenancy
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                refusal = _holding_refusal(principal.user_id)
+                if refusal is not None:
+                    raise refusal from exc
             continue  # someone took this bed a moment ago: try the next free one
         from chalicelib.platform.queues import send
 
-        from .events import APPLY_QUEUE
+        from .specs import APPLY_QUEUE
 
         send(APPLY_QUEUE, {"application_id": app_id})
         app.version = 1
         return _app_view(app)
     if request.bed_no is not None:
-        raise Conflict("该床位已被占用", code="DORM_BED_TAKEN")
-    raise Conflict("该房间已住满", code="DORM_ROOM_FULL")
+        raise _taken(principal.user_id, Conflict("该床位已被占用", code="DORM_BED_TAKEN"))
+    raise _taken(principal.user_id, Conflict("该房间已住满", code="DORM_ROOM_FULL"))
 
 
 def _hours_from_now(hours: float) -> str:
@@ -622,18 +648,22 @@ def complete_stale_submissions(*, older_than_minutes: int = 5, batch: int = 100)
 
 def _release(app: DormApplication, *, status: str, actor: str, note: str, allowed: tuple[str, ...],
              conflict: Conflict) -> None:
-    """Give the held bed back and end the worker's tenancy, in one transaction."""
+    """Give the held bed back and end the worker's tenancy, in one transaction; ``app`` then
+    holds what was written (no read-back)."""
     bed = DormBed.get(app.building_id, _bed_key(app.room_no, app.bed_no))
     now = clock.now_iso()
+    step = _step(status, actor, note)
     with dynamo_errors(conflict), transaction() as tx:
         tx.update(app, actions=[DormApplication.status.set(status), DormApplication.hold_bucket.remove(),
                                 DormApplication.decided_at.set(now), DormApplication.decided_by.set(actor),
                                 DormApplication.reason.set(note),
-                                _log(status, actor, note)],
+                                DormApplication.steps.set(DormApplication.steps.append([step]))],
                   condition=DormApplication.status.is_in(*allowed))
         tx.update(bed, actions=_free_actions(bed),
                   condition=(DormBed.application_id == app.application_id) & (DormBed.status == "held"))
         tx.delete(Tenancy(app.user_id), condition=Tenancy.application_id == app.application_id)
+    app.status, app.hold_bucket, app.decided_at, app.decided_by, app.reason = status, None, now, actor, note
+    app.steps = [*(app.steps or []), step]
 
 
 def _admin_application(principal: Principal, application_id: str) -> DormApplication:
@@ -666,10 +696,9 @@ def decide(principal: Principal, application_id: str, decision: Decision) -> App
     else:
         _release(app, status="rejected", actor=actor, note=decision.reason or "", allowed=("pending",),
                  conflict=taken)
-        app.refresh()
         _publish("DormApplicationRejected", app, actor_of(principal), reason=decision.reason)
         _notify(app.user_id, "dorm_rejected", "宿舍申请未通过", f"原因：{decision.reason}", application_id)
-    return _app_view(_application(application_id))
+    return _app_view(app)  # the update answered with the new item; the release applied its writes
 
 
 def cancel_my_application(principal: Principal) -> ApplicationView:
@@ -679,7 +708,6 @@ def cancel_my_application(principal: Principal) -> ApplicationView:
     app = _application(tenancy.application_id)
     _release(app, status="cancelled", actor=principal.user_id, note="本人取消", allowed=HOLDING,
              conflict=Conflict("申请状态已变化，请刷新", code="DORM_APPLICATION_CHANGED"))
-    app.refresh()
     _publish("DormApplicationCancelled", app, actor_of(principal))
     return _app_view(app)
 

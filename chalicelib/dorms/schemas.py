@@ -6,8 +6,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
-from chalicelib.platform.money import Fen
-from chalicelib.platform.schema import Schema
+from chalicelib.platform.money import RentFen
+from chalicelib.platform.schema import Line, Schema
 
 Gender = Literal["male", "female"]
 RoomType = Literal["single", "double", "triple", "quad", "six", "eight"]
@@ -24,7 +24,7 @@ ShortText = Field(None, min_length=1, max_length=20)
 
 class NewBuilding(Schema):
     org_path: str = Field(..., max_length=200, description="运营该宿舍的企业（或园区）组织路径")
-    name: str = Field(..., min_length=2, max_length=40, description="宿舍楼名称，如 工匠之家")
+    name: Line = Field(..., min_length=2, max_length=40, description="宿舍楼名称，如 工匠之家")
     address: str = Field("", max_length=100)
     shared_with: list[str] = Field(default_factory=list, max_length=50,
                                    description="园区共享：可入住的其他企业组织路径")
@@ -68,7 +68,7 @@ class RoomSpec(Schema):
     gender: Gender
     floor: int = Field(..., ge=-3, le=99)
     facilities: list[Facility] = Field(default_factory=list, max_length=10)
-    rent_fen: Fen = 0
+    rent_fen: RentFen = 0
     residents: list[ResidentImport] = Field(default_factory=list, max_length=8)
 
     @model_validator(mode="after")
@@ -99,7 +99,7 @@ class ImportResult(Schema):
 
 class RoomUpdate(Schema):
     facilities: list[Facility] | None = Field(None, max_length=10)
-    rent_fen: Fen | None = None
+    rent_fen: RentFen | None = None
     photos: list[str] | None = Field(None, max_length=9, description="已上传照片的 S3 key")
 
 

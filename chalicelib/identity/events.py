@@ -10,11 +10,10 @@ from chalice import Blueprint
 
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.events import parse_eventbridge
-from chalicelib.platform.idempotency import once_per
 from chalicelib.platform.lazy import lazy_import
-from chalicelib.platform.queues import QueueSpec
 from chalicelib.platform.settings import get_settings
 
+from .specs import MEMBERSHIP_QUEUE, REGISTRATION_QUEUE, ROSTER_QUEUE
 from .uploads import ROSTER_PREFIX
 
 if TYPE_CHECKING:
@@ -25,32 +24,13 @@ else:
 
 bp = Blueprint(__name__)
 
-MEMBERSHIP_QUEUE = QueueSpec(
-    "identity-membership", visibility_timeout=60, max_receive_count=5, batch_size=10,
-    description="人脸核验通过后与工会会员库比对",
-    event_pattern={"source": ["gonghui.identity"], "detail-type": ["FaceVerified"]})
-REGISTRATION_QUEUE = QueueSpec(
-    "identity-registrations", visibility_timeout=60, max_receive_count=5, batch_size=10,
-    description="新注册账号计入注册人数",
-    event_pattern={"source": ["gonghui.accounts"], "detail-type": ["AccountRegistered"]})
-ROSTER_QUEUE = QueueSpec(
-    "identity-roster", visibility_timeout=300, max_receive_count=5, batch_size=1,
-    description="会员名册导入：分块写入与离会比对")
-QUEUES = [MEMBERSHIP_QUEUE, REGISTRATION_QUEUE, ROSTER_QUEUE]  # notices go through the platform notice path
-
-
-def _event_id(record: Any) -> str:
-    return parse_eventbridge(json.loads(record.body))[2].event_id
-
-
-@once_per(_event_id, name="identity-membership")
-def _check_once(record: Any) -> str:
-    _, _, event = parse_eventbridge(json.loads(record.body))
-    return logic.check_membership(str(event.data["user_id"]))
-
 
 def _check_one(record: Any) -> str:
-    return _check_once(record)
+    # One idempotency mechanism: the member's versioned, state-checked commit. A redelivery
+    # finds the member verified (or marked not in the roster) and changes and sends nothing;
+    # an idempotency record on top would only add two writes per event.
+    _, _, event = parse_eventbridge(json.loads(record.body))
+    return logic.check_membership(str(event.data["user_id"]))
 
 
 @bp.on_sqs_message(queue=MEMBERSHIP_QUEUE.name, batch_size=MEMBERSHIP_QUEUE.batch_size)

@@ -232,13 +232,14 @@ class Change:
 
 def _commit_member(user_id: str, mutate: Callable[[Member], str | None], *, actor: Actor,
                    extra: Callable[[TransactWrite, Member], None] | None = None, home_org: str | None = None,
-                   create: bool = True, retries: int = 4) -> Change | None:
+                   create: bool = True, retries: int = 4, known_absent: bool = False) -> Change | None:
     """Load the member, apply ``mutate`` (which returns the reason, or None for "nothing to
     do"), and write member + transition log + counters (+ ``extra``) in one transaction.
     A concurrent change of the same member (version) is retried on fresh data; any other
-    failed condition raises ``TransactWriteError`` to the caller."""
+    failed condition raises ``TransactWriteError`` to the caller. ``known_absent``: the
+    caller has just read that there is no member (the first try skips the read)."""
     for attempt in range(retries):
-        member = _load(user_id)
+        member = None if known_absent and attempt == 0 else _load(user_id)
         created = member is None
         if member is None:
             if not create:
@@ -302,7 +303,8 @@ def ensure_member(user_id: str, *, home_org: str | None = None, actor: Actor = S
     if member is not None:
         return member
     try:
-        change = _commit_member(user_id, lambda m: None, actor=actor, home_org=home_org, retries=1)
+        change = _commit_member(user_id, lambda m: None, actor=actor, home_org=home_org, retries=1,
+                                known_absent=True)
     except TransactWriteError:
         change = None  # created concurrently
     if change is not None:
@@ -429,8 +431,9 @@ def _attempt_of(principal: Principal, certify_id: str) -> CertifyAttempt:
     return attempt
 
 
-def _outcome(attempt: CertifyAttempt) -> FaceCheckOutcome:
-    member = _load(attempt.user_id)
+def _outcome(attempt: CertifyAttempt, member: Member | None = None) -> FaceCheckOutcome:
+    """The answer to the callback (``member``: when the caller holds it already)."""
+    member = member or _load(attempt.user_id)
     state = member.state if member else "registered"
     if attempt.status == "passed":
         message = "人脸核验通过"
@@ -508,13 +511,13 @@ def _record_pass(attempt: CertifyAttempt, actor: Actor) -> FaceCheckOutcome:
                 except UpdateError:
                     attempt.refresh(consistent_read=True)
             return _outcome(attempt)
-        _publish_face_verified(attempt, event_id)
-        return _outcome(attempt)
+        _publish_face_verified(attempt, event_id, change.member)
+        return _outcome(attempt, change.member)  # the member as just written: no read-back
     raise Conflict("操作冲突，请稍后重试", code="MEMBER_BUSY")
 
 
-def _publish_face_verified(attempt: CertifyAttempt, event_id: str) -> None:
-    member = _load(attempt.user_id)
+def _publish_face_verified(attempt: CertifyAttempt, event_id: str, member: Member | None = None) -> None:
+    member = member or _load(attempt.user_id)
     publish(FEATURE, "FaceVerified", data={"user_id": attempt.user_id, "certify_id": attempt.certify_id},
             org=(member.org_path or member.home_org or "") if member else "", event_id=event_id,
             actor=Actor(user_id=attempt.user_id, role=Role.WORKER.value))

@@ -36,6 +36,7 @@ from chalicelib.platform.errors import NotFound, ValidationFailed
 from chalicelib.platform.events import Actor, publish
 from chalicelib.platform.observability import logger
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
+from chalicelib.platform.schema import clean_text, one_line
 from chalicelib.platform.settings import get_settings
 
 from . import uploads
@@ -156,7 +157,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return one_line(clean_text(str(value)))  # as every API string: no hidden characters, one line
 
 
 def parse_status(value: object) -> str:
@@ -429,7 +430,7 @@ def _uploader(imp: RosterImport) -> Actor:
 def _send_work(body: dict[str, Any]) -> None:
     from chalicelib.platform.queues import send
 
-    from .events import ROSTER_QUEUE
+    from .specs import ROSTER_QUEUE
 
     send(ROSTER_QUEUE, body)
 

@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from chalicelib.orgs.schemas import check_path
-from chalicelib.platform.schema import Schema
+from chalicelib.platform.schema import Line, Schema
 
 State = Literal["registered", "face_verified", "member_verified", "pledged", "active",
                 "suspended", "banned", "left_union"]
@@ -15,7 +15,7 @@ ClientResult = Literal["9000", "6001", "6002", "4000"]
 # --- face verification ------------------------------------------------------------------
 
 class StartFaceCheck(Schema):
-    real_name: str = Field(..., min_length=2, max_length=30, description="真实姓名（与身份证一致）")
+    real_name: Line = Field(..., min_length=2, max_length=30, description="真实姓名（与身份证一致）")
     id_number: str = Field(..., min_length=15, max_length=24, description="18 位居民身份证号码")
 
     @field_validator("real_name")
@@ -119,7 +119,7 @@ class AcceptPledge(Schema):
 
 class NewRosterImport(Schema):
     scope: str = Field(..., max_length=200, description="本次名册覆盖的组织（管辖范围内）", examples=["zj/hz/xihu"])
-    file_name: str = Field(..., min_length=1, max_length=120, examples=["会员名册.csv"])
+    file_name: Line = Field(..., min_length=1, max_length=120, examples=["会员名册.csv"])
     file_format: Literal["csv", "xlsx"] = Field(..., examples=["csv"])
     mode: Literal["add", "replace"] = Field(
         ..., examples=["add"],

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import uuid
-import zlib
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
@@ -19,10 +18,10 @@ from chalicelib.platform.auth import Principal
 from chalicelib.platform.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.platform.notices import NoticePush, notice
 
-from .models import InboxAnnouncement, InboxAnnouncementShard
+from .models import ANNOUNCEMENT_SHARDS, InboxAnnouncement, InboxAnnouncementShard, announcement_shard
 from .schemas import InboxAnnouncementDraft, InboxAnnouncementPreview, InboxAnnouncementView
 
-SHARDS = 16
+SHARDS = ANNOUNCEMENT_SHARDS
 BATCH = 100
 DUE = "due"
 TEMPLATE = "union_announcement"  # 工会公告 (the subscribe-message template of both mini-programs)
@@ -32,14 +31,6 @@ def _identity() -> Any:
     from chalicelib.identity import logic as identity
 
     return identity
-
-
-def _shard(user_id: str) -> int:
-    return zlib.crc32(user_id.encode()) % SHARDS
-
-
-def count_read(tx: TransactWrite, ann_id: str, user_id: str) -> None:
-    tx.update(InboxAnnouncementShard(ann_id, _shard(user_id)), actions=[InboxAnnouncementShard.read.add(1)])
 
 
 def _checked(principal: Principal, body: InboxAnnouncementDraft) -> tuple[dict[str, int], str]:
@@ -177,7 +168,7 @@ def deliver_batch(ann_id: str, users: list[str]) -> int:
     def count(tx: TransactWrite, written: dict[str, int]) -> None:
         shards: dict[int, int] = {}
         for user_id, n in written.items():
-            shards[_shard(user_id)] = shards.get(_shard(user_id), 0) + n
+            shards[announcement_shard(user_id)] = shards.get(announcement_shard(user_id), 0) + n
         for shard, n in shards.items():
             tx.update(InboxAnnouncementShard(ann_id, shard), actions=[InboxAnnouncementShard.delivered.add(n)])
 

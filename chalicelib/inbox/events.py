@@ -13,7 +13,7 @@ from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.lazy import lazy_import
 from chalicelib.platform.notices import NOTICE_QUEUE, NoticeRequest
 
-from .specs import ANNOUNCE_BATCH_QUEUE, ANNOUNCE_NODES_QUEUE, QUEUES
+from .specs import ANNOUNCE_BATCH_QUEUE, ANNOUNCE_NODES_QUEUE
 
 if TYPE_CHECKING:
     from . import announcements, logic
@@ -22,7 +22,6 @@ else:
     announcements = lazy_import(f"{__package__}.announcements")
 
 bp = Blueprint(__name__)
-__all__ = ["QUEUES", "bp"]
 
 
 def deliver_one(record: Any) -> None:

@@ -18,7 +18,7 @@ from chalicelib.platform.errors import NotFound
 from chalicelib.platform.notices import KINDS, NoticeRequest, item_id_of
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 
-from .models import ALL, InboxCounter, InboxItem
+from .models import ALL, InboxAnnouncementShard, InboxCounter, InboxItem, announcement_shard
 from .schemas import InboxItemView, InboxPage, InboxUnreadView
 
 MAX_ATTEMPTS = 5
@@ -208,9 +208,8 @@ def mark_read(user_id: str, item_id: str) -> InboxItemView:
                 _bump_all(tx, row)
                 ann_id = (item.meta.as_dict() if hasattr(item.meta, "as_dict") else dict(item.meta or {})).get("ann_id")
                 if item.kind == "announcement" and ann_id:
-                    from .announcements import count_read
-
-                    count_read(tx, str(ann_id), user_id)
+                    tx.update(InboxAnnouncementShard(str(ann_id), announcement_shard(user_id)),
+                              actions=[InboxAnnouncementShard.read.add(1)])
             item.read = True
             return _view(item, row.watermark)
         except TransactWriteError as exc:

@@ -10,6 +10,8 @@ Access patterns:
 """
 from __future__ import annotations
 
+import zlib
+
 from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
@@ -101,6 +103,14 @@ class InboxAnnouncement(Model):
     due_bucket = UnicodeAttribute(null=True)
 
     due = AnnouncementsDue()
+
+
+ANNOUNCEMENT_SHARDS = 16
+
+
+def announcement_shard(user_id: str) -> int:
+    """The counter shard a person's delivery and read of an announcement count on."""
+    return zlib.crc32(user_id.encode()) % ANNOUNCEMENT_SHARDS
 
 
 class InboxAnnouncementShard(Model):

@@ -23,6 +23,7 @@ from .schemas import (
     QuotaView,
     ReadReceipt,
     ReadState,
+    SafetyRuleHistory,
     SafetyRuleIn,
     SafetyRuleList,
     SafetyRuleView,
@@ -85,14 +86,17 @@ def quota(principal: Principal) -> QuotaView:
 
 @bp.route("/messaging/safety/rules", methods=["GET"])
 @endpoint(roles=STAFF, ownership=Ownership.SCOPE, response=SafetyRuleList, summary="风控规则表", tags=TAGS)
-def list_rules() -> SafetyRuleList:
-    return logic.list_rules()
+def list_rules(principal: Principal) -> SafetyRuleList:
+    """全省规则、上级工会的规则和本辖区的规则；``editable`` 表示当前用户能否修改。"""
+    return logic.list_rules(principal)
 
 
 @bp.route("/messaging/safety/rules/{rule_id}", methods=["PUT"])
 @endpoint(roles=STAFF, ownership=Ownership.SCOPE, body=SafetyRuleIn, response=SafetyRuleView,
           summary="新增或修改风控规则", tags=TAGS)
 def put_rule(principal: Principal, rule_id: str, body: SafetyRuleIn) -> SafetyRuleView:
+    """新规则归当前用户所在组织（平台管理员：全省）；已有规则只能由其所属组织或上级修改。
+    上级的规则返回 403 ``RULE_NOT_OWNED``，其他地区的规则返回 404。"""
     return logic.put_rule(principal, rule_id, body)
 
 
@@ -103,8 +107,15 @@ def delete_rule(principal: Principal, rule_id: str) -> Ok:
     return Ok()
 
 
+@bp.route("/messaging/safety/rules/{rule_id}/history", methods=["GET"])
+@endpoint(roles=STAFF, ownership=Ownership.SCOPE, query=PageQuery, response=SafetyRuleHistory,
+          summary="风控规则的修改记录（谁、何时、改前改后）", tags=TAGS)
+def rule_history(principal: Principal, rule_id: str, query: PageQuery) -> SafetyRuleHistory:
+    return logic.rule_history(principal, rule_id, limit=query.limit, cursor=query.cursor)
+
+
 @bp.route("/messaging/safety/scan", methods=["POST"])
 @endpoint(roles=STAFF, ownership=Ownership.SCOPE, body=ScanRequest, response=ScanResult,
-          summary="用当前规则试扫一段文字", tags=TAGS)
-def try_scan(body: ScanRequest) -> ScanResult:
-    return logic.try_scan(body.text, body.first_message)
+          summary="用本辖区适用的规则试扫一段文字", tags=TAGS)
+def try_scan(principal: Principal, body: ScanRequest) -> ScanResult:
+    return logic.try_scan(principal, body.text, body.first_message)

@@ -19,7 +19,8 @@ from chalicelib.platform.errors import DomainError
 from chalicelib.platform.idempotency import once_per
 from chalicelib.platform.lazy import lazy_import
 from chalicelib.platform.observability import logger
-from chalicelib.platform.queues import QueueSpec
+
+from .specs import PUSH_QUEUE, SEND_QUEUE
 
 if TYPE_CHECKING:
     from . import logic
@@ -32,11 +33,6 @@ bp = Blueprint(__name__)
 # left bare and fail in Lambda. Give ours one (configured per event from apiId and stage).
 bp.websocket_api = WebsocketAPI()
 
-SEND_QUEUE = QueueSpec("message-send", fifo=True, visibility_timeout=30, max_receive_count=5, batch_size=10,
-                       description="会员消息：按会话分组、保持顺序，存储并投递")
-PUSH_QUEUE = QueueSpec("messaging-push", visibility_timeout=60, max_receive_count=5,
-                       description="离线会员的新消息提醒（微信订阅消息 / 支付宝消息）")
-QUEUES = [SEND_QUEUE, PUSH_QUEUE]
 
 
 def deliver_one(record: Any) -> None:
@@ -116,13 +112,15 @@ def ws_connect(event: Any) -> dict[str, Any]:
 @_observed("$default")
 def ws_message(event: Any) -> dict[str, Any]:
     """Frames from a registered connection; a forged or unknown connection id is refused."""
+    from chalicelib.platform.http import parse_json_text
+
     from . import realtime
 
     try:
-        body = json.loads(event.body) if event.body else {}
+        body = parse_json_text(event.body) if event.body else {}
         if not isinstance(body, dict):
             raise ValueError("not an object")
-    except ValueError:
+    except (ValueError, DomainError):  # malformed, too deep, numbers out of range
         body = {"action": "invalid"}
     try:
         logic.connection_user(event.connection_id)

@@ -2,16 +2,19 @@
 realtime delivery over WebSocket, and the 风控 safety rules.
 
 The path of one message:
-1. ``POST /messaging/messages`` (``send``) checks who may write to whom, rate limit and
-   first-contact quota, takes the conversation's next sequence number (an atomic counter),
-   records the send under a message id derived from the sender and the client message id (a
-   conditional put: a retry finds it and gets the same answer and number), and puts it on the
-   ``message-send`` FIFO queue grouped by conversation. It answers 202 at once.
-2. The message-send Lambda (``deliver``) takes messages in order per conversation, runs the
-   safety checks (standing, blocks, the rule table), stores the message at its sequence
-   number with a conditional put (a redelivery stores nothing twice), updates both inboxes and
-   unread counts, pushes it to open WebSocket connections, and queues a push notification
-   when the recipient has none.
+1. ``POST /messaging/messages`` (``send``) checks who may write to whom and the first-contact
+   quota, then in one transaction counts the send against the rate limit and records it
+   under a message id derived from the sender and the client message id (a retry finds it
+   and gets the same answer), and puts it on the ``message-send`` FIFO queue grouped by
+   conversation. It answers 202 at once, without a sequence number.
+2. The message-send Lambda (``deliver``) takes a conversation's messages in queue order, runs
+   the safety checks (standing, blocks, the rule table) and numbers each message: one
+   transaction moves the conversation's counter on by one (conditional on the number it
+   read), stores the message at that number, marks the accepted send numbered (a redelivery
+   stores nothing twice) and updates both inboxes and the recipient's unread count. Then it
+   pushes the message to open WebSocket connections — in the same order, so what both people
+   see live is the order of the history — and queues a push notification when the
+   recipient has none.
 
 Who may write to whom: friends (mutual follow) freely. A non-friend's first message to a
 member consumes one of the sender's daily first contacts (replying to someone who wrote
@@ -23,19 +26,18 @@ banned members send nothing. Every member: at most ``SENDS_PER_MINUTE`` sends a 
 from __future__ import annotations
 
 import hashlib
-import re
-import time
-import unicodedata
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
-from chalicelib.platform.db import dynamo_errors
+from chalicelib.platform.concurrency import gather
+from chalicelib.platform.db import batch_get_tables, dynamo_errors
 from chalicelib.platform.errors import (
     Conflict,
     DomainError,
@@ -47,9 +49,21 @@ from chalicelib.platform.errors import (
 from chalicelib.platform.events import actor_of, publish
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.pii import scrub
-from chalicelib.social import logic as social
+from chalicelib.social import standing as social
 
-from .models import AcceptedSend, Connection, Conversation, Counter, InboxEntry, Message, SafetyRule
+from . import safety
+from .models import (
+    AcceptedSend,
+    Connection,
+    Conversation,
+    Counter,
+    InboxEntry,
+    Message,
+    Presence,
+    SafetyRule,
+    presence_key,
+)
+from .safety import HOLD_SCORE, PROVINCE, Verdict, scan_text, seed_default_rules  # noqa: F401  (social, local demo)
 from .schemas import (
     MAX_MESSAGE_CHARS,
     HistoryPage,
@@ -58,6 +72,8 @@ from .schemas import (
     MessageView,
     QuotaView,
     ReadState,
+    SafetyRuleChangeView,
+    SafetyRuleHistory,
     SafetyRuleIn,
     SafetyRuleList,
     SafetyRuleView,
@@ -72,232 +88,54 @@ VETERAN_DAYS = 30
 RECALL_SECONDS = 120
 ACCEPTED_TTL_DAYS = 7
 CONNECTION_TTL_SECONDS = 2 * 3600
-HOLD_SCORE = 8
-RULESET = "ruleset"
-SEEDED_MARK = "~seeded"
-RULE_CACHE_SECONDS = 30
-WARNINGS = {
-    "money": "对方提到转账或借钱。工会提醒：网上交友切勿转账、借钱给未见面的人。",
-    "investment": "对方提到投资理财。工会提醒：“稳赚不赔”“带你赚钱”多为杀猪盘话术。",
-    "gambling": "对方提到博彩。工会提醒：网络赌博违法，谨防被骗。",
-    "crypto": "对方提到虚拟币或链接。工会提醒：不要点击陌生链接、不要购买虚拟币。",
-    "link": "消息中含有外部链接，请谨慎点击。",
-    "off_platform": "对方希望转到其他软件聊天。工会提醒：离开光年间后，对方身份无法核实。",
-    "contact": "对方发来联系方式，请注意保护个人信息。",
-    "other": "这条消息可能存在风险，请谨慎。",
-}
 
 
-# --- the safety scan (pure) ---------------------------------------------------------------
+# --- the safety rules (chalicelib/messaging/safety.py) ----------------------------------------
 
-@dataclass(frozen=True)
-class Rule:
-    rule_id: str
-    pattern: str
-    category: str
-    action: str           # hold | warn | count
-    weight: int = 1
-    first_only: bool = False
-    enabled: bool = True
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class Verdict:
-    action: str           # deliver | count | warn | hold
-    categories: list[str] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)
-    score: int = 0
-    count_weight: int = 0
-
-    @property
-    def warning(self) -> str | None:
-        if self.action != "warn":
-            return None
-        return WARNINGS.get(self.categories[0], WARNINGS["other"]) if self.categories else WARNINGS["other"]
-
-
-_NUM = "0-9零一二三四五六七八九十百千万两"
-DEFAULT_RULES: tuple[Rule, ...] = (
-    Rule("money-transfer", r"(转账|转钱|打款|汇款|打钱|借(我|给我)?(点|些|一下|一点)?钱"
-         r"|借[^，。！？]{0,6}[" + _NUM + r"]+[^，。！？]{0,2}(块|元|万)|急用钱|周转一下|帮我垫|垫付|先付"
-         r"|保证金|手续费|解冻费|提现不了)", "money", "hold", 5,
-         description="要钱、借钱、转账"),
-    Rule("money-payment", r"(发(个|点)?红包|收款码|付款码|扫码(支付|付款)|银行卡(号)?)", "money", "warn", 2,
-         description="红包、收款码、银行卡"),
-    Rule("invest-promise", r"(稳赚|不赔|保本|包赚|零风险|日赚|月入[" + _NUM + r"]+万|翻倍|高回报"
-         r"|带你(赚钱|上车|投资|理财|做单))",
-         "investment", "hold", 5, description="稳赚不赔、带你赚钱"),
-    Rule("invest", r"(投资|理财|炒股|期货|外汇|内幕消息|带单|导师|回报率|收益率)", "investment", "warn", 3,
-         description="投资理财话题"),
-    Rule("gambling", r"(博彩|赌场|赌博|百家乐|六合彩|时时彩|下注|押注|彩票(内部|计划)|赌球|网赌|棋牌平台|娱乐城)",
-         "gambling", "hold", 6, description="博彩、网赌"),
-    Rule("crypto", r"(usdt|泰达币|币圈|比特币|btc|eth|以太坊|数字货币|虚拟币|加密货币|挖矿|钱包地址|合约交易|交易所)",
-         "crypto", "warn", 3, description="虚拟币"),
-    Rule("crypto-link", r"(usdt|币圈|比特币|数字货币|虚拟币|交易所|钱包|合约).{0,40}(https?://|www\.|\.(com|net|cc|top|vip|xyz|io)\b)",
-         "crypto", "hold", 6, description="虚拟币加链接"),
-    Rule("link", r"(https?://|www\.|[a-z0-9-]+\.(com|net|cn|cc|top|vip|xyz|app|io|me)\b)", "link", "count", 2,
-         description="外部链接"),
-    Rule("off-platform", r"(加(我|个|下)?(微信|vx|wx|v信|薇信|威信|qq|扣扣|电报|telegram|tg|飞机|whatsapp)"
-         r"|下载[^，。！？]{0,12}(app|软件|客户端)|换个(平台|软件|app)|去(微信|qq|电报|tg|飞机)(上)?聊)",
-         "off_platform", "warn", 3, description="引导到其他软件"),
-    Rule("contact-first", r"((?<!\d)1[3-9]\d{9}(?!\d)|(微信|vx|wx|v信|qq)(号)?(是|:|：)?[a-z0-9_-]{5,20}|\d{5,11}@qq)",
-         "contact", "hold", 5, first_only=True, description="首次联系即发联系方式"),
-)
-
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
-_SEPARATORS = re.compile(r"[\s\-_·•|*~]+")
-
-
-def normalize(text: str) -> tuple[str, str]:
-    """(NFKC lower-cased text, the same with spaces and separators removed) — scammers write
-    "转 账", "Ｖ信", "1 3 8-1234-5678" to slip past filters."""
-    folded = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", text)).lower()
-    return folded, _SEPARATORS.sub("", folded)
-
-
-def scan(text: str, rules: tuple[Rule, ...] | list[Rule], *, first_message: bool) -> Verdict:
-    """Match a message against the rule table. Any ``hold`` rule, or a total weight of
-    ``HOLD_SCORE`` or more, holds the message; else any ``warn`` rule delivers it with a
-    warning; else ``count`` rules deliver it and count against the sender."""
-    folded, compact = normalize(text)
-    matched: list[Rule] = []
-    for rule in rules:
-        if not rule.enabled or (rule.first_only and not first_message):
-            continue
-        try:
-            regex = _compiled(rule.pattern)
-        except re.error:
-            continue
-        if regex.search(folded) or regex.search(compact):
-            matched.append(rule)
-    if not matched:
-        return Verdict("deliver")
-    score = sum(r.weight for r in matched)
-    actions = {r.action for r in matched}
-    action = "hold" if "hold" in actions or score >= HOLD_SCORE else "warn" if "warn" in actions else "count"
-    ranked = sorted(matched, key=lambda r: ({"hold": 0, "warn": 1, "count": 2}[r.action], -r.weight))
-    categories = list(dict.fromkeys(r.category for r in ranked))
-    return Verdict(action, categories, [r.rule_id for r in ranked], score,
-                   sum(r.weight for r in matched if r.action == "count"))
-
-
-_regex_cache: dict[str, re.Pattern[str]] = {}
-
-
-def _compiled(pattern: str) -> re.Pattern[str]:
-    regex = _regex_cache.get(pattern)
-    if regex is None:
-        regex = re.compile(pattern, re.IGNORECASE)
-        if len(_regex_cache) < 512:
-            _regex_cache[pattern] = regex
-    return regex
-
-
-# --- the rule table -----------------------------------------------------------------------
-
-_rules_cache: tuple[float, tuple[Rule, ...]] | None = None
-
-
-def _rule_of(row: SafetyRule) -> Rule:
-    return Rule(row.rule_id, row.pattern, row.category, row.action, int(row.weight or 1), bool(row.first_only),
-                bool(row.enabled), row.description or "")
-
-
-def current_rules() -> tuple[Rule, ...]:
-    """The stored rule table, or the defaults until staff first edit it (cached briefly)."""
-    global _rules_cache
-    if _rules_cache and time.monotonic() - _rules_cache[0] < RULE_CACHE_SECONDS:
-        return _rules_cache[1]
-    rows = list(SafetyRule.query(RULESET))
-    if any(r.rule_id == SEEDED_MARK for r in rows):
-        rules = tuple(_rule_of(r) for r in rows if r.rule_id != SEEDED_MARK)
-    else:
-        rules = DEFAULT_RULES
-    _rules_cache = (time.monotonic(), rules)
-    return rules
-
-
-def forget_rules() -> None:
-    global _rules_cache
-    _rules_cache = None
-
-
-def scan_text(text: str, *, first_message: bool) -> Verdict:
-    return scan(text, current_rules(), first_message=first_message)
-
-
-def seed_default_rules(actor: str) -> None:
-    try:
-        SafetyRule.get(RULESET, SEEDED_MARK)
-        return
-    except SafetyRule.DoesNotExist:
-        pass
-    now = clock.now_iso()
-    with SafetyRule.batch_write() as batch:
-        for rule in DEFAULT_RULES:
-            batch.save(SafetyRule(RULESET, rule.rule_id, pattern=rule.pattern, category=rule.category,
-                                  action=rule.action, weight=rule.weight, first_only=rule.first_only,
-                                  enabled=rule.enabled, description=rule.description, updated_by="system",
-                                  updated_at=now))
-    try:
-        SafetyRule(RULESET, SEEDED_MARK, updated_by=actor, updated_at=now).save(
-            condition=SafetyRule.rule_id.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-
-
-def _rule_view(row: SafetyRule) -> SafetyRuleView:
+def _rule_view(principal: Principal, row: SafetyRule) -> SafetyRuleView:
+    owner = row.owner or PROVINCE
     return SafetyRuleView(rule_id=row.rule_id, pattern=row.pattern, category=row.category,  # type: ignore[arg-type]
                           action=row.action, weight=int(row.weight or 1), first_only=bool(row.first_only),  # type: ignore[arg-type]
-                          enabled=bool(row.enabled), description=row.description, updated_by=row.updated_by,
+                          enabled=bool(row.enabled), description=row.description, owner=owner,
+                          editable=safety.may_edit(principal, owner), updated_by=row.updated_by,
                           updated_at=row.updated_at)
 
 
-def list_rules() -> SafetyRuleList:
-    rows = [r for r in SafetyRule.query(RULESET) if r.rule_id != SEEDED_MARK]
-    if not rows:
-        rows = [SafetyRule(RULESET, r.rule_id, pattern=r.pattern, category=r.category, action=r.action,
-                           weight=r.weight, first_only=r.first_only, enabled=r.enabled, description=r.description)
-                for r in current_rules()]
-    return SafetyRuleList(items=[_rule_view(r) for r in rows], hold_score=HOLD_SCORE)
+def list_rules(principal: Principal) -> SafetyRuleList:
+    """The rules that apply to the caller's node (province, city, own) and those inside their scope."""
+    rows = sorted(safety.visible_rows(principal), key=lambda r: (len((r.owner or PROVINCE).split("/")), r.rule_id))
+    return SafetyRuleList(items=[_rule_view(principal, r) for r in rows], hold_score=HOLD_SCORE)
 
 
 def put_rule(principal: Principal, rule_id: str, body: SafetyRuleIn) -> SafetyRuleView:
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,40}", rule_id):
-        raise ValidationFailed("规则编号只能包含小写字母、数字和连字符", code="RULE_ID_INVALID")
-    try:
-        re.compile(body.pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise ValidationFailed("规则的正则表达式不合法", code="RULE_PATTERN_INVALID",
-                               details=[{"error": str(exc)}]) from exc
-    seed_default_rules(principal.user_id)
-    row = SafetyRule(RULESET, rule_id, pattern=body.pattern, category=body.category, action=body.action,
-                     weight=body.weight, first_only=body.first_only, enabled=body.enabled,
-                     description=body.description, updated_by=principal.user_id, updated_at=clock.now_iso())
-    row.save()
-    forget_rules()
+    row = safety.put_rule(principal, rule_id, pattern=body.pattern, category=body.category, action=body.action,
+                          weight=body.weight, first_only=body.first_only, enabled=body.enabled,
+                          description=body.description)
     publish("messaging", "SafetyRuleChanged", data={"rule_id": rule_id, "action": body.action,
-                                                     "enabled": body.enabled}, actor=actor_of(principal),
-            org=principal.org_path)
-    return _rule_view(row)
+                                                     "enabled": body.enabled, "owner": row.owner},
+            actor=actor_of(principal), org=principal.org_path)
+    return _rule_view(principal, row)
 
 
 def delete_rule(principal: Principal, rule_id: str) -> None:
-    seed_default_rules(principal.user_id)
-    try:
-        SafetyRule.get(RULESET, rule_id)
-    except SafetyRule.DoesNotExist as exc:
-        raise NotFound("找不到该规则", code="RULE_NOT_FOUND") from exc
-    SafetyRule(RULESET, rule_id).delete()
-    forget_rules()
-    publish("messaging", "SafetyRuleChanged", data={"rule_id": rule_id, "action": "deleted"},
+    before = safety.delete_rule(principal, rule_id)
+    publish("messaging", "SafetyRuleChanged", data={"rule_id": rule_id, "action": "deleted", "owner": before.owner},
             actor=actor_of(principal), org=principal.org_path)
 
 
-def try_scan(text: str, first_message: bool) -> ScanResult:
-    verdict = scan_text(text, first_message=first_message)
+def rule_history(principal: Principal, rule_id: str, *, limit: int, cursor: str | None) -> SafetyRuleHistory:
+    changes, last = safety.history(principal, rule_id, limit=limit, cursor=cursor)
+    items = [SafetyRuleChangeView(rule_id=c.rule_id, change=c.change, owner=c.owner, actor=c.actor,  # type: ignore[arg-type]
+                                  actor_role=c.actor_role, actor_org=c.actor_org, changed_at=c.changed_at,
+                                  before=json.loads(c.before) if c.before else None,
+                                  after=json.loads(c.after) if c.after else None) for c in changes]
+    return SafetyRuleHistory(rule_id=rule_id, items=items,
+                             next_cursor=encode_cursor(last, bound_to=f"messaging:rule-history:{rule_id}"))
+
+
+def try_scan(principal: Principal, text: str, first_message: bool) -> ScanResult:
+    """Scan as a message of a member of the caller's node would be scanned."""
+    verdict = scan_text(text, first_message=first_message, orgs=(safety.home_of(principal),))
     return ScanResult(action=verdict.action, categories=verdict.categories, rules=verdict.rules,
                       score=verdict.score, warning=verdict.warning)
 
@@ -353,14 +191,6 @@ def quota_view(principal: Principal) -> QuotaView:
                      recent_strikes=strikes, sends_per_minute=SENDS_PER_MINUTE)
 
 
-def _rate_limit(sender: str) -> None:
-    minute = clock.now().strftime("%Y%m%d%H%M")
-    with dynamo_errors(TooManyRequests(f"发送太频繁，每分钟最多 {SENDS_PER_MINUTE} 条", code="SEND_RATE_LIMITED")):
-        Counter(f"rate#{sender}#{minute}").update(
-            actions=[Counter.value.add(1), Counter.expires.set(clock.now() + timedelta(minutes=5))],
-            condition=Counter.value.does_not_exist() | (Counter.value < SENDS_PER_MINUTE))
-
-
 def _opened(sender: str, recipient: str) -> str:
     return f"opened#{sender}#{recipient}"
 
@@ -394,7 +224,8 @@ def _first_contact(sender: str, recipient: str) -> None:
 
 def _accepted_view(accepted: AcceptedSend, *, duplicate: bool) -> SendAccepted:
     return SendAccepted(message_id=accepted.message_id, client_id=accepted.client_id,
-                        conversation_id=accepted.conversation_id, seq=int(accepted.seq or 0), status="accepted",
+                        conversation_id=accepted.conversation_id,
+                        seq=int(accepted.seq) if accepted.seq is not None else None, status="accepted",
                         duplicate=duplicate)
 
 
@@ -403,31 +234,50 @@ def _body_hash(recipient: str, text: str) -> str:
 
 
 def _enqueue(accepted: AcceptedSend, text: str) -> None:
-    """The queued message carries everything the consumer needs (no read-back)."""
+    """The queued message carries everything the consumer needs (no read-back). The FIFO
+    group is the conversation, so the consumer sees a conversation's sends in the order they
+    were queued — and numbers them in that order."""
     from chalicelib.platform.queues import send as queue_send
 
-    from .events import SEND_QUEUE
+    from .specs import SEND_QUEUE
 
     queue_send(SEND_QUEUE, {"message_id": accepted.message_id, "conversation_id": accepted.conversation_id,
-                            "seq": int(accepted.seq or 0), "sender": accepted.sender, "recipient": accepted.recipient,
+                            "sender": accepted.sender, "recipient": accepted.recipient,
                             "client_id": accepted.client_id, "accepted_at": accepted.accepted_at, "text": text},
                group_id=accepted.conversation_id, dedup_id=accepted.message_id)
 
 
-def _next_seq(conv: str, a: str, b: str) -> int:
-    """The conversation's next sequence number: an atomic counter (ADD 1, read the new value)."""
-    first, second = sorted((a, b))
-    conversation = Conversation(conv)
-    conversation.update(actions=[Conversation.seq.add(1), Conversation.member_a.set(first),
-                                 Conversation.member_b.set(second),
-                                 Conversation.created_at.set(Conversation.created_at | clock.now_iso())])
-    return int(conversation.seq)
+def _duplicate(message_id: str, digest: str, text: str) -> SendAccepted | None:
+    """A retry of a send already accepted: the same answer (and the sequence number once the
+    consumer assigned it); a different message under the same client id is refused."""
+    try:
+        existing = AcceptedSend.get(message_id, consistent_read=True)
+    except AcceptedSend.DoesNotExist:
+        return None
+    if existing.body_hash != digest:
+        raise ValidationFailed("同一个客户端消息 id 不能用于不同的消息", code="CLIENT_ID_REUSED")
+    if existing.seq is None:
+        _enqueue(existing, text)  # harmless when already queued (FIFO dedup, idempotent consumer)
+    return _accepted_view(existing, duplicate=True)
+
+
+def _accept(accepted: AcceptedSend) -> None:
+    """Count the send against the sender's per-minute limit and record it, in one
+    transaction (the record first, then the counter): a retry (the record exists) costs no
+    rate-limit unit."""
+    minute = clock.now().strftime("%Y%m%d%H%M")
+    with _transaction() as tx:
+        tx.update(Counter(f"rate#{accepted.sender}#{minute}"),
+                  actions=[Counter.value.add(1), Counter.expires.set(clock.now() + timedelta(minutes=5))],
+                  condition=Counter.value.does_not_exist() | (Counter.value < SENDS_PER_MINUTE))
+        tx.save(accepted, condition=AcceptedSend.message_id.does_not_exist())
 
 
 def send(principal: Principal, to: str, client_id: str, text: str) -> SendAccepted:
     """Accept a message for delivery (idempotent on the client message id). The sequence
-    number is taken here, in the order sends are accepted, so a conversation's history is
-    ordered whatever order the queue delivers in and however often it redelivers."""
+    number is NOT taken here: the message-send Lambda numbers a conversation's messages in
+    the order the FIFO queue hands them over, so the live order and the history order are
+    one order. The answer carries ``seq`` only for a retry of a message already delivered."""
     me = principal.user_id
     if not text.strip():
         raise ValidationFailed("消息内容不能为空", code="MESSAGE_EMPTY")
@@ -436,39 +286,40 @@ def send(principal: Principal, to: str, client_id: str, text: str) -> SendAccept
     message_id = message_id_of(me, client_id)
     digest = _body_hash(to, text)
     try:
-        existing = AcceptedSend.get(message_id, consistent_read=True)
-    except AcceptedSend.DoesNotExist:
-        existing = None
-    if existing is not None:
-        if existing.body_hash != digest:
-            raise ValidationFailed("同一个客户端消息 id 不能用于不同的消息", code="CLIENT_ID_REUSED")
-        _enqueue(existing, text)  # harmless when already queued (FIFO dedup, idempotent consumer)
-        return _accepted_view(existing, duplicate=True)
-    if to == me:
-        raise ValidationFailed("不能给自己发消息", code="MESSAGE_TO_SELF")
-    pair = social.pair(me, to)
-    if principal.role is not Role.WORKER or not pair.a_active:
-        raise Forbidden("您的会员资格未生效或已被停用，暂不能发送消息", code="SENDER_NOT_ACTIVE")
-    if not pair.b_active:
-        raise NotFound("找不到该会员", code="RECIPIENT_NOT_FOUND")
-    if pair.blocked_by == "b":
-        raise Forbidden("对方已将你屏蔽，无法发送消息", code="BLOCKED_BY_RECIPIENT")
-    if pair.blocked_by == "a":
-        raise Forbidden("你已屏蔽对方，请先解除屏蔽", code="YOU_BLOCKED_RECIPIENT")
-    _rate_limit(me)
-    if not pair.friends:
-        _first_contact(me, to)
+        if to == me:
+            raise ValidationFailed("不能给自己发消息", code="MESSAGE_TO_SELF")
+        pair = social.pair(me, to)
+        if principal.role is not Role.WORKER or not pair.a_active:
+            raise Forbidden("您的会员资格未生效或已被停用，暂不能发送消息", code="SENDER_NOT_ACTIVE")
+        if not pair.b_active:
+            raise NotFound("找不到该会员", code="RECIPIENT_NOT_FOUND")
+        if pair.blocked_by == "b":
+            raise Forbidden("对方已将你屏蔽，无法发送消息", code="BLOCKED_BY_RECIPIENT")
+        if pair.blocked_by == "a":
+            raise Forbidden("你已屏蔽对方，请先解除屏蔽", code="YOU_BLOCKED_RECIPIENT")
+        if not pair.friends:
+            _first_contact(me, to)
+    except DomainError:
+        # a retry of a send accepted before things changed gets its first answer
+        earlier = _duplicate(message_id, digest, text)
+        if earlier is not None:
+            return earlier
+        raise
     conv = conversation_id(me, to)
     accepted = AcceptedSend(message_id, client_id=client_id, sender=me, recipient=to, conversation_id=conv,
-                            body_hash=digest, accepted_at=clock.now_iso(), seq=_next_seq(conv, me, to),
+                            body_hash=digest, accepted_at=clock.now_iso(), seq=None,
                             expires=clock.now() + timedelta(days=ACCEPTED_TTL_DAYS))
     try:
-        accepted.save(condition=AcceptedSend.message_id.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        # a concurrent retry won; its sequence number stands (ours stays unused)
-        return _accepted_view(AcceptedSend.get(message_id, consistent_read=True), duplicate=True)
+        _accept(accepted)
+    except TransactWriteError as exc:
+        codes = _cancel_codes(exc)  # PynamoDB orders a transaction's items: puts, then updates
+        if codes and codes[0] == "ConditionalCheckFailed":
+            earlier = _duplicate(message_id, digest, text)  # a retry, or a concurrent one won
+            if earlier is not None:
+                return earlier
+        if len(codes) > 1 and codes[1] == "ConditionalCheckFailed":
+            raise TooManyRequests(f"发送太频繁，每分钟最多 {SENDS_PER_MINUTE} 条", code="SEND_RATE_LIMITED") from exc
+        raise
     _enqueue(accepted, text)
     return _accepted_view(accepted, duplicate=False)
 
@@ -482,104 +333,156 @@ def _preview(message: Message) -> str:
     return f"[风险提示] {text}" if message.warning else text
 
 
-def _touch_inbox(owner: str, other: str, message: Message, *, unread: bool) -> int | None:
-    """Move an inbox entry to this message (only forward). Returns the unread count after."""
+def _inbox_actions(other: str, message: Message, *, unread: bool) -> list[Any]:
     actions: list[Any] = [InboxEntry.other.set(other), InboxEntry.last_at.set(message.stored_at),
                           InboxEntry.last_seq.set(message.seq), InboxEntry.preview.set(_preview(message))]
     if unread:
         actions += [InboxEntry.unread.add(1), InboxEntry.last_in_seq.set(message.seq)]
-    entry = InboxEntry(owner, message.conversation_id)
-    try:
-        entry.update(actions=actions,
-                     condition=InboxEntry.last_seq.does_not_exist() | (InboxEntry.last_seq < message.seq))
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        return None
-    return int(entry.unread or 0)
+    return actions
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    """What the consumer reads before storing a message: one BatchGetItem."""
+
+    conversation: Conversation | None
+    accepted: AcceptedSend | None
+    opened_by_recipient: bool
+    recipient_unread: int
+    live: dict[str, dict[str, tuple[str, str, str, int]]]   # member → their open connections
+
+
+def _read_for_delivery(conv: str, message_id: str, sender: str, recipient: str) -> _Delivery:
+    conversations, accepted, counters, inboxes, presences = batch_get_tables(
+        (Conversation, [conv], True), (AcceptedSend, [message_id], True),
+        (Counter, [_opened(recipient, sender)], False), (InboxEntry, [(recipient, conv)], True),
+        (Presence, [presence_key(sender), presence_key(recipient)], False))
+    live = {p.connection_id.removeprefix("user#"): _live(p) for p in presences}
+    return _Delivery(conversations[0] if conversations else None, accepted[0] if accepted else None,
+                     bool(counters), int(inboxes[0].unread or 0) if inboxes else 0,
+                     {who: live.get(who, {}) for who in (sender, recipient)})
 
 
 def deliver(queued: dict[str, Any]) -> Message:
-    """Store one accepted message at its sequence number; safe to run twice (a conditional
-    put: the second run only finishes the inbox updates)."""
-    conv, seq = str(queued["conversation_id"]), int(queued["seq"])
+    """Number and store one accepted message, in the order the FIFO queue hands a
+    conversation's messages over: one transaction moves the conversation's counter from the
+    number read to the next, stores the message at it, marks the accepted send numbered and
+    updates both inboxes (the recipient's unread count with it). A redelivery finds the send
+    numbered and stores nothing twice; a concurrent run loses the counter's condition and
+    is retried."""
+    conv = str(queued["conversation_id"])
     sender, recipient, text = str(queued["sender"]), str(queued["recipient"]), str(queued["text"])
-    if seq < 1 or conv != conversation_id(sender, recipient) or \
-            queued["message_id"] != message_id_of(sender, str(queued["client_id"])):
+    message_id = str(queued["message_id"])
+    if conv != conversation_id(sender, recipient) or message_id != message_id_of(sender, str(queued["client_id"])):
         raise ValueError("malformed message-send record")
+    # the two reads are independent: one round trip of time, not two
+    known, pair = gather(lambda: _read_for_delivery(conv, message_id, sender, recipient),
+                         lambda: social.pair(sender, recipient))
+    if known.accepted is not None and known.accepted.seq is not None:
+        return Message.get(conv, int(known.accepted.seq))  # a redelivery: stored already
     status, warning, categories = "delivered", None, []
     verdict = Verdict("deliver")
-    pair = social.pair(sender, recipient)
     if not pair.a_active or not pair.b_active or pair.blocked_by:
         status = "blocked"
     else:
-        first = not pair.friends and not list(Counter.batch_get([_opened(recipient, sender)]))
-        verdict = scan_text(text, first_message=first)
+        first = not pair.friends and not known.opened_by_recipient
+        verdict = scan_text(text, first_message=first, orgs=pair.orgs)
         categories = verdict.categories
         if verdict.action == "hold":
             status = "held"
         elif verdict.action == "warn":
             warning = verdict.warning
-    message = Message(conv, seq, message_id=str(queued["message_id"]), client_id=str(queued["client_id"]),
+    previous = int(known.conversation.seq or 0) if known.conversation is not None else 0
+    seq = previous + 1
+    message = Message(conv, seq, message_id=message_id, client_id=str(queued["client_id"]),
                       sender=sender, recipient=recipient, body=scrub(text), status=status, warning=warning,
                       categories=categories, sent_at=str(queued["accepted_at"]), stored_at=clock.now_iso())
-    try:
-        message.save(condition=Message.seq.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        earlier = Message.get(conv, seq)
-        _touch_inboxes(earlier)
-        return earlier
-    if status == "held":
-        social.flag(kind="message", target_id=message.message_id, member=sender, excerpt=message.body,
+    if status == "held":  # filed before the message is stored: a retry files it once
+        social.flag(kind="message", target_id=message_id, member=sender, excerpt=message.body,
                     categories=categories)
-    elif verdict.action == "count":
+    first_member, second_member = sorted((sender, recipient))
+    with _transaction() as tx:
+        tx.update(Conversation(conv), actions=[
+            Conversation.seq.set(seq), Conversation.member_a.set(first_member),
+            Conversation.member_b.set(second_member),
+            Conversation.created_at.set(Conversation.created_at | message.stored_at)],
+            condition=(Conversation.seq == previous) if previous
+            else Conversation.seq.does_not_exist() | (Conversation.seq == 0))
+        tx.save(message, condition=Message.seq.does_not_exist())
+        tx.update(AcceptedSend(message_id), actions=[AcceptedSend.seq.set(seq)],
+                  condition=AcceptedSend.seq.does_not_exist())
+        tx.update(InboxEntry(sender, conv), actions=_inbox_actions(recipient, message, unread=False))
+        if status == "delivered":
+            tx.update(InboxEntry(recipient, conv), actions=_inbox_actions(sender, message, unread=True))
+    if verdict.action == "count" and status == "delivered":
         social.count_against(sender, verdict.count_weight)
-    unread = _touch_inboxes(message)
-    _fan_realtime(message, to_recipient=status == "delivered", first_unread=unread == 1)
+    _fan_realtime(message, to_recipient=status == "delivered",
+                  first_unread=status == "delivered" and known.recipient_unread == 0, live=known.live)
     return message
 
 
-def _touch_inboxes(message: Message) -> int | None:
-    _touch_inbox(message.sender, message.recipient, message, unread=False)
-    if message.status == "delivered":
-        return _touch_inbox(message.recipient, message.sender, message, unread=True)
-    return None
-
-
-def _fan_realtime(message: Message, *, to_recipient: bool, first_unread: bool) -> None:
+def _fan_realtime(message: Message, *, to_recipient: bool, first_unread: bool,
+                  live: dict[str, dict[str, tuple[str, str, str, int]]] | None = None) -> None:
     """Realtime to open connections; an offline recipient gets one push reminder per burst
     of unread messages (when their unread count for the conversation goes from 0 to 1) —
     WeChat subscribe messages are one-shot per consent, and a reminder per message is spam."""
+    live = live or {}
     sender_view = _view(message, viewer=message.sender)
-    notify_user(message.sender, {"type": "message", "message": sender_view.model_dump()})
+    notify_user(message.sender, {"type": "message", "message": sender_view.model_dump()}, live.get(message.sender))
     if to_recipient:
         reached = notify_user(message.recipient,
-                              {"type": "message", "message": _view(message, viewer=message.recipient).model_dump()})
+                              {"type": "message", "message": _view(message, viewer=message.recipient).model_dump()},
+                              live.get(message.recipient))
         if not reached and first_unread:
             from chalicelib.platform.queues import send as queue_send
 
-            from .events import PUSH_QUEUE
+            from .specs import PUSH_QUEUE
 
             queue_send(PUSH_QUEUE, {"message_id": message.message_id, "recipient": message.recipient,
                                     "sender": message.sender, "conversation_id": message.conversation_id,
                                     "seq": int(message.seq)})
 
 
-def notify_user(user_id: str, payload: dict[str, Any]) -> int:
-    """Post to every open connection of a member. Returns how many were reached."""
+def _entry(connection_id: str, domain: str | None, stage: str | None, expires: int) -> str:
+    return f"{connection_id}|{domain or ''}|{stage or ''}|{expires}"
+
+
+def _live(presence: Presence | None) -> dict[str, tuple[str, str, str, int]]:
+    """connection id → (the stored entry, domain, stage, expires epoch)."""
+    live = {}
+    for entry in (presence.live or set()) if presence is not None else set():
+        connection_id, domain, stage, expires = [*entry.split("|"), "", "", "", "0"][:4]
+        live[connection_id] = (entry, domain, stage, int(expires or 0))
+    return live
+
+
+def _presence(user_id: str) -> dict[str, tuple[str, str, str, int]]:
+    try:
+        return _live(Presence.get(presence_key(user_id)))
+    except Presence.DoesNotExist:
+        return {}
+
+
+def _forget_connection(user_id: str, connection_id: str, entry: str) -> None:
+    Presence(presence_key(user_id)).update(actions=[Presence.live.delete({entry})])
+    Connection(connection_id).delete()
+
+
+def notify_user(user_id: str, payload: dict[str, Any], live: dict[str, tuple[str, str, str, int]] | None = None
+                ) -> int:
+    """Post to every open connection of a member (``live``: their presence, when the caller
+    read it already). Returns how many were reached."""
     from . import realtime
 
     reached = 0
-    for connection in Connection.by_user.query(user_id):
-        if connection.expires and connection.expires.timestamp() < clock.epoch():
+    for connection_id, (entry, domain, stage, expires) in (_presence(user_id) if live is None else live).items():
+        if expires < clock.epoch():
             continue
-        outcome = realtime.post(connection.connection_id, connection.domain, connection.stage, payload)
+        outcome = realtime.post(connection_id, domain or None, stage or None, payload)
         if outcome == realtime.SENT:
             reached += 1
         elif outcome == realtime.GONE:
-            connection.delete()
+            _forget_connection(user_id, connection_id, entry)
     return reached
 
 
@@ -666,7 +569,7 @@ def inbox(principal: Principal, *, limit: int, cursor: str | None) -> InboxPage:
                                     last_evaluated_key=decode_cursor(cursor, bound_to=bound))
     entries = list(page)
     others = {e.other for e in entries}
-    hidden = social.blocked_with(me, others) | (others - social.active_among(others))
+    hidden = social.hidden_from(me, others)
     items = [InboxItem(conversation_id=e.conversation_id, other=e.other, last_at=e.last_at, last_seq=int(e.last_seq),
                        preview=e.preview, unread=int(e.unread or 0)) for e in entries if e.other not in hidden]
     return InboxPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
@@ -768,13 +671,22 @@ def connect(connection_id: str, token: str | None, domain: str | None, stage: st
     principal = principal_from_claims(verify_token(token))
     if principal.role is not Role.WORKER or not social.is_active(principal.user_id):
         raise Forbidden("您的会员资格未生效或已被停用", code="MEMBER_NOT_ACTIVE")
-    Connection(connection_id, user_id=principal.user_id, domain=domain, stage=stage, connected_at=clock.now_iso(),
-               expires=clock.now() + timedelta(seconds=CONNECTION_TTL_SECONDS)).save()
+    expires = clock.now() + timedelta(seconds=CONNECTION_TTL_SECONDS)
+    with _transaction() as tx:
+        tx.save(Connection(connection_id, user_id=principal.user_id, domain=domain, stage=stage,
+                           connected_at=clock.now_iso(), expires=expires))
+        tx.update(Presence(presence_key(principal.user_id)), actions=[
+            Presence.live.add({_entry(connection_id, domain, stage, int(expires.timestamp()))})])
     return principal.user_id
 
 
 def disconnect(connection_id: str) -> None:
-    Connection(connection_id).delete()
+    try:
+        connection = Connection.get(connection_id)
+    except Connection.DoesNotExist:
+        return
+    _forget_connection(connection.user_id, connection_id, _entry(
+        connection_id, connection.domain, connection.stage, int(connection.expires.timestamp())))
 
 
 def connection_user(connection_id: str) -> Principal:

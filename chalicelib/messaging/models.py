@@ -8,11 +8,15 @@ Access patterns:
 - a message by its id (report, recall, hide)              → Query GSI ``by_id``
 - my inbox sorted by last message                         → Query LSI ``by_last`` on ``InboxEntry[owner]``
 - one inbox entry                                         → GetItem ``InboxEntry[owner, conversation]``
-- the connections of a member (realtime delivery)        → Query GSI ``by_user`` on ``Connection``
+- the connections of a member (realtime delivery)        → GetItem ``Presence["user#" + member]`` (or in
+                                                           the delivery's BatchGetItem); GSI ``by_user``
 - a connection by its id (the WebSocket message handler)  → GetItem ``Connection[connection_id]``
 - sends this minute / first contacts today / has A opened a conversation with B
                                                          → UpdateItem / GetItem ``Counter[key]``
-- the safety rule table                                   → Query ``SafetyRule["ruleset"]``
+- the safety rule table (province, city and district rules; filtered by owner in memory)
+                                                         → Query ``SafetyRule["ruleset"]``
+- one rule                                                → GetItem ``SafetyRule["ruleset", rule_id]``
+- the change history of a rule, newest first              → Query ``SafetyRuleChange[rule_id]``
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
@@ -133,6 +138,22 @@ class Connection(Model):
     by_user = ConnectionsByUser()
 
 
+class Presence(Model):
+    """A member's open connections, each ``"<connection id>|<domain>|<stage>|<expires epoch>"``
+    in a string set (ADD / DELETE), in the connections table under ``user#<member>``: delivery
+    reads both members' in the one BatchGetItem it makes anyway, instead of a Query each."""
+
+    class Meta(TableMeta):
+        table_name = table_name("messaging-connections")
+
+    connection_id = UnicodeAttribute(hash_key=True)   # "user#" + member id
+    live = UnicodeSetAttribute(null=True)
+
+
+def presence_key(user_id: str) -> str:
+    return f"user#{user_id}"
+
+
 class Counter(Model):
     """Rate-limit windows, daily first-contact quotas and "A has opened a chat with B"."""
 
@@ -159,5 +180,25 @@ class SafetyRule(Model):
     first_only = BooleanAttribute(default=False)
     enabled = BooleanAttribute(default=True)
     description = UnicodeAttribute(null=True)
+    owner = UnicodeAttribute(null=True)            # org node that owns the rule; none: the province ("zj")
     updated_by = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
+
+
+class SafetyRuleChange(Model):
+    """One change of a safety rule: who, when, and the rule before and after (JSON; ``null``
+    before a creation and after a deletion). Written in the same transaction as the rule."""
+
+    class Meta(TableMeta):
+        table_name = table_name("messaging-safety-rule-history")
+
+    rule_id = UnicodeAttribute(hash_key=True)
+    changed = UnicodeAttribute(range_key=True)     # "<changed_at>#<change id>", sorts by time
+    change = UnicodeAttribute()                    # created | updated | deleted
+    owner = UnicodeAttribute()                     # owner of the rule (after, or before a deletion)
+    actor = UnicodeAttribute()
+    actor_role = UnicodeAttribute()
+    actor_org = UnicodeAttribute(null=True)
+    changed_at = UnicodeAttribute()
+    before = UnicodeAttribute(null=True)           # JSON of the rule's fields
+    after = UnicodeAttribute(null=True)

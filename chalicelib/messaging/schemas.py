@@ -1,5 +1,5 @@
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -26,7 +26,8 @@ class SendAccepted(Schema):
     message_id: str
     client_id: str
     conversation_id: str
-    seq: int = Field(..., description="会话内序号（历史按此排序）")
+    seq: int | None = Field(None, description="会话内序号（历史按此排序）：消息送达时按会话内的送达顺序分配；"
+                                              "新发送的消息为空，重试已送达的消息时返回已分配的序号")
     status: Literal["accepted"]
     duplicate: bool = False
 
@@ -81,7 +82,8 @@ class ConversationRef(Schema):
 
 
 class SafetyRuleIn(Schema):
-    pattern: str = Field(..., min_length=1, max_length=300, description="正则表达式（不区分大小写）")
+    pattern: str = Field(..., min_length=1, max_length=300, examples=["(中奖了|领奖).{0,10}(领取|手续费)"],
+                         description="RE2 正则表达式（不区分大小写；不支持回溯引用和前后断言）")
     category: Literal["money", "investment", "gambling", "crypto", "link", "off_platform", "contact", "other"]
     action: Literal["hold", "warn", "count"]
     weight: int = Field(1, ge=1, le=10)
@@ -92,6 +94,8 @@ class SafetyRuleIn(Schema):
 
 class SafetyRuleView(SafetyRuleIn):
     rule_id: str
+    owner: str = Field(..., examples=["zj"], description="规则所属组织：zj 为全省规则，区县规则只对本区县会员生效")
+    editable: bool = Field(..., description="当前用户能否修改或删除这条规则")
     updated_by: str | None = None
     updated_at: str | None = None
 
@@ -99,6 +103,24 @@ class SafetyRuleView(SafetyRuleIn):
 class SafetyRuleList(Schema):
     items: list[SafetyRuleView]
     hold_score: int
+
+
+class SafetyRuleChangeView(Schema):
+    rule_id: str
+    change: Literal["created", "updated", "deleted"]
+    owner: str = Field(..., examples=["zj/huz/nanxun"])
+    actor: str = Field(..., examples=["demo-nanxun-admin"])
+    actor_role: str
+    actor_org: str | None = None
+    changed_at: str
+    before: dict[str, Any] | None = Field(None, description="修改前的规则（新增时为空）")
+    after: dict[str, Any] | None = Field(None, description="修改后的规则（删除时为空）")
+
+
+class SafetyRuleHistory(Schema):
+    rule_id: str
+    items: list[SafetyRuleChangeView] = Field(..., description="修改记录，最新在前")
+    next_cursor: str | None = None
 
 
 class ScanRequest(Schema):

@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from chalicelib.platform.schema import Schema
+from chalicelib.platform.schema import Line, Schema
 
 Level = Literal["province", "city", "district", "enterprise"]
 CHILD_LEVEL: dict[str, str] = {"province": "city", "city": "district", "district": "enterprise"}
@@ -47,7 +47,7 @@ class NodeQuery(Schema):
 class NewOrg(Schema):
     parent_path: str = Field(..., max_length=200)
     slug: str = Field(..., pattern=r"^[a-z0-9-]{1,32}$", description="路径中的英文短名")
-    name: str = Field(..., min_length=2, max_length=60)
+    name: Line = Field(..., min_length=2, max_length=60)
     region_code: str | None = Field(None, pattern=r"^\d{6}$")
 
     _path = field_validator("parent_path")(check_path)

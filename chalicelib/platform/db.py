@@ -1,7 +1,8 @@
 """The DynamoDB seam: the base for every feature's PynamoDB models, and error translation.
 
 Feature models declare ``class Meta(TableMeta): table_name = table_name("dorms")``.
-Infra and the local stack build tables from the same model classes (``describe_tables``).
+Infra and the local stack build tables from the same model classes
+(``chalicelib.tables.describe_tables``, which knows the features; this module does not).
 """
 from __future__ import annotations
 
@@ -11,9 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pynamodb.connection.base as _pynamodb_base
-from pynamodb.attributes import TTLAttribute
 from pynamodb.exceptions import PynamoDBException
-from pynamodb.indexes import GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
 from .aws import botocore_session
@@ -22,6 +21,33 @@ from .settings import get_settings
 
 # PynamoDB builds a fresh botocore session per model connection; share the parsed models.
 _pynamodb_base.get_session = botocore_session
+
+# ...and a botocore client per model connection (20–50 ms each in a cold Lambda, paid again
+# for every table a request touches first). Models with the same settings share ONE client
+# (botocore clients are thread-safe); PynamoDB's own rule to rebuild a client that cached
+# empty credentials still applies.
+_shared_clients: dict[tuple[Any, ...], Any] = {}
+_pynamodb_client = _pynamodb_base.Connection.client
+
+
+def _shared_client(self: Any) -> Any:
+    key = (self.region, self.host, self._connect_timeout_seconds, self._read_timeout_seconds,
+           self._max_pool_connections, repr(self._retry_configuration), self._max_retry_attempts_exception,
+           self._extra_headers is None)
+    found = _shared_clients.get(key)
+    if found is None or (found._request_signer and not found._request_signer._credentials):
+        self._client = None
+        found = _shared_clients[key] = _pynamodb_client.fget(self)  # type: ignore[attr-defined]
+    self._client = found
+    return found
+
+
+_pynamodb_base.Connection.client = property(_shared_client)  # type: ignore[method-assign,assignment]
+
+
+def forget_clients() -> None:
+    """Drop the shared DynamoDB clients (the endpoint or region changed)."""
+    _shared_clients.clear()
 
 
 def table_name(short: str) -> str:
@@ -64,80 +90,42 @@ def dynamo_errors(conflict: DomainError | None = None) -> Iterator[None]:
         raise
 
 
-def all_models() -> list[type[Model]]:
-    """Every concrete model of every registered feature (import side effects register them)."""
-    from chalicelib import features
-
-    features.load_models()
-    found: list[type[Model]] = []
-
-    def walk(cls: type[Model]) -> None:
-        for sub in cls.__subclasses__():
-            meta = getattr(sub, "Meta", None)
-            if meta is not None and getattr(meta, "table_name", None):
-                found.append(sub)
-            walk(sub)
-
-    walk(Model)
-    unique: dict[str, type[Model]] = {}
-    for m in found:
-        unique[f"{m.__module__}.{m.__qualname__}"] = m
-    return list(unique.values())
+def _key_of(model: type[Model], key: Any) -> dict[str, Any]:
+    hash_attr = model._hash_key_attribute()
+    range_attr = model._range_key_attribute()
+    hash_value, range_value = (key if range_attr is not None else (key, None))
+    out = {hash_attr.attr_name: {hash_attr.attr_type: hash_attr.serialize(hash_value)}}
+    if range_attr is not None:
+        out[range_attr.attr_name] = {range_attr.attr_type: range_attr.serialize(range_value)}
+    return out
 
 
-def _keys(schema: Any) -> list[dict[str, str]]:
-    """HASH first, then RANGE, in DynamoDB's own spelling."""
-    return sorted(({"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in schema),
-                  key=lambda k: k["KeyType"] != "HASH")
+def batch_get_tables(*wanted: tuple[type[Model], list[Any], bool]) -> list[list[Any]]:
+    """Items of several tables in ONE BatchGetItem (PynamoDB's ``batch_get`` reads one table);
+    more than 100 keys in all take one more call per 100.
 
-
-def describe_tables() -> dict[str, dict[str, Any]]:
-    """Table definitions (keys, attribute types, GSIs, LSIs, TTL) merged from all models."""
-    tables: dict[str, dict[str, Any]] = {}
-    for model in all_models():
-        name = model.Meta.table_name
-        schema: Any = model._get_schema()
-        ttl = next((a.attr_name for a in model.get_attributes().values() if isinstance(a, TTLAttribute)), None)
-        entry = tables.setdefault(name, {
-            "name": name,
-            "short": name.removeprefix(get_settings().resource_prefix + "-"),
-            "key_schema": _keys(schema["key_schema"]),
-            "attributes": {},
-            "gsis": {},
-            "lsis": {},
-            "ttl": None,
-            "models": [],
-        })
-        if entry["key_schema"] != _keys(schema["key_schema"]):
-            raise ValueError(f"models sharing table {name} disagree on its key schema")
-        for attr in schema["attribute_definitions"]:
-            entry["attributes"][attr["AttributeName"]] = attr["AttributeType"]
-        for idx in schema.get("global_secondary_indexes", []):
-            entry["gsis"][idx["index_name"]] = {"key_schema": _keys(idx["key_schema"]), "projection": idx["projection"]}
-            for attr in idx.get("attribute_definitions", []):
-                entry["attributes"][attr["AttributeName"]] = attr["AttributeType"]
-        for idx in schema.get("local_secondary_indexes", []):
-            entry["lsis"][idx["index_name"]] = {"key_schema": _keys(idx["key_schema"]), "projection": idx["projection"]}
-            for attr in idx.get("attribute_definitions", []):
-                entry["attributes"][attr["AttributeName"]] = attr["AttributeType"]
-        if ttl:
-            entry["ttl"] = ttl
-        entry["models"].append(model.__qualname__)
-    return tables
-
-
-def reset_connections() -> None:
-    """PynamoDB caches a connection per model; drop them when the endpoint changes."""
-    for model in all_models():
-        model._connection = None
-        for index in _indexes(model):
-            index._connection = None  # type: ignore[attr-defined]
-
-
-def _indexes(model: type[Model]) -> list[Any]:
-    return [v for v in vars(model).values() if isinstance(v, (GlobalSecondaryIndex, LocalSecondaryIndex))]
-
-
+    ``wanted`` is ``(model, keys, consistent_read)``; a key is the hash key, or
+    ``(hash, range)``; one request per table. Returns the found items per request, in no
+    particular order."""
+    flat = [(model.Meta.table_name, _key_of(model, key), consistent)
+            for model, keys, consistent in wanted for key in keys]
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    if flat:
+        client = wanted[0][0]._get_connection().connection.client
+        for start in range(0, len(flat), 100):
+            request: dict[str, Any] = {}
+            for table, key, consistent in flat[start:start + 100]:
+                entry = request.setdefault(table, {"Keys": []})
+                entry["Keys"].append(key)
+                if consistent:
+                    entry["ConsistentRead"] = True
+            while request:
+                response = client.batch_get_item(RequestItems=request)
+                for table, items in (response.get("Responses") or {}).items():
+                    by_table.setdefault(table, []).extend(items)
+                request = response.get("UnprocessedKeys") or {}
+    return [[model.from_raw_data(item) for item in by_table.get(model.Meta.table_name, [])]
+            if keys else [] for model, keys, _ in wanted]
 
 
 def get_in_scope[M: Model](model: type[M], key: str, principal: Any, *, not_found: DomainError,

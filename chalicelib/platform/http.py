@@ -16,6 +16,7 @@ import functools
 import hashlib
 import inspect
 import json
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,6 +83,54 @@ def current_request() -> Request:
     return request
 
 
+MAX_JSON_DEPTH = 32             # no request of this API nests deeper than a handful of levels
+MAX_JSON_INT = 10**18           # beyond any count, id or amount; DynamoDB keeps 38 digits
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def _check_json_values(data: Any) -> None:
+    """Walk a parsed document once (no recursion): too deep, a huge integer or a non-finite
+    number is refused here rather than deep in a handler or DynamoDB."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise BadRequest(f"请求体嵌套层数过多（最多 {MAX_JSON_DEPTH} 层）", code="JSON_TOO_DEEP",
+                                 details=[{"max_depth": MAX_JSON_DEPTH}])
+            stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int) and not -MAX_JSON_INT <= value <= MAX_JSON_INT:
+            raise BadRequest("请求体中的数字超出允许范围", code="JSON_NUMBER_OUT_OF_RANGE",
+                             details=[{"max_abs": MAX_JSON_INT}])
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise BadRequest("请求体中的数字超出允许范围", code="JSON_NUMBER_OUT_OF_RANGE",
+                             details=[{"max_abs": MAX_JSON_INT}])
+
+
+def parse_json_text(raw: bytes | str) -> Any:
+    """Untrusted JSON text (a request body, a WebSocket frame) → data, or a 400 with a code.
+    Never lets ``RecursionError`` (deep nesting) or ``ValueError`` (integers past Python's
+    4,300-digit limit, ``NaN``/``Infinity``) escape as a 500."""
+    try:
+        data = json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise BadRequest(f"请求体嵌套层数过多（最多 {MAX_JSON_DEPTH} 层）", code="JSON_TOO_DEEP",
+                         details=[{"max_depth": MAX_JSON_DEPTH}]) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadRequest("请求体不是合法的 JSON", code="INVALID_JSON",
+                         details=[{"position": getattr(exc, "pos", None)}]) from exc
+    except ValueError as exc:  # int digits limit, NaN / Infinity
+        raise BadRequest("请求体中的数字超出允许范围", code="JSON_NUMBER_OUT_OF_RANGE",
+                         details=[{"max_abs": MAX_JSON_INT}]) from exc
+    _check_json_values(data)
+    return data
+
+
 def read_json(request: Request, *, limit: int | None = None) -> Any:
     raw = request.raw_body or b""
     limit = limit or get_settings().max_body_bytes
@@ -89,11 +138,7 @@ def read_json(request: Request, *, limit: int | None = None) -> Any:
         raise PayloadTooLarge(f"提交的内容超过 {limit // 1024} KB 上限", details=[{"limit_bytes": limit}])
     if not raw.strip():
         raise BadRequest("请求体不能为空", code="EMPTY_BODY")
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRequest("请求体不是合法的 JSON", code="INVALID_JSON",
-                         details=[{"position": getattr(exc, "pos", None)}]) from exc
+    return parse_json_text(raw)
 
 
 def _validation_details(exc: ValidationError) -> list[dict[str, Any]]:

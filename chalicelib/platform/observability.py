@@ -1,11 +1,10 @@
 """One observability module: Powertools Logger (JSON, correlation id, PII masked), Metrics
 (EMF, namespace ``Gonghui``) and Tracer (built lazily, off on the local stage), wired into
-Chalice as middleware for HTTP and for every event handler.
+Chalice as middleware for HTTP and for every event handler by ``platform/middleware.py``.
 """
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -36,6 +35,7 @@ class PiiFilter(logging.Filter):
 logger = Logger(service="gonghui", logger_formatter=MaskingFormatter())
 metrics = Metrics(namespace="Gonghui", service="gonghui")
 _tracer: Any = None
+TRACED_MODULES = ("botocore", "httplib")
 
 
 def install_root_filter() -> None:
@@ -51,7 +51,10 @@ def tracer() -> Any:
     if _tracer is None:
         from aws_lambda_powertools import Tracer
 
-        _tracer = Tracer(service="gonghui", disabled=not get_settings().tracing_enabled)
+        # patch only what is traced: AWS calls (botocore) and the providers' HTTPS (http.client);
+        # Powertools would otherwise import and patch every library X-Ray supports
+        _tracer = Tracer(service="gonghui", disabled=not get_settings().tracing_enabled,
+                         patch_modules=TRACED_MODULES)
     return _tracer
 
 
@@ -74,56 +77,3 @@ def flush_metrics() -> None:
         metrics.flush_metrics(raise_on_empty_metrics=False)
     except Exception:  # metrics never break a request
         logger.exception("metrics flush failed")
-
-
-def install(app: Any) -> None:
-    """Register the HTTP and event middleware on the Chalice app."""
-    from chalice.app import Request, Response
-
-    from . import aws as aws_seam
-    from .http import normalize_error_response, respond_error
-
-    install_root_filter()
-
-    @app.middleware("http")
-    def http_middleware(request: Request, get_response: Any) -> Response:
-        context = request.context or {}
-        headers: Any = request.headers or {}
-        correlation = headers.get("x-correlation-id") or context.get("requestId") or ""
-        logger.set_correlation_id(correlation)
-        route = f"{request.method} {context.get('resourcePath', request.path)}"
-        token = aws_seam.set_work(f"http:{route}")
-        started = time.perf_counter()
-        try:
-            response = traced(f"## {route}", get_response, request)
-        except Exception as exc:  # domain errors and crashes alike end here, once
-            response = respond_error(exc)
-        finally:
-            aws_seam.reset_work(token)
-        response = normalize_error_response(response)
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        response.headers["X-Correlation-Id"] = correlation
-        logger.info("http request", extra={"route": route, "status": response.status_code,
-                                           "duration_ms": round(elapsed_ms, 1)})
-        add_metric("HttpRequests")
-        if response.status_code >= 500:
-            add_metric("HttpServerErrors")
-        flush_metrics()
-        return response
-
-    @app.middleware("all")
-    def event_middleware(event: Any, get_response: Any) -> Any:
-        if isinstance(event, Request):  # HTTP is handled above
-            return get_response(event)
-        name = type(event).__name__
-        token = aws_seam.set_work(f"event:{name}")
-        logger.set_correlation_id(getattr(getattr(event, "context", None), "aws_request_id", None))
-        try:
-            return traced(f"## {name}", get_response, event)
-        except Exception:
-            logger.exception("event handler failed", extra={"event_type": name})
-            add_metric("EventHandlerErrors")
-            raise
-        finally:
-            aws_seam.reset_work(token)
-            flush_metrics()

@@ -34,8 +34,18 @@ class QueueSpec:
         return get_settings().queue_name(f"{self.short}-dlq", fifo=self.fifo)
 
 
+# The one environment variable infra sets on every function so no Lambda calls GetQueueUrl:
+# the URL of any of the app's queues is this prefix + the queue's name, e.g.
+# ``https://sqs.cn-north-1.amazonaws.com.cn/123456789012/`` (``Settings.queue_url_prefix``).
+QUEUE_URL_PREFIX_ENV = "GONGHUI_QUEUE_URL_PREFIX"
+
+
 @cache
 def queue_url(name: str) -> str:
+    prefix = get_settings().queue_url_prefix
+    if prefix:
+        return prefix.rstrip("/") + "/" + name
+    # without the variable (the local stack, older stacks): ask SQS once per queue
     return str(client("sqs").get_queue_url(QueueName=name)["QueueUrl"])
 
 

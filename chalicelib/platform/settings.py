@@ -57,6 +57,11 @@ class Settings:
     # The WebSocket API's management endpoint (``https://{api}.execute-api.../{stage}``, or the
     # local gateway); None means "derive it from the connection's domain and stage".
     ws_endpoint: str | None = None
+    # ``https://sqs.<region>.<suffix>/<account>/``: queue URLs without GetQueueUrl (see
+    # ``platform.queues.QUEUE_URL_PREFIX_ENV``); None means "ask SQS".
+    queue_url_prefix: str | None = None
+    # set by the Lambda runtime: build clients during init, not on the first request
+    in_lambda: bool = False
     # A roster import in "replace" mode that would mark more than this share of a scope's
     # active members as left is refused unless the admin confirms it.
     roster_max_leave_percent: int = 10
@@ -107,6 +112,8 @@ class Settings:
             dingtalk_secret_parameter=f"{param_root}/dingtalk-app-secret",
             extra={k: v for k, v in env.items() if k.startswith("GONGHUI_X_")},
             ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
+            queue_url_prefix=env.get("GONGHUI_QUEUE_URL_PREFIX") or None,
+            in_lambda=bool(env.get("AWS_LAMBDA_FUNCTION_NAME")),
             roster_max_leave_percent=_int(env, "GONGHUI_ROSTER_MAX_LEAVE_PERCENT", 10, low=0, high=100),
         )
 

@@ -25,10 +25,9 @@ if TYPE_CHECKING:
     from . import logic
 else:
     logic = lazy_import(f"{__package__}.logic")
-from .specs import ALL, BLOCKS_QUEUE, IDENTITY_QUEUE, INDEX_QUEUE, MATCH_QUEUE, NOTIFY_QUEUE
+from .specs import BLOCKS_QUEUE, IDENTITY_QUEUE, INDEX_QUEUE, MATCH_QUEUE, NOTIFY_QUEUE
 
 bp = Blueprint(__name__)
-QUEUES = ALL
 
 
 def _reindex_one(record: Any) -> None:

@@ -17,6 +17,7 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal
+from chalicelib.platform.concurrency import gather
 from chalicelib.platform.db import dynamo_errors
 from chalicelib.platform.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.platform.events import actor_of, publish
@@ -356,7 +357,7 @@ def _bound(principal: Principal, query: BrowseQuery, genders: list[str]) -> str:
 
 def browse(principal: Principal, query: BrowseQuery) -> BrowsePage:
     """One page of members matching the filters, with a bounded number of items read."""
-    me = get_profile(principal.user_id)
+    me, blocks = gather(lambda: get_profile(principal.user_id), lambda: blocks_of(principal.user_id))
     _maybe_touch(me)
     seeking = dict(me.seeking or {}) if me is not None else {}
     genders: list[str]
@@ -377,7 +378,6 @@ def browse(principal: Principal, query: BrowseQuery) -> BrowsePage:
     query = query.model_copy(update={"age_min": age_min, "age_max": age_max})
     bound = _bound(principal, query, genders)
     position = decode_cursor(query.cursor, bound_to=bound)
-    blocks = blocks_of(principal.user_id)
     if query.order == "score":
         return _browse_by_score(principal, query, blocks, position=position, bound=bound)
     return _browse_recent(principal, query, genders, blocks, position=position, bound=bound)
@@ -420,23 +420,35 @@ def _browse_recent(principal: Principal, query: BrowseQuery, genders: list[str],
     read = queries = 0
 
     def fill(i: int, after: str | None) -> None:
-        nonlocal read, queries
         size = min(chunk, budget - read)
         entries, exhausted = query_entries(partitions[i], after_sk=after, limit=size)
+        took(i, entries, exhausted)
+
+    def took(i: int, entries: list[BrowseEntry], exhausted: bool) -> None:
+        nonlocal read, queries
         read += len(entries)
         queries += 1
         buffers[i] = entries[::-1]          # pop() from the end = newest first
         if exhausted:
             done.add(i)
 
-    for i in range(len(partitions)):
-        if i not in done:
-            fill(i, frontier)
+    def fill_all(indices: list[int], after: str | None) -> None:
+        """The partitions' next chunks in parallel, when each gets a whole chunk within the
+        budget (then exactly what filling them one by one would read)."""
+        for i, (entries, exhausted) in zip(indices, gather(*[
+                (lambda i=i: query_entries(partitions[i], after_sk=after, limit=chunk)) for i in indices]),
+                strict=True):
+            took(i, entries, exhausted)
+
+    fill_all([i for i in range(len(partitions)) if i not in done], frontier)  # chunk × partitions ≤ budget / 2
     items: list[MemberCard] = []
     seen: set[str] = set()
     stopped = False
     while len(items) < query.limit:
         starving = [i for i in range(len(partitions)) if i not in done and not buffers.get(i)]
+        if starving and read + chunk * len(starving) <= budget:
+            fill_all(starving, frontier)
+            starving = []
         for i in starving:
             if read >= budget:
                 stopped = True

@@ -5,7 +5,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
-from chalicelib.platform.schema import Schema
+from chalicelib.platform.schema import Line, Schema
 
 from .vocabulary import (
     CITIES,
@@ -64,7 +64,7 @@ class Seeking(Schema):
 
 class ProfileInput(Schema):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    nickname: str = Field(..., min_length=1, max_length=20)
+    nickname: Line = Field(..., min_length=1, max_length=20)
     gender: Gender
     birth_year: int = Field(..., ge=1960, le=2008)
     height_cm: int = Field(..., ge=130, le=220)

@@ -19,3 +19,4 @@ MATCH_QUEUE = QueueSpec("profiles-rematch", visibility_timeout=300, max_receive_
 NOTIFY_QUEUE = QueueSpec("profiles-notify", visibility_timeout=60, max_receive_count=5,
                          description="光年间通知（照片审核结果、互相心动）")
 ALL = [INDEX_QUEUE, IDENTITY_QUEUE, BLOCKS_QUEUE, MATCH_QUEUE, NOTIFY_QUEUE]
+QUEUES = ALL

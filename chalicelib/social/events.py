@@ -9,7 +9,8 @@ from chalice import Blueprint
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.events import parse_eventbridge
 from chalicelib.platform.lazy import lazy_import
-from chalicelib.platform.queues import QueueSpec
+
+from .specs import FANOUT_QUEUE, STANDING_QUEUE
 
 if TYPE_CHECKING:
     from . import logic
@@ -17,14 +18,6 @@ else:
     logic = lazy_import(f"{__package__}.logic")
 
 bp = Blueprint(__name__)
-
-STANDING_QUEUE = QueueSpec(
-    "social-standing", visibility_timeout=30, max_receive_count=5,
-    description="会员激活/停用事件 → 交友功能的会员状态",
-    event_pattern={"source": ["gonghui.identity"], "detail-type": ["MemberActivated", "MemberDeactivated"]})
-FANOUT_QUEUE = QueueSpec("social-fanout", visibility_timeout=120, max_receive_count=5,
-                         description="新动态写入关注者与好友的时间线")
-QUEUES = [STANDING_QUEUE, FANOUT_QUEUE]
 
 
 def apply_standing(record: Any) -> None:

@@ -15,25 +15,22 @@ excluding myself, people I already follow, blocked pairs and inactive members.
 """
 from __future__ import annotations
 
-import hashlib
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
-from chalicelib.platform.db import dynamo_errors
+from chalicelib.platform.db import batch_get_tables, dynamo_errors
 from chalicelib.platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from chalicelib.platform.events import SYSTEM, DomainEvent, actor_of, publish
+from chalicelib.platform.events import DomainEvent, actor_of, publish
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.pii import scrub
 
-from .models import Edge, Post, Reaction, Report, Standing, Tally, TimelineEntry, standings_and_edges
+from .models import Edge, Post, Reaction, Report, Standing, TimelineEntry
 from .schemas import (
     CommentPage,
     CommentView,
@@ -50,22 +47,36 @@ from .schemas import (
     ReportView,
     StandingView,
 )
+from .standing import (
+    BLOCKED_BY,
+    BLOCKS,
+    FOLLOWER,
+    FOLLOWING,
+    FRIEND,
+    _day,
+    _edge_keys,
+    _existing_edges,
+    _file,
+    _is_active,
+    _standing,
+    _tally,
+    active_among,
+    blocked_between,
+    blocked_with,
+    flag,
+    is_active,
+    org_of,
+    verification,
+)
 
-FOLLOWING, FOLLOWER, FRIEND, BLOCKS, BLOCKED_BY = "following", "follower", "friend", "blocks", "blockedby"
 TIMELINE_TTL_DAYS = 90
 RECOMMEND_DAYS = 7
-TALLY_TTL_DAYS = 30
-STRIKE_WINDOW_DAYS = 7
 
 
 def _transaction() -> TransactWrite:
     """A transaction on the models' own (cached) connection — a new Connection per call
     would build a new botocore client each time."""
     return TransactWrite(connection=Edge._get_connection().connection)
-
-
-def _day(days_ago: int = 0) -> str:
-    return (clock.today_shanghai() - timedelta(days=days_ago)).isoformat()
 
 
 # --- standing ---------------------------------------------------------------------------
@@ -97,72 +108,6 @@ def apply_identity_event(detail_type: str, event: DomainEvent) -> bool:
     return True
 
 
-def _is_active(standing: Standing | None) -> bool:
-    if standing is None or standing.identity_status != "active":
-        return False
-    if standing.sanction == "none":
-        return True
-    if standing.sanction == "suspended" and standing.sanction_until:
-        return clock.parse(standing.sanction_until) <= clock.now()
-    return False
-
-
-def _standing(user_id: str) -> Standing | None:
-    try:
-        return Standing.get(user_id)
-    except Standing.DoesNotExist:
-        return None
-
-
-def is_active(user_id: str) -> bool:
-    """May this member act and be seen (activated by identity, not suspended or banned)?"""
-    return _is_active(_standing(user_id))
-
-
-def active_among(user_ids: Iterable[str]) -> set[str]:
-    """Which of these members are active (one BatchGet; bounded by the caller's page)."""
-    wanted = sorted(set(user_ids))
-    if not wanted:
-        return set()
-    return {s.user_id for s in Standing.batch_get(wanted) if _is_active(s)}
-
-
-def org_of(user_id: str) -> str:
-    standing = _standing(user_id)
-    return standing.org if standing else ""
-
-
-def verification(user_id: str) -> tuple[bool, int]:
-    """(verified, days active). Verified = identity says active; days since first activation."""
-    standing = _standing(user_id)
-    if not _is_active(standing) or standing is None:
-        return False, 0
-    since = clock.parse(standing.active_since) if standing.active_since else clock.now()
-    return True, max(0, (clock.now() - since).days)
-
-
-def recent_strikes(user_id: str, days: int = STRIKE_WINDOW_DAYS) -> int:
-    """Reports plus safety flags against a member over the last ``days`` days (≤ days items)."""
-    total = 0
-    for tally in Tally.query(user_id, Tally.day >= _day(days - 1)):
-        total += int(tally.reports or 0) + int(tally.flags or 0)
-    return total
-
-
-def _tally(user_id: str, *, reports: int = 0, flags: int = 0) -> None:
-    actions: list[Any] = [Tally.expires.set(clock.now() + timedelta(days=TALLY_TTL_DAYS))]
-    if reports:
-        actions.append(Tally.reports.add(reports))
-    if flags:
-        actions.append(Tally.flags.add(flags))
-    Tally(user_id, _day()).update(actions=actions)
-
-
-def count_against(user_id: str, weight: int) -> None:
-    """A safety rule of action ``count`` matched one of this member's messages."""
-    _tally(user_id, flags=max(1, weight))
-
-
 def standing_view(user_id: str) -> StandingView:
     standing = _standing(user_id)
     verified, days = verification(user_id)
@@ -188,45 +133,6 @@ def _require_member(user_id: str) -> None:
 
 def _edge(owner: str, kind: str, other: str, at: str) -> Edge:
     return Edge(owner, f"{kind}#{other}", kind_at=f"{kind}#{at}#{other}", other=other, created_at=at)
-
-
-def _edge_keys(owner: str, kinds: Iterable[str], others: Iterable[str]) -> list[tuple[str, str]]:
-    return [(owner, f"{kind}#{other}") for other in others for kind in kinds]
-
-
-def _existing_edges(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
-    if not keys:
-        return set()
-    return {(e.owner, e.edge) for e in Edge.batch_get(sorted(set(keys)))}
-
-
-def blocked_between(a: str, b: str) -> bool:
-    return bool(_existing_edges(_edge_keys(a, (BLOCKS, BLOCKED_BY), [b])))
-
-
-def blocked_with(viewer: str, others: Iterable[str]) -> set[str]:
-    """Which of ``others`` are in a block with ``viewer`` (either direction); one BatchGet."""
-    others = set(others) - {viewer}
-    found = _existing_edges(_edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
-    return {edge.split("#", 1)[1] for _, edge in found}
-
-
-@dataclass(frozen=True)
-class Pair:
-    """What chat needs to know about two members, in two BatchGets."""
-
-    a_active: bool
-    b_active: bool
-    blocked_by: str | None   # "a" when a blocked b, "b" when b blocked a
-    friends: bool
-
-
-def pair(a: str, b: str) -> Pair:
-    standings, edges = standings_and_edges([a, b], _edge_keys(a, (BLOCKS, BLOCKED_BY, FRIEND), [b]))
-    active = {s.user_id for s in standings if _is_active(s)}
-    found = {(e.owner, e.edge) for e in edges}
-    blocked_by = "a" if (a, f"{BLOCKS}#{b}") in found else "b" if (a, f"{BLOCKED_BY}#{b}") in found else None
-    return Pair(a in active, b in active, blocked_by, (a, f"{FRIEND}#{b}") in found)
 
 
 def who_blocked(a: str, b: str) -> str | None:
@@ -388,7 +294,7 @@ def create_post(principal: Principal, body: NewPost) -> PostView:
     for key in body.photos:
         if not key.startswith(prefix) or not media.exists(key):
             raise ValidationFailed("照片未上传或不属于你", code="PHOTO_NOT_FOUND", details=[{"key": key}])
-    verdict = messaging.scan_text(body.text, first_message=False)
+    verdict = messaging.scan_text(body.text, first_message=False, orgs=(principal.org_path,))
     now = clock.now()
     post = Post(f"p-{uuid.uuid4().hex[:20]}", author=principal.user_id, org=principal.org_path,
                 text=scrub(body.text), photos=body.photos, created_at=clock.isoformat(now),
@@ -401,7 +307,7 @@ def create_post(principal: Principal, body: NewPost) -> PostView:
     else:
         from chalicelib.platform.queues import send
 
-        from .events import FANOUT_QUEUE
+        from .specs import FANOUT_QUEUE
 
         send(FANOUT_QUEUE, {"post_id": post.post_id})
     publish("social", "PostCreated", data={"post_id": post.post_id, "author": post.author, "status": post.status},
@@ -465,16 +371,38 @@ def _liked(viewer: str, posts: list[Post]) -> set[str]:
 
 
 def _page_of_posts(viewer: str, posts: list[Post], next_cursor: str | None,
-                   must_follow: str | None = None) -> PostPage:
-    shown = _visible_posts(viewer, posts, must_follow=must_follow)
-    liked = _liked(viewer, shown)
+                   must_follow: str | None = None, *, check_viewer: bool = False) -> PostPage:
+    """The posts the viewer may see, with their likes: the authors' standing, the viewer's
+    edges to them (blocks, and follow/friend for a timeline), the viewer's likes — and, with
+    ``check_viewer``, the viewer's own standing — in ONE BatchGetItem across three tables."""
+    authors = {p.author for p in posts} - {viewer}
+    kinds = (BLOCKS, BLOCKED_BY, must_follow) if must_follow else (BLOCKS, BLOCKED_BY)
+    people = authors | ({viewer} if check_viewer else set())
+    standings, edges, reactions = batch_get_tables(
+        (Standing, sorted(people), False), (Edge, sorted(set(_edge_keys(viewer, kinds, authors))), False),
+        (Reaction, sorted({(p.post_id, f"like#{viewer}") for p in posts}), False))
+    active = {st.user_id for st in standings if _is_active(st)}
+    if check_viewer and viewer not in active:
+        raise Forbidden("您的会员资格未生效或已被停用，暂不能使用交友功能", code="MEMBER_NOT_ACTIVE")
+    found = {e.edge for e in edges}
+    blocked = {a for a in authors if f"{BLOCKS}#{a}" in found or f"{BLOCKED_BY}#{a}" in found}
+    still = {a for a in authors if f"{must_follow}#{a}" in found} if must_follow else authors
+    liked = {r.post_id for r in reactions}
+    shown = [p for p in posts
+             if (p.author == viewer and p.status in ("visible", "held"))
+             or (p.author != viewer and p.status == "visible" and p.author in active and p.author not in blocked
+                 and p.author in still)]
     return PostPage(items=[_post_view(p, liked=p.post_id in liked) for p in shown], next_cursor=next_cursor)
 
 
 def timeline(principal: Principal, kind: str, *, limit: int, cursor: str | None) -> PostPage:
-    require_active(principal)
+    """Three round trips: the timeline page, its posts, and one BatchGetItem for who may be
+    seen and what the viewer liked (which also checks the viewer is an active member)."""
+    if principal.role is not Role.WORKER:
+        raise Forbidden("您的会员资格未生效或已被停用，暂不能使用交友功能", code="MEMBER_NOT_ACTIVE")
     me = principal.user_id
     if kind == "recommended":
+        require_active(principal)
         return _recommended(me, limit=limit, cursor=cursor)
     bound = f"social:timeline:{kind}:{me}"
     page = TimelineEntry.query(f"{me}#{kind}", scan_index_forward=False, limit=limit,
@@ -483,7 +411,7 @@ def timeline(principal: Principal, kind: str, *, limit: int, cursor: str | None)
     by_id = {p.post_id: p for p in Post.batch_get([e.post_id for e in entries])} if entries else {}
     posts = [by_id[e.post_id] for e in entries if e.post_id in by_id]
     return _page_of_posts(me, posts, encode_cursor(page.last_evaluated_key, bound_to=bound),
-                          must_follow=FOLLOWING if kind == "following" else FRIEND)
+                          must_follow=FOLLOWING if kind == "following" else FRIEND, check_viewer=True)
 
 
 def _recommended(me: str, *, limit: int, cursor: str | None) -> PostPage:
@@ -566,7 +494,7 @@ def comment(principal: Principal, post_id: str, text: str) -> CommentView:
 
     require_active(principal)
     post = _readable_post(principal, post_id)
-    verdict = messaging.scan_text(text, first_message=False)
+    verdict = messaging.scan_text(text, first_message=False, orgs=(principal.org_path, post.org or ""))
     if verdict.action == "hold":
         raise ValidationFailed("评论包含不允许的内容（如转账、投资、站外联系方式）", code="COMMENT_REJECTED",
                                details=[{"categories": verdict.categories}])
@@ -604,25 +532,6 @@ def _report_view(r: Report) -> ReportView:
                       action_by=r.action_by, action_at=r.action_at)
 
 
-def _report_id(reporter: str, kind: str, target: str) -> str:
-    return "r-" + hashlib.sha256(f"{reporter}|{kind}|{target}".encode()).hexdigest()[:24]
-
-
-def _file(*, reporter: str, kind: str, target_id: str, member: str, reason: str, note: str | None,
-          excerpt: str | None) -> tuple[Report, bool]:
-    report = Report(_report_id(reporter, kind, target_id), target_kind=kind, target_id=target_id,
-                    target_member=member, reason_code=reason, note=scrub(note) if note else None,
-                    excerpt=scrub(excerpt)[:300] if excerpt else None, reporter=reporter, org=org_of(member),
-                    created_at=clock.now_iso())
-    try:
-        report.save(condition=Report.report_id.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        return Report.get(report.report_id), False
-    return report, True
-
-
 def report(principal: Principal, body: NewReport) -> ReportView:
     """A member reports a member, a post or a message. Reporting the same thing twice
     files one report. Each new report counts against the member for the quota halving."""
@@ -652,17 +561,6 @@ def report(principal: Principal, body: NewReport) -> ReportView:
                                                   "kind": body.kind, "reason_code": body.reason_code},
                 actor=actor_of(principal), org=saved.org)
     return _report_view(saved)
-
-
-def flag(*, kind: str, target_id: str, member: str, excerpt: str | None, categories: list[str]) -> str:
-    """The safety scanner held something: file it in the moderation queue as a system report."""
-    saved, new = _file(reporter="system:safety", kind=kind, target_id=target_id, member=member,
-                       reason="scam_pattern", note="、".join(categories) or None, excerpt=excerpt)
-    if new:
-        _tally(member, flags=1)
-        publish("social", "ContentHeld", data={"report_id": saved.report_id, "member": member, "kind": kind,
-                                               "categories": categories}, actor=SYSTEM, org=saved.org)
-    return saved.report_id
 
 
 def report_queue(principal: Principal, status: str, *, limit: int, cursor: str | None) -> ReportPage:

@@ -13,9 +13,8 @@ from chalice import Blueprint
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.events import parse_eventbridge
 from chalicelib.platform.lazy import lazy_import
-from chalicelib.platform.queues import QueueSpec
 
-from .policy import BUDGET_EVENT
+from .specs import BUDGET_QUEUE, CALC_QUEUE
 
 if TYPE_CHECKING:
     from . import logic
@@ -23,13 +22,6 @@ else:
     logic = lazy_import(f"{__package__}.logic")
 
 bp = Blueprint(__name__)
-
-CALC_QUEUE = QueueSpec("subsidy-calc", visibility_timeout=60, max_receive_count=5,
-                       description="产改20条补助申请的计算")
-BUDGET_QUEUE = QueueSpec("subsidy-budget", visibility_timeout=60, max_receive_count=5,
-                         description="区县预算调整后，发放等待预算的补助申请",
-                         event_pattern={"source": ["gonghui.subsidy"], "detail-type": [BUDGET_EVENT]})
-QUEUES = [CALC_QUEUE, BUDGET_QUEUE]
 
 
 def compute_one(record: Any) -> None:

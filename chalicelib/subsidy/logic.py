@@ -219,7 +219,7 @@ def submit(principal: Principal, claim: ClaimBody) -> SubsidyApplicationView:
     app.save(condition=SubsidyApplication.app_id.does_not_exist())
     from chalicelib.platform import queues
 
-    from .events import CALC_QUEUE
+    from .specs import CALC_QUEUE
 
     queues.send(CALC_QUEUE, {"app_id": app_id})
     publish(FEATURE, "SubsidySubmitted", data={"app_id": app_id, "items": len(items)}, org=enterprise,

@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from chalicelib.platform.money import MAX_FEN, fen_to_yuan_text
+from chalicelib.platform.money import MAX_FEN, SubsidyFen, fen_to_yuan_text
 from chalicelib.platform.schema import Schema
 
 Basis = Literal["fixed", "capped_cost"]
@@ -45,10 +45,10 @@ class Measure(Schema):
     clause: str = Field(..., min_length=2, max_length=300, description="政策条款原文或出处")
     basis: Basis
     unit: str = Field("项", max_length=4)
-    amount_fen: int | None = Field(None, ge=0, le=MAX_FEN, description="fixed：每单位金额")
-    cap_fen: int | None = Field(None, ge=0, le=MAX_FEN, description="capped_cost：每单位最高金额")
-    level_caps: dict[str, int] = Field(default_factory=dict, description="按级别的最高金额")
-    level_standards: dict[str, int] = Field(default_factory=dict, description="按级别的定额标准")
+    amount_fen: SubsidyFen | None = Field(None, description="fixed：每单位金额")
+    cap_fen: SubsidyFen | None = Field(None, description="capped_cost：每单位最高金额")
+    level_caps: dict[str, SubsidyFen] = Field(default_factory=dict, description="按级别的最高金额")
+    level_standards: dict[str, SubsidyFen] = Field(default_factory=dict, description="按级别的定额标准")
     once: Once = "none"
     once_by: OnceBy = "enterprise"
 

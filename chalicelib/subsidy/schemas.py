@@ -5,8 +5,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
-from chalicelib.platform.money import Fen
-from chalicelib.platform.schema import Schema
+from chalicelib.platform.money import BudgetFen, SubsidyFen
+from chalicelib.platform.schema import Line, Schema
 
 from .policy import PolicyVersion
 
@@ -17,7 +17,7 @@ StateName = Literal["calculating", "pending_review", "waiting_budget", "approved
 class ClaimItemBody(Schema):
     measure: str = Field(..., pattern=r"^[a-z_]{2,40}$", description="补助项目编码，如 training、competition")
     subject: str = Field("", max_length=80, description="证书编号、赛事名称、操作法或金点子名称")
-    cost_fen: Fen | None = Field(None, description="实际发生的合规费用（分）")
+    cost_fen: SubsidyFen | None = Field(None, description="实际发生的合规费用（分）")
     level: str | None = Field(None, max_length=20, description="级别，如 national / provincial / ningbo")
     evidence: list[str] = Field(default_factory=list, max_length=10, description="已上传证明材料的 key")
     note: str = Field("", max_length=200)
@@ -123,7 +123,7 @@ class RejectBody(Schema):
 
 
 class UploadBody(Schema):
-    filename: str = Field(..., min_length=1, max_length=100, pattern=r"^[^/\\]+$")
+    filename: Line = Field(..., min_length=1, max_length=100, pattern=r"^[^/\\]+$")
     content_type: Literal["image/jpeg", "image/png", "application/pdf"]
 
 
@@ -138,7 +138,7 @@ class UploadTicket(Schema):
 class BudgetBody(Schema):
     district_path: str = Field(..., max_length=200)
     year: int = Field(..., ge=2020, le=2100)
-    total_fen: Fen
+    total_fen: BudgetFen
 
     _org = field_validator("district_path")(check_path)
 

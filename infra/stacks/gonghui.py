@@ -1,7 +1,7 @@
 """The Gonghui stack: the Chalice app (packaged by ``chalice.cdk.Chalice``) and everything it
 uses, all derived from the app's own definitions:
 
-* tables from ``chalicelib.platform.db.describe_tables()`` (the PynamoDB models),
+* tables from ``chalicelib.tables.describe_tables()`` (the PynamoDB models),
 * queues, DLQs and EventBridge→queue rules from ``chalicelib.features.queue_specs()``,
 * functions, SQS mappings, rules and schedules from the SAM template Chalice generates.
 
@@ -200,8 +200,8 @@ class GonghuiStack(Stack):
         super().__init__(scope, target.stage, stack_name=target.stack_name,
                          description=f"数智工会 Gonghui backend ({target.stage})", **kwargs)
         from chalicelib import features
-        from chalicelib.platform.db import describe_tables
         from chalicelib.platform.settings import get_settings
+        from chalicelib.tables import describe_tables
 
         settings = get_settings()
         if settings.stage != target.stage or settings.resource_prefix != target.prefix:

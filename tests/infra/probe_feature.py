@@ -56,22 +56,27 @@ class ProbeThing(Model):
     by_rank = ByRank()
 '''
 
-EVENTS = '''
-from typing import Any
-
-from chalice import Blueprint
-
-from chalicelib.platform.batch import process_sqs
+SPECS = '''
 from chalicelib.platform.queues import QueueSpec
-from chalicelib.platform.settings import get_settings
-
-bp = Blueprint(__name__)
 
 WORK = QueueSpec("probe-work", visibility_timeout=30, max_receive_count=3, retention_days=2, batch_size=5)
 ORDERED = QueueSpec("probe-ordered", fifo=True, visibility_timeout=200, max_receive_count=7, batch_size=10,
                     event_pattern={"source": ["gonghui.probe"], "detail-type": ["Ordered"]})
 IDLE = QueueSpec("probe-idle", visibility_timeout=45, max_receive_count=2)
 QUEUES = [WORK, ORDERED, IDLE]
+'''
+
+EVENTS = '''
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.platform.batch import process_sqs
+from chalicelib.platform.settings import get_settings
+
+from .specs import ORDERED, WORK
+
+bp = Blueprint(__name__)
 
 
 @bp.on_sqs_message(queue=WORK.name, batch_size=WORK.batch_size)
@@ -135,6 +140,7 @@ def write_probe_project(repo: Path, dest: Path) -> Path:
     feature.mkdir(exist_ok=True)
     (feature / "__init__.py").write_text("")
     (feature / "models.py").write_text(MODELS)
+    (feature / "specs.py").write_text(SPECS)
     (feature / "events.py").write_text(EVENTS)
     features = dest / "chalicelib" / "features.py"
     features.write_text(features.read_text() + f"\n\nFEATURES = (*FEATURES, {NAME!r})\n")

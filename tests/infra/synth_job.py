@@ -28,7 +28,7 @@ def main(out: str, stage: str, region: str, project_dir: str | None = None) -> N
     target, assembly = synth(context, out)
 
     from chalicelib import features
-    from chalicelib.platform.db import describe_tables
+    from chalicelib.tables import describe_tables
 
     queues = [{
         "short": s.short, "name": s.name, "dlq_name": s.dlq_name, "fifo": s.fifo,

@@ -307,7 +307,7 @@ def test_given_the_probe_handlers_when_synthesized_then_s3_and_event_routes_are_
 def test_given_the_repo_when_synthesized_then_its_tables_and_queues_are_the_ones_describe_tables_gives(
         synths: dict[str, Synth]) -> None:
     from chalicelib import features
-    from chalicelib.platform.db import describe_tables
+    from chalicelib.tables import describe_tables
 
     def shape(t: dict[str, Any]) -> tuple[Any, ...]:
         return (json.dumps(t["key_schema"]), json.dumps(t["attributes"], sort_keys=True),

@@ -61,3 +61,18 @@ def test_a_worker_cannot_plan_menus(canteen, login, today):
     refused = worker.put(f"/canteens/{canteen.canteen_id}/weeks/{week_of(today)}",
                          plan(canteen, [today]))
     assert refused.status_code == 403
+
+
+def test_a_dish_price_must_be_a_whole_number_of_fen_within_reason(canteen):
+    """``true`` is not 1 fen, ``"100"`` is not 100, and no canteen dish costs 一亿元."""
+    dishes = f"/canteens/{canteen.canteen_id}/dishes"
+    before = body(canteen.admin.get(dishes))["items"]
+    some_dish = canteen.dishes["辣子鸡"]
+    for price in (True, "100", 100.5, 10**10, 100_001, -1):
+        made = canteen.admin.post(dishes, {"name": "天价菜", "price_fen": price, "tags": [], "allergens": []})
+        assert made.status_code == 422 and body(made)["code"] == "VALIDATION_FAILED", (price, made.body)
+        assert body(made)["details"][0]["field"] == "price_fen"
+        changed = canteen.admin.patch(f"{dishes}/{some_dish}", {"price_fen": price})
+        assert changed.status_code == 422 and body(changed)["code"] == "VALIDATION_FAILED", (price, changed.body)
+    assert body(canteen.admin.get(dishes))["items"] == before
+    assert canteen.admin.post(dishes, {"name": "小炒肉", "price_fen": 100_000}).status_code == 201

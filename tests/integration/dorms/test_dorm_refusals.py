@@ -56,6 +56,52 @@ def test_a_second_application_while_holding_one_is_refused(dorm, login):
     assert {_bed(dorm, "303", n).status for n in (1, 2)} == {"free"}
 
 
+def test_a_worker_whose_own_first_request_took_the_last_bed_is_told_so_not_room_full(dorm, login):
+    # given room 301 with one free bed, and a worker who taps "apply" twice
+    chen = worker_with_profile(login, "chen-hongxin")
+    won = chen.post("/dorms/applications", {"building_id": dorm.building_id, "room_no": "301"})
+    assert won.status_code == 201
+    held = body(won)
+    # when the second request arrives, the room is full — with his own hold
+    again = chen.post("/dorms/applications", {"building_id": dorm.building_id, "room_no": "301"})
+    bed = chen.post("/dorms/applications", {"building_id": dorm.building_id, "room_no": "301",
+                                            "bed_no": held["bed_no"]})
+    # then he is told he already holds that bed, not that the room is full
+    for refused in (again, bed):
+        assert refused.status_code == 409 and body(refused)["code"] == "DORM_ALREADY_HOLDING"
+        assert f"301 室 {held['bed_no']} 号床" in body(refused)["message"]
+        assert body(refused)["details"] == [{"application_id": held["application_id"],
+                                             "building_id": dorm.building_id, "room_no": "301",
+                                             "bed_no": held["bed_no"], "status": "holding",
+                                             "since": body(refused)["details"][0]["since"]}]
+    # and nothing changed: one hold, on the bed the first request took
+    assert Tenancy.get("chen-hongxin").application_id == held["application_id"]
+    assert _bed(dorm, "301", held["bed_no"]).application_id == held["application_id"]
+
+
+def test_two_simultaneous_requests_of_one_worker_hold_one_bed_and_the_loser_says_why(dorm, login, live_api):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    chen = worker_with_profile(login, "chen-hongxin")
+    for room in ("302", "303"):  # two free beds each: both requests may find a free bed
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            request = {"building_id": dorm.building_id, "room_no": room}
+            answers = list(pool.map(lambda payload: requests.post(
+                f"{live_api}/dorms/applications", headers=chen.headers, timeout=30, json=payload), [request] * 2))
+        statuses = sorted(a.status_code for a in answers)
+        if room == "303":  # he holds a bed in 302 already: both refused
+            assert statuses == [409, 409]
+        else:
+            assert statuses == [201, 409]
+        for refused in (a for a in answers if a.status_code == 409):
+            assert refused.json()["code"] == "DORM_ALREADY_HOLDING"
+            assert refused.json()["details"][0]["room_no"] == "302"
+    assert sorted(_bed(dorm, "302", n).status for n in (1, 2)) == ["free", "held"]
+    assert {_bed(dorm, "303", n).status for n in (1, 2)} == {"free"}
+
+
 def test_applying_without_a_dorm_profile_or_with_malformed_input_is_refused(dorm, login):
     bare = login("worker", user_id="no-profile", org_path=SANXING)
     no_profile = bare.post("/dorms/applications", {"building_id": dorm.building_id, "room_no": "302"})

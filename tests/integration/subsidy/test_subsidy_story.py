@@ -204,6 +204,18 @@ def test_impossible_dates_and_empty_districts_are_refused_not_crashed(login):
     assert empty.status_code == 422 and body(empty)["code"] == "VALIDATION_FAILED"
 
 
+def test_a_budget_or_a_claimed_cost_that_is_not_whole_fen_in_range_is_refused_and_changes_nothing(cast):
+    enterprise, union = cast
+    where = f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"
+    before = body(union.get(where))
+    for total in (True, "50000000", 1.5, 10**10 + 1, -1):
+        refused = union.put("/subsidy/budgets", {"district_path": YUYAO, "year": YEAR, "total_fen": total})
+        assert refused.status_code == 422 and body(refused)["code"] == "VALIDATION_FAILED", (total, refused.body)
+        preview = enterprise.post("/subsidy/preview", {"items": [{**CENTRE, "cost_fen": total}]})
+        assert preview.status_code == 422 and body(preview)["code"] == "VALIDATION_FAILED", (total, preview.body)
+    assert body(union.get(where)) == before
+
+
 # --- the budget queue and one-offs (issue 19 §1) ------------------------------------------
 
 OTHER = "zj/nb/yuyao/e-other"

@@ -54,6 +54,15 @@ def test_a_good_row_keeps_only_hashes_of_the_numbers():
     assert ID not in str(checked) and "13857101234" not in str(checked)
 
 
+def test_hidden_characters_in_cells_are_dropped_like_everywhere_else():
+    row = ["王\u202e小\x00丽\u200b", ID, "光年\ufeff科技\n有限公司", "zj/hz/xihu/e-lightyear", "在会", ""]
+    checked = check_row(row, COLUMNS, "zj/hz/xihu", lambda path: True)
+    assert (checked["n"], checked["e"]) == ("王小丽", "光年科技 有限公司")
+    with pytest.raises(RowRejected) as empty:
+        check_row(["\u200b\u202e", *row[1:]], COLUMNS, "zj/hz/xihu", lambda path: True)
+    assert empty.value.code == "ROW_NAME_MISSING"
+
+
 @pytest.mark.parametrize(("change", "code"), [
     ({0: ""}, "ROW_NAME_MISSING"),
     ({1: "12345"}, "ID_NUMBER_FORMAT"),

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.messaging.logic import DEFAULT_RULES, HOLD_SCORE, Rule, normalize, scan
+from chalicelib.messaging.safety import DEFAULT_RULES, HOLD_SCORE, Rule, normalize, scan
 
 
 def verdict(text: str, *, first: bool = False):

@@ -1,0 +1,178 @@
+"""What chat and the rest of social both need about members: standing (activated, not
+suspended or banned), the block / friend edges between two members, strikes (reports and
+safety flags), and filing a safety flag for moderation.
+
+``social.logic`` (follow, feed, reports, moderation) and ``messaging.logic`` both import this
+module; it imports neither, so the two features do not import each other."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from pynamodb.exceptions import PutError
+
+from chalicelib.platform import clock
+from chalicelib.platform.events import SYSTEM, publish
+from chalicelib.platform.pii import scrub
+
+from .models import Edge, Report, Standing, Tally, standings_and_edges
+
+FOLLOWING, FOLLOWER, FRIEND, BLOCKS, BLOCKED_BY = "following", "follower", "friend", "blocks", "blockedby"
+TALLY_TTL_DAYS = 30
+STRIKE_WINDOW_DAYS = 7
+
+
+def _day(days_ago: int = 0) -> str:
+    return (clock.today_shanghai() - timedelta(days=days_ago)).isoformat()
+
+
+def _is_active(standing: Standing | None) -> bool:
+    if standing is None or standing.identity_status != "active":
+        return False
+    if standing.sanction == "none":
+        return True
+    if standing.sanction == "suspended" and standing.sanction_until:
+        return clock.parse(standing.sanction_until) <= clock.now()
+    return False
+
+
+def _standing(user_id: str) -> Standing | None:
+    try:
+        return Standing.get(user_id)
+    except Standing.DoesNotExist:
+        return None
+
+
+def is_active(user_id: str) -> bool:
+    """May this member act and be seen (activated by identity, not suspended or banned)?"""
+    return _is_active(_standing(user_id))
+
+
+def active_among(user_ids: Iterable[str]) -> set[str]:
+    """Which of these members are active (one BatchGet; bounded by the caller's page)."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return set()
+    return {s.user_id for s in Standing.batch_get(wanted) if _is_active(s)}
+
+
+def org_of(user_id: str) -> str:
+    standing = _standing(user_id)
+    return standing.org if standing else ""
+
+
+def verification(user_id: str) -> tuple[bool, int]:
+    """(verified, days active). Verified = identity says active; days since first activation."""
+    standing = _standing(user_id)
+    if not _is_active(standing) or standing is None:
+        return False, 0
+    since = clock.parse(standing.active_since) if standing.active_since else clock.now()
+    return True, max(0, (clock.now() - since).days)
+
+
+def recent_strikes(user_id: str, days: int = STRIKE_WINDOW_DAYS) -> int:
+    """Reports plus safety flags against a member over the last ``days`` days (≤ days items)."""
+    total = 0
+    for tally in Tally.query(user_id, Tally.day >= _day(days - 1)):
+        total += int(tally.reports or 0) + int(tally.flags or 0)
+    return total
+
+
+def _tally(user_id: str, *, reports: int = 0, flags: int = 0) -> None:
+    actions: list[Any] = [Tally.expires.set(clock.now() + timedelta(days=TALLY_TTL_DAYS))]
+    if reports:
+        actions.append(Tally.reports.add(reports))
+    if flags:
+        actions.append(Tally.flags.add(flags))
+    Tally(user_id, _day()).update(actions=actions)
+
+
+def count_against(user_id: str, weight: int) -> None:
+    """A safety rule of action ``count`` matched one of this member's messages."""
+    _tally(user_id, flags=max(1, weight))
+
+
+def _edge_keys(owner: str, kinds: Iterable[str], others: Iterable[str]) -> list[tuple[str, str]]:
+    return [(owner, f"{kind}#{other}") for other in others for kind in kinds]
+
+
+def _existing_edges(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    if not keys:
+        return set()
+    return {(e.owner, e.edge) for e in Edge.batch_get(sorted(set(keys)))}
+
+
+def blocked_between(a: str, b: str) -> bool:
+    return bool(_existing_edges(_edge_keys(a, (BLOCKS, BLOCKED_BY), [b])))
+
+
+def blocked_with(viewer: str, others: Iterable[str]) -> set[str]:
+    """Which of ``others`` are in a block with ``viewer`` (either direction); one BatchGet."""
+    others = set(others) - {viewer}
+    found = _existing_edges(_edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
+    return {edge.split("#", 1)[1] for _, edge in found}
+
+
+def hidden_from(viewer: str, others: Iterable[str]) -> set[str]:
+    """Which of ``others`` the viewer must not see: in a block with them (either direction)
+    or not active. Standings and edges in ONE BatchGetItem."""
+    others = set(others) - {viewer}
+    if not others:
+        return set()
+    standings, edges = standings_and_edges(sorted(others), _edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
+    active = {s.user_id for s in standings if _is_active(s)}
+    blocked = {e.edge.split("#", 1)[1] for e in edges}
+    return (others - active) | blocked
+
+
+@dataclass(frozen=True)
+class Pair:
+    """What chat needs to know about two members, in two BatchGets."""
+
+    a_active: bool
+    b_active: bool
+    blocked_by: str | None   # "a" when a blocked b, "b" when b blocked a
+    friends: bool
+    orgs: tuple[str, ...] = ()  # the two members' organisations (what safety rules apply)
+
+
+def pair(a: str, b: str) -> Pair:
+    standings, edges = standings_and_edges([a, b], _edge_keys(a, (BLOCKS, BLOCKED_BY, FRIEND), [b]))
+    active = {s.user_id for s in standings if _is_active(s)}
+    found = {(e.owner, e.edge) for e in edges}
+    blocked_by = "a" if (a, f"{BLOCKS}#{b}") in found else "b" if (a, f"{BLOCKED_BY}#{b}") in found else None
+    return Pair(a in active, b in active, blocked_by, (a, f"{FRIEND}#{b}") in found,
+                tuple(s.org for s in standings if s.org))
+
+
+def _report_id(reporter: str, kind: str, target: str) -> str:
+    return "r-" + hashlib.sha256(f"{reporter}|{kind}|{target}".encode()).hexdigest()[:24]
+
+
+def _file(*, reporter: str, kind: str, target_id: str, member: str, reason: str, note: str | None,
+          excerpt: str | None) -> tuple[Report, bool]:
+    report = Report(_report_id(reporter, kind, target_id), target_kind=kind, target_id=target_id,
+                    target_member=member, reason_code=reason, note=scrub(note) if note else None,
+                    excerpt=scrub(excerpt)[:300] if excerpt else None, reporter=reporter, org=org_of(member),
+                    created_at=clock.now_iso())
+    try:
+        report.save(condition=Report.report_id.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return Report.get(report.report_id), False
+    return report, True
+
+
+def flag(*, kind: str, target_id: str, member: str, excerpt: str | None, categories: list[str]) -> str:
+    """The safety scanner held something: file it in the moderation queue as a system report."""
+    saved, new = _file(reporter="system:safety", kind=kind, target_id=target_id, member=member,
+                       reason="scam_pattern", note="、".join(categories) or None, excerpt=excerpt)
+    if new:
+        _tally(member, flags=1)
+        publish("social", "ContentHeld", data={"report_id": saved.report_id, "member": member, "kind": kind,
+                                               "categories": categories}, actor=SYSTEM, org=saved.org)
+    return saved.report_id
