@@ -91,36 +91,6 @@ def _fill(n: int) -> int:
     return written
 
 
-def _partition_aware_moto() -> None:
-    """moto answers every Query by sorting the *whole table* (``Table.all_items``), which at a
-    million items costs seconds per call — moto's cost, not DynamoDB's. During a main-table
-    Query hand it only the queried partition: same items, same order, same ScannedCount."""
-    import threading
-
-    from moto.dynamodb.models.table import Table
-
-    original_query, original_all = Table.query, Table.all_items
-    state = threading.local()
-
-    def all_items(self: Any) -> Any:
-        key = getattr(state, "key", None)
-        if key is not None and self.range_key_attr:
-            partition = self.items.get(key, {})
-            return sorted(partition.values(), key=lambda x: x.range_key)
-        return original_all(self)
-
-    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
-        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
-        state.key = hash_key if index_name is None else None
-        try:
-            return original_query(self, hash_key, *args, **kwargs)
-        finally:
-            state.key = None
-
-    Table.all_items = all_items  # type: ignore[method-assign]
-    Table.query = query  # type: ignore[method-assign]
-
-
 def _viewer() -> Principal:
     from chalicelib.profiles.models import Profile
 
@@ -169,7 +139,9 @@ def _measure(n: int) -> list[tuple[str, int, int, int, int, int, int]]:
 
 
 def main() -> None:
-    _partition_aware_moto()
+    from local import moto_speed
+
+    moto_speed.partition_aware_query()  # moto's whole-table sort per Query is not DynamoDB's cost
     print("光年间 browse: items read and DynamoDB calls per page (page size 20, read budget 2 × 20 = 40)")
     results = {n: _measure(n) for n in SIZES}
     print()

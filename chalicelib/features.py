@@ -47,7 +47,7 @@ def blueprints() -> Iterator[tuple[str, Any]]:
 
 
 def load_models() -> None:
-    from chalicelib.platform import idempotency_model  # noqa: F401  (the shared idempotency table)
+    from chalicelib.platform import idempotency_model, outbox  # noqa: F401  (the shared tables)
 
     for feature in FEATURES:
         _module(feature, "models")

@@ -55,6 +55,7 @@ def describe_tables() -> dict[str, dict[str, Any]]:
             "gsis": {},
             "lsis": {},
             "ttl": None,
+            "stream": None,
             "models": [],
         })
         if entry["key_schema"] != _keys(schema["key_schema"]):
@@ -71,6 +72,8 @@ def describe_tables() -> dict[str, dict[str, Any]]:
                 entry["attributes"][attr["AttributeName"]] = attr["AttributeType"]
         if ttl:
             entry["ttl"] = ttl
+        if getattr(model.Meta, "stream_view_type", None):
+            entry["stream"] = model.Meta.stream_view_type
         entry["models"].append(model.__qualname__)
     return tables
 

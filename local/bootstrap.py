@@ -34,6 +34,8 @@ def create_tables() -> list[str]:
                                      for k, v in table["attributes"].items()],
             "BillingMode": "PAY_PER_REQUEST",
         }
+        if table["stream"]:
+            params["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": table["stream"]}
         if table["gsis"]:
             params["GlobalSecondaryIndexes"] = [
                 {"IndexName": n, "KeySchema": g["key_schema"], "Projection": g["projection"]}
@@ -186,3 +188,6 @@ def reset_caches(*, keep_clients: bool = False) -> None:
     if not keep_clients:
         aws.reset_clients()
         tables.reset_connections()
+        from local.pump import reset_streams_client
+
+        reset_streams_client()

@@ -30,52 +30,22 @@ def _serialise(cls: Any, name: str, key: str) -> None:
 
 
 def patch_in_process() -> None:
-    """For ``mock_aws`` (tests): serialise the botocore stubber."""
+    """For ``mock_aws`` (tests): serialise the botocore stubber (and Query one partition)."""
     from moto.core.botocore_stubber import BotocoreStubber
 
+    from local import moto_speed
+
     _serialise(BotocoreStubber, "__call__", "stubber")
-    copy_each_table_once()
+    moto_speed.partition_aware_query()
+    moto_speed.cheap_transaction_rollback()
 
 
 def patch_server() -> None:
-    """For the moto server (local stack): serialise the WSGI dispatcher."""
+    """For the moto server (local stack): serialise the WSGI dispatcher (and Query one partition)."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
+    from local import moto_speed
+
     _serialise(DomainDispatcherApplication, "__call__", "server")
-    copy_each_table_once()
-
-
-def copy_each_table_once() -> None:
-    """moto's TransactWriteItems backs up a table (a deep copy, for the rollback) once per
-    *item* of the transaction, so a transaction of k items on a table of n items costs k·n
-    copies — a fan-out of 25-person transactions into a 10,000-item inbox spent seconds per
-    call. Copy each table once per transaction: the same backup, the same rollback."""
-    if "transact-backup" in _patched:
-        return
-    import copy
-
-    import moto.dynamodb.models as dynamodb_models
-
-    original = dynamodb_models.DynamoDBBackend.transact_write_items
-
-    class _OncePerTable:
-        def __init__(self) -> None:
-            self.copies: dict[int, Any] = {}
-
-        def deepcopy(self, value: Any) -> Any:
-            if id(value) not in self.copies:
-                self.copies[id(value)] = copy.deepcopy(value)
-            return self.copies[id(value)]
-
-    @functools.wraps(original)
-    def transact_write_items(self: Any, transact_items: Any) -> Any:
-        with _LOCK:  # the module-level ``copy`` is swapped for the duration of this call only
-            saved = dynamodb_models.copy
-            dynamodb_models.copy = _OncePerTable()  # type: ignore[assignment]
-            try:
-                return original(self, transact_items)
-            finally:
-                dynamodb_models.copy = saved
-
-    dynamodb_models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
-    _patched.add("transact-backup")
+    moto_speed.partition_aware_query()
+    moto_speed.cheap_transaction_rollback()

@@ -8,6 +8,10 @@ handlers the way Lambda does.
 - EventBridge: rules were created with the same patterns (``bootstrap``) targeting local
   queues; each event is delivered to its handler one at a time, retried like SQS.
 - Schedules: ``rate(...)`` and ``cron(...)`` expressions evaluated in UTC.
+- The outbox: the outbox table's DynamoDB stream is read the way the EventBridge Pipe reads
+  it in AWS (INSERT records only, in order, each put on the bus); the position advances only
+  after the bus accepted a batch, so a crash in between delivers the batch again (consumers
+  are idempotent on the event id).
 
 ``fast_retry`` (tests) makes a failed message visible again at once instead of waiting for
 the visibility timeout; nothing else differs.
@@ -70,6 +74,23 @@ def _sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def _streams_client() -> Any:
+    """DynamoDB Streams, on the classic endpoint: botocore otherwise derives an account-based
+    host from the stream ARN (``<account>.streams-ddb.…``), which moto does not answer."""
+    import boto3
+    from botocore.config import Config
+
+    from chalicelib.platform.aws import botocore_session
+
+    return boto3.session.Session(botocore_session=botocore_session()).client(
+        "dynamodbstreams", region_name=get_settings().region, config=Config(account_id_endpoint_mode="disabled"))
+
+
+def reset_streams_client() -> None:
+    _streams_client.cache_clear()
+
+
 @dataclass
 class Delivery:
     handler: str
@@ -87,6 +108,9 @@ class EventPump:
         self._thread: threading.Thread | None = None
         self._last_schedule_check = clock.now().replace(second=0, microsecond=0)
         self._queue_urls: dict[str, tuple[str, str]] = {}
+        self._outbox_stream: str | None = None
+        self._outbox_after: dict[str, str] = {}  # shard id -> last sequence number put on the bus
+        self.outbox_delivered = 0
 
     # --- discovery ---------------------------------------------------------------------
     def sqs_sources(self) -> list[SQSEventConfig]:
@@ -191,6 +215,44 @@ class EventPump:
         self._settle(url, messages, failures)
         return len(messages)
 
+    def pump_outbox(self, limit: int = 100) -> int:
+        """Put the outbox events written since the last call on the bus (the Pipe, locally)."""
+        from chalicelib.platform import outbox
+
+        streams = _streams_client()
+        if self._outbox_stream is None:
+            table = client("dynamodb").describe_table(TableName=outbox.OutboxEvent.Meta.table_name)["Table"]
+            self._outbox_stream = table.get("LatestStreamArn") or ""
+        if not self._outbox_stream:
+            return 0
+        shards = streams.describe_stream(StreamArn=self._outbox_stream)["StreamDescription"]["Shards"]
+        handled = 0
+        for shard in shards:
+            shard_id = shard["ShardId"]
+            after = self._outbox_after.get(shard_id)
+            # A fresh iterator each round (iterators expire in AWS; moto swaps a table's shard
+            # when it rolls back a failed transaction): the position is the sequence number.
+            position = ({"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after} if after
+                        else {"ShardIteratorType": "TRIM_HORIZON"})
+            iterator = streams.get_shard_iterator(StreamArn=self._outbox_stream, ShardId=shard_id,
+                                                  **position)["ShardIterator"]
+            records = streams.get_records(ShardIterator=iterator, Limit=limit).get("Records", [])
+            for start in range(0, len(records), 10):
+                batch = records[start:start + 10]
+                entries = [e for e in map(outbox.entry_of, batch) if e is not None]
+                if entries:
+                    result = client("events").put_events(Entries=entries)
+                    if result.get("FailedEntryCount"):
+                        break  # the batch again next round; consumers drop what they already have
+                    self.outbox_delivered += len(entries)
+                self._advance_outbox(shard_id, batch[-1]["dynamodb"]["SequenceNumber"])
+                handled += len(batch)
+        return handled
+
+    def _advance_outbox(self, shard_id: str, sequence_number: str) -> None:
+        """Remember what the bus has accepted (a test crashes here to force a redelivery)."""
+        self._outbox_after[shard_id] = sequence_number
+
     def run_schedule(self, name: str) -> Any:
         """Invoke a scheduled handler now, with the event EventBridge Scheduler would send."""
         source = next(s for s in self.schedule_sources() if s.name == name)
@@ -224,6 +286,7 @@ class EventPump:
         for _ in range(max_rounds):
             handled = 0
             deliveries: list[Callable[[], int]] = [
+                self.pump_outbox,
                 *(functools.partial(self.pump_sqs, s) for s in self.sqs_sources()),
                 *(functools.partial(self.pump_rule, s) for s in self.rule_sources()),
                 *(functools.partial(self.pump_s3, s) for s in self.s3_sources()),
@@ -242,20 +305,32 @@ class EventPump:
         return total
 
     # --- background --------------------------------------------------------------------
-    def start(self, interval: float = 0.5) -> None:
+    def start(self, idle: float = 5.0) -> None:
+        """Deliver in the background: at once when moto says a message or an outbox record
+        arrived (``local.wakeup``), else every ``idle`` seconds (a retried message's visibility
+        timeout ran out) and at each minute (schedules), instead of polling every queue twice a second."""
+        from local import wakeup
+
+        wakeup.install()
+
         def loop() -> None:
+            seen = wakeup.generation()
             while not self._stop.is_set():
                 try:
                     self.drain(max_rounds=5, include_schedules=True)
                 except Exception as exc:  # keep pumping; the handler's own logs say more
                     print(f"[pump] {type(exc).__name__}: {exc}", flush=True)
-                self._stop.wait(interval)
+                to_minute = 60.05 - time.time() % 60
+                seen = wakeup.wait(seen, timeout=min(idle, to_minute))
 
         self._thread = threading.Thread(target=loop, name="event-pump", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
+        from local import wakeup
+
         self._stop.set()
+        wakeup.notify()
         if self._thread:
             self._thread.join(timeout=5)
 

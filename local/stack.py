@@ -90,11 +90,12 @@ class LocalStack:
             self.ws = ws_gateway.start(self.app, host=self.host, port=self.ws_port)
 
         from chalice.config import Config
-        from chalice.local import create_local_server
+
+        from local.http_server import create_api_server
 
         config = Config.create(chalice_stage="local", app_name="gonghui", project_dir=str(ROOT),
                                config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()))
-        self.server = create_local_server(self.app, config, self.host, self.api_port)
+        self.server = create_api_server(self.app, config, self.host, self.api_port)
         print(f"[local] moto server   http://{moto_host}:{moto_port}", flush=True)
         print(f"[local] provider fakes {self.fakes.url}", flush=True)
         print(f"[local] API           http://{self.host}:{self.api_port}   docs: /docs   health: /health",

@@ -22,11 +22,17 @@ os.environ.update({
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
+from hypothesis import HealthCheck, settings
 from moto import mock_aws
 
 from local import moto_atomic
 
 moto_atomic.patch_in_process()
+
+# On a busy 2-core machine a draw can take seconds: time is no property of our code, so no
+# generated test fails on it (no per-example deadline, no "input generation is slow" check).
+settings.register_profile("gonghui", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("gonghui")
 
 import json  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
@@ -95,23 +101,21 @@ def api(aws: LocalAws, chalice_app: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def live_api(aws: LocalAws, chalice_app: Any) -> Iterator[str]:
-    """The app behind Chalice's threaded local HTTP server on a free port, for tests that
-    need real concurrent requests. Returns the base URL."""
+    """The app behind the local stack's threaded HTTP server (backlog 128) on a free port, for
+    tests that need real concurrent requests. Returns the base URL."""
     import socket
     import threading
 
     from chalice.config import Config
-    from chalice.local import CustomLocalChalice, LocalDevServer, create_local_server
+
+    from local.http_server import create_api_server
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     config = Config.create(chalice_stage="local", app_name="gonghui", project_dir=str(ROOT),
                            config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()))
-    if isinstance(chalice_app, CustomLocalChalice):  # a second server in this session: already adapted
-        server = LocalDevServer(chalice_app, config, "127.0.0.1", port)
-    else:
-        server = create_local_server(chalice_app, config, "127.0.0.1", port)
+    server = create_api_server(chalice_app, config, "127.0.0.1", port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"

@@ -9,13 +9,11 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError
-
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role, issue_token, verify_token
 from chalicelib.platform.db import dynamo_errors
-from chalicelib.platform.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
-from chalicelib.platform.events import actor_of, publish
+from chalicelib.platform.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from chalicelib.platform.events import actor_of, publish, transaction
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.settings import get_settings
 
@@ -56,16 +54,14 @@ def _account_for(subject: str, *, channel: str, channel_subject: str, create_rol
             raise
     account = Account(f"u-{uuid.uuid4().hex[:20]}", role=create_role.value, channel=channel,
                       channel_subject=channel_subject, created_at=clock.now_iso())
-    account.save()
     try:
-        IdentityLink(subject, user_id=account.user_id, created_at=clock.now_iso()).save(
-            condition=IdentityLink.subject.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        account.delete()  # lost a race with a concurrent first login: use theirs
-        return Account.get(IdentityLink.get(subject).user_id)
-    publish("accounts", "AccountRegistered", data={"user_id": account.user_id, "channel": channel})
+        with dynamo_errors(), transaction() as tx:  # the account, its link and its event, or nothing
+            tx.save(account)
+            tx.save(IdentityLink(subject, user_id=account.user_id, created_at=clock.now_iso()),
+                    condition=IdentityLink.subject.does_not_exist())
+            publish("accounts", "AccountRegistered", data={"user_id": account.user_id, "channel": channel}, tx=tx)
+    except Conflict:  # lost a race with a concurrent first login: use theirs
+        return Account.get(IdentityLink.get(subject, consistent_read=True).user_id)
     return account
 
 

@@ -499,7 +499,8 @@ def raise_objection(principal: Principal, app_id: str, text: str) -> ObjectionVi
         tx.save(objection)
         tx.update(app, actions=[AidApplication.objection_count.add(1)],
                   condition=AidApplication.state == State.PUBLIC_NOTICE.value)
-    publish(FEATURE, "AidObjectionRaised", data={"app_id": app_id}, org=app.org_path, actor=actor_of(principal))
+        publish(FEATURE, "AidObjectionRaised", data={"app_id": app_id}, org=app.org_path, actor=actor_of(principal),
+                tx=tx)
     return ObjectionView(at=now, text=objection.text, raised_role=objection.raised_role)
 
 
@@ -589,11 +590,12 @@ def _take(app: AidApplication, action: Action, *, actor: Actor, actor_name: str,
             tx.delete(AidLedger(_open_key(app)))
         if extra is not None:
             extra(tx)
-    publish(FEATURE, STEP_EVENT, event_id=f"{app.app_id}-{int(app.step_count)}", org=app.org_path, actor=actor, data={
-        "app_id": app.app_id, "user_id": app.user_id, "aid_type": app.aid_type, "year": int(app.year),
-        "org_path": app.org_path, "seq": int(app.step_count), "action": action.value, "from_state": before,
-        "to_state": after.value, "opinion": opinion, "amount_fen": amount_fen, "days_in_state": days, "at": now_iso,
-        "assigned_path": app.assigned_path})
+        publish(FEATURE, STEP_EVENT, event_id=f"{app.app_id}-{int(app.step_count)}", org=app.org_path, actor=actor,
+                tx=tx, data={
+                    "app_id": app.app_id, "user_id": app.user_id, "aid_type": app.aid_type, "year": int(app.year),
+                    "org_path": app.org_path, "seq": int(app.step_count), "action": action.value,
+                    "from_state": before, "to_state": after.value, "opinion": opinion, "amount_fen": amount_fen,
+                    "days_in_state": days, "at": now_iso, "assigned_path": app.assigned_path})
     return step
 
 
@@ -664,15 +666,15 @@ def start_notice(app_id: str) -> bool:
     _, days = scope_limits(app.district_path)
     now = clock.now()
     ends = now + timedelta(days=days)
-    with dynamo_errors(Conflict("公示开始时申请刚被更新", code="AID_STEP_TAKEN")):
-        app.update(actions=[
+    with dynamo_errors(Conflict("公示开始时申请刚被更新", code="AID_STEP_TAKEN")), _transaction() as tx:
+        tx.update(app, actions=[
             AidApplication.notice_started_at.set(clock.isoformat(now)),
             AidApplication.notice_ends_at.set(clock.isoformat(ends)),
             AidApplication.due_kind.set("notice_end"),
             AidApplication.due_at.set(_due_at(ends, app_id)),
         ], condition=AidApplication.state == State.PUBLIC_NOTICE.value)
-    publish(FEATURE, "AidNoticeStarted", data={"app_id": app_id, "notice_ends_at": clock.isoformat(ends)},
-            org=app.org_path, event_id=f"{app_id}-notice")
+        publish(FEATURE, "AidNoticeStarted", data={"app_id": app_id, "notice_ends_at": clock.isoformat(ends)},
+                org=app.org_path, event_id=f"{app_id}-notice", tx=tx)
     return True
 
 

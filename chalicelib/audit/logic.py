@@ -46,11 +46,13 @@ def entries_of(source: str, detail_type: str, event: DomainEvent) -> list[AuditE
 
 def write(entries: list[AuditEntry]) -> int:
     """One BatchWriteItem per 25 entries (PynamoDB retries unprocessed items). Idempotent:
-    the same event always writes the same items, so no condition is needed."""
+    the same event always writes the same items, so no condition is needed. An event delivered
+    twice in one batch gives the same keys twice, which BatchWriteItem refuses: keep one."""
+    unique = {(entry.scope, entry.at): entry for entry in entries}
     with AuditEntry.batch_write() as batch:
-        for entry in entries:
+        for entry in unique.values():
             batch.save(entry)
-    return len(entries)
+    return len(unique)
 
 
 def record(source: str, detail_type: str, event: DomainEvent) -> int:

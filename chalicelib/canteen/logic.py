@@ -110,8 +110,8 @@ def create_canteen(principal: Principal, new: NewCanteen) -> CanteenView:
         tx.save(canteen, condition=Canteen.canteen_id.does_not_exist())
         for path in dict.fromkeys([new.org_path, *new.shared_with]):
             tx.save(CanteenAccess(path, canteen.canteen_id, canteen_name=new.name, owner_path=new.org_path))
-    publish(FEATURE, "CanteenCreated", org=new.org_path, actor=actor_of(principal),
-            data={"canteen_id": canteen.canteen_id, "name": new.name})
+        publish(FEATURE, "CanteenCreated", org=new.org_path, actor=actor_of(principal), tx=tx,
+                data={"canteen_id": canteen.canteen_id, "name": new.name})
     return _view(canteen)
 
 
@@ -204,9 +204,11 @@ def add_dish(principal: Principal, canteen_id: str, new: NewDish) -> DishView:
     dish = Dish(canteen_id, f"d-{uuid.uuid4().hex[:12]}", name=new.name, price_fen=new.price_fen,
                 tags=list(new.tags), allergens=list(new.allergens), photos=list(new.photos),
                 created_at=clock.now_iso())
-    dish.save(condition=Dish.dish_id.does_not_exist())
-    publish(FEATURE, "DishAdded", org=canteen.org_path, actor=actor_of(principal),
-            data={"canteen_id": canteen_id, "dish_id": dish.dish_id, "name": new.name, "price_fen": new.price_fen})
+    with transaction() as tx:
+        tx.save(dish, condition=Dish.dish_id.does_not_exist())
+        publish(FEATURE, "DishAdded", org=canteen.org_path, actor=actor_of(principal), tx=tx,
+                data={"canteen_id": canteen_id, "dish_id": dish.dish_id, "name": new.name,
+                      "price_fen": new.price_fen})
     return _dish_view(dish)
 
 

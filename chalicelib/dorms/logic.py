@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
@@ -187,10 +188,12 @@ def _notify(user_id: str, template: str, title: str, body: str, application_id: 
 DORM_PAGE = "pages/dorm/index"
 
 
-def _publish(detail_type: str, app: DormApplication, actor: Actor, **extra: Any) -> None:
-    publish(FEATURE, detail_type, org=app.org_path, actor=actor,
+def _publish(detail_type: str, app: DormApplication, actor: Actor, *, tx: TransactWrite, status: str,
+             **extra: Any) -> None:
+    """Stage the application's event in ``tx``, the transaction that moves it to ``status``."""
+    publish(FEATURE, detail_type, org=app.org_path, actor=actor, tx=tx,
             data={"application_id": app.application_id, "user_id": app.user_id, "building_id": app.building_id,
-                  "room_no": app.room_no, "bed_no": app.bed_no, "status": app.status, **extra})
+                  "room_no": app.room_no, "bed_no": app.bed_no, "status": status, **extra})
 
 
 # --- buildings, rooms, import, photos -----------------------------------------------------------
@@ -210,8 +213,8 @@ def create_building(principal: Principal, new: NewBuilding) -> BuildingView:
         tx.save(building, condition=DormBuilding.building_id.does_not_exist())
         for path in dict.fromkeys([new.org_path, *new.shared_with]):
             tx.save(BuildingAccess(path, building.building_id, building_name=new.name, owner_path=new.org_path))
-    publish(FEATURE, "DormBuildingCreated", org=new.org_path, actor=actor_of(principal),
-            data={"building_id": building.building_id, "name": new.name, "shared_with": new.shared_with})
+        publish(FEATURE, "DormBuildingCreated", org=new.org_path, actor=actor_of(principal), tx=tx,
+                data={"building_id": building.building_id, "name": new.name, "shared_with": new.shared_with})
     return _building_view(building)
 
 
@@ -289,10 +292,11 @@ def import_rooms(principal: Principal, building_id: str, request: RoomImport) ->
         created += 1
         beds += capacity
         occupied_beds += len(residents)
-    if created:
-        building.update(actions=[DormBuilding.rooms.add(created), DormBuilding.beds.add(beds)])
-    publish(FEATURE, "DormRoomsImported", org=building.org_path, actor=actor_of(principal),
-            data={"building_id": building_id, "created": created, "skipped": skipped, "beds": beds})
+    with transaction() as tx:
+        if created:
+            tx.update(building, actions=[DormBuilding.rooms.add(created), DormBuilding.beds.add(beds)])
+        publish(FEATURE, "DormRoomsImported", org=building.org_path, actor=actor_of(principal), tx=tx,
+                data={"building_id": building_id, "created": created, "skipped": skipped, "beds": beds})
     return ImportResult(created=created, skipped=skipped, beds=beds, occupied_beds=occupied_beds)
 
 
@@ -329,9 +333,9 @@ def update_room(principal: Principal, building_id: str, room_no: str, change: Ro
         if bed_actions:
             for bed in DormBed.query(building_id, DormBed.bed_key.startswith(f"{room_no}#")):
                 tx.update(bed, actions=bed_actions)
-    publish(FEATURE, "DormRoomUpdated", org=building.org_path, actor=actor_of(principal),
-            data={"building_id": building_id, "room_no": room_no,
-                  "changed": sorted(change.model_dump(exclude_none=True))})
+        publish(FEATURE, "DormRoomUpdated", org=building.org_path, actor=actor_of(principal), tx=tx,
+                data={"building_id": building_id, "room_no": room_no,
+                      "changed": sorted(change.model_dump(exclude_none=True))})
     return _room_view(_room(building_id, room_no))
 
 
@@ -620,11 +624,12 @@ def complete_application(application_id: str) -> str:
                     DormApplication.auto_approved.set("yes"),
                     DormApplication.hold_expires.set(_hours_from_now(rules.checkin_hours))]
     try:
-        with dynamo_errors():
-            app.update(actions=actions, condition=DormApplication.status == "submitted")
+        with dynamo_errors(), transaction() as tx:
+            tx.update(app, actions=actions, condition=DormApplication.status == "submitted")
+            _publish("DormApplicationAutoApproved" if auto else "DormApplicationSubmitted", app, SYSTEM, tx=tx,
+                     status=status)
     except Conflict:
         return "raced"
-    _publish("DormApplicationAutoApproved" if auto else "DormApplicationSubmitted", app, SYSTEM)
     if auto:
         _notify(app.user_id, "dorm_approved", "宿舍申请已通过",
                 f"{app.building_name} {app.room_no} 室 {app.bed_no} 号床已为您保留，请在期限内办理入住。",
@@ -647,9 +652,9 @@ def complete_stale_submissions(*, older_than_minutes: int = 5, batch: int = 100)
 
 
 def _release(app: DormApplication, *, status: str, actor: str, note: str, allowed: tuple[str, ...],
-             conflict: Conflict) -> None:
-    """Give the held bed back and end the worker's tenancy, in one transaction; ``app`` then
-    holds what was written (no read-back)."""
+             conflict: Conflict, event: tuple[str, Actor, dict[str, Any]]) -> None:
+    """Give the held bed back and end the worker's tenancy, in one transaction with ``event``
+    (detail type, actor, extra data)."""
     bed = DormBed.get(app.building_id, _bed_key(app.room_no, app.bed_no))
     now = clock.now_iso()
     step = _step(status, actor, note)
@@ -662,6 +667,8 @@ def _release(app: DormApplication, *, status: str, actor: str, note: str, allowe
         tx.update(bed, actions=_free_actions(bed),
                   condition=(DormBed.application_id == app.application_id) & (DormBed.status == "held"))
         tx.delete(Tenancy(app.user_id), condition=Tenancy.application_id == app.application_id)
+        detail_type, event_actor, extra = event
+        _publish(detail_type, app, event_actor, tx=tx, status=status, **extra)
     app.status, app.hold_bucket, app.decided_at, app.decided_by, app.reason = status, None, now, actor, note
     app.steps = [*(app.steps or []), step]
 
@@ -683,22 +690,26 @@ def decide(principal: Principal, application_id: str, decision: Decision) -> App
     actor = principal.user_id
     if decision.approve:
         rules = _rules(app.org_path)
-        with dynamo_errors(taken):
-            app.update(actions=[
-                DormApplication.status.set("approved"), DormApplication.decided_at.set(clock.now_iso()),
+        now, hold_expires = clock.now_iso(), _hours_from_now(rules.checkin_hours)
+        step = _step("approved", actor, decision.reason)
+        with dynamo_errors(taken), transaction() as tx:
+            tx.update(app, actions=[
+                DormApplication.status.set("approved"), DormApplication.decided_at.set(now),
                 DormApplication.decided_by.set(actor), DormApplication.reason.set(decision.reason or ""),
-                DormApplication.hold_expires.set(_hours_from_now(rules.checkin_hours)),
-                _log("approved", actor, decision.reason)],
+                DormApplication.hold_expires.set(hold_expires),
+                DormApplication.steps.set(DormApplication.steps.append([step]))],
                 condition=DormApplication.status == "pending")
-        _publish("DormApplicationApproved", app, actor_of(principal))
+            _publish("DormApplicationApproved", app, actor_of(principal), tx=tx, status="approved")
+        # the transaction answers nothing: the view shows what it wrote (no read-back)
+        app.status, app.decided_at, app.decided_by, app.reason = "approved", now, actor, decision.reason or ""
+        app.hold_expires, app.steps = hold_expires, [*(app.steps or []), step]
         _notify(app.user_id, "dorm_approved", "宿舍申请已通过",
                 f"{app.building_name} {app.room_no} 室 {app.bed_no} 号床已为您保留，请尽快办理入住。", application_id)
     else:
         _release(app, status="rejected", actor=actor, note=decision.reason or "", allowed=("pending",),
-                 conflict=taken)
-        _publish("DormApplicationRejected", app, actor_of(principal), reason=decision.reason)
+                 conflict=taken, event=("DormApplicationRejected", actor_of(principal), {"reason": decision.reason}))
         _notify(app.user_id, "dorm_rejected", "宿舍申请未通过", f"原因：{decision.reason}", application_id)
-    return _app_view(app)  # the update answered with the new item; the release applied its writes
+    return _app_view(app)  # the view shows what the transaction wrote
 
 
 def cancel_my_application(principal: Principal) -> ApplicationView:
@@ -707,8 +718,8 @@ def cancel_my_application(principal: Principal) -> ApplicationView:
         raise NotFound("没有可取消的宿舍申请", code="DORM_APPLICATION_NOT_FOUND")
     app = _application(tenancy.application_id)
     _release(app, status="cancelled", actor=principal.user_id, note="本人取消", allowed=HOLDING,
-             conflict=Conflict("申请状态已变化，请刷新", code="DORM_APPLICATION_CHANGED"))
-    _publish("DormApplicationCancelled", app, actor_of(principal))
+             conflict=Conflict("申请状态已变化，请刷新", code="DORM_APPLICATION_CHANGED"),
+             event=("DormApplicationCancelled", actor_of(principal), {}))
     return _app_view(app)
 
 
@@ -721,12 +732,10 @@ def expire_holds(*, batch: int = 100) -> int:
             continue
         try:
             _release(app, status="expired", actor="system", note="超过保留期限未确认，床位已释放", allowed=HOLDING,
-                     conflict=Conflict(code="DORM_APPLICATION_CHANGED"))
+                     conflict=Conflict(code="DORM_APPLICATION_CHANGED"), event=("DormHoldExpired", SYSTEM, {}))
         except Conflict:
             continue  # decided or checked in meanwhile
         released += 1
-        app.status = "expired"
-        _publish("DormHoldExpired", app, SYSTEM)
         _notify(app.user_id, "dorm_expired", "宿舍床位保留已过期",
                 f"{app.building_name} {app.room_no} 室 {app.bed_no} 号床保留已到期并释放，如仍需住宿请重新申请。",
                 app.application_id)
@@ -768,8 +777,8 @@ def check_in(principal: Principal, application_id: str | None, request: CheckIn)
                   condition=DormRoom.occupied < DormRoom.capacity)
         tx.update(Tenancy(app.user_id), actions=[Tenancy.status.set("living"), Tenancy.since.set(now)],
                   condition=Tenancy.application_id == app.application_id)
+        _publish("DormCheckedIn", app, actor_of(principal), tx=tx, status="checked_in", check_in_date=day.isoformat())
     app.refresh()
-    _publish("DormCheckedIn", app, actor_of(principal), check_in_date=day.isoformat())
     _notify(app.user_id, "dorm_checked_in", "已办理入住",
             f"欢迎入住 {app.building_name} {app.room_no} 室 {app.bed_no} 号床。", app.application_id)
     return _app_view(app)
@@ -813,9 +822,9 @@ def check_out(principal: Principal, building_id: str, room_no: str, bed_no: int)
                                     _log("checked_out", principal.user_id)],
                       condition=DormApplication.status == "checked_in")
             tx.delete(Tenancy(app.user_id), condition=Tenancy.application_id == app.application_id)
-    publish(FEATURE, "DormCheckedOut", org=building.org_path, actor=actor_of(principal),
-            data={"building_id": building_id, "room_no": room_no, "bed_no": bed_no,
-                  "application_id": app.application_id if app else None})
+        publish(FEATURE, "DormCheckedOut", org=building.org_path, actor=actor_of(principal), tx=tx,
+                data={"building_id": building_id, "room_no": room_no, "bed_no": bed_no,
+                      "application_id": app.application_id if app else None})
     if app is not None:
         _notify(app.user_id, "dorm_checked_out", "已办理退宿",
                 f"{app.building_name} {room_no} 室 {bed_no} 号床已退宿。", app.application_id)
@@ -866,9 +875,9 @@ def move(principal: Principal, building_id: str, room_no: str, bed_no: int, requ
                       condition=DormApplication.status == "checked_in")
             tx.update(Tenancy(app.user_id), actions=[Tenancy.bed_key.set(target.bed_key)],
                       condition=Tenancy.application_id == app.application_id)
-    publish(FEATURE, "DormResidentMoved", org=building.org_path, actor=actor_of(principal),
-            data={"building_id": building_id, "from": f"{room_no}-{bed_no}", "to": f"{target.room_no}-{target.bed_no}",
-                  "application_id": app.application_id if app else None})
+        publish(FEATURE, "DormResidentMoved", org=building.org_path, actor=actor_of(principal), tx=tx,
+                data={"building_id": building_id, "from": f"{room_no}-{bed_no}",
+                      "to": f"{target.room_no}-{target.bed_no}", "application_id": app.application_id if app else None})
     if app is not None:
         _notify(app.user_id, "dorm_moved", "宿舍已调整",
                 f"您已调整到 {app.building_name} {target.room_no} 室 {target.bed_no} 号床。", app.application_id)
@@ -917,9 +926,10 @@ def application_queue(principal: Principal, query: QueueQuery) -> ApplicationPag
 def set_rules(principal: Principal, org_path: str, rules: RulesIn) -> RulesView:
     if not principal.covers(org_path):
         raise NotFound("找不到该组织", code="ORG_NOT_FOUND")
-    DormRules(org_path, auto_approve_new_hire_days=rules.auto_approve_new_hire_days, hold_hours=rules.hold_hours,
-              checkin_hours=rules.checkin_hours, updated_at=clock.now_iso()).save()
-    publish(FEATURE, "DormRulesChanged", org=org_path, actor=actor_of(principal), data=rules.model_dump())
+    with transaction() as tx:
+        tx.save(DormRules(org_path, auto_approve_new_hire_days=rules.auto_approve_new_hire_days,
+                          hold_hours=rules.hold_hours, checkin_hours=rules.checkin_hours, updated_at=clock.now_iso()))
+        publish(FEATURE, "DormRulesChanged", org=org_path, actor=actor_of(principal), tx=tx, data=rules.model_dump())
     return RulesView(org_path=org_path, **rules.model_dump())
 
 

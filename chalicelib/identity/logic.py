@@ -232,9 +232,12 @@ class Change:
 
 def _commit_member(user_id: str, mutate: Callable[[Member], str | None], *, actor: Actor,
                    extra: Callable[[TransactWrite, Member], None] | None = None, home_org: str | None = None,
-                   create: bool = True, retries: int = 4, known_absent: bool = False) -> Change | None:
+                   create: bool = True, retries: int = 4, known_absent: bool = False,
+                   stage: Callable[[TransactWrite, Member], None] | None = None) -> Change | None:
     """Load the member, apply ``mutate`` (which returns the reason, or None for "nothing to
     do"), and write member + transition log + counters (+ ``extra``) in one transaction.
+    ``stage`` publishes the change's events into that transaction (the outbox); unlike
+    ``extra`` it adds no condition, so a version race is still retried.
     A concurrent change of the same member (version) is retried on fresh data; any other
     failed condition raises ``TransactWriteError`` to the caller. ``known_absent``: the
     caller has just read that there is no member (the first try skips the read)."""
@@ -272,29 +275,32 @@ def _commit_member(user_id: str, mutate: Callable[[Member], str | None], *, acto
                               actions=[getattr(FigureCounter, m).add(v) for m, v in delta.items()])
                 if extra is not None:
                     extra(tx, member)
+                if stage is not None:
+                    stage(tx, member)
+                change = Change(member=member, before=before_state, after=member.state, created=created)
+                _publish_activation(change, actor, tx)
         except TransactWriteError as exc:
             reasons = [r.code for r in (exc.cancellation_reasons or []) if r is not None and r.code]
             version_moved = attempt + 1 < retries and "ConditionalCheckFailed" in reasons and extra is None
             if version_moved or ("TransactionConflict" in reasons and attempt + 1 < retries):
                 continue
             raise
-        change = Change(member=member, before=before_state, after=member.state, created=created)
-        _publish_activation(change, actor)
         return change
     raise Conflict("操作冲突，请稍后重试", code="MEMBER_BUSY")
 
 
-def _publish_activation(change: Change, actor: Actor) -> None:
+def _publish_activation(change: Change, actor: Actor, tx: TransactWrite) -> None:
+    """Stage MemberActivated / MemberDeactivated in the transaction that changes the state."""
     was, now = change.before == "active", change.after == "active"
     org = change.member.org_path or ""
     if now and not was:
         publish(FEATURE, "MemberActivated", data={"user_id": change.member.user_id, "org_path": org},
-                org=org, actor=actor)
+                org=org, actor=actor, tx=tx)
     elif was and not now:
         publish(FEATURE, "MemberDeactivated",
                 data={"user_id": change.member.user_id, "org_path": org,
                       "reason": deactivation_reason(_flags(change.member)), "state": change.after},
-                org=org, actor=actor)
+                org=org, actor=actor, tx=tx)
 
 
 def ensure_member(user_id: str, *, home_org: str | None = None, actor: Actor = SYSTEM) -> Member:
@@ -484,11 +490,15 @@ def _record_pass(attempt: CertifyAttempt, actor: Actor) -> FaceCheckOutcome:
         return "支付宝人脸核验通过"
 
     def extra(tx: TransactWrite, member: Member) -> None:
+        # FaceVerified is staged in the same transaction (the outbox): it goes out iff this commits.
         tx.update(attempt, actions=[CertifyAttempt.status.set("passed"), CertifyAttempt.decided_at.set(now),
-                                    CertifyAttempt.event_id.set(event_id)],
+                                    CertifyAttempt.event_id.set(f"sent:{event_id}")],
                   condition=CertifyAttempt.status == "pending")
         tx.save(IdClaim(attempt.id_hash, user_id=attempt.user_id, claimed_at=now),
                 condition=IdClaim.id_hash.does_not_exist() | (IdClaim.user_id == attempt.user_id))
+        publish(FEATURE, "FaceVerified", data={"user_id": attempt.user_id, "certify_id": attempt.certify_id},
+                org=member.org_path or member.home_org or "", event_id=event_id,
+                actor=Actor(user_id=attempt.user_id, role=Role.WORKER.value), tx=tx)
 
     for _ in range(4):
         try:
@@ -511,7 +521,7 @@ def _record_pass(attempt: CertifyAttempt, actor: Actor) -> FaceCheckOutcome:
                 except UpdateError:
                     attempt.refresh(consistent_read=True)
             return _outcome(attempt)
-        _publish_face_verified(attempt, event_id, change.member)
+        attempt.status, attempt.decided_at = "passed", now
         return _outcome(attempt, change.member)  # the member as just written: no read-back
     raise Conflict("操作冲突，请稍后重试", code="MEMBER_BUSY")
 
@@ -525,8 +535,9 @@ def _publish_face_verified(attempt: CertifyAttempt, event_id: str, member: Membe
 
 
 def _republish_if_lost(attempt: CertifyAttempt) -> None:
-    """A decided attempt whose event never went out (the process died in between): send it
-    again under the same event id, but only once the deciding request is surely over."""
+    """A decided attempt whose event never went out (decided before FaceVerified went through
+    the outbox, and the process died in between): send it again under the same event id, but
+    only once the deciding request is surely over."""
     if attempt.status != "passed" or not attempt.event_id or attempt.event_id.startswith("sent:"):
         return
     if attempt.decided_at and clock.parse(attempt.decided_at) + REPUBLISH_AFTER < clock.now():
@@ -535,19 +546,20 @@ def _republish_if_lost(attempt: CertifyAttempt) -> None:
 
 def _record_fail(attempt: CertifyAttempt, reason: str) -> FaceCheckOutcome:
     event_id = _event_id("FaceVerificationFailed", attempt.certify_id)
+    now = clock.now_iso()
     try:
-        attempt.update(actions=[CertifyAttempt.status.set("failed"), CertifyAttempt.fail_reason.set(reason),
-                                CertifyAttempt.decided_at.set(clock.now_iso()),
-                                CertifyAttempt.event_id.set(f"sent:{event_id}")],
-                       condition=CertifyAttempt.status == "pending")
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+        with dynamo_errors(), TransactWrite(connection=_connection()) as tx:
+            tx.update(attempt, actions=[CertifyAttempt.status.set("failed"), CertifyAttempt.fail_reason.set(reason),
+                                        CertifyAttempt.decided_at.set(now),
+                                        CertifyAttempt.event_id.set(f"sent:{event_id}")],
+                      condition=CertifyAttempt.status == "pending")
+            publish(FEATURE, "FaceVerificationFailed",
+                    data={"user_id": attempt.user_id, "certify_id": attempt.certify_id, "fail_reason": reason},
+                    event_id=event_id, actor=Actor(user_id=attempt.user_id, role=Role.WORKER.value), tx=tx)
+    except Conflict:
         attempt.refresh(consistent_read=True)
         return _outcome(attempt)
-    publish(FEATURE, "FaceVerificationFailed",
-            data={"user_id": attempt.user_id, "certify_id": attempt.certify_id, "fail_reason": reason},
-            event_id=event_id, actor=Actor(user_id=attempt.user_id, role=Role.WORKER.value))
+    attempt.status, attempt.fail_reason, attempt.decided_at = "failed", reason, now
     return _outcome(attempt)
 
 
@@ -577,8 +589,10 @@ def check_membership(user_id: str, *, actor: Actor = SYSTEM) -> str:
         m.roster_status = "not_in_roster"
         return "智慧工会会员库中未找到本人，可提交申诉"
 
-    if _commit_member(user_id, mark, actor=actor, create=False) is not None:
-        publish(FEATURE, "MemberNotInRoster", data={"user_id": user_id}, org=member.home_org or "", actor=actor)
+    def not_in_roster(tx: TransactWrite, m: Member) -> None:
+        publish(FEATURE, "MemberNotInRoster", data={"user_id": user_id}, org=m.home_org or "", actor=actor, tx=tx)
+
+    if _commit_member(user_id, mark, actor=actor, create=False, stage=not_in_roster) is not None:
         notify_member(user_id, "membership", {"result": "未在工会会员库中找到", "enterprise": "-",
                                               "next": "可提交会员身份申诉"})
     return "not_in_roster"
@@ -614,14 +628,16 @@ def verify_membership(user_id: str, org_path: str, enterprise: str, *, reason: s
         member.left_union = False
         return reason
 
+    def verified(tx: TransactWrite, member: Member) -> None:
+        publish(FEATURE, "MemberVerified", data={"user_id": user_id, "org_path": org_path, "enterprise": enterprise},
+                org=org_path, actor=actor, tx=tx)
+
     change = _commit_member(user_id, mutate, actor=actor, create=False, extra=extra,
-                            retries=1 if extra else 4)
+                            retries=1 if extra else 4, stage=verified)
     if change is not None:
         from chalicelib.accounts import logic as accounts
 
         accounts.assign_org(user_id, org_path)
-        publish(FEATURE, "MemberVerified", data={"user_id": user_id, "org_path": org_path, "enterprise": enterprise},
-                org=org_path, actor=actor)
         notify_member(user_id, "membership", {"result": "会员认证通过", "enterprise": enterprise,
                                               "next": "请签署单身承诺"})
     return change
@@ -644,10 +660,13 @@ def apply_roster_status(id_hash: str, org_path: str, status: str, *, import_id: 
         m.left_union = leaving
         return f"会员名册导入 {import_id}：" + ("已离会" if leaving else "重新在会")
 
-    change = _commit_member(user_id, mutate, actor=SYSTEM, create=False)
+    def left(tx: TransactWrite, m: Member) -> None:
+        if status != "active":
+            publish(FEATURE, "MemberLeftUnion", data={"user_id": user_id, "org_path": org_path,
+                                                      "import_id": import_id}, org=org_path, tx=tx)
+
+    change = _commit_member(user_id, mutate, actor=SYSTEM, create=False, stage=left)
     if change is not None and status != "active":
-        publish(FEATURE, "MemberLeftUnion", data={"user_id": user_id, "org_path": org_path, "import_id": import_id},
-                org=org_path)
         notify_member(user_id, "standing", {"state": "已离会", "reason": "工会会员名册更新"})
     return "changed" if change else "unchanged"
 
@@ -688,11 +707,11 @@ def file_appeal(principal: Principal, request: NewAppeal) -> AppealView:
             tx.save(AppealInbox(scope, f"{now}#{appeal.appeal_id}", appeal_id=appeal.appeal_id,
                                 org_path=appeal.org_path, enterprise=appeal.enterprise,
                                 name_masked=m.name_masked or "", created_at=now))
+        publish(FEATURE, "MembershipAppealFiled", data={"appeal_id": appeal.appeal_id, "user_id": principal.user_id},
+                org=appeal.org_path, actor=actor_of(principal), tx=tx)
 
     with dynamo_errors(Conflict("您已有一份申诉在处理中", code="APPEAL_PENDING")):
         _commit_member(principal.user_id, mutate, actor=actor_of(principal), extra=extra, retries=1)
-    publish(FEATURE, "MembershipAppealFiled", data={"appeal_id": appeal.appeal_id, "user_id": principal.user_id},
-            org=appeal.org_path, actor=actor_of(principal))
     return _appeal_view(appeal)
 
 
@@ -748,6 +767,9 @@ def decide_appeal(principal: Principal, appeal_id: str, *, accept: bool, reason:
             tx.save(RosterEntry(member.id_hash, appeal.org_path, name=name, enterprise=appeal.enterprise,
                                 status="active", roster_scope=principal.org_path or appeal.org_path,
                                 import_id=f"appeal:{appeal.appeal_id}", source="appeal", updated_at=now))
+        publish(FEATURE, "MembershipAppealAccepted" if accept else "MembershipAppealRejected",
+                data={"appeal_id": appeal.appeal_id, "user_id": appeal.user_id, "reason": appeal.reason},
+                org=appeal.org_path, actor=actor, tx=tx)
 
     decided = Conflict("该申诉已被其他管理员处理", code="APPEAL_DECIDED")
     actor = actor_of(principal)
@@ -764,9 +786,6 @@ def decide_appeal(principal: Principal, appeal_id: str, *, accept: bool, reason:
                 return f"申诉未通过：{reason}"
 
             _commit_member(appeal.user_id, reject, actor=actor, extra=settle, create=False, retries=1)
-    publish(FEATURE, "MembershipAppealAccepted" if accept else "MembershipAppealRejected",
-            data={"appeal_id": appeal.appeal_id, "user_id": appeal.user_id, "reason": appeal.reason},
-            org=appeal.org_path, actor=actor)
     notify_member(appeal.user_id, "appeal", {"result": "申诉已通过" if accept else "申诉未通过",
                                              "reason": appeal.reason or ""})
     return _appeal_view(appeal)
@@ -824,10 +843,12 @@ def block_member(principal: Principal, user_id: str, *, kind: str, reason: str) 
         member.block_reason = pii.scrub(reason)
         return f"{label}：{reason}"
 
-    _commit_member(user_id, mutate, actor=actor_of(principal), create=False)
-    publish(FEATURE, "MemberSuspended" if kind == "suspended" else "MemberBanned",
-            data={"user_id": user_id, "reason": pii.scrub(reason)}, org=_load_required(user_id).org_path or "",
-            actor=actor_of(principal))
+    def blocked(tx: TransactWrite, member: Member) -> None:
+        publish(FEATURE, "MemberSuspended" if kind == "suspended" else "MemberBanned",
+                data={"user_id": user_id, "reason": pii.scrub(reason)}, org=member.org_path or "",
+                actor=actor_of(principal), tx=tx)
+
+    _commit_member(user_id, mutate, actor=actor_of(principal), create=False, stage=blocked)
     notify_member(user_id, "standing", {"state": label, "reason": pii.scrub(reason)})
     return member_status_required(user_id)
 

@@ -7,7 +7,7 @@ from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal
 from chalicelib.platform.db import dynamo_errors
 from chalicelib.platform.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.platform.events import actor_of, publish
+from chalicelib.platform.events import actor_of, publish, transaction
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 
 from .models import OrgNode
@@ -53,10 +53,10 @@ def create_node(principal: Principal, new: NewOrg) -> OrgView:
         raise ValidationFailed("企业工会下不能再建下级组织", code="ORG_LEVEL_INVALID")
     node = OrgNode(f"{parent.path}/{new.slug}", parent_path=parent.path, name=new.name, level=level,
                    region_code=new.region_code, created_at=clock.now_iso())
-    with dynamo_errors(Conflict("该组织已存在", code="ORG_EXISTS")):
-        node.save(condition=OrgNode.path.does_not_exist())
     view = _view(node)
-    publish("orgs", "OrgRegistered", data=view.model_dump(), org=view.path, actor=actor_of(principal))
+    with dynamo_errors(Conflict("该组织已存在", code="ORG_EXISTS")), transaction() as tx:
+        tx.save(node, condition=OrgNode.path.does_not_exist())
+        publish("orgs", "OrgRegistered", data=view.model_dump(), org=view.path, actor=actor_of(principal), tx=tx)
     return view
 
 

@@ -70,12 +70,21 @@ def normalize_id_number(raw: str) -> str:
 
 
 def mask_id_number(number: str) -> str:
-    return f"{number[:6]}********{number[-4:]}" if len(number) >= 10 else "*" * len(number)
+    """``330106********1234`` for an ID number (18 characters, or 15 for the first generation);
+    anything else is masked whole (six plus four characters of a short string are all of it)."""
+    return f"{number[:6]}********{number[-4:]}" if len(number) in (15, 18) else "*" * len(number)
 
 
 def mask_phone(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone)[-11:]
-    return f"{digits[:3]}****{digits[-4:]}" if len(digits) == 11 else "*" * len(digits)
+    """``138****5678`` for a mainland mobile number (with or without +86 / 0086); anything
+    else (a landline, a short number, an ID number passed by mistake) is masked whole."""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))
+    for prefix in ("0086", "86"):
+        if len(digits) == 11 + len(prefix) and digits.startswith(prefix):
+            digits = digits[len(prefix):]
+    if len(digits) == 11 and digits[0] == "1":
+        return f"{digits[:3]}****{digits[-4:]}"
+    return "*" * len(digits)
 
 
 def scrub(text: str) -> str:

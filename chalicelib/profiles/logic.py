@@ -20,7 +20,7 @@ from chalicelib.platform.auth import Principal
 from chalicelib.platform.concurrency import gather
 from chalicelib.platform.db import dynamo_errors
 from chalicelib.platform.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.platform.events import actor_of, publish
+from chalicelib.platform.events import actor_of, publish, transaction
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.queues import send
 
@@ -129,20 +129,21 @@ def save_profile(principal: Principal, body: ProfileInput) -> MyProfileView:
         check_text("intro", body.intro)
     now = clock.now_iso()
     seeking = body.seeking.model_dump()
-    Profile(principal.user_id).update(actions=[
-        Profile.complete.set(True), Profile.nickname.set(body.nickname), Profile.gender.set(body.gender),
-        Profile.birth_year.set(body.birth_year), Profile.height_cm.set(body.height_cm),
-        Profile.hometown.set(body.hometown), Profile.education.set(body.education),
-        Profile.industry.set(body.industry), Profile.job.set(body.job), Profile.city.set(body.city),
-        Profile.district.set(body.district), Profile.hobbies.set(body.hobbies), Profile.sports.set(body.sports),
-        Profile.free_tags.set(body.free_tags), Profile.intro.set(body.intro), Profile.seeking.set(seeking),
-        Profile.org_path.set(principal.org_path), Profile.enterprise_name.set(_enterprise_name(principal.org_path)),
-        Profile.last_active_at.set(now), Profile.updated_at.set(now),
-    ])
+    with transaction() as tx:
+        tx.update(Profile(principal.user_id), actions=[
+            Profile.complete.set(True), Profile.nickname.set(body.nickname), Profile.gender.set(body.gender),
+            Profile.birth_year.set(body.birth_year), Profile.height_cm.set(body.height_cm),
+            Profile.hometown.set(body.hometown), Profile.education.set(body.education),
+            Profile.industry.set(body.industry), Profile.job.set(body.job), Profile.city.set(body.city),
+            Profile.district.set(body.district), Profile.hobbies.set(body.hobbies), Profile.sports.set(body.sports),
+            Profile.free_tags.set(body.free_tags), Profile.intro.set(body.intro), Profile.seeking.set(seeking),
+            Profile.org_path.set(principal.org_path), Profile.enterprise_name.set(_enterprise_name(principal.org_path)),
+            Profile.last_active_at.set(now), Profile.updated_at.set(now),
+        ])
+        publish("profiles", "ProfileUpdated", data={"user_id": principal.user_id}, org=principal.org_path,
+                actor=actor_of(principal), tx=tx)
     _request_reindex(principal.user_id)
     _request_rematch(principal.user_id)
-    publish("profiles", "ProfileUpdated", data={"user_id": principal.user_id}, org=principal.org_path,
-            actor=actor_of(principal))
     return my_profile(principal)
 
 

@@ -26,7 +26,7 @@ from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
 from chalicelib.platform.db import batch_get_tables, dynamo_errors
 from chalicelib.platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from chalicelib.platform.events import DomainEvent, actor_of, publish
+from chalicelib.platform.events import DomainEvent, actor_of, publish, transaction
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.pii import scrub
 
@@ -189,12 +189,13 @@ def follow(principal: Principal, target: str) -> Relation:
                     # they did not start following me meanwhile (else we would miss the friendship)
                     tx.condition_check(Edge, me, f"{FOLLOWER}#{target}", condition=Edge.edge.does_not_exist())
                 tx.condition_check(Edge, me, f"{BLOCKED_BY}#{target}", condition=Edge.edge.does_not_exist())
+                if mutual:
+                    publish("social", "FriendsMade", data={"members": sorted([me, target])}, actor=actor_of(principal),
+                            tx=tx)
         except TransactWriteError as exc:
             if "ConditionalCheckFailed" not in {r.code for r in (exc.cancellation_reasons or []) if r}:
                 raise
             continue  # the picture changed under us: look again
-        if mutual:
-            publish("social", "FriendsMade", data={"members": sorted([me, target])}, actor=actor_of(principal))
         return relation(principal, target)
     raise Conflict("操作冲突，请稍后重试", code="FOLLOW_CONFLICT")
 
@@ -238,8 +239,8 @@ def block(principal: Principal, target: str) -> Relation:
             tx.save(_edge(me, BLOCKS, target, at))
             tx.save(_edge(target, BLOCKED_BY, me, at))
             _unlink(tx, me, target)
-        publish("social", "MemberBlocked", data={"blocker": me, "blocked": target}, actor=actor_of(principal),
-                org=principal.org_path)
+            publish("social", "MemberBlocked", data={"blocker": me, "blocked": target}, actor=actor_of(principal),
+                    org=principal.org_path, tx=tx)
     return Relation(user_id=target, following=False, followed_by=False, friends=False, blocked=True)
 
 
@@ -249,8 +250,8 @@ def unblock(principal: Principal, target: str) -> Relation:
         with dynamo_errors(), _transaction() as tx:
             tx.delete(Edge(me, f"{BLOCKS}#{target}"))
             tx.delete(Edge(target, f"{BLOCKED_BY}#{me}"))
-        publish("social", "MemberUnblocked", data={"blocker": me, "blocked": target}, actor=actor_of(principal),
-                org=principal.org_path)
+            publish("social", "MemberUnblocked", data={"blocker": me, "blocked": target}, actor=actor_of(principal),
+                    org=principal.org_path, tx=tx)
     return Relation(user_id=target, following=False, followed_by=False, friends=False, blocked=False)
 
 
@@ -300,7 +301,10 @@ def create_post(principal: Principal, body: NewPost) -> PostView:
                 text=scrub(body.text), photos=body.photos, created_at=clock.isoformat(now),
                 day=clock.to_shanghai(now).date().isoformat(),
                 status="held" if verdict.action == "hold" else "visible")
-    post.save()
+    with transaction() as tx:
+        tx.save(post)
+        publish("social", "PostCreated", data={"post_id": post.post_id, "author": post.author, "status": post.status},
+                actor=actor_of(principal), org=principal.org_path, tx=tx)
     if post.status == "held":
         flag(kind="post", target_id=post.post_id, member=principal.user_id, excerpt=post.text,
              categories=verdict.categories)
@@ -310,8 +314,6 @@ def create_post(principal: Principal, body: NewPost) -> PostView:
         from .specs import FANOUT_QUEUE
 
         send(FANOUT_QUEUE, {"post_id": post.post_id})
-    publish("social", "PostCreated", data={"post_id": post.post_id, "author": post.author, "status": post.status},
-            actor=actor_of(principal), org=principal.org_path)
     return _post_view(post)
 
 
@@ -464,9 +466,10 @@ def delete_post(principal: Principal, post_id: str) -> None:
         raise NotFound("找不到该动态", code="POST_NOT_FOUND") from exc
     if post.author != principal.user_id or post.status == "deleted":
         raise NotFound("找不到该动态", code="POST_NOT_FOUND")
-    post.update(actions=[Post.status.set("deleted")])
-    publish("social", "PostDeleted", data={"post_id": post_id, "author": post.author}, actor=actor_of(principal),
-            org=post.org)
+    with transaction() as tx:
+        tx.update(post, actions=[Post.status.set("deleted")])
+        publish("social", "PostDeleted", data={"post_id": post_id, "author": post.author}, actor=actor_of(principal),
+                org=post.org, tx=tx)
 
 
 def like(principal: Principal, post_id: str, *, liked: bool) -> Liked:
@@ -634,13 +637,14 @@ def _hide(found: Report) -> None:
 def lift_sanction(principal: Principal, user_id: str, reason: str) -> StandingView:
     if principal.role is not Role.PLATFORM_ADMIN and not principal.covers(org_of(user_id) or "-"):
         raise NotFound("找不到该会员", code="MEMBER_NOT_FOUND")
-    with dynamo_errors(NotFound("找不到该会员", code="MEMBER_NOT_FOUND")):
-        Standing(user_id).update(actions=[Standing.sanction.set("none"), Standing.sanction_until.remove(),
-                                          Standing.sanction_reason.set(reason),
-                                          Standing.updated_at.set(clock.now_iso())],
-                                 condition=Standing.user_id.exists())
-    publish("social", "MemberModerated", data={"user_id": user_id, "action": "lift", "reason": reason},
-            actor=actor_of(principal), org=org_of(user_id))
+    org = org_of(user_id)
+    with dynamo_errors(NotFound("找不到该会员", code="MEMBER_NOT_FOUND")), transaction() as tx:
+        tx.update(Standing(user_id), actions=[Standing.sanction.set("none"), Standing.sanction_until.remove(),
+                                              Standing.sanction_reason.set(reason),
+                                              Standing.updated_at.set(clock.now_iso())],
+                  condition=Standing.user_id.exists())
+        publish("social", "MemberModerated", data={"user_id": user_id, "action": "lift", "reason": reason},
+                actor=actor_of(principal), org=org, tx=tx)
     return standing_view(user_id)
 
 

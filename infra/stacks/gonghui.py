@@ -215,6 +215,12 @@ class GonghuiStack(Stack):
             self.alarm_topic.add_subscription(subscriptions.EmailSubscription(target.alarm_email))
 
         self.tables = {t["short"]: self._table(t) for t in describe_tables().values()}
+        from chalicelib.platform.outbox import OUTBOX_TABLE_SHORT
+
+        from .outbox import add_outbox_pipe
+
+        add_outbox_pipe(self, table=self.tables[OUTBOX_TABLE_SHORT], event_bus_name=target.event_bus,
+                        prefix=target.prefix, alarm_topic=self.alarm_topic)
         self.bucket = self._uploads_bucket()
 
         s3_subscriptions: list[S3Subscription] = []
@@ -290,6 +296,7 @@ class GonghuiStack(Stack):
             deletion_protection=self.target.is_prod,
             removal_policy=self.removal,
             time_to_live_attribute=spec["ttl"] or None,
+            stream=dynamodb.StreamViewType(spec["stream"]) if spec.get("stream") else None,
             partition_key=partition_key, sort_key=sort_key,
         )
         for name, index in spec["gsis"].items():

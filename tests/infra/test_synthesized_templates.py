@@ -40,9 +40,15 @@ def _queue_ids(template: dict[str, Any]) -> dict[str, str]:
     return {v["Properties"]["QueueName"]: k for k, v in template["Resources"].items() if v["Type"] == "AWS::SQS::Queue"}
 
 
+def _is_pipe_role(role: dict[str, Any]) -> bool:
+    """The outbox Pipe's own role (``infra/stacks/outbox.py``), not the functions'."""
+    return "pipes.amazonaws.com" in json.dumps(role["Properties"]["AssumeRolePolicyDocument"])
+
+
 def _policy_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """The functions' grants (the outbox Pipe's role is checked on its own)."""
     res = template["Resources"]
-    roles = [v for v in res.values() if v["Type"] == "AWS::IAM::Role"]
+    roles = [v for v in res.values() if v["Type"] == "AWS::IAM::Role" and not _is_pipe_role(v)]
     statements: list[dict[str, Any]] = []
     for role in roles:
         for ref in role["Properties"].get("ManagedPolicyArns", []):
@@ -191,7 +197,7 @@ def test_given_sqs_consumers_when_synthesized_then_visibility_covers_six_functio
 
 def test_given_functions_when_synthesized_then_each_runs_as_the_stack_role_with_an_errors_alarm(target: Synth) -> None:
     res = target.template["Resources"]
-    roles = target.resources("AWS::IAM::Role")
+    roles = {k: v for k, v in target.resources("AWS::IAM::Role").items() if not _is_pipe_role(v)}
     assert len(roles) == 1, f"expected only the functions' role, got {sorted(roles)}"
     role_id = next(iter(roles))
     alarms = [a["Properties"] for a in target.resources("AWS::CloudWatch::Alarm").values()]
@@ -335,3 +341,31 @@ def test_given_the_synth_command_when_asked_for_help_then_it_documents_stage_and
     out = subprocess.run([sys.executable, str(REPO / "infra" / "synth.py"), *command], capture_output=True,
                          text=True, timeout=120, check=True).stdout
     assert "--stage" in out and "--region" in out
+
+
+def test_given_the_outbox_when_synthesized_then_a_pipe_carries_its_new_items_from_the_stream_to_the_bus(
+        target: Synth) -> None:
+    res = target.template["Resources"]
+    tables = {k: v["Properties"] for k, v in target.resources("AWS::DynamoDB::Table").items()}
+    outbox_id = next(k for k, t in tables.items() if t["TableName"] == f"gonghui-{target.stage}-outbox")
+    assert tables[outbox_id]["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    assert tables[outbox_id]["TimeToLiveSpecification"] == {"AttributeName": "expires", "Enabled": True}
+    assert not [t for k, t in tables.items() if k != outbox_id and "StreamSpecification" in t]
+    (pipe,) = (v["Properties"] for v in target.resources("AWS::Pipes::Pipe").values())
+    assert pipe["Source"] == {"Fn::GetAtt": [outbox_id, "StreamArn"]}
+    source = pipe["SourceParameters"]
+    assert json.loads(source["FilterCriteria"]["Filters"][0]["Pattern"]) == {"eventName": ["INSERT"]}
+    dlq_id = source["DynamoDBStreamParameters"]["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
+    assert res[dlq_id]["Type"] == "AWS::SQS::Queue"
+    assert any(a["Properties"]["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dlq_id, "QueueName"]}}]
+               and a["Properties"]["AlarmActions"] for a in target.resources("AWS::CloudWatch::Alarm").values())
+    assert "event-bus/default" in json.dumps(pipe["Target"])
+    bus = pipe["TargetParameters"]["EventBridgeEventBusParameters"]
+    assert (bus["Source"], bus["DetailType"]) == ("$.dynamodb.NewImage.source.S", "$.dynamodb.NewImage.detail_type.S")
+    assert pipe["TargetParameters"]["InputTemplate"] == "<$.dynamodb.NewImage.detail.S>"
+    role = res[pipe["RoleArn"]["Fn::GetAtt"][0]]
+    assert _is_pipe_role(role)
+    granted = {a for p in role["Properties"]["Policies"] for st in p["PolicyDocument"]["Statement"]
+               for a in _as_list(st["Action"])}
+    assert granted == {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                       "dynamodb:ListStreams", "events:PutEvents", "sqs:SendMessage"}

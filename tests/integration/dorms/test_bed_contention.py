@@ -53,16 +53,6 @@ def sanxing(nanxun: Any) -> None:
 
 
 @pytest.fixture
-def wide_backlog(monkeypatch: pytest.MonkeyPatch) -> None:
-    """API Gateway accepts every caller; the local server's listen backlog (5) would reset
-    some of 100 simultaneous connections before the app sees them. Requested before
-    ``live_api`` so the server is built with the wider backlog."""
-    from chalice.local import ThreadedHTTPServer
-
-    monkeypatch.setattr(ThreadedHTTPServer, "request_queue_size", 256)
-
-
-@pytest.fixture
 def quiet_access_log(caplog: pytest.LogCaptureFixture) -> None:
     """2,000 requests' INFO access-log lines, kept by pytest's log capture, would slow every
     later round; the load test keeps warnings and errors only."""
@@ -71,7 +61,7 @@ def quiet_access_log(caplog: pytest.LogCaptureFixture) -> None:
 
 @pytest.mark.parametrize("round_no", range(ROUNDS))
 def test_100_applicants_for_10_free_beds_get_exactly_10_holds_in_each_of_20_rounds(
-        round_no, wide_backlog, live_api, sanxing, quiet_access_log, capsys):
+        round_no, live_api, sanxing, quiet_access_log, capsys):
     """Each round runs on a fresh account: moto copies every table a transaction touches (for
     its rollback), so one long-lived account makes every later round slower than DynamoDB is."""
     people = _applicants()
@@ -120,7 +110,7 @@ def _pending_application(dorm: Any, login: Any, pump: Any, user_id: str, room: s
 
 
 def test_two_admins_approving_and_rejecting_the_same_application_at_once_exactly_one_wins(
-        wide_backlog, live_api, dorm, login, pump):
+        live_api, dorm, login, pump):
     outcomes = []
     for i, (room, bed) in enumerate([("302", 1), ("302", 2), ("303", 1), ("303", 2), ("301", 2)]):
         app_id = _pending_application(dorm, login, pump, f"racer-{i}-{uuid.uuid4().hex[:6]}", room, bed)

@@ -24,9 +24,11 @@ def make_id(region: str = "330106", birth: str = "19950312", seq: str = "123") -
 
 
 class EventSpy:
-    """Every ``gonghui.*`` event, through its own EventBridge rule and SQS queue."""
+    """Every ``gonghui.*`` event, through its own EventBridge rule and SQS queue (the outbox
+    stream is carried to the bus first, as the Pipe does in AWS)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pump: Any) -> None:
+        self.pump = pump
         from chalicelib.platform.aws import client
         from local.bootstrap import route_events_to_queue
 
@@ -38,6 +40,7 @@ class EventSpy:
         self.raw: list[str] = []
 
     def collect(self) -> list[dict[str, Any]]:
+        self.pump.pump_outbox()
         while True:
             got = self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10).get("Messages", [])
             if not got:
@@ -52,8 +55,8 @@ class EventSpy:
 
 
 @pytest.fixture
-def spy(aws: Any) -> EventSpy:
-    return EventSpy()
+def spy(aws: Any, pump: Any) -> EventSpy:
+    return EventSpy(pump)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
 from chalicelib.messaging.events import SEND_QUEUE
@@ -14,16 +15,23 @@ from chalicelib.platform.queues import queue_url, send
 from tests.conftest import body
 from tests.integration.social.conftest import befriend
 
-CONVERSATIONS = 20
-# two senders per conversation: 20 × 2 × 25 = 1,000 messages (the issue's figure). Each one
-# is ~13 moto calls at ~5–15 ms, so this test takes minutes, not seconds; set
-# GONGHUI_CHAT_ORDER_PER_SENDER lower for a quick local loop.
-PER_SENDER = int(os.environ.get("GONGHUI_CHAT_ORDER_PER_SENDER", "25"))
+# (conversations, messages per sender); two senders per conversation. ``make test`` runs the
+# small size; the issue's figure, 20 × 2 × 25 = 1,000 messages (~13 moto calls each: minutes
+# on a busy machine, near the tokens' 15-minute life), is ``python -m benchmarks chat_order``.
+SIZES = {"small": (4, 12), "full": (20, 25)}
+FULL_SIZE = os.environ.get("GONGHUI_CHAT_ORDER_FULL") == "1"
+CALL_TIMEOUT = 120  # a read under load; the outcome does not depend on timing
 
 
-def test_per_conversation_order_holds_for_1000_messages_across_20_conversations(live_api, member, pump):
+@pytest.mark.parametrize("size", [
+    "small",
+    pytest.param("full", marks=[pytest.mark.slow, pytest.mark.skipif(
+        not FULL_SIZE, reason="1,000 messages: python -m benchmarks chat_order")]),
+])
+def test_per_conversation_order_holds_under_concurrent_senders(size, live_api, member, pump):
+    conversations, per_sender = SIZES[size]
     pairs = []
-    for i in range(CONVERSATIONS):
+    for i in range(conversations):
         a, b = member(f"a-{i:02d}", f"b-{i:02d}")
         befriend(a, b)
         pairs.append((a, b))
@@ -32,8 +40,8 @@ def test_per_conversation_order_holds_for_1000_messages_across_20_conversations(
         me, other, _ = args
         statuses = []
         with requests.Session() as http:
-            for n in range(PER_SENDER):
-                r = http.post(f"{live_api}/messaging/messages", headers=me.headers, timeout=30,
+            for n in range(per_sender):
+                r = http.post(f"{live_api}/messaging/messages", headers=me.headers, timeout=CALL_TIMEOUT,
                               json={"to": other.user_id, "client_id": f"{me.user_id}-{n:04d}",
                                     "text": f"{me.user_id} 第{n}条"})
                 statuses.append(r.status_code)
@@ -62,11 +70,12 @@ def test_per_conversation_order_holds_for_1000_messages_across_20_conversations(
             if not cursor:
                 break
         seen.sort(key=lambda m: m["seq"])
-        assert [m["seq"] for m in seen] == list(range(1, 2 * PER_SENDER + 1)), "no gap, no duplicate"
+        assert [m["seq"] for m in seen] == list(range(1, 2 * per_sender + 1)), "no gap, no duplicate"
         for who in (a.user_id, b.user_id):
             mine = [m["text"] for m in seen if m["sender"] == who]
-            assert mine == [f"{who} 第{n}条" for n in range(PER_SENDER)], f"{who}'s stream out of order"
-    print(f"1,000 messages over {CONVERSATIONS} conversations: sent and delivered in {elapsed:.1f}s")
+            assert mine == [f"{who} 第{n}条" for n in range(per_sender)], f"{who}'s stream out of order"
+    total = conversations * 2 * per_sender
+    print(f"CHAT_ORDER messages={total} conversations={conversations} seconds={elapsed:.1f}")
 
 
 def test_a_poison_message_reaches_the_dlq_and_the_rest_of_its_batch_is_delivered(member, pump):

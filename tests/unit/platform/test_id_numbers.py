@@ -31,10 +31,20 @@ def id_numbers(draw: st.DrawFn) -> str:
     return with_check(f"{region}{born:%Y%m%d}{sequence}")
 
 
+# What the member reads for each kind of mistake.
+MESSAGES = {
+    "ID_NUMBER_FORMAT": {"身份证号码应为18位，最后一位可以是X"},
+    "ID_NUMBER_REGION": {"身份证号码的地区码不正确"},
+    "ID_NUMBER_BIRTH_DATE": {"身份证号码中的出生日期不存在", "身份证号码中的出生日期不合理"},
+    "ID_NUMBER_CHECKSUM": {"身份证号码校验位不正确，请核对"},
+}
+
+
 def code_of(raw: str) -> str:
     with pytest.raises(ValidationFailed) as refused:
         normalize_id_number(raw)
-    assert refused.value.status == 422 and refused.value.message  # a Chinese message for the member
+    assert refused.value.status == 422
+    assert refused.value.message in MESSAGES[refused.value.code]  # a Chinese message for the member
     return refused.value.code
 
 
@@ -70,6 +80,25 @@ def test_one_mistyped_digit_is_always_caught(number, position, shift):
 @pytest.mark.parametrize("born", ["19900230", "19900431", "19001301", "20230229", "19990000"])
 def test_a_birth_date_that_does_not_exist_is_refused(born):
     assert code_of(with_check(f"330106{born}123")) == "ID_NUMBER_BIRTH_DATE"
+
+
+def test_the_oldest_possible_number_was_issued_for_someone_born_in_1900():
+    number = with_check("33010619000101123")
+    assert normalize_id_number(number) == number
+
+
+def test_a_child_born_today_has_a_valid_number():
+    number = with_check(f"330106{date.today():%Y%m%d}123")
+    assert normalize_id_number(number) == number
+
+
+def test_the_check_digit_needs_exactly_seventeen_digits():
+    from chalicelib.platform.pii import id_check_digit
+
+    assert id_check_digit("11010519491231002") == "X"
+    for wrong in ("1101051949123100", "110105194912310021"):
+        with pytest.raises(ValueError):
+            id_check_digit(wrong)
 
 
 def test_a_birth_date_in_the_future_or_before_1900_is_refused():

@@ -23,9 +23,45 @@ def test_an_id_number_shows_its_region_and_last_four_only():
     assert mask_id_number("12345") == "*****"
 
 
-@pytest.mark.parametrize("raw", ["13812345678", "138-1234-5678", "+86 138 1234 5678", "8613812345678"])
+@pytest.mark.parametrize("raw", ["3301061234", "33010612345", "330106123456", "3301061990010112345"])
+def test_a_string_that_is_not_an_id_number_is_masked_whole(raw):
+    """Six leading and four trailing characters of a ten-character string are all of it."""
+    assert mask_id_number(raw) == "*" * len(raw)
+
+
+def test_a_first_generation_fifteen_digit_number_shows_region_and_last_four():
+    assert mask_id_number("330106900101123") == "330106********1123"
+
+
+@pytest.mark.parametrize("raw", ["13812345678", "138-1234-5678", "+86 138 1234 5678", "8613812345678",
+                                 "0086 13812345678", "１３８１２３４５６７８"])
 def test_a_phone_shows_its_first_three_and_last_four(raw):
     assert mask_phone(raw) == "138****5678"
+
+
+@pytest.mark.parametrize("raw", [
+    "12345",                 # too short
+    "1381234567",            # a mobile number missing a digit
+    "138123456789",          # one digit too many
+    "0571-8765-4321",        # a Hangzhou landline
+    "23812345678",           # eleven digits, but not a mobile number
+    "330106199001011234",    # an ID number passed by mistake
+    "+86 138 1234 567",      # +86 and ten digits
+])
+def test_anything_but_a_mobile_number_is_masked_whole(raw):
+    digits = sum(c.isdigit() for c in raw)
+    assert mask_phone(raw) == "*" * digits
+
+
+@given(st.text(alphabet="0123456789 -+", max_size=25))
+def test_at_most_the_first_three_and_last_four_digits_of_a_mobile_number_are_ever_shown(raw):
+    masked = mask_phone(raw)
+    digits = "".join(c for c in raw if c.isdigit())
+    if any(c.isdigit() for c in masked):
+        assert len(digits) in (11, 13, 15) and digits[-11] == "1"
+        assert masked == f"{digits[-11:-8]}****{digits[-4:]}"
+    else:
+        assert set(masked) <= {"*"}
 
 
 def test_numbers_inside_chinese_text_are_masked():
