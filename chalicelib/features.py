@@ -26,6 +26,7 @@ FEATURES: tuple[str, ...] = (
     "messaging",
     "inbox",
     "content",
+    "bookings",
 )
 
 
