@@ -11,16 +11,27 @@ export AWS_DEFAULT_REGION ?= cn-north-1
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv run test lint unit integration e2e fuzz synth bench mutation clean
+# checkov pins its own boto3/packaging: it gets an environment of its own inside the venv.
+CHECKOV_VENV := $(VENV)/tools/checkov
 
-$(STAMP): requirements.txt requirements-dev.txt infra/requirements.txt
+.PHONY: venv run test lint unit integration e2e fuzz synth bench mutation clean lock
+
+# Installs exactly the locks (hashes required). After editing a requirements*.txt: `make lock`.
+$(STAMP): requirements.lock requirements-dev.lock requirements-checkov.lock
 	@test -n "$(PYTHON)" || { echo "Python $(PY_MINOR) is needed (the Lambda runtime's version)"; exit 1; }
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == tuple(map(int, "$(PY_MINOR)".split(".")))' 2>/dev/null || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
-	$(PY) -m pip install -q 'pip<26.3'
-	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --require-hashes -r requirements-dev.lock
+	@test -x $(CHECKOV_VENV)/bin/python || $(PY) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install -q --require-hashes -r requirements-checkov.lock
+	@command -v chromium >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; } || echo "chromium could not be installed: the /docs browser test is skipped"
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+## Re-lock (with hashes) after any change to requirements*.txt — also after merging others' pins
+lock:
+	@test -x $(VENV)/bin/uv || $(PY) -m pip install -q "$$(grep -E '^uv==' requirements-dev.txt)"
+	$(PY) -m infra.locks
 
 ## The embedded local stack: moto, tables, queues, rules, demo data, fakes, event pump, API on :8000
 run: $(STAMP)
@@ -47,7 +58,8 @@ e2e: $(STAMP)
 fuzz: $(STAMP)
 	GONGHUI_FUZZ_EXAMPLES=$${GONGHUI_FUZZ_EXAMPLES:-50} $(PY) -m pytest -q -p no:cacheprovider tests/quality/test_fuzz.py
 
-## Synthesize the CDK app offline into infra/cdk.out (STAGE=dev|prod, REGION=cn-north-1|...)
+## Synthesize the CDK app offline into infra/cdk.out (STAGE=dev|prod, REGION=cn-north-1|...);
+## needs the stage's provider app ids (and prod's alarm e-mail) in infra/stages.json
 synth: $(STAMP)
 	$(PY) infra/synth.py --stage $${STAGE:-dev} --region $${REGION:-cn-north-1}
 

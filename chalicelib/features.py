@@ -8,6 +8,7 @@ models. ``app.py``, ``infra/`` and ``local/`` all read this list.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,8 +40,22 @@ def _module(feature: str, part: str) -> Any:
         raise
 
 
+# Set by infra on each deployed function: the one feature whose routes and handlers it runs
+# (its role reaches only that feature's resources). Unset (local stack, tests, the API
+# function of ``system`` that documents the whole API): every feature.
+FEATURE_FILTER_ENV = "GONGHUI_FEATURES"
+
+
+def enabled() -> tuple[str, ...]:
+    wanted = [f.strip() for f in os.environ.get(FEATURE_FILTER_ENV, "").split(",") if f.strip()]
+    unknown = sorted(set(wanted) - set(FEATURES))
+    if unknown:
+        raise RuntimeError(f"{FEATURE_FILTER_ENV} names unknown features: {unknown}")
+    return tuple(f for f in FEATURES if f in wanted) if wanted else FEATURES
+
+
 def blueprints() -> Iterator[tuple[str, Any]]:
-    for feature in FEATURES:
+    for feature in enabled():
         for part in ("api", "events"):
             module = _module(feature, part)
             if module is not None and getattr(module, "bp", None) is not None:

@@ -3,7 +3,8 @@
 
 Context: ``-c stage=dev|prod`` (default dev), ``-c region=<region>`` (default
 ``$AWS_DEFAULT_REGION``, else us-east-1; ``cn-north-1``/``cn-northwest-1`` synthesize for the
-aws-cn partition), optional ``-c uploads_bucket=<name>``, ``-c alarm_email=<address>``.
+aws-cn partition), optional ``-c uploads_bucket=<name>``, ``-c alarm_email=<address>`` (required
+for prod), ``-c wechat_app_id= -c alipay_app_id= -c dingtalk_app_key=`` (required; or infra/stages.json).
 Offline: no lookups, no bootstrap-version check. ``infra/synth.py`` wraps this.
 """
 from __future__ import annotations
@@ -27,14 +28,17 @@ from typing import Any
 
 from infra.target import Target, prepare_environment
 
+# S3 server access logs delivered through a bucket policy, not the legacy LogDeliveryWrite ACL.
+FEATURE_FLAGS = {"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True}
+
 
 def build(app: Any, target: Target) -> Any:
-    """Add the stack for ``target`` to ``app`` (``aws_cdk.App``). Call after prepare_environment."""
+    """Add the stacks for ``target`` to ``app`` (``aws_cdk.App``). Call after prepare_environment."""
     from aws_cdk import DefaultStackSynthesizer, Environment
 
-    from infra.stacks.gonghui import GonghuiStack
+    from infra.stacks.gonghui import build_stacks
 
-    return GonghuiStack(
+    return build_stacks(
         app, target,
         env=Environment(region=target.region),
         synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
@@ -47,7 +51,7 @@ def synth(context: dict[str, Any] | None = None, outdir: str | None = None) -> t
     """Synthesize one stage/region. Returns the target and the cloud assembly."""
     from aws_cdk import App
 
-    app = App(context=context or {}, outdir=outdir, analytics_reporting=False)
+    app = App(context={**FEATURE_FLAGS, **(context or {})}, outdir=outdir, analytics_reporting=False)
     target = Target.from_context(app.node.try_get_context)
     prepare_environment(target)
     # chalice.cdk packages into ./chalice.out; keep that out of the tree and remove it after.

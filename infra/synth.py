@@ -3,8 +3,8 @@
 
     .venv/bin/python infra/synth.py --stage dev --region cn-north-1 [--out infra/cdk.out]
 
-Writes the cloud assembly to ``--out`` (default ``infra/cdk.out``) and prints the template
-path. Fails if the template hard-codes the ``aws`` partition or keeps Chalice's role
+Writes the cloud assembly to ``--out`` (default ``infra/cdk.out``) and prints each stack's
+template path. Fails if the template hard-codes the ``aws`` partition or keeps Chalice's role
 placeholder.
 """
 from __future__ import annotations
@@ -33,11 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(INFRA / "cdk.out"))
     parser.add_argument("--project-dir", default=None, help="the Chalice project (default: this repo)")
     parser.add_argument("--uploads-bucket", default=None)
-    parser.add_argument("--alarm-email", default=None)
+    parser.add_argument("--alarm-email", default=None, help="alarm subscriber (required for prod)")
+    parser.add_argument("--wechat-app-id", default=None)
+    parser.add_argument("--alipay-app-id", default=None)
+    parser.add_argument("--dingtalk-app-key", default=None)
     args = parser.parse_args(argv)
     context = {"stage": args.stage, "region": args.region}
     for key, value in (("project_dir", args.project_dir), ("uploads_bucket", args.uploads_bucket),
-                       ("alarm_email", args.alarm_email)):
+                       ("alarm_email", args.alarm_email), ("wechat_app_id", args.wechat_app_id),
+                       ("alipay_app_id", args.alipay_app_id), ("dingtalk_app_key", args.dingtalk_app_key)):
         if value:
             context[key] = value
     out = Path(args.out)
@@ -46,19 +50,23 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {out} is not empty and not a cloud assembly; refusing to replace it", file=sys.stderr)
             return 2
         shutil.rmtree(out)  # stale assets (28 MB layers) would pile up otherwise
-    target, assembly = synth(context, str(out))
+    try:
+        target, assembly = synth(context, str(out))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     from infra.stacks.gonghui import ROLE_PLACEHOLDER
-    stack = assembly.get_stack_artifact(target.stage)
-    template_path = out / stack.template_file
-    text = template_path.read_text()
-    if target.partition != "aws" and "arn:aws:" in text:
-        print(f"error: {template_path} hard-codes arn:aws: but targets {target.partition}", file=sys.stderr)
-        return 1
-    if ROLE_PLACEHOLDER in text:
-        print(f"error: a function kept Chalice's role placeholder in {template_path}", file=sys.stderr)
-        return 1
-    json.loads(text)
-    print(template_path)
+    for stack in assembly.stacks:
+        template_path = out / stack.template_file
+        text = template_path.read_text()
+        if target.partition != "aws" and "arn:aws:" in text:
+            print(f"error: {template_path} hard-codes arn:aws: but targets {target.partition}", file=sys.stderr)
+            return 1
+        if ROLE_PLACEHOLDER in text:
+            print(f"error: a function kept Chalice's role placeholder in {template_path}", file=sys.stderr)
+            return 1
+        resources = len(json.loads(text).get("Resources", {}))
+        print(f"{template_path}  ({stack.stack_name}, {resources} resources before the SAM transform)")
     return 0
 
 

@@ -19,6 +19,18 @@ DEPLOYABLE_STAGES = ("dev", "prod")
 DEFAULT_STAGE = "dev"
 DEFAULT_REGION = "us-east-1"
 CHINA_REGIONS = ("cn-north-1", "cn-northwest-1")
+APP_ID_ENV = {"wechat_app_id": "GONGHUI_WECHAT_APP_ID", "alipay_app_id": "GONGHUI_ALIPAY_APP_ID",
+              "dingtalk_app_key": "GONGHUI_DINGTALK_APP_KEY"}
+STAGE_CONFIG = INFRA_DIR / "stages.json"
+
+
+def _stage_config(stage: str) -> dict[str, str]:
+    """Per-stage values operators keep in infra/stages.json (context overrides them)."""
+    import json
+
+    if not STAGE_CONFIG.exists():
+        return {}
+    return {k: v for k, v in json.loads(STAGE_CONFIG.read_text()).get(stage, {}).items() if isinstance(v, str)}
 
 
 def partition_of(region: str) -> str:
@@ -38,6 +50,9 @@ class Target:
     project_dir: Path = PROJECT_DIR
     uploads_bucket: str | None = None
     alarm_email: str | None = None
+    # The stage's WeChat / Alipay / 浙政钉 app ids (account subjects include them, so they are
+    # fixed before launch): context ``wechat_app_id``, ``alipay_app_id``, ``dingtalk_app_key``.
+    app_ids: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.stage not in DEPLOYABLE_STAGES:
@@ -84,7 +99,14 @@ class Target:
             "GONGHUI_PREFIX": self.prefix,
             "GONGHUI_EVENT_BUS": self.event_bus,
             "GONGHUI_UPLOADS_BUCKET": self.bucket_name,
+            **{APP_ID_ENV[k]: v for k, v in self.app_ids},
         }
+
+    def require_app_ids(self) -> None:
+        missing = sorted(set(APP_ID_ENV) - {k for k, v in self.app_ids if v})
+        if missing:
+            raise ValueError(f"stage {self.stage} needs its provider app ids: pass -c {'=… -c '.join(missing)}=… "
+                             f"(or set them under \"{self.stage}\" in infra/stages.json)")
 
     @classmethod
     def from_context(cls, get: Any) -> Target:
@@ -92,12 +114,16 @@ class Target:
         region = (get("region") or os.environ.get("CDK_DEFAULT_REGION")
                   or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION)
         project_dir = get("project_dir")
+        stage = get("stage") or DEFAULT_STAGE
+        configured = _stage_config(stage)
+        app_ids = tuple((k, str(get(k) or configured.get(k) or "")) for k in APP_ID_ENV)
         return cls(
-            stage=get("stage") or DEFAULT_STAGE,
+            stage=stage,
             region=region,
             project_dir=Path(project_dir).resolve() if project_dir else PROJECT_DIR,
             uploads_bucket=get("uploads_bucket") or None,
-            alarm_email=get("alarm_email") or None,
+            alarm_email=get("alarm_email") or configured.get("alarm_email") or None,
+            app_ids=app_ids,
         )
 
 

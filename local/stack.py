@@ -100,6 +100,10 @@ class LocalStack:
         print(f"[local] provider fakes {self.fakes.url}", flush=True)
         print(f"[local] API           http://{self.host}:{self.api_port}   docs: /docs   health: /health",
               flush=True)
+        from local.guide import banner
+
+        print(banner(f"http://{self.host}:{self.api_port}", self.fakes.url, f"ws://{self.host}:{self.ws_port}/local"),
+              flush=True)
 
     def serve_forever(self) -> None:
         self.server.serve_forever()

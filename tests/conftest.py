@@ -92,20 +92,68 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     reset_settings()
 
 
+class ConformanceRecorder:
+    """Checks each request/response of one test against /openapi.json (see tests/contract.py);
+    at the end of the test, any violation fails it. ``GONGHUI_CONFORMANCE=report`` only appends
+    them to ``GONGHUI_CONFORMANCE_LOG`` (for measuring the whole suite)."""
+
+    def __init__(self, app: Any, test: str) -> None:
+        from tests.contract import contract
+
+        self.contract = contract(app)
+        self.test = test
+        self.violations: list[str] = []
+
+    def record(self, method: str, url: str, request_body: Any, status: int, content_type: str,
+               response_body: Any) -> None:
+        self.violations += self.contract.check(method, url, request_body, status, content_type, response_body)
+
+    def finish(self) -> None:
+        if not self.violations:
+            return
+        unique = list(dict.fromkeys(self.violations))
+        if os.environ.get("GONGHUI_CONFORMANCE") == "report":
+            with open(os.environ.get("GONGHUI_CONFORMANCE_LOG", "/tmp/gonghui-conformance.log"), "a") as log:
+                log.writelines(f"{self.test}\t{v}\n" for v in unique)
+            return
+        pytest.fail("traffic that does not conform to /openapi.json:\n" + "\n".join(unique[:20]), pytrace=False)
+
+
 @pytest.fixture
-def api(aws: LocalAws, chalice_app: Any) -> Iterator[Any]:
-    """Chalice's in-process test client on the local stage."""
+def conformance(chalice_app: Any, request: pytest.FixtureRequest) -> Iterator[ConformanceRecorder]:
+    recorder = ConformanceRecorder(chalice_app, request.node.nodeid)
+    yield recorder
+    recorder.finish()
+
+
+@pytest.fixture
+def api(aws: LocalAws, chalice_app: Any, conformance: ConformanceRecorder) -> Iterator[Any]:
+    """Chalice's in-process test client on the local stage; its traffic is checked against
+    the OpenAPI document (``conformance``)."""
     with Client(chalice_app, stage_name="local", project_dir=str(ROOT)) as client:
-        yield client.http
+        http = client.http
+        send = http.request
+
+        def request(method: str, path: str, headers: dict[str, str] | None = None, body: Any = b"") -> Any:
+            response = send(method, path, headers=headers, body=body)
+            conformance.record(method, path, body, response.status_code,
+                               response.headers.get("Content-Type", ""), response.body)
+            return response
+
+        http.request = request
+        yield http
 
 
 @pytest.fixture
-def live_api(aws: LocalAws, chalice_app: Any) -> Iterator[str]:
+def live_api(aws: LocalAws, chalice_app: Any, conformance: ConformanceRecorder,
+             monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The app behind the local stack's threaded HTTP server (backlog 128) on a free port, for
-    tests that need real concurrent requests. Returns the base URL."""
+    tests that need real concurrent requests. Returns the base URL. What ``requests`` sends to it
+    is checked against the OpenAPI document (``conformance``)."""
     import socket
     import threading
 
+    import requests
     from chalice.config import Config
 
     from local.http_server import create_api_server
@@ -118,7 +166,18 @@ def live_api(aws: LocalAws, chalice_app: Any) -> Iterator[str]:
     server = create_api_server(chalice_app, config, "127.0.0.1", port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}"
+    send = requests.Session.send
+
+    def checked_send(session: Any, prepared: Any, **kwargs: Any) -> Any:
+        response = send(session, prepared, **kwargs)
+        if prepared.url.startswith(base):
+            conformance.record(prepared.method, prepared.url[len(base):], prepared.body, response.status_code,
+                               response.headers.get("Content-Type", ""), response.content)
+        return response
+
+    monkeypatch.setattr(requests.Session, "send", checked_send)
+    yield base
     server.shutdown()
 
 
@@ -192,3 +251,14 @@ def aws_calls() -> Iterator[Any]:
 
 def body(response: Any) -> Any:
     return json.loads(response.body) if response.body else None
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """``GONGHUI_CONFORMANCE_REPORT=path``: append this process' conformance counts (JSON lines;
+    each xdist worker writes its own)."""
+    from tests.contract import current
+
+    target = os.environ.get("GONGHUI_CONFORMANCE_REPORT")
+    if target and current() is not None:
+        with open(target, "a") as report:
+            report.write(json.dumps(current().tally.as_dict()) + "\n")  # type: ignore[union-attr]

@@ -77,4 +77,5 @@ class StaffQuery(Schema):
 
 
 class Ok(Schema):
+    __schema_name__ = "AccountOk"
     ok: bool = True

@@ -189,7 +189,7 @@ def _int(value: Any) -> int | None:
 
 def _summary(app: AidApplication) -> AidApplicationSummary:
     return AidApplicationSummary(
-        app_id=app.app_id, aid_type=app.aid_type, aid_type_name=AID_TYPES[app.aid_type].name, state=app.state,
+        app_id=app.app_id, aid_type=app.aid_type, aid_type_name=AID_TYPES[app.aid_type].name, state=app.state,  # type: ignore[arg-type]
         state_name=STATE_NAMES[State(app.state)], org_path=app.org_path, applicant_name=app.applicant_name,
         requested_fen=int(app.requested_fen), approved_fen=_int(app.approved_fen),
         per_capita_income_fen=int(app.per_capita_income_fen), entered_at=app.entered_at,

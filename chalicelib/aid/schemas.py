@@ -61,12 +61,14 @@ class AidDraftPatch(Schema):
 
 
 class UploadRequest(Schema):
+    __schema_name__ = "AidUploadRequest"
     kind: DocKind
     filename: Line = Field(..., min_length=1, max_length=100, pattern=r"^[^/\\]+$")
     content_type: Literal["image/jpeg", "image/png", "application/pdf"]
 
 
 class UploadTicket(Schema):
+    __schema_name__ = "AidUploadTicket"
     kind: str
     key: str
     url: str
@@ -140,7 +142,7 @@ class AidApplicationSummary(Schema):
     app_id: str
     aid_type: str
     aid_type_name: str
-    state: str
+    state: StateName
     state_name: str
     org_path: str
     applicant_name: str

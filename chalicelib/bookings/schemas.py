@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, computed_field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import Fen
@@ -142,7 +142,14 @@ class BookingVenueView(Schema):
     org_path: str
     name: str
     kind: str
-    kind_cn: str
+    kind_cn: str = Field(..., json_schema_extra={"deprecated": True},
+        description="旧名，请改用 kind_name（下个版本移除）")
+
+    @computed_field(description="类型的中文名")  # type: ignore[prop-decorator]
+    @property
+    def kind_name(self) -> str:
+        return self.kind_cn
+
     capacity: int
     exclusive: bool
     location: str
@@ -328,7 +335,14 @@ class BookingActivityView(Schema):
     org_path: str
     title: str
     kind: str
-    kind_cn: str
+    kind_cn: str = Field(..., json_schema_extra={"deprecated": True},
+        description="旧名，请改用 kind_name（下个版本移除）")
+
+    @computed_field(description="类型的中文名")  # type: ignore[prop-decorator]
+    @property
+    def kind_name(self) -> str:
+        return self.kind_cn
+
     description: str
     location: str
     audience: BookingAudience
@@ -383,7 +397,14 @@ class BookingEntryView(Schema):
     starts_at: str
     ends_at: str
     status: str
-    status_cn: str
+    status_cn: str = Field(..., json_schema_extra={"deprecated": True},
+        description="旧名，请改用 status_name（下个版本移除）")
+
+    @computed_field(description="状态的中文名")  # type: ignore[prop-decorator]
+    @property
+    def status_name(self) -> str:
+        return self.status_cn
+
     places: int
     group: str | None = None
     seat_no: int | None = None
@@ -449,7 +470,14 @@ class BookingFigureQuery(Schema):
 
 class BookingFigureRow(Schema):
     category: str = Field(..., examples=["reading"])
-    category_cn: str
+    category_cn: str = Field(..., json_schema_extra={"deprecated": True},
+        description="旧名，请改用 category_name（下个版本移除）")
+
+    @computed_field(description="类别的中文名")  # type: ignore[prop-decorator]
+    @property
+    def category_name(self) -> str:
+        return self.category_cn
+
     sessions: int = Field(..., description="举办场次")
     signups: int = Field(..., description="报名（预约）人次")
     attended: int = Field(..., description="到场人次")

@@ -9,4 +9,4 @@ ROLLUP_QUEUE = QueueSpec(
     description="活动场次结束、场馆预约结束后按组织与期间累计举办场次、报名与到场人次",
     event_pattern={"source": ["gonghui.bookings"], "detail-type": ["BookingAttendanceClosed"]})
 ALL = [ROLLUP_QUEUE]
-QUEUES = ALL  # what features.queue_specs() reads (infra, the local stack, the pump)
+QUEUES = ALL  # what features.queue_specs() reads (infra and the local stack build these)

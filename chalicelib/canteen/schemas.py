@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, computed_field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import DishPriceFen
@@ -149,7 +149,14 @@ class ServedDish(Schema):
 class MenuView(Schema):
     day: str
     meal: Meal
-    meal_cn: str
+    meal_cn: str = Field(..., json_schema_extra={"deprecated": True},
+        description="旧名，请改用 meal_name（下个版本移除）")
+
+    @computed_field(description="餐次的中文名")  # type: ignore[prop-decorator]
+    @property
+    def meal_name(self) -> str:
+        return self.meal_cn
+
     status: Literal["draft", "published"]
     publish_at: str
     dishes: list[ServedDish]
@@ -207,10 +214,12 @@ class SubscriptionView(Schema):
 
 
 class PhotoUploadRequest(Schema):
+    __schema_name__ = "CanteenPhotoUploadRequest"
     content_type: ContentType
 
 
 class PhotoUpload(Schema):
+    __schema_name__ = "CanteenPhotoUpload"
     key: str
     url: str
     fields: dict[str, str]
@@ -218,6 +227,7 @@ class PhotoUpload(Schema):
 
 
 class NoticeView(Schema):
+    __schema_name__ = "CanteenNoticeView"
     at: str
     canteen_id: str
     day: str
@@ -226,6 +236,7 @@ class NoticeView(Schema):
 
 
 class NoticePage(Schema):
+    __schema_name__ = "CanteenNoticePage"
     items: list[NoticeView]
     next_cursor: str | None = None
 

@@ -235,7 +235,7 @@ def set_rules(principal: Principal, body: RulesUpdate) -> RulesView:
 @endpoint(roles=ADMINS, ownership=Ownership.SCOPE, query=RulesQuery, response=RulesView,
           summary="宿舍审批规则", tags=TAGS)
 def get_rules(principal: Principal, query: RulesQuery) -> RulesView:
-    return logic.get_rules(principal, query.org)
+    return logic.get_rules(principal, query.org or principal.org_path)
 
 
 @bp.route("/dorms/occupancy", methods=["GET"])

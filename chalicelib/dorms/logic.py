@@ -167,7 +167,7 @@ def _building_view(b: DormBuilding) -> BuildingView:
 def _app_view(app: DormApplication) -> ApplicationView:
     return ApplicationView(
         application_id=app.application_id, user_id=app.user_id, building_id=app.building_id,
-        building_name=app.building_name, room_no=app.room_no, bed_no=int(app.bed_no), status=app.status,
+        building_name=app.building_name, room_no=app.room_no, bed_no=int(app.bed_no), status=app.status,  # type: ignore[arg-type]
         status_cn=STATUS_CN.get(app.status, app.status), created_at=app.created_at,
         hold_expires=app.hold_expires if app.status in HOLDING else None, decided_at=app.decided_at,
         reason=app.reason, auto_approved=app.auto_approved == "yes", check_in_date=app.check_in_date,

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, computed_field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import RentFen
@@ -104,10 +104,12 @@ class RoomUpdate(Schema):
 
 
 class PhotoUploadRequest(Schema):
+    __schema_name__ = "DormPhotoUploadRequest"
     content_type: ContentType
 
 
 class PhotoUpload(Schema):
+    __schema_name__ = "DormPhotoUpload"
     key: str
     url: str
     fields: dict[str, str]
@@ -124,7 +126,14 @@ class RoomView(Schema):
     building_id: str
     room_no: str
     room_type: RoomType
-    room_type_cn: str
+    room_type_cn: str = Field(..., json_schema_extra={"deprecated": True},
+        description="旧名，请改用 room_type_name（下个版本移除）")
+
+    @computed_field(description="房型的中文名")  # type: ignore[prop-decorator]
+    @property
+    def room_type_name(self) -> str:
+        return self.room_type_cn
+
     gender: Gender
     floor: int
     facilities: list[str]
@@ -183,7 +192,14 @@ class FreeBed(Schema):
     room_no: str
     bed_no: int
     room_type: RoomType
-    room_type_cn: str
+    room_type_cn: str = Field(..., json_schema_extra={"deprecated": True},
+        description="旧名，请改用 room_type_name（下个版本移除）")
+
+    @computed_field(description="房型的中文名")  # type: ignore[prop-decorator]
+    @property
+    def room_type_name(self) -> str:
+        return self.room_type_cn
+
     gender: Gender
     floor: int
     facilities: list[str]
@@ -229,6 +245,10 @@ class StepView(Schema):
     note: str | None = None
 
 
+ApplicationStatus = Literal["submitted", "pending", "approved", "checked_in", "checked_out", "rejected", "expired",
+                            "cancelled"]
+
+
 class ApplicationView(Schema):
     application_id: str
     user_id: str
@@ -236,8 +256,15 @@ class ApplicationView(Schema):
     building_name: str
     room_no: str
     bed_no: int
-    status: str
-    status_cn: str
+    status: ApplicationStatus
+    status_cn: str = Field(..., json_schema_extra={"deprecated": True},
+        description="旧名，请改用 status_name（下个版本移除）")
+
+    @computed_field(description="状态的中文名")  # type: ignore[prop-decorator]
+    @property
+    def status_name(self) -> str:
+        return self.status_cn
+
     created_at: str
     hold_expires: str | None = None
     decided_at: str | None = None
@@ -247,6 +274,20 @@ class ApplicationView(Schema):
     checked_in_at: str | None = None
     checked_out_at: str | None = None
     steps: list[StepView]
+
+    @computed_field(description="接下来会发生什么、怎样得知（后台处理中的状态才有）")  # type: ignore[prop-decorator]
+    @property
+    def next_step(self) -> str | None:
+        return APPLICATION_NEXT.get(self.status)
+
+
+# What happens next to an application in the background, and how the worker learns of it.
+APPLICATION_NEXT = {
+    "submitted": "床位已为你保留。审批在后台进行：符合企业规则（如新入职）会自动通过，否则转工会审批；"
+                 "自动审批通常几秒内完成。结果会推送通知，也可查看 GET /dorms/me。",
+    "pending": "等待工会审批；审批后会推送通知，也可查看 GET /dorms/me。",
+    "approved": "已通过：请按时办理入住（POST /dorms/me/check-in），逾期未入住床位会释放（状态变为 expired）。",
+}
 
 
 class ApplicationPage(Schema):
@@ -309,7 +350,8 @@ class RulesUpdate(RulesIn):
 
 
 class RulesQuery(Schema):
-    org: str = Field(..., max_length=200)
+    org: str | None = Field(None, max_length=200, examples=["zj/huz/nanxun/e-sanxing"],
+                           description="组织路径；不填则取调用者所在的组织")
 
     _org = field_validator("org")(check_path)
 
@@ -352,6 +394,7 @@ class Occupancy(Schema):
 
 
 class NoticeView(Schema):
+    __schema_name__ = "DormNoticeView"
     at: str
     template: str
     title: str
@@ -360,6 +403,7 @@ class NoticeView(Schema):
 
 
 class NoticePage(Schema):
+    __schema_name__ = "DormNoticePage"
     items: list[NoticeView]
     next_cursor: str | None = None
 

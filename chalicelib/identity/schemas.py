@@ -211,6 +211,7 @@ class AppealQuery(PageQuery):
 
 
 class InboxItem(Schema):
+    __schema_name__ = "AppealInboxItem"
     appeal_id: str
     org_path: str
     enterprise: str

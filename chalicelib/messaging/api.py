@@ -119,3 +119,12 @@ def rule_history(principal: Principal, rule_id: str, query: PageQuery) -> Safety
           summary="用本辖区适用的规则试扫一段文字", tags=TAGS)
 def try_scan(principal: Principal, body: ScanRequest) -> ScanResult:
     return logic.try_scan(principal, body.text, body.first_message)
+
+
+@bp.route("/messaging/asyncapi.json", methods=["GET"])
+@endpoint(roles=frozenset(), ownership=Ownership.PUBLIC, summary="聊天 WebSocket 协议（AsyncAPI 2.6）", tags=TAGS)
+def websocket_protocol() -> dict[str, object]:
+    """连接地址与令牌、双向的每一种消息帧，机器可读（AsyncAPI 2.6）；README 的「聊天 WebSocket」一节是同一份说明。"""
+    from .protocol import asyncapi
+
+    return asyncapi()

@@ -88,6 +88,9 @@ VETERAN_DAYS = 30
 RECALL_SECONDS = 120
 ACCEPTED_TTL_DAYS = 7
 CONNECTION_TTL_SECONDS = 2 * 3600
+# What staff read in the moderation queue for a held message (the category codes stay in events).
+CATEGORY_NAMES = {"money": "转账借钱", "investment": "投资理财", "gambling": "博彩", "crypto": "虚拟币",
+                  "link": "外部链接", "off_platform": "引导到站外联系", "contact": "联系方式", "other": "其他风险"}
 
 
 # --- the safety rules (chalicelib/messaging/safety.py) ----------------------------------------
@@ -399,7 +402,8 @@ def deliver(queued: dict[str, Any]) -> Message:
                       categories=categories, sent_at=str(queued["accepted_at"]), stored_at=clock.now_iso())
     if status == "held":  # filed before the message is stored: a retry files it once
         social.flag(kind="message", target_id=message_id, member=sender, excerpt=message.body,
-                    categories=categories)
+                    categories=categories,
+                    note="安全扫描拦截：" + "、".join(CATEGORY_NAMES.get(c, c) for c in categories))
     first_member, second_member = sorted((sender, recipient))
     with _transaction() as tx:
         tx.update(Conversation(conv), actions=[

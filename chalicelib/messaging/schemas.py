@@ -53,6 +53,7 @@ class HistoryPage(Schema):
 
 
 class InboxItem(Schema):
+    __schema_name__ = "MessageInboxItem"
     conversation_id: str
     other: str
     last_at: str

@@ -141,12 +141,71 @@ def read_json(request: Request, *, limit: int | None = None) -> Any:
     return parse_json_text(raw)
 
 
+# pydantic's error types in Chinese (the machine-readable ``type`` is kept next to them).
+_CN_TEMPLATES: dict[str, str] = {
+    "missing": "必填", "extra_forbidden": "不允许的字段", "string_type": "应为文本",
+    "string_too_short": "至少 {min_length} 个字符", "string_too_long": "最多 {max_length} 个字符",
+    "string_pattern_mismatch": "格式不正确", "string_unicode": "应为文本",
+    "int_type": "应为整数", "int_parsing": "应为整数", "int_from_float": "应为整数",
+    "float_type": "应为数字", "float_parsing": "应为数字", "decimal_type": "应为数字",
+    "decimal_parsing": "应为数字", "finite_number": "应为有限的数字",
+    "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
+    "greater_than": "应大于 {gt}", "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}", "less_than_equal": "应不大于 {le}", "multiple_of": "应为 {multiple_of} 的倍数",
+    "literal_error": "应为以下之一：{expected}", "enum": "应为以下之一：{expected}",
+    "list_type": "应为列表", "tuple_type": "应为列表", "set_type": "应为列表",
+    "too_short": "至少 {min_length} 项", "too_long": "最多 {max_length} 项",
+    "dict_type": "应为对象", "model_type": "应为对象", "model_attributes_type": "应为对象",
+    "date_type": "应为日期（YYYY-MM-DD）", "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）", "date_from_datetime_inexact": "应为日期（YYYY-MM-DD）",
+    "date_past": "应为过去的日期", "date_future": "应为将来的日期",
+    "datetime_type": "应为时间（ISO 8601，如 2026-01-01T08:00:00+08:00）",
+    "datetime_parsing": "应为时间（ISO 8601，如 2026-01-01T08:00:00+08:00）",
+    "datetime_from_date_parsing": "应为时间（ISO 8601，如 2026-01-01T08:00:00+08:00）",
+    "time_type": "应为时刻（HH:MM）", "time_parsing": "应为时刻（HH:MM）",
+    "uuid_type": "应为 UUID", "uuid_parsing": "应为 UUID", "url_parsing": "应为网址", "url_type": "应为网址",
+    "url_scheme": "网址的协议不被允许", "json_invalid": "不是合法的 JSON", "none_required": "应为空",
+    "union_tag_invalid": "类型应为以下之一：{expected_tags}", "union_tag_not_found": "缺少类型字段 {discriminator}",
+    "bytes_too_long": "内容过长", "bytes_too_short": "内容过短",
+}
+
+
+def _cn_expected(value: Any) -> str:
+    return str(value).replace(" or ", "、").replace(", ", "、")
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def validation_message(error: dict[str, Any]) -> str:
+    """One pydantic error in Chinese: a template per type; a validator's own (Chinese) text."""
+    kind = str(error.get("type", ""))
+    ctx = {k: _cn_expected(v) if k in ("expected", "expected_tags") else v
+           for k, v in (error.get("ctx") or {}).items()}
+    if kind in ("value_error", "assertion_error"):
+        text = str(ctx.get("error") or error.get("msg", ""))
+        for prefix in ("Value error, ", "Assertion failed, "):
+            text = text.removeprefix(prefix)
+        return text if _has_chinese(text) else "不符合要求"
+    template = _CN_TEMPLATES.get(kind)
+    if template is None:  # our own error types (PydanticCustomError) carry their Chinese message
+        text = str(error.get("msg", ""))
+        return text if _has_chinese(text) else "不符合要求"
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return template.split("{")[0].rstrip("：") or "不符合要求"
+
+
 def _validation_details(exc: ValidationError) -> list[dict[str, Any]]:
-    return [
-        {"field": ".".join(str(p) for p in err.get("loc", ())), "type": err.get("type"),
-         "message": err.get("msg")}
-        for err in exc.errors(include_url=False, include_context=False, include_input=False)
-    ]
+    details = []
+    for err in exc.errors(include_url=False, include_context=True, include_input=False):
+        field_name = ".".join(str(p) for p in err.get("loc", ()))
+        details.append({"field": field_name, "type": err.get("type"),
+                        "message": f"{field_name}：{validation_message(dict(err))}" if field_name
+                        else validation_message(dict(err))})
+    return details
 
 
 def parse_model(model: type[BaseModel], data: Any, *, where: str = "body") -> BaseModel:

@@ -9,6 +9,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 STAGES = ("local", "dev", "prod")
+# The local stage's stand-ins for the provider app ids. Account subjects include the app id,
+# so a deployed stage running on one of these would strand every account made meanwhile.
+LOCAL_APP_IDS = {
+    "GONGHUI_WECHAT_APP_ID": "wx-gonghui-local",
+    "GONGHUI_ALIPAY_APP_ID": "2021000000000000",
+    "GONGHUI_DINGTALK_APP_KEY": "gonghui-zzd-local",
+}
+# The union console next to the local API (``make run``): the local stage's default CORS origins.
+LOCAL_CONSOLE_ORIGINS = "http://127.0.0.1:8000,http://localhost:8000"
 
 
 class SettingsError(RuntimeError):
@@ -57,6 +66,8 @@ class Settings:
     # The WebSocket API's management endpoint (``https://{api}.execute-api.../{stage}``, or the
     # local gateway); None means "derive it from the connection's domain and stage".
     ws_endpoint: str | None = None
+    # Origins a browser may call the API from: the union console of this stage (see platform/cors.py).
+    cors_origins: tuple[str, ...] = ()
     # ``https://sqs.<region>.<suffix>/<account>/``: queue URLs without GetQueueUrl (see
     # ``platform.queues.QUEUE_URL_PREFIX_ENV``); None means "ask SQS".
     queue_url_prefix: str | None = None
@@ -84,6 +95,11 @@ class Settings:
         stage = env.get("GONGHUI_STAGE", "local")
         if stage not in STAGES:
             raise SettingsError(f"GONGHUI_STAGE must be one of {STAGES}, got {stage!r}")
+        if stage != "local":
+            placeholders = sorted(k for k, v in LOCAL_APP_IDS.items() if env.get(k, v) in ("", v))
+            if placeholders:
+                raise SettingsError(f"stage {stage} needs real provider app ids; set {', '.join(placeholders)} "
+                                    "(infra passes them from infra/stages.json)")
         prefix = env.get("GONGHUI_PREFIX", f"gonghui-{stage}")
         param_root = f"/gonghui/{stage}"
         return cls(
@@ -101,17 +117,19 @@ class Settings:
             tracing_enabled=env.get("GONGHUI_TRACING", "0" if stage == "local" else "1") == "1",
             aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
             wechat_api_base=env.get("GONGHUI_WECHAT_API", "https://api.weixin.qq.com"),
-            wechat_app_id=env.get("GONGHUI_WECHAT_APP_ID", "wx-gonghui-local"),
+            wechat_app_id=env.get("GONGHUI_WECHAT_APP_ID", LOCAL_APP_IDS["GONGHUI_WECHAT_APP_ID"]),
             wechat_secret_parameter=f"{param_root}/wechat-app-secret",
             alipay_gateway=env.get("GONGHUI_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"),
-            alipay_app_id=env.get("GONGHUI_ALIPAY_APP_ID", "2021000000000000"),
+            alipay_app_id=env.get("GONGHUI_ALIPAY_APP_ID", LOCAL_APP_IDS["GONGHUI_ALIPAY_APP_ID"]),
             alipay_private_key_parameter=f"{param_root}/alipay-app-private-key",
             alipay_public_key_parameter=f"{param_root}/alipay-public-key",
             dingtalk_api_base=env.get("GONGHUI_DINGTALK_API", "https://openplatform.dg-work.cn"),
-            dingtalk_app_key=env.get("GONGHUI_DINGTALK_APP_KEY", "gonghui-zzd-local"),
+            dingtalk_app_key=env.get("GONGHUI_DINGTALK_APP_KEY", LOCAL_APP_IDS["GONGHUI_DINGTALK_APP_KEY"]),
             dingtalk_secret_parameter=f"{param_root}/dingtalk-app-secret",
             extra={k: v for k, v in env.items() if k.startswith("GONGHUI_X_")},
             ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
+            cors_origins=tuple(o.strip().rstrip("/") for o in env.get(
+                "GONGHUI_CORS_ORIGINS", LOCAL_CONSOLE_ORIGINS if stage == "local" else "").split(",") if o.strip()),
             queue_url_prefix=env.get("GONGHUI_QUEUE_URL_PREFIX") or None,
             in_lambda=bool(env.get("AWS_LAMBDA_FUNCTION_NAME")),
             roster_max_leave_percent=_int(env, "GONGHUI_ROSTER_MAX_LEAVE_PERCENT", 10, low=0, high=100),

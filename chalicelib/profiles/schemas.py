@@ -2,7 +2,7 @@
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, computed_field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.schema import Line, Schema
@@ -133,7 +133,14 @@ class PrivacyInput(Schema):
 class PhotoView(Schema):
     photo_id: str
     status: Literal["uploading", "pending_review", "approved", "rejected", "invalid"]
-    status_text: str
+    status_text: str = Field(..., json_schema_extra={"deprecated": True},
+        description="旧名，请改用 status_name（下个版本移除）")
+
+    @computed_field(description="状态的中文名")  # type: ignore[prop-decorator]
+    @property
+    def status_name(self) -> str:
+        return self.status_text
+
     reason: str = ""
     thumb_url: str = ""
     display_url: str = ""
@@ -144,7 +151,14 @@ class MyProfileView(Schema):
     complete: bool
     active: bool
     visible: bool
-    visibility_text: str
+    visibility_text: str = Field(..., json_schema_extra={"deprecated": True},
+        description="旧名，请改用 visibility_name（下个版本移除）")
+
+    @computed_field(description="可见性的中文说明")  # type: ignore[prop-decorator]
+    @property
+    def visibility_name(self) -> str:
+        return self.visibility_text
+
     nickname: str = ""
     gender: str = ""
     birth_year: int = 0
@@ -250,7 +264,7 @@ class BrowseStats(Schema):
 class BrowsePage(Schema):
     items: list[MemberCard]
     next_cursor: str | None = None
-    stats: BrowseStats
+    stats: BrowseStats = Field(exclude=True)  # internal read counters (benchmarks, logs): not in responses
 
 
 class Recommendation(Schema):
@@ -265,12 +279,14 @@ class RecommendationList(Schema):
 
 
 class UploadRequest(Schema):
+    __schema_name__ = "ProfilePhotoUploadRequest"
     model_config = ConfigDict(extra="forbid")
     content_type: PhotoType
     size_bytes: int = Field(..., ge=1024, le=8 * 1024 * 1024, description="文件大小（字节），最大 8MB")
 
 
 class UploadTicket(Schema):
+    __schema_name__ = "ProfilePhotoUploadTicket"
     photo_id: str
     url: str
     fields: dict[str, str]

@@ -6,8 +6,10 @@ Documented behaviour this client relies on (developers.weixin.qq.com, 小程序�
   ``{openid, session_key, unionid?}`` or ``{errcode, errmsg}``; 40029 invalid code,
   40163 code already used, 40226 high-risk user, 45011 rate limited, -1 busy. A code is
   valid once, for five minutes.
-- ``GET /cgi-bin/token?grant_type=client_credential&appid&secret`` answers
-  ``{access_token, expires_in}`` (7200 s); 40001/42001 on a later call mean the token is
+- ``POST /cgi-bin/stable_token {grant_type, appid, secret, force_refresh}`` answers
+  ``{access_token, expires_in}``: the same token to every caller until it expires (so
+  functions scaling out do not invalidate each other's, as ``/cgi-bin/token`` would);
+  ``force_refresh`` issues a new one. 40001/42001 on a later call mean the token is
   invalid/expired.
 - ``POST /cgi-bin/message/subscribe/send?access_token=`` with
   ``{touser, template_id, page?, data: {key: {value}}, miniprogram_state, lang}``;
@@ -73,7 +75,7 @@ def reset_cache() -> None:
 def _http(method: str, path: str, *, query: dict[str, str], payload: dict[str, Any] | None = None) -> HttpResponse:
     """The only place this module talks HTTP."""
     base = get_settings().wechat_api_base.rstrip("/")
-    url = f"{base}{path}?{urllib.parse.urlencode(query)}"
+    url = f"{base}{path}?{urllib.parse.urlencode(query)}" if query else f"{base}{path}"
     body = None
     headers = {"Accept": "application/json"}
     if payload is not None:
@@ -116,9 +118,12 @@ def code_to_session(code: str) -> WechatSession:
                          session_key=session_key)
 
 
-def _fetch_token() -> _Token:
-    data = json_body(_http("GET", "/cgi-bin/token", query={"grant_type": "client_credential", **_credentials()}),
-                     PROVIDER)
+def _fetch_token(*, force_refresh: bool = False) -> _Token:
+    """WeChat's *stable* access token: every container of every function gets the same token
+    until it expires (``/cgi-bin/token`` would hand each a new one, invalidating the others'
+    as they scale out). ``force_refresh`` only when WeChat rejected the current one."""
+    payload = {"grant_type": "client_credential", **_credentials(), "force_refresh": force_refresh}
+    data = json_body(_http("POST", "/cgi-bin/stable_token", query={}, payload=payload), PROVIDER)
     errcode = _errcode(data)
     token = data.get("access_token")
     if errcode != 0 or not isinstance(token, str) or not token:
@@ -139,7 +144,12 @@ def access_token(*, stale: str | None = None) -> str:
     with _lock:
         current = _token
         if current is None or current.expires_at <= clock.now().timestamp() or current.value == stale:
-            current = _token = _fetch_token()
+            current = _fetch_token()
+            if stale is not None and current.value == stale:
+                # WeChat still hands out the token it just rejected: only then force a new one
+                # (forcing first would invalidate every other container's token in turn).
+                current = _fetch_token(force_refresh=True)
+            _token = current
         return current.value
 
 

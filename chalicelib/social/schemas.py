@@ -13,6 +13,7 @@ ReasonCode = Literal["scam", "money_request", "harassment", "fake_identity", "ma
 
 
 class Ok(Schema):
+    __schema_name__ = "SocialOk"
     ok: bool = True
 
 
@@ -40,10 +41,12 @@ class Relation(Schema):
 
 
 class PhotoUploadRequest(Schema):
+    __schema_name__ = "SocialPhotoUploadRequest"
     content_type: Literal["image/jpeg", "image/png", "image/webp"] = "image/jpeg"
 
 
 class PhotoUpload(Schema):
+    __schema_name__ = "SocialPhotoUpload"
     key: str
     url: str
     fields: dict[str, str]

@@ -167,10 +167,12 @@ def _file(*, reporter: str, kind: str, target_id: str, member: str, reason: str,
     return report, True
 
 
-def flag(*, kind: str, target_id: str, member: str, excerpt: str | None, categories: list[str]) -> str:
-    """The safety scanner held something: file it in the moderation queue as a system report."""
+def flag(*, kind: str, target_id: str, member: str, excerpt: str | None, categories: list[str],
+         note: str | None = None) -> str:
+    """The safety scanner held something: file it in the moderation queue as a system report,
+    with a Chinese ``note`` for the staff who review it."""
     saved, new = _file(reporter="system:safety", kind=kind, target_id=target_id, member=member,
-                       reason="scam_pattern", note="、".join(categories) or None, excerpt=excerpt)
+                       reason="scam_pattern", note=note or "、".join(categories) or None, excerpt=excerpt)
     if new:
         _tally(member, flags=1)
         publish("social", "ContentHeld", data={"report_id": saved.report_id, "member": member, "kind": kind,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint
 
 from chalicelib.platform.auth import ALL_ROLES, Principal, Role
+from chalicelib.platform.errors import ValidationFailed
 from chalicelib.platform.http import Ownership, endpoint
 from chalicelib.platform.lazy import lazy_import
 
@@ -42,8 +43,17 @@ UNION = {Role.UNION_ADMIN, Role.PLATFORM_ADMIN}
 @bp.route("/subsidy/policy", methods=["GET"])
 @endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=PolicyQuery, response=PolicyView,
           summary="当前生效的补助政策版本", tags=TAGS)
-def current_policy(query: PolicyQuery) -> PolicyView:
-    return logic.current_policy(query.district, query.on)
+def current_policy(principal: Principal, query: PolicyQuery) -> PolicyView:
+    return logic.current_policy(query.district or _district_of(principal), query.on)
+
+
+def _district_of(principal: Principal) -> str:
+    """The district (province/city/district) the caller belongs to, for a filter left out."""
+    parts = principal.org_path.split("/")
+    if len(parts) < 3:
+        raise ValidationFailed("请用 district 指定区县", code="DISTRICT_REQUIRED",
+                               details=[{"field": "district", "type": "missing", "message": "district：必填"}])
+    return "/".join(parts[:3])
 
 
 @bp.route("/subsidy/policies", methods=["POST"])

@@ -305,7 +305,7 @@ def get_application(principal: Principal, app_id: str) -> SubsidyApplicationView
 
 
 def _summary(app: SubsidyApplication) -> SubsidySummary:
-    return SubsidySummary(app_id=app.app_id, enterprise_path=app.enterprise_path, state=app.state,
+    return SubsidySummary(app_id=app.app_id, enterprise_path=app.enterprise_path, state=app.state,  # type: ignore[arg-type]
                           state_name=STATE_NAMES[app.state], total_fen=_int(app.total_fen),
                           paid_fen=_int(app.paid_fen), created_at=app.created_at)
 

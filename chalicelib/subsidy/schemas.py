@@ -75,7 +75,7 @@ class SubsidyApplicationView(Schema):
 class SubsidySummary(Schema):
     app_id: str
     enterprise_path: str
-    state: str
+    state: StateName
     state_name: str
     total_fen: int | None
     paid_fen: int | None
@@ -128,6 +128,7 @@ class UploadBody(Schema):
 
 
 class UploadTicket(Schema):
+    __schema_name__ = "SubsidyUploadTicket"
     key: str
     url: str
     fields: dict[str, str]
@@ -159,7 +160,8 @@ class BudgetView(Schema):
 
 
 class PolicyQuery(Schema):
-    district: str = Field(..., max_length=200)
+    district: str | None = Field(None, max_length=200, examples=["zj/nb/yuyao"],
+                                description="区县组织路径；不填则取调用者所在的区县")
     on: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="日期，默认今天")
 
     _org = field_validator("district")(check_path)

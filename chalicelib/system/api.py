@@ -15,25 +15,29 @@ from .schemas import Health
 bp = Blueprint(__name__)
 _openapi_cache: dict[str, Any] = {}
 
+# The page finds its assets and the document relative to its own URL, so it works at /docs and
+# /docs/, behind API Gateway's stage prefix (/api/docs) and on a custom domain alike.
 DOCS_HTML = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>数智工会 API 文档</title>
-<link rel="stylesheet" href="{assets}/swagger-ui.css"></head>
+<script>
+window.GONGHUI_DOCS = location.pathname.replace(/\\/+$/, "") + "/";
+document.write('<link rel="stylesheet" href="' + window.GONGHUI_DOCS + 'assets/swagger-ui.css">');
+</script></head>
 <body><div id="swagger-ui"></div>
-<script src="{assets}/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({{url: "openapi.json", dom_id: "#swagger-ui"}});</script>
+<script>document.write('<script src="' + window.GONGHUI_DOCS + 'assets/swagger-ui-bundle.js"><\\/script>');</script>
+<script>
+window.ui = SwaggerUIBundle({url: window.GONGHUI_DOCS + "../openapi.json", dom_id: "#swagger-ui",
+                             docExpansion: "list", deepLinking: true, persistAuthorization: true});
+</script>
 </body></html>"""
-CDN_ASSETS = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
-LOCAL_ASSETS = {"swagger-ui.css": "text/css; charset=utf-8",
-                "swagger-ui-bundle.js": "application/javascript; charset=utf-8"}
+# Served from the ``swagger-ui-bundle`` package (a runtime dependency): no CDN in any stage.
+ASSETS = {"swagger-ui.css": "text/css; charset=utf-8",
+          "swagger-ui-bundle.js": "application/javascript; charset=utf-8"}
 
 
-def _bundled_assets_dir() -> str | None:
-    """Swagger UI's files when the (dev-only) ``swagger-ui-bundle`` package is installed:
-    the local stack then serves /docs with no internet at all."""
-    try:
-        import swagger_ui_bundle  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
+def _assets_dir() -> str:
+    import swagger_ui_bundle  # type: ignore[import-untyped,unused-ignore]
+
     return str(swagger_ui_bundle.swagger_ui_path)
 
 
@@ -57,18 +61,14 @@ def openapi_document() -> dict[str, Any]:
 @bp.route("/docs", methods=["GET"])
 @endpoint(roles=PUBLIC, ownership=Ownership.PUBLIC, summary="Swagger UI", tags=["system"])
 def docs() -> Response:
-    default = "docs/assets" if _bundled_assets_dir() else CDN_ASSETS
-    assets = get_settings().extra.get("GONGHUI_X_DOCS_ASSETS", default)
-    return Response(body=DOCS_HTML.format(assets=assets), status_code=200,
-                    headers={"Content-Type": "text/html; charset=utf-8"})
+    return Response(body=DOCS_HTML, status_code=200, headers={"Content-Type": "text/html; charset=utf-8"})
 
 
 @bp.route("/docs/assets/{name}", methods=["GET"])
-@endpoint(roles=PUBLIC, ownership=Ownership.PUBLIC, summary="Swagger UI 静态文件（本地）", tags=["system"])
+@endpoint(roles=PUBLIC, ownership=Ownership.PUBLIC, summary="Swagger UI 静态文件", tags=["system"])
 def docs_asset(name: str) -> Response:
-    directory = _bundled_assets_dir()
-    if directory is None or name not in LOCAL_ASSETS:
+    if name not in ASSETS:
         raise NotFound("找不到该文件", code="ASSET_NOT_FOUND")
-    with open(f"{directory}/{name}", encoding="utf-8") as handle:
-        return Response(body=handle.read(), status_code=200, headers={"Content-Type": LOCAL_ASSETS[name],
-                                                                     "Cache-Control": "max-age=3600"})
+    with open(f"{_assets_dir()}/{name}", encoding="utf-8") as handle:
+        return Response(body=handle.read(), status_code=200, headers={"Content-Type": ASSETS[name],
+                                                                     "Cache-Control": "max-age=86400"})

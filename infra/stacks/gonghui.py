@@ -1,4 +1,4 @@
-"""The Gonghui stack: the Chalice app (packaged by ``chalice.cdk.Chalice``) and everything it
+"""The Gonghui stacks: the Chalice app (packaged by :mod:`infra.package`) and everything it
 uses, all derived from the app's own definitions:
 
 * tables from ``chalicelib.tables.describe_tables()`` (the PynamoDB models),
@@ -11,6 +11,7 @@ partition pseudo parameter so the same code deploys to ``aws`` and ``aws-cn``.
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import re
 from collections.abc import Iterator
@@ -21,11 +22,11 @@ from typing import Any
 from aws_cdk import (
     Aws,
     CfnOutput,
-    CfnResource,
     Duration,
     RemovalPolicy,
     Stack,
 )
+from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_dynamodb as dynamodb
@@ -34,13 +35,16 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_assets as assets
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
-from chalice.cdk import Chalice
+from aws_cdk import cloudformation_include as cfn_inc
 from constructs import Construct
 
 from chalicelib.platform.bucket import EXPIRING_PREFIX as INCOMING_PREFIX
+from infra import package
+from infra.stacks.app_model import API_FUNCTION, GROUPS, AppModel, FunctionInfo, read_app
 from infra.target import Target
 
 # Chalice must be told *some* role ARN when it does not manage the role; every function's
@@ -138,6 +142,21 @@ def _read_functions(sam_template: dict[str, Any]) -> dict[str, PackagedFunction]
     return functions
 
 
+def _entry_points() -> dict[str, str]:
+    """Chalice's handler string of each event handler (``chalicelib.<f>.events.<fn>``) → the
+    app's entry point for it (``app.<f>_events_<fn>``, see ``app.__getattr__``): Lambda must
+    load app.py first, or the handler runs without the app's middleware."""
+    import sys
+
+    app = sys.modules["app"].app  # loaded by ``chalice package`` a moment ago
+    found = {}
+    for name, handler in app.handler_map.items():
+        func = getattr(handler, "func", None)
+        if func is not None and handler is not app:
+            found[f"{func.__module__}.{func.__name__}"] = f"app.{name}"
+    return found
+
+
 def _unique_specs(specs: list[Any]) -> list[Any]:
     """One spec per queue name; a queue listed by two features must be defined identically."""
     by_name: dict[str, Any] = {}
@@ -192,85 +211,194 @@ def gateway_responses() -> dict[str, dict[str, Any]]:
     }
 
 
-class GonghuiStack(Stack):
-    """The whole backend for one stage. The construct id must be the Chalice stage name
-    (``chalice.cdk.Chalice`` takes the stage from its scope's path)."""
+
+
+ALARM_TOPIC = "alarms"
+ASYNC_FAILURES = "async-failures"  # on-failure destination of asynchronously invoked functions
+ASYNC_RETRIES = 2
+OLDEST_MESSAGE_ALARM_SECONDS = 1800
+# Both API stages: steady rate and burst per stage (API Gateway answers 429 in the app's shape).
+API_RATE_LIMIT, API_BURST_LIMIT = 200, 400
+WS_RATE_LIMIT, WS_BURST_LIMIT = 100, 200
+# SQS consumers that push through WeChat / Alipay / 浙政钉 (notify, push, announce handlers):
+# at most this many run at once, so a backlog cannot flood the providers' rate limits.
+# (An event source mapping's MaximumConcurrency, not reserved concurrency: throttled SQS
+# polls would count as receives and push messages to the DLQ.)
+OUTSIDE_CALLER = re.compile(r"notif|push|announce", re.IGNORECASE)
+OUTSIDE_CALLER_CONCURRENCY = 5
+ACCESS_LOG_FORMAT = json.dumps({
+    "requestId": "$context.requestId", "ip": "$context.identity.sourceIp", "time": "$context.requestTime",
+    "method": "$context.httpMethod", "path": "$context.resourcePath", "status": "$context.status",
+    "length": "$context.responseLength", "latency": "$context.integrationLatency",
+    "userAgent": "$context.identity.userAgent", "error": "$context.error.message",
+})
+WS_ACCESS_LOG_FORMAT = json.dumps({
+    "requestId": "$context.requestId", "ip": "$context.identity.sourceIp", "time": "$context.requestTime",
+    "route": "$context.routeKey", "event": "$context.eventType", "status": "$context.status",
+    "connectionId": "$context.connectionId", "error": "$context.error.message",
+})
+
+
+def chalice_stage_config(target: Target) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        # Our roles and policies, not Chalice's policy generator.
+        "autogen_policy": False,
+        "manage_iam_role": False,
+        "iam_role_arn": ROLE_PLACEHOLDER,
+        "environment_variables": target.app_environment(),
+        # Not "log_retention_in_days": Chalice 1.34 then references the API handler's log
+        # group as ${ApiHandler} after renaming it APIHandler; the stacks make the groups.
+    }
+    if target.is_china:
+        # Edge-optimized endpoints do not exist in the China regions.
+        config["api_gateway_endpoint_type"] = "REGIONAL"
+    return config
+
+
+def function_name(target: Target, logical_id: str) -> str:
+    return f"{target.prefix}-{logical_id}"[:64]
+
+
+@dataclass
+class Packaged:
+    """``chalice package`` output plus what the app is made of."""
+
+    sam: dict[str, Any]
+    deployment_zip: Path
+    s3: list[S3Subscription]
+    model: AppModel
+    functions: dict[str, PackagedFunction]
+
+
+def package_app(target: Target, workdir: Path) -> Packaged:
+    out = workdir / "chalice.out"
+    subs: list[S3Subscription] = []
+    with _capture_s3_notifications(subs):
+        package.package_app(target.project_dir, out, target.stage, chalice_stage_config(target))
+    sam = json.loads((out / "sam.json").read_text())
+    packaged = Packaged(sam=sam, deployment_zip=out / "deployment.zip", s3=subs,
+                        model=read_app(sam, target.project_dir), functions=_read_functions(sam))
+    _split_api(packaged)
+    return packaged
+
+
+def _split_api(packaged: Packaged) -> None:
+    """One API function per feature behind the same REST API: clone Chalice's API handler
+    per feature (``GONGHUI_FEATURES`` names it, so app.py registers only its blueprints),
+    point each path's integration at its feature's function and let API Gateway invoke it.
+    ``APIHandler`` stays, for the ``system`` feature (health, OpenAPI, docs of every route)."""
+    resources = packaged.sam["Resources"]
+    if API_FUNCTION not in resources or "RestAPI" not in resources:
+        return
+    model = packaged.model
+    base = resources[API_FUNCTION]
+    permission = resources.get(f"{API_FUNCTION}InvokePermission")
+    for feature in sorted(set(model.route_features.values()) - {"system"}):
+        logical_id = API_FUNCTION + "".join(p.capitalize() for p in re.split(r"[^A-Za-z0-9]+", feature))
+        clone = copy.deepcopy(base)
+        clone["Properties"].setdefault("Environment", {}).setdefault("Variables", {})[
+            "GONGHUI_FEATURES"] = feature
+        resources[logical_id] = clone
+        model.functions[logical_id] = FunctionInfo(logical_id, feature, "api", base["Properties"]["Handler"])
+        packaged.functions[logical_id] = PackagedFunction(logical_id, int(clone["Properties"].get("Timeout", 3)))
+        if permission is not None:
+            granted = copy.deepcopy(permission)
+            granted["Properties"]["FunctionName"] = {"Ref": logical_id}
+            resources[f"{logical_id}InvokePermission"] = granted
+        for path, methods in resources["RestAPI"]["Properties"]["DefinitionBody"]["paths"].items():
+            for method, operation in methods.items():
+                integration = operation.get("x-amazon-apigateway-integration") or {}
+                if integration.get("type") == "aws_proxy" and model.route_features.get((path, method)) == feature:
+                    integration["uri"] = {"Fn::Sub": integration["uri"]["Fn::Sub"].replace(
+                        f"${{{API_FUNCTION}.Arn}}", f"${{{logical_id}.Arn}}")}
+
+
+LAST_PACKAGED: Packaged | None = None
+
+
+def build_stacks(scope: Construct, target: Target, **kwargs: Any) -> list[Stack]:
+    """Every stack of one stage: tables, queues, the API, one per feature group, uploads.
+
+    No stack references another's resources (names and ARNs are built from the stage's
+    prefix, in the stack's own partition), so there are no exports to get stuck on; the
+    order is set with stack dependencies instead."""
+    import os
+
+    from chalicelib.platform.settings import get_settings
+
+    settings = get_settings()
+    if settings.stage != target.stage or settings.resource_prefix != target.prefix:
+        raise RuntimeError("call infra.target.prepare_environment(target) before building the stacks")
+    if target.is_prod and not target.alarm_email:
+        raise ValueError("prod needs an alarm subscriber: pass -c alarm_email=ADDRESS (--alarm-email)")
+    target.require_app_ids()
+    packaged = package_app(target, Path(os.getcwd()))
+    global LAST_PACKAGED
+    LAST_PACKAGED = packaged  # what the tests read back (function features, table owners)
+    tables = TablesStack(scope, target, **kwargs)
+    queues = QueuesStack(scope, target, packaged, **kwargs)
+    model = packaged.model
+    parts: dict[str, list[str]] = {"api": []}
+    for name in GROUPS:
+        parts[name] = []
+    for logical_id, info in model.functions.items():
+        part = "api" if info.kind in ("api", "websocket") else model.group_of(info.feature)
+        parts[part].append(logical_id)
+    function_stacks = []
+    for part, ids in parts.items():
+        if not ids:
+            continue
+        stack = FunctionsStack(scope, target, packaged, part, ids, **kwargs)
+        stack.add_stack_dependency(tables)
+        stack.add_stack_dependency(queues)
+        function_stacks.append(stack)
+    uploads = UploadsStack(scope, target, packaged, **kwargs)
+    for stack in function_stacks:
+        if any(s.function in stack.function_ids for s in packaged.s3):
+            uploads.add_stack_dependency(stack)
+    return [tables, queues, *function_stacks, uploads]
+
+
+def _stack_kwargs(target: Target, part: str, description: str) -> dict[str, Any]:
+    return {"stack_name": f"{target.prefix}-{part}", "description": f"数智工会 Gonghui {target.stage}: {description}"}
+
+
+def _alarm_topic(scope: Construct, target: Target) -> sns.ITopic:
+    return sns.Topic.from_topic_arn(scope, "AlarmTopicByName", _arn("sns", f"{target.prefix}-{ALARM_TOPIC}"))
+
+
+def _alarm(scope: Construct, construct_id: str, topic: sns.ITopic, *, name: str, description: str,
+           metric: cloudwatch.Metric, threshold: float) -> cloudwatch.Alarm:
+    alarm = cloudwatch.Alarm(
+        scope, construct_id, alarm_name=name, alarm_description=description, metric=metric,
+        threshold=threshold, evaluation_periods=1,
+        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING)
+    alarm.add_alarm_action(cw_actions.SnsAction(topic))
+    return alarm
+
+
+class TablesStack(Stack):
+    """Every DynamoDB table (PITR; prod: deletion protection + Retain).
+
+    Tables with a ``stream`` in ``describe_tables()`` get one (the outbox, whose Pipe is here)."""
 
     def __init__(self, scope: Construct, target: Target, **kwargs: Any) -> None:
-        super().__init__(scope, target.stage, stack_name=target.stack_name,
-                         description=f"数智工会 Gonghui backend ({target.stage})", **kwargs)
-        from chalicelib import features
-        from chalicelib.platform.settings import get_settings
+        super().__init__(scope, f"{target.stage}-tables", **_stack_kwargs(target, "tables", "DynamoDB tables"),
+                         **kwargs)
         from chalicelib.tables import describe_tables
 
-        settings = get_settings()
-        if settings.stage != target.stage or settings.resource_prefix != target.prefix:
-            raise RuntimeError("call infra.target.prepare_environment(target) before building the stack")
         self.target = target
         self.removal = RemovalPolicy.RETAIN if target.is_prod else RemovalPolicy.DESTROY
-
-        self.alarm_topic = sns.Topic(self, "AlarmTopic", topic_name=f"{target.prefix}-alarms",
-                                     display_name=f"Gonghui {target.stage} alarms")
-        if target.alarm_email:
-            self.alarm_topic.add_subscription(subscriptions.EmailSubscription(target.alarm_email))
-
         self.tables = {t["short"]: self._table(t) for t in describe_tables().values()}
         from chalicelib.platform.outbox import OUTBOX_TABLE_SHORT
 
         from .outbox import add_outbox_pipe
 
+        # The outbox's stream → EventBridge Pipe → bus lives with its table (the stream ARN
+        # stays inside this stack); its DLQ alarm goes to the alarm topic by name.
         add_outbox_pipe(self, table=self.tables[OUTBOX_TABLE_SHORT], event_bus_name=target.event_bus,
-                        prefix=target.prefix, alarm_topic=self.alarm_topic)
-        self.bucket = self._uploads_bucket()
-
-        s3_subscriptions: list[S3Subscription] = []
-        with _capture_s3_notifications(s3_subscriptions):
-            self.chalice = Chalice(self, "Api", source_dir=str(target.project_dir),
-                                   stage_config=self._chalice_stage_config())
-        sam = json.loads((Path(self.chalice._sam_package_dir) / "sam.json").read_text())
-        self.functions = _read_functions(sam)
-        self.queue_specs = _unique_specs(features.queue_specs())
-        self.queues: dict[str, sqs.Queue] = {}
-        self.dlqs: dict[str, sqs.Queue] = {}
-        for spec in self.queue_specs:
-            self._queue(spec)
-        self._wire_sqs_handlers()
-        self._wire_s3_notifications(s3_subscriptions)
-        self.role = self._function_role()
-        for fn in self.functions.values():
-            cfn = self.chalice.get_resource(fn.logical_id)
-            cfn.add_property_override("Role", self.role.role_arn)
-            self._log_group(fn)
-            self._errors_alarm(fn)
-        if "RestAPI" in sam["Resources"]:
-            self.chalice.get_resource("RestAPI").add_property_override("GatewayResponses", gateway_responses())
-
-        CfnOutput(self, "UploadsBucketName", value=self.bucket.bucket_name)
-        CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.topic_arn)
-        CfnOutput(self, "SecretParameters", value=",".join(f"{target.parameter_root}/{p}" for p in SECRET_PARAMETERS),
-                  description="SecureString parameters operators create before first use (not created here)")
-
-    # -- Chalice ---------------------------------------------------------------------------
-
-    def _chalice_stage_config(self) -> dict[str, Any]:
-        config: dict[str, Any] = {
-            # Our role and policies, not Chalice's policy generator.
-            "autogen_policy": False,
-            "manage_iam_role": False,
-            "iam_role_arn": ROLE_PLACEHOLDER,
-            "environment_variables": self.target.app_environment(),
-            # Dependencies in a Chalice-managed layer: cached by requirements.txt alone, so a
-            # code change re-packages only the app (seconds, small upload), not 28 MB of wheels.
-            "automatic_layer": True,
-            # Not "log_retention_in_days": Chalice 1.34 then references the API handler's log
-            # group as ${ApiHandler} after renaming it APIHandler; the stack makes the groups.
-        }
-        if self.target.is_china:
-            # Edge-optimized endpoints do not exist in the China regions.
-            config["api_gateway_endpoint_type"] = "REGIONAL"
-        return config
-
-    # -- DynamoDB --------------------------------------------------------------------------
+                        prefix=target.prefix, alarm_topic=_alarm_topic(self, target))
 
     def _table(self, spec: dict[str, Any]) -> dynamodb.Table:
         def key(name: str) -> dynamodb.Attribute:
@@ -313,13 +441,44 @@ class GonghuiStack(Stack):
                                             projection_type=kind, non_key_attributes=non_key)
         return table
 
-    # -- SQS -------------------------------------------------------------------------------
 
-    def _consumers(self, queue_name: str) -> list[SqsSubscription]:
-        return [s for fn in self.functions.values() for s in fn.sqs if s.queue_name == queue_name]
+class QueuesStack(Stack):
+    """The alarm topic, every queue + DLQ (with their alarms) and the EventBridge rules that
+    route domain events to them, and the on-failure queue of asynchronous invocations."""
+
+    def __init__(self, scope: Construct, target: Target, packaged: Packaged, **kwargs: Any) -> None:
+        super().__init__(scope, f"{target.stage}-queues",
+                         **_stack_kwargs(target, "queues", "queues, event rules, alarm topic"), **kwargs)
+        from chalicelib import features
+
+        self.target = target
+        self.functions = packaged.functions
+        self.removal = RemovalPolicy.RETAIN if target.is_prod else RemovalPolicy.DESTROY
+        self.alarm_topic = sns.Topic(self, "AlarmTopic", topic_name=f"{target.prefix}-{ALARM_TOPIC}",
+                                     display_name=f"Gonghui {target.stage} alarms", enforce_ssl=True)
+        if target.alarm_email:
+            self.alarm_topic.add_subscription(subscriptions.EmailSubscription(target.alarm_email))
+        self.queue_specs = _unique_specs(features.queue_specs())
+        self.queues: dict[str, sqs.Queue] = {}
+        self.dlqs: dict[str, sqs.Queue] = {}
+        for spec in self.queue_specs:
+            self._queue(spec)
+        consumed = {s.queue_name for fn in self.functions.values() for s in fn.sqs}
+        unknown = sorted(consumed - set(self.queues) - set(self.dlqs))
+        if unknown:
+            raise ValueError(f"an SQS handler consumes {unknown}, which no QueueSpec defines "
+                             f"(known: {sorted([*self.queues, *self.dlqs])})")
+        failures = sqs.Queue(self, "AsyncFailures", queue_name=f"{target.prefix}-{ASYNC_FAILURES}",
+                             retention_period=DLQ_RETENTION, encryption=sqs.QueueEncryption.SQS_MANAGED,
+                             enforce_ssl=True, removal_policy=self.removal)
+        _alarm(self, "AsyncFailuresAlarm", self.alarm_topic, name=f"{target.prefix}-{ASYNC_FAILURES}-not-empty",
+               description="定时任务或上传处理函数重试后仍失败（见 async-failures 队列）",
+               metric=failures.metric_approximate_number_of_messages_visible(
+                   statistic="Maximum", period=Duration.minutes(5)), threshold=1)
+        CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.topic_arn)
 
     def _visibility_timeout(self, spec_timeout: int, queue_name: str) -> int:
-        timeouts = [self.functions[s.function].timeout for s in self._consumers(queue_name)]
+        timeouts = [fn.timeout for fn in self.functions.values() for s in fn.sqs if s.queue_name == queue_name]
         return max([spec_timeout, *(SQS_FUNCTION_TIMEOUT_FACTOR * t for t in timeouts)])
 
     def _queue(self, spec: Any) -> None:
@@ -330,6 +489,7 @@ class GonghuiStack(Stack):
             self, f"{base}Dlq", queue_name=spec.dlq_name, fifo=fifo, content_based_deduplication=dedup,
             retention_period=DLQ_RETENTION, encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
             visibility_timeout=Duration.seconds(self._visibility_timeout(spec.visibility_timeout, spec.dlq_name)),
+            removal_policy=self.removal,
         )
         queue = sqs.Queue(
             self, base, queue_name=spec.name, fifo=fifo, content_based_deduplication=dedup,
@@ -337,21 +497,22 @@ class GonghuiStack(Stack):
             enforce_ssl=True,
             visibility_timeout=Duration.seconds(self._visibility_timeout(spec.visibility_timeout, spec.name)),
             dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=spec.max_receive_count, queue=dlq),
+            removal_policy=self.removal,
         )
         self.queues[spec.name] = queue
         self.dlqs[spec.dlq_name] = dlq
-        alarm = cloudwatch.Alarm(
-            self, f"{base}DlqAlarm",
-            alarm_name=f"{spec.dlq_name}-not-empty",
-            alarm_description=f"死信队列 {spec.dlq_name} 有消息：{spec.description or spec.short}",
-            metric=cloudwatch.Metric(namespace="AWS/SQS", metric_name="ApproximateNumberOfMessagesVisible",
-                                     dimensions_map={"QueueName": dlq.queue_name},
-                                     statistic="Maximum", period=Duration.minutes(5)),
-            threshold=1, evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-        )
-        alarm.add_alarm_action(cw_actions.SnsAction(self.alarm_topic))
+        _alarm(self, f"{base}DlqAlarm", self.alarm_topic, name=f"{spec.dlq_name}-not-empty",
+               description=f"死信队列 {spec.dlq_name} 有消息：{spec.description or spec.short}",
+               metric=cloudwatch.Metric(namespace="AWS/SQS", metric_name="ApproximateNumberOfMessagesVisible",
+                                        dimensions_map={"QueueName": dlq.queue_name},
+                                        statistic="Maximum", period=Duration.minutes(5)),
+               threshold=1)
+        _alarm(self, f"{base}AgeAlarm", self.alarm_topic, name=f"{spec.name}-oldest-message",
+               description=f"队列 {spec.name} 积压：最早的消息已等待超过 {OLDEST_MESSAGE_ALARM_SECONDS // 60} 分钟",
+               metric=cloudwatch.Metric(namespace="AWS/SQS", metric_name="ApproximateAgeOfOldestMessage",
+                                        dimensions_map={"QueueName": queue.queue_name},
+                                        statistic="Maximum", period=Duration.minutes(5)),
+               threshold=OLDEST_MESSAGE_ALARM_SECONDS)
         if getattr(spec, "event_pattern", None):
             self._route_events(base, spec, queue)
 
@@ -374,37 +535,280 @@ class GonghuiStack(Stack):
             conditions={"ArnEquals": {"aws:SourceArn": rule.attr_arn}},
         ))
 
-    def _queue_by_name(self, name: str) -> sqs.Queue:
-        found = self.queues.get(name) or self.dlqs.get(name)
-        if found is None:
-            known = sorted([*self.queues, *self.dlqs])
-            raise ValueError(f"an SQS handler consumes {name!r}, which no QueueSpec defines (known: {known})")
-        return found
 
-    def _wire_sqs_handlers(self) -> None:
-        for fn in self.functions.values():
-            cfn = self.chalice.get_resource(fn.logical_id)
-            for sub in fn.sqs:
-                queue = self._queue_by_name(sub.queue_name)
-                events_path = f"Events.{sub.event}.Properties"
+_DYNAMODB_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
+                     "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem",
+                     "dynamodb:Query", "dynamodb:UpdateItem"]
+
+
+def _queue_arn(name: str) -> str:
+    return _arn("sqs", name)
+
+
+def _bucket_arn(target: Target, suffix: str = "") -> str:
+    return _arn("s3", f"{target.bucket_name}{suffix}", region=False, account=False)
+
+
+class FunctionsStack(Stack):
+    """Chalice's functions for one part (``api``: the REST and WebSocket APIs and their
+    functions; otherwise a feature group's event handlers), each with its own role."""
+
+    def __init__(self, scope: Construct, target: Target, packaged: Packaged, part: str,
+                 function_ids: list[str], **kwargs: Any) -> None:
+        super().__init__(scope, f"{target.stage}-{part}",
+                         **_stack_kwargs(target, part, "API and its functions" if part == "api"
+                                         else f"event handlers of {', '.join(GROUPS.get(part, (part,)))}"),
+                         **kwargs)
+        self.target, self.packaged, self.part = target, packaged, part
+        self.function_ids = set(function_ids)
+        self.removal = RemovalPolicy.RETAIN if target.is_prod else RemovalPolicy.DESTROY
+        self.topic = _alarm_topic(self, target)
+        sam = self._sub_template(function_ids)
+        code = assets.Asset(self, "AppCode", path=str(packaged.deployment_zip))
+        for logical_id in function_ids:
+            sam["Resources"][logical_id]["Properties"]["CodeUri"] = {
+                "Bucket": code.s3_bucket_name, "Key": code.s3_object_key}
+        path = packaged.deployment_zip.parent / f"{target.stage}-{part}.sam.json"
+        path.write_text(json.dumps(sam, indent=1))
+        self.include = cfn_inc.CfnInclude(self, "Chalice", template_file=str(path), preserve_logical_ids=True)
+        layer_zip = package.build_layer(target.project_dir)
+        self.layer = lambda_.LayerVersion(
+            self, f"Dependencies{part.capitalize()}", code=lambda_.Code.from_asset(str(layer_zip)),
+            compatible_runtimes=[lambda_.Runtime(package.LAMBDA_RUNTIME, lambda_.RuntimeFamily.PYTHON)],
+            compatible_architectures=[lambda_.Architecture.X86_64 if package.ARCHITECTURE == "x86_64"
+                                      else lambda_.Architecture.ARM_64],
+            description=f"Gonghui {target.stage} dependencies (requirements.lock)",
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        for logical_id in function_ids:
+            self._wire_function(packaged.model.functions[logical_id])
+        for sub in packaged.s3:
+            if sub.function in self.function_ids:
+                lambda_.CfnPermission(
+                    self, f"S3Invoke{sub.function}", action="lambda:InvokeFunction",
+                    function_name=self.include.get_resource(sub.function).ref, principal="s3.amazonaws.com",
+                    source_account=Aws.ACCOUNT_ID, source_arn=_bucket_arn(target))
+        if "RestAPI" in sam["Resources"]:
+            self._wire_rest_api()
+        if "WebsocketAPIStage" in sam["Resources"]:
+            self._wire_websocket_api()
+        if part == "api":
+            CfnOutput(self, "SecretParameters",
+                      value=",".join(f"{target.parameter_root}/{p}" for p in SECRET_PARAMETERS),
+                      description="SecureString parameters operators create before first use (not created here)")
+
+    # -- the SAM template of this part -----------------------------------------------------
+
+    def _sub_template(self, function_ids: list[str]) -> dict[str, Any]:
+        sam = self.packaged.sam
+        model = self.packaged.model
+        chosen = set(function_ids)
+        if self.part == "api":
+            chosen |= {k for k, v in sam["Resources"].items() if v["Type"] != "AWS::Serverless::Function"}
+        resources = {k: copy.deepcopy(v) for k, v in sam["Resources"].items() if k in chosen}
+        for logical_id in function_ids:
+            info = model.functions[logical_id]
+            props = resources[logical_id]["Properties"]
+            props["FunctionName"] = function_name(self.target, logical_id)
+            # The runtime and architecture infra chose, not the synthesizing Python's.
+            props["Runtime"] = package.LAMBDA_RUNTIME
+            props["Architectures"] = [package.ARCHITECTURE]
+            props["Handler"] = self.packaged_entry(info)
+            variables = props.setdefault("Environment", {}).setdefault("Variables", {})
+            if logical_id != API_FUNCTION:  # the system API function documents every route
+                variables["GONGHUI_FEATURES"] = info.feature
+            props.pop("Layers", None)
+        out = {k: v for k, v in sam.items() if k not in ("Resources", "Outputs")}
+        out["Resources"] = resources
+        out["Outputs"] = {k: v for k, v in (sam.get("Outputs") or {}).items()
+                          if _sam_refs(v) <= set(resources)}
+        return out
+
+    def packaged_entry(self, info: FunctionInfo) -> str:
+        entry = _entry_points().get(info.handler)
+        return entry or info.handler
+
+    # -- functions ---------------------------------------------------------------------------
+
+    def _statements(self, info: FunctionInfo) -> list[iam.PolicyStatement]:
+        model = self.packaged.model
+        target = self.target
+        reach = model.reach(info.feature)
+        stmts: list[iam.PolicyStatement] = []
+        tables = sorted(f"{target.prefix}-{short}" for short, owner in model.table_owner.items() if owner in reach)
+        if tables:
+            stmts.append(iam.PolicyStatement(
+                sid="Tables", actions=_DYNAMODB_ACTIONS,
+                resources=[arn for t in tables for arn in (_arn("dynamodb", f"table/{t}"),
+                                                           _arn("dynamodb", f"table/{t}/index/*"))]))
+        queues = sorted(name for name, owner in model.queue_owner.items()
+                        if owner in reach and not name.removesuffix(".fifo").endswith("-dlq"))
+        if queues:
+            stmts.append(iam.PolicyStatement(sid="SendToQueues", actions=[
+                "sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
+                resources=[_queue_arn(q) for q in queues]))
+        consumed = sorted({s.queue_name for s in self.packaged.functions.get(info.logical_id, PackagedFunction(
+            info.logical_id, 0)).sqs})
+        if consumed:
+            stmts.append(iam.PolicyStatement(sid="ConsumeQueues", actions=[
+                "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+                resources=[_queue_arn(q) for q in consumed]))
+        if info.kind in ("schedule", "s3"):
+            stmts.append(iam.PolicyStatement(sid="OnFailure", actions=["sqs:SendMessage"],
+                                             resources=[_queue_arn(f"{target.prefix}-{ASYNC_FAILURES}")]))
+        stmts.append(iam.PolicyStatement(sid="Events", actions=["events:PutEvents"],
+                                         resources=[_arn("events", f"event-bus/{target.event_bus}")]))
+        if reach & model.bucket_users:
+            stmts += [
+                iam.PolicyStatement(sid="UploadObjects", actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+                                                                  "s3:AbortMultipartUpload"],
+                                    resources=[_bucket_arn(target, "/*")]),
+                iam.PolicyStatement(sid="UploadsList", actions=["s3:ListBucket"], resources=[_bucket_arn(target)]),
+            ]
+        if reach & model.websocket_users:
+            # Chat delivery: post to / drop connections of the WebSocket API's stage.
+            stmts.append(iam.PolicyStatement(sid="WebsocketConnections", actions=["execute-api:ManageConnections"],
+                                             resources=[_arn("execute-api", "*/api/*/@connections/*")]))
+        stmts += [
+            iam.PolicyStatement(
+                sid="Parameters", actions=["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+                resources=[_arn("ssm", f"parameter{target.parameter_root}"),
+                           _arn("ssm", f"parameter{target.parameter_root}/*")]),
+            iam.PolicyStatement(
+                sid="DecryptParameters", actions=["kms:Decrypt"], resources=[_arn("kms", "key/*")],
+                conditions={"StringEquals": {"kms:ViaService": f"ssm.{Aws.REGION}.{Aws.URL_SUFFIX}"}}),
+            iam.PolicyStatement(
+                sid="Logs", actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[_arn("logs", f"log-group:/aws/lambda/{function_name(target, info.logical_id)}:*")]),
+            iam.PolicyStatement(
+                sid="Tracing", actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                                        "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+                resources=["*"]),  # X-Ray has no resource-level permissions
+        ]
+        return stmts
+
+    def _wire_function(self, info: FunctionInfo) -> None:
+        cfn = self.include.get_resource(info.logical_id)
+        role = iam.Role(self, f"{info.logical_id}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                        description=f"Gonghui {self.target.stage} {info.logical_id} ({info.feature})",
+                        inline_policies={"access": iam.PolicyDocument(statements=self._statements(info))})
+        cfn.add_property_override("Role", role.role_arn)
+        cfn.add_property_override("Layers", [self.layer.layer_version_arn])
+        # (Overrides, not template edits: CfnInclude's SAM schema lacks these properties.)
+        events = self.packaged.sam["Resources"][info.logical_id]["Properties"].get("Events") or {}
+        for event_name, event in events.items():
+            if event["Type"] == "SQS":
+                path = f"Events.{event_name}.Properties"
                 # Partial batch responses: handlers return batchItemFailures (platform.batch).
-                cfn.add_property_override(f"{events_path}.FunctionResponseTypes", ["ReportBatchItemFailures"])
-                # Chalice names the queue by ARN text only; reference the queue itself so the
-                # mapping waits for it, and make the function depend on it explicitly too.
-                cfn.add_property_override(f"{events_path}.Queue", queue.queue_arn)
-                cfn.add_resource_dependency(queue.node.default_child)  # type: ignore[arg-type]
+                cfn.add_property_override(f"{path}.FunctionResponseTypes", ["ReportBatchItemFailures"])
+                if OUTSIDE_CALLER.search(info.logical_id):
+                    cfn.add_property_override(f"{path}.ScalingConfig",
+                                              {"MaximumConcurrency": OUTSIDE_CALLER_CONCURRENCY})
+        if info.kind in ("schedule", "s3"):
+            # Invoked asynchronously: after the retries the event goes to a queue (and its
+            # alarm), not nowhere.
+            cfn.add_property_override("EventInvokeConfig", {
+                "MaximumRetryAttempts": ASYNC_RETRIES,
+                "DestinationConfig": {"OnFailure": {
+                    "Type": "SQS", "Destination": _queue_arn(f"{self.target.prefix}-{ASYNC_FAILURES}")}}})
+        # The function waits for its role's policy (attached with the role, not after it).
+        logs.LogGroup(
+            self, f"{info.logical_id}Logs", log_group_name=f"/aws/lambda/{cfn.ref}",
+            # China: keep network logs at least six months (网络安全法 第二十一条).
+            retention=logs.RetentionDays.ONE_YEAR if self.target.is_prod else logs.RetentionDays.ONE_MONTH,
+            removal_policy=self.removal,
+        )
+        _alarm(self, f"{info.logical_id}ErrorsAlarm", self.topic,
+               name=f"{self.target.prefix}-{info.logical_id}-errors", description=f"函数 {info.logical_id} 出错",
+               metric=cloudwatch.Metric(namespace="AWS/Lambda", metric_name="Errors",
+                                        dimensions_map={"FunctionName": cfn.ref},
+                                        statistic="Sum", period=Duration.minutes(5)),
+               threshold=1)
 
-    # -- S3 --------------------------------------------------------------------------------
+    # -- APIs ----------------------------------------------------------------------------------
 
-    def _uploads_bucket(self) -> s3.Bucket:
-        return s3.Bucket(
+    def _access_logs(self, construct_id: str, name: str) -> logs.LogGroup:
+        return logs.LogGroup(
+            self, construct_id, log_group_name=f"/aws/apigateway/{self.target.prefix}-{name}-access",
+            # 网络安全法 第二十一条: network logs kept at least six months.
+            retention=logs.RetentionDays.ONE_YEAR if self.target.is_prod else logs.RetentionDays.SIX_MONTHS,
+            removal_policy=self.removal)
+
+    def _wire_rest_api(self) -> None:
+        api = self.include.get_resource("RestAPI")
+        access = self._access_logs("RestAccessLogs", "rest")
+        api.add_property_override("Name", f"{self.target.prefix}-api")
+        api.add_property_override("GatewayResponses", gateway_responses())
+        api.add_property_override("TracingEnabled", True)
+        api.add_property_override("AccessLogSetting", {"DestinationArn": access.log_group_arn,
+                                                       "Format": ACCESS_LOG_FORMAT})
+        api.add_property_override("MethodSettings", [{
+            "ResourcePath": "/*", "HttpMethod": "*", "MetricsEnabled": True, "LoggingLevel": "ERROR",
+            "DataTraceEnabled": False,
+            "ThrottlingRateLimit": API_RATE_LIMIT, "ThrottlingBurstLimit": API_BURST_LIMIT}])
+        # API Gateway writes logs through the account's CloudWatch role (one per account and
+        # region; set here so access logs work on a fresh account).
+        role = iam.Role(self, "ApiGatewayLogsRole", assumed_by=iam.ServicePrincipal("apigateway.amazonaws.com"),
+                        managed_policies=[iam.ManagedPolicy.from_managed_policy_arn(
+                            self, "PushToLogs",
+                            f"arn:{Aws.PARTITION}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs")])
+        account = apigateway.CfnAccount(self, "ApiGatewayAccount", cloud_watch_role_arn=role.role_arn)
+        api.add_resource_dependency(account)  # type: ignore[arg-type]
+        stage = "api"
+        _alarm(self, "Api5xxAlarm", self.topic, name=f"{self.target.prefix}-api-5xx",
+               description="接口 5XX 响应（网关或函数）",
+               metric=cloudwatch.Metric(namespace="AWS/ApiGateway", metric_name="5XXError",
+                                        dimensions_map={"ApiName": f"{self.target.prefix}-api", "Stage": stage},
+                                        statistic="Sum", period=Duration.minutes(5)),
+               threshold=5)
+        _alarm(self, "AppServerErrorsAlarm", self.topic, name=f"{self.target.prefix}-app-server-errors",
+               description="应用自身记录的服务器错误（HttpServerErrors 指标）",
+               metric=cloudwatch.Metric(namespace="Gonghui", metric_name="HttpServerErrors",
+                                        dimensions_map={"service": "gonghui"},
+                                        statistic="Sum", period=Duration.minutes(5)),
+               threshold=1)
+
+    def _wire_websocket_api(self) -> None:
+        stage = self.include.get_resource("WebsocketAPIStage")
+        access = self._access_logs("WebsocketAccessLogs", "websocket")
+        stage.add_property_override("AccessLogSettings", {"DestinationArn": access.log_group_arn,
+                                                          "Format": WS_ACCESS_LOG_FORMAT})
+        stage.add_property_override("DefaultRouteSettings", {
+            "ThrottlingRateLimit": WS_RATE_LIMIT, "ThrottlingBurstLimit": WS_BURST_LIMIT})
+
+
+class UploadsStack(Stack):
+    """The uploads bucket (and its access-log bucket) with its notifications to the
+    ``@on_s3_event`` functions, addressed by name; deployed after those functions."""
+
+    def __init__(self, scope: Construct, target: Target, packaged: Packaged, **kwargs: Any) -> None:
+        super().__init__(scope, f"{target.stage}-uploads",
+                         **_stack_kwargs(target, "uploads", "uploads bucket"), **kwargs)
+        self.target = target
+        removal = RemovalPolicy.RETAIN if target.is_prod else RemovalPolicy.DESTROY
+        access_logs = s3.Bucket(
+            self, "UploadsAccessLogs", bucket_name=f"{target.bucket_name}-access-logs",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL, encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True, object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, versioned=True,
+            removal_policy=removal,
+            # 网络安全法: network logs at least six months.
+            lifecycle_rules=[s3.LifecycleRule(id="expire-logs", expiration=Duration.days(400),
+                                              noncurrent_version_expiration=Duration.days(30))],
+        )
+        log_bucket_cfn: s3.CfnBucket = access_logs.node.default_child  # type: ignore[assignment]
+        log_bucket_cfn.cfn_options.metadata = {"checkov": {"skip": [
+            {"id": "CKV_AWS_18", "comment": "the access-log bucket itself: logging it would log its own logging"}]}}
+        self.bucket = s3.Bucket(
             self, "Uploads",
-            bucket_name=self.target.bucket_name,
+            bucket_name=target.bucket_name,
+            # Versioned: an overwritten or deleted upload can be recovered for 30 days.
+            versioned=True,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=self.removal,
+            removal_policy=removal,
+            server_access_logs_bucket=access_logs, server_access_logs_prefix="uploads/",
             cors=[s3.CorsRule(
                 # Presigned POST from mini-programs (wx.uploadFile / my.uploadFile) and the H5 admin.
                 allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
@@ -413,126 +817,52 @@ class GonghuiStack(Stack):
             lifecycle_rules=[
                 s3.LifecycleRule(id="incoming-expiry", prefix=INCOMING_PREFIX, expiration=Duration.days(2),
                                  abort_incomplete_multipart_upload_after=Duration.days(1)),
-                s3.LifecycleRule(id="abort-multipart", abort_incomplete_multipart_upload_after=Duration.days(7)),
+                s3.LifecycleRule(id="abort-multipart", abort_incomplete_multipart_upload_after=Duration.days(7),
+                                 noncurrent_version_expiration=Duration.days(30)),
             ],
         )
+        self._wire_notifications(packaged.s3)
+        CfnOutput(self, "UploadsBucketName", value=self.bucket.bucket_name)
 
-    def _bucket_arn(self, suffix: str = "") -> str:
-        # Built from the name, not GetAtt: S3 notifications make the bucket depend on the
-        # functions, and the functions' role must not depend on the bucket.
-        return _arn("s3", f"{self.target.bucket_name}{suffix}", region=False, account=False)
-
-    def _wire_s3_notifications(self, subs: list[S3Subscription]) -> None:
+    def _wire_notifications(self, subs: list[S3Subscription]) -> None:
         configs = []
-        bucket_cfn: s3.CfnBucket = self.bucket.node.default_child  # type: ignore[assignment]
-        for i, sub in enumerate(subs):
+        for sub in subs:
             if sub.bucket != self.target.bucket_name:
                 raise ValueError(f"{sub.function}: on_s3_event only works on the uploads bucket "
                                  f"{self.target.bucket_name!r}, not {sub.bucket!r}")
-            fn = self.chalice.get_resource(sub.function)
-            permission = lambda_.CfnPermission(
-                self, f"S3Invoke{sub.function}{i}", action="lambda:InvokeFunction", function_name=fn.ref,
-                principal="s3.amazonaws.com", source_account=Aws.ACCOUNT_ID, source_arn=self._bucket_arn())
-            bucket_cfn.add_resource_dependency(permission)
             rules = [{"Name": n, "Value": v} for n, v in (("prefix", sub.prefix), ("suffix", sub.suffix)) if v]
             for event in sub.events:
-                config: dict[str, Any] = {"Event": event, "Function": fn.get_att("Arn").to_string()}
+                config: dict[str, Any] = {"Event": event, "Function": _arn(
+                    "lambda", f"function:{function_name(self.target, sub.function)}")}
                 if rules:
                     config["Filter"] = {"S3Key": {"Rules": rules}}
                 configs.append(config)
         if configs:
+            bucket_cfn: s3.CfnBucket = self.bucket.node.default_child  # type: ignore[assignment]
             bucket_cfn.add_property_override("NotificationConfiguration.LambdaConfigurations", configs)
 
-    # -- IAM -------------------------------------------------------------------------------
 
-    def _statements(self) -> list[iam.PolicyStatement]:
-        stmts: list[iam.PolicyStatement] = []
-        tables = list(self.tables.values())
-        for i in range(0, len(tables), TABLES_PER_STATEMENT):
-            stmts.append(iam.PolicyStatement(
-                actions=["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
-                         "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem",
-                         "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"],
-                resources=[arn for t in tables[i:i + TABLES_PER_STATEMENT]
-                           for arn in (t.table_arn, f"{t.table_arn}/index/*")]))
-        if self.queues:
-            stmts.append(iam.PolicyStatement(
-                actions=["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
-                resources=[q.queue_arn for q in self.queues.values()]))
-        consumed = sorted({s.queue_name for fn in self.functions.values() for s in fn.sqs})
-        if consumed:
-            stmts.append(iam.PolicyStatement(
-                actions=["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
-                         "sqs:GetQueueAttributes"],
-                resources=[self._queue_by_name(n).queue_arn for n in consumed]))
-        stmts += [
-            iam.PolicyStatement(actions=["events:PutEvents"],
-                                resources=[_arn("events", f"event-bus/{self.target.event_bus}")]),
-            iam.PolicyStatement(actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject",
-                                         "s3:AbortMultipartUpload"],
-                                resources=[self._bucket_arn("/*")]),
-            iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self._bucket_arn()]),
-            iam.PolicyStatement(
-                actions=["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
-                resources=[_arn("ssm", f"parameter{self.target.parameter_root}"),
-                           _arn("ssm", f"parameter{self.target.parameter_root}/*")]),
-            iam.PolicyStatement(
-                actions=["kms:Decrypt"], resources=[_arn("kms", "key/*")],
-                conditions={"StringEquals": {"kms:ViaService": f"ssm.{Aws.REGION}.{Aws.URL_SUFFIX}"}}),
-            iam.PolicyStatement(
-                actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[_arn("logs", f"log-group:/aws/lambda/{Aws.STACK_NAME}-*"),
-                           _arn("logs", f"log-group:/aws/lambda/{Aws.STACK_NAME}-*:*")]),
-            iam.PolicyStatement(
-                actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords",
-                         "xray:GetSamplingRules", "xray:GetSamplingTargets"],
-                resources=["*"]),  # X-Ray has no resource-level permissions
-        ]
-        return stmts
+def _sub_arn(service: str, resource: str) -> str:
+    """ARN text for ``Fn::Sub`` inside the SAM template (pseudo parameters as ``${...}``)."""
+    return f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{resource}"
 
-    def _function_role(self) -> iam.Role:
-        """One role for the Chalice functions, its policies attached *at* role creation
-        (ManagedPolicyArns), so a function (and its SQS mapping) never exists without them."""
-        chunks: list[list[iam.PolicyStatement]] = [[]]
-        used = 0
-        for stmt in self._statements():
-            # Resolved ARNs are < 110 characters; IAM does not count whitespace.
-            cost = 60 + sum(len(a) + 3 for a in stmt.actions) + 110 * len(stmt.resources)
-            if chunks[-1] and used + cost > POLICY_BUDGET:
-                chunks.append([])
-                used = 0
-            chunks[-1].append(stmt)
-            used += cost
-        policies = [iam.ManagedPolicy(self, f"FunctionPolicy{i}", statements=stmts,
-                                      description=f"Gonghui {self.target.stage} functions ({i + 1}/{len(chunks)})")
-                    for i, stmts in enumerate(chunks)]
-        return iam.Role(self, "FunctionRole", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-                        description=f"Gonghui {self.target.stage} Chalice functions",
-                        managed_policies=policies)
 
-    # -- logs and alarms -------------------------------------------------------------------
-
-    def _log_group(self, fn: PackagedFunction) -> None:
-        cfn: CfnResource = self.chalice.get_resource(fn.logical_id)
-        logs.LogGroup(
-            self, f"{fn.logical_id}Logs", log_group_name=f"/aws/lambda/{cfn.ref}",
-            # China: keep network logs at least six months (网络安全法 第二十一条).
-            retention=logs.RetentionDays.ONE_YEAR if self.target.is_prod else logs.RetentionDays.ONE_MONTH,
-            removal_policy=self.removal,
-        )
-
-    def _errors_alarm(self, fn: PackagedFunction) -> None:
-        cfn: CfnResource = self.chalice.get_resource(fn.logical_id)
-        alarm = cloudwatch.Alarm(
-            self, f"{fn.logical_id}ErrorsAlarm",
-            alarm_name=f"{self.target.prefix}-{fn.logical_id}-errors",
-            alarm_description=f"函数 {fn.logical_id} 出错",
-            metric=cloudwatch.Metric(namespace="AWS/Lambda", metric_name="Errors",
-                                     dimensions_map={"FunctionName": cfn.ref},
-                                     statistic="Sum", period=Duration.minutes(5)),
-            threshold=1, evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-        )
-        alarm.add_alarm_action(cw_actions.SnsAction(self.alarm_topic))
-
+def _sam_refs(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(value[0] if isinstance(value, list) else str(value).split(".")[0])
+            elif key == "Fn::Sub":
+                text = value if isinstance(value, str) else value[0]
+                found |= {m.split(".")[0] for m in re.findall(r"\$\{([^}!:][^}]*)\}", text)}
+                if not isinstance(value, str):
+                    found |= _sam_refs(value[1:])
+            else:
+                found |= _sam_refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _sam_refs(item)
+    return found

@@ -6,6 +6,8 @@ from 光年间 1.0, two enterprise unions, a roster import, and two people a new
   ``POST /identity/face/start`` with her name and number, ``POST /identity/face/callback``
   (the Alipay fake passes every face check unless told otherwise), then sign the pledge.
 - 李晓: not in the roster, so she ends at "not in roster" and can appeal to demo-xihu-admin.
+- 陈宏鑫 (``demo-worker``, the 优享 demo's new hire at 三行电气 in 南浔): a verified, pledged
+  member, so he is the same active person in 光年间 (nickname 阿鑫) as in dorms, canteen and aid.
 """
 from __future__ import annotations
 
@@ -42,6 +44,10 @@ def demo_id(birth: str, seq: int) -> str:
 
 WANG_ID = demo_id("19960512", 246)
 LI_ID = demo_id("19930101", 555)
+CHEN_ID = demo_id("20010304", 771)
+SANXING = "zj/huz/nanxun/e-sanxing"
+CHEN = {"user_id": "demo-worker", "id_number": CHEN_ID, "real_name": "陈宏鑫", "org_path": SANXING,
+        "enterprise": "浙江三行电气科技有限公司", "pledged": True}
 
 
 def _admin() -> Principal:
@@ -60,6 +66,7 @@ def seed() -> None:
             except Conflict:
                 pass
     _roster_with_wang(admin)
+    logic.load_verified_members([CHEN], source="三行电气名册", roster_scope=SANXING)  # present already: no-op
     if IN_BACKGROUND:
         threading.Thread(target=_load_population, name="identity-demo-population", daemon=True).start()
     else:
@@ -92,7 +99,7 @@ def _roster_with_wang(admin: Principal) -> None:
     writer = csv.writer(buffer)
     writer.writerow(["姓名", "身份证号", "单位名称", "工会组织", "会员状态", "手机号"])
     writer.writerow(["王小丽", WANG_ID, "杭州光年科技有限公司", f"{XIHU}/e-lightyear", "在会", ""])
-    writer.writerow(["陈宏鑫", demo_id("20010304", 771), "杭州光年科技有限公司", f"{XIHU}/e-lightyear", "在会", ""])
+    writer.writerow(["赵磊", demo_id("19980716", 772), "杭州光年科技有限公司", f"{XIHU}/e-lightyear", "在会", ""])
     writer.writerow(["错误示例", WANG_ID[:-1], "杭州光年科技有限公司", f"{XIHU}/e-lightyear", "在会", ""])
     upload = roster.start_import(admin, NewRosterImport(scope=f"{XIHU}/e-lightyear", file_name="光年科技会员名册.csv",
                                                         file_format="csv", mode="add"))

@@ -37,7 +37,8 @@ SEEK_WOMEN = {"gender": "female", "age_min": 22, "age_max": 35, "cities": ["hz",
 
 # (user id, enterprise, nickname, gender, birth year, height, city, district, job, hobbies, sports, intro, seeking)
 MEMBERS = [
-    ("demo-xiaowang", "zj/hz/xihu/e-guangnian", "小王", "female", 1995, 163, "hz", "xihu", "产品经理",
+    # not demo-xiaowang: 王小丽 is the identity demo's newcomer, who has yet to verify and join.
+    ("demo-tingting", "zj/hz/xihu/e-guangnian", "婷婷", "female", 1995, 163, "hz", "xihu", "产品经理",
      ["reading", "photography", "tea"], ["hiking", "badminton"],
      "比起收入、职业等外在条件，我更在意对方的兴趣爱好，两个人是否有心灵上的共鸣。",
      {**SEEK_MEN, "nice_to_have": ["hiking"]}),
@@ -64,9 +65,10 @@ MEMBERS = [
      {**SEEK_WOMEN, "cities": ["huz", "hz"]}),
     ("demo-qian", "zj/hz/xihu/e-xihu-design", "钱老师", "male", 1989, 180, "hz", "shangcheng", "结构工程师",
      ["reading", "calligraphy", "tea"], ["taichi", "running"], "练书法十年，喜欢安静的生活。", SEEK_WOMEN),
-    ("demo-worker", "zj/huz/nanxun/e-sanxing", "阿强", "male", 1993, 177, "hz", "xihu", "电气工程师",
-     ["reading", "photography", "travel"], ["hiking", "badminton"], "刚从南浔调到杭州，想认识爱运动的朋友。",
-     SEEK_WOMEN),
+    # demo-worker is 陈宏鑫 everywhere (identity, dorms, canteen, aid): a new hire at 三行电气 in 南浔.
+    ("demo-worker", "zj/huz/nanxun/e-sanxing", "阿鑫", "male", 2001, 177, "huz", "nanxun", "电气装配工",
+     ["reading", "photography", "travel"], ["hiking", "badminton"],
+     "刚入职南浔三行电气，住公司宿舍，想认识爱运动的朋友。", SEEK_WOMEN),
 ]
 COLOURS = [(236, 170, 150), (150, 190, 230), (170, 210, 170), (240, 210, 140), (200, 170, 220), (160, 200, 200)]
 

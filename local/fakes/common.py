@@ -129,6 +129,16 @@ class TokenBook:
             self.issued += 1
         return token
 
+    def current(self) -> tuple[str, int] | None:
+        """The newest token still valid and its remaining seconds (WeChat's stable token)."""
+        with self._lock:
+            moment = now()
+            live = [(expires_at, token) for token, expires_at in self._tokens.items() if expires_at > moment]
+        if not live:
+            return None
+        expires_at, token = max(live)
+        return token, int(expires_at - moment)
+
     def check(self, token: str | None) -> str:
         """"ok", "missing", "invalid" (never issued / revoked) or "expired"."""
         if not token:

@@ -1,5 +1,6 @@
 """Fake WeChat mini-program server API: ``/sns/jscode2session``, ``/cgi-bin/token``,
-``/cgi-bin/message/subscribe/send`` with WeChat's documented answers and errcodes."""
+``/cgi-bin/stable_token``, ``/cgi-bin/message/subscribe/send`` with WeChat's documented answers
+and errcodes."""
 from __future__ import annotations
 
 import base64
@@ -43,6 +44,7 @@ class FakeWechat:
         return {
             "/sns/jscode2session": self.jscode2session,
             "/cgi-bin/token": self.token,
+            "/cgi-bin/stable_token": self.stable_token,
             "/cgi-bin/message/subscribe/send": self.subscribe_send,
         }
 
@@ -76,6 +78,29 @@ class FakeWechat:
         if refused:
             return refused
         return FakeResponse.of_json({"access_token": self.tokens.issue(), "expires_in": TOKEN_TTL})
+
+    def stable_token(self, request: FakeRequest) -> FakeResponse:
+        """POST JSON ``{grant_type, appid, secret, force_refresh}``. Normal mode answers the
+        token still valid (the same for every caller) and issues one only when none is; force
+        mode issues a new one (the previous keeps working for the grace period)."""
+        if request.method != "POST":
+            return _err(43002, "require POST method")
+        try:
+            body = request.json()
+        except ValueError:
+            return _err(47001, "data format error")
+        if not isinstance(body, dict):
+            return _err(47001, "data format error")
+        if body.get("grant_type") != "client_credential":
+            return _err(40002, "invalid grant_type")
+        refused = self._check_app({k: str(v) for k, v in body.items() if k in ("appid", "secret")})
+        if refused:
+            return refused
+        current = None if body.get("force_refresh") is True else self.tokens.current()
+        if current is None:
+            return FakeResponse.of_json({"access_token": self.tokens.issue(), "expires_in": TOKEN_TTL})
+        token, remaining = current
+        return FakeResponse.of_json({"access_token": token, "expires_in": remaining})
 
     def subscribe_send(self, request: FakeRequest) -> FakeResponse:
         if request.method != "POST":

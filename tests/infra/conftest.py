@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,8 +24,10 @@ def synths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Synth]:
     base = tmp_path_factory.getbasetemp()
     # Under xdist every worker has its own basetemp under one shared parent.
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    root = shared / "gonghui-infra-synth"
-    root.mkdir(exist_ok=True)
+    # GONGHUI_INFRA_SYNTH_DIR keeps the synthesized targets between runs (while iterating on a
+    # test); delete the folder after changing infra or the app.
+    root = Path(os.environ.get("GONGHUI_INFRA_SYNTH_DIR") or shared / "gonghui-infra-synth")
+    root.mkdir(parents=True, exist_ok=True)
     with open(root / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -58,10 +61,28 @@ def deployed(synths: dict[str, Synth], expanded: dict[str, dict[str, Any]]) -> d
 
     result = {}
     for name, s in synths.items():
-        template, dropped = without_api_gateway(expanded[name])
+        order = deploy_order(s.expected["dependencies"])
+        dropped: set[str] = set()
+        stacks = {}
         with mock_aws():
             os.environ.pop("AWS_ENDPOINT_URL", None)
-            stack = deploy(template, s.region, s.expected["stack_name"])
-            result[name] = {"stack": stack, "template": template, "dropped": dropped,
-                            **describe_deployment(s.region, s.expected["stack_name"])}
+            for stack_name in order:  # each stack on its own, in dependency order, as CDK deploys
+                stack_template = s.stacks[stack_name]
+                if "Transform" in stack_template:
+                    stack_template = expand_sam(stack_template, s.region)
+                template, gone = without_api_gateway(stack_template)
+                dropped |= gone
+                stacks[stack_name] = deploy(template, s.region, stack_name)
+            failed = [st for st in stacks.values() if st["StackStatus"] != "CREATE_COMPLETE"]
+            result[name] = {"stack": failed[0] if failed else next(iter(stacks.values())), "stacks": stacks,
+                            "dropped": dropped, **describe_deployment(s.region, order)}
     return result
+
+
+def deploy_order(dependencies: dict[str, list[str]]) -> list[str]:
+    order: list[str] = []
+    while len(order) < len(dependencies):
+        ready = [n for n, deps in dependencies.items() if n not in order and set(deps) <= set(order)]
+        assert ready, f"cyclic stack dependencies: {dependencies}"
+        order += sorted(ready)
+    return order

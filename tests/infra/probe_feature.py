@@ -125,14 +125,15 @@ def write_probe_project(repo: Path, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(repo / "app.py", dest / "app.py")
     shutil.copy2(repo / "requirements.txt", dest / "requirements.txt")
+    shutil.copy2(repo / "requirements.lock", dest / "requirements.lock")
     shutil.copytree(repo / "chalicelib", dest / "chalicelib",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"), dirs_exist_ok=True)
     if (repo / "vendor").is_dir():
         shutil.copytree(repo / "vendor", dest / "vendor", dirs_exist_ok=True)
     (dest / ".chalice" / "deployments").mkdir(parents=True, exist_ok=True)
     shutil.copy2(repo / ".chalice" / "config.json", dest / ".chalice" / "config.json")
-    # Reuse the dependency layer Chalice already built for the repo (keyed by requirements).
-    for layer in (repo / ".chalice" / "deployments").glob("managed-layer-*.zip"):
+    # Reuse the dependency layer already built for the repo (keyed by the lock).
+    for layer in (repo / ".chalice" / "deployments").glob("gonghui-layer-*.zip"):
         target = dest / ".chalice" / "deployments" / layer.name
         if not target.exists():
             _link_or_copy(layer, target)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import hashlib
 import io
 import json
 import os
@@ -17,6 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,14 +45,31 @@ TARGETS = (
 
 @dataclass
 class Synth:
+    """One target's stacks. ``template`` is all of them merged into one (they never
+    reference each other, so the union is itself a deployable template: logical ids are
+    unique across stacks); ``stacks`` has each stack's own template."""
+
     spec: TargetSpec
     out: Path
     expected: dict[str, Any]
-    template_text: str
+    stacks: dict[str, dict[str, Any]]
 
-    @property
+    @cached_property
     def template(self) -> dict[str, Any]:
-        return json.loads(self.template_text)
+        merged: dict[str, Any] = {"Resources": {}, "Outputs": {}}
+        for name, stack in self.stacks.items():
+            for key, value in stack.items():
+                if key in ("Resources", "Outputs"):
+                    clash = set(value) & set(merged[key])
+                    assert not clash, f"{name}: {key} {sorted(clash)} also in another stack"
+                    merged[key].update(copy.deepcopy(value))
+                elif key not in ("Description",):
+                    merged.setdefault(key, copy.deepcopy(value))
+        return merged
+
+    @cached_property
+    def template_text(self) -> str:
+        return json.dumps(self.template)
 
     @property
     def partition(self) -> str:
@@ -90,12 +107,11 @@ def _run_job(spec: TargetSpec, out: Path, project: Path | None) -> None:
 
 
 def _layer_cached(project: Path) -> bool:
-    """Chalice keys its dependency layer by requirements.txt (and vendor/) alone."""
-    if (project / "vendor").exists():
-        return False
-    digest = hashlib.md5((project / "requirements.txt").read_bytes()).hexdigest()
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    return (project / ".chalice" / "deployments" / f"managed-layer-{digest}-{version}.zip").exists()
+    """The dependency layer is keyed by the lock (infra/package.py)."""
+    from infra import package
+
+    key = package.layer_key(project)
+    return any((project / ".chalice" / "deployments").glob(f"gonghui-layer-*-{key}.zip"))
 
 
 def synthesize_all(root: Path) -> dict[str, Synth]:
@@ -137,7 +153,8 @@ def load_all(root: Path) -> dict[str, Synth]:
     for spec in TARGETS:
         out = root / spec.name
         expected = json.loads((out / "expected.json").read_text())
-        synths[spec.name] = Synth(spec, out, expected, Path(expected["template"]).read_text())
+        stacks = {name: json.loads(Path(path).read_text()) for name, path in expected["templates"].items()}
+        synths[spec.name] = Synth(spec, out, expected, stacks)
     return synths
 
 
@@ -246,7 +263,10 @@ def upload_code_assets(template: dict[str, Any], region: str) -> None:
         bucket = _resolve_asset_bucket(code["S3Bucket"], region)
         if bucket not in created:
             kwargs = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
-            s3.create_bucket(Bucket=bucket, **kwargs)
+            try:
+                s3.create_bucket(Bucket=bucket, **kwargs)
+            except s3.exceptions.BucketAlreadyOwnedByYou:
+                pass  # an earlier stack of the same target put its assets there
             created.add(bucket)
         s3.put_object(Bucket=bucket, Key=code["S3Key"], Body=_tiny_zip())
 
@@ -257,20 +277,25 @@ def deploy(template: dict[str, Any], region: str, stack_name: str) -> dict[str, 
 
     upload_code_assets(template, region)
     cfn = boto3.client("cloudformation", region_name=region)
-    cfn.create_stack(StackName=stack_name, TemplateBody=json.dumps(template),
+    # moto resolves ${AWS::Partition} inside Fn::Sub to "aws" even in cn- regions (its queues
+    # there are arn:aws-cn:...): give it the region's partition, as CloudFormation would.
+    partition = "aws-cn" if region.startswith("cn-") else "aws"
+    body = json.dumps(template).replace("${AWS::Partition}", partition)
+    cfn.create_stack(StackName=stack_name, TemplateBody=body,
                      Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"])
     return dict(cfn.describe_stacks(StackName=stack_name)["Stacks"][0])
 
 
-def describe_deployment(region: str, stack_name: str) -> dict[str, Any]:
-    """Read the deployed resources back (call inside the same ``mock_aws``)."""
+def describe_deployment(region: str, stack_names: list[str]) -> dict[str, Any]:
+    """Read the deployed resources of the stacks back (call inside the same ``mock_aws``)."""
     import boto3
 
     def client(service: str) -> Any:
         return boto3.client(service, region_name=region)
 
     cfn, ddb, sqs, lam = client("cloudformation"), client("dynamodb"), client("sqs"), client("lambda")
-    resources = cfn.list_stack_resources(StackName=stack_name)["StackResourceSummaries"]
+    resources = [r for name in stack_names
+                 for r in cfn.list_stack_resources(StackName=name)["StackResourceSummaries"]]
     tables = {}
     for name in ddb.list_tables()["TableNames"]:
         tables[name] = ddb.describe_table(TableName=name)["Table"]

@@ -17,7 +17,8 @@ PUBLIC_ROUTES: dict[str, str] = {
     "GET /health": "load balancer and uptime checks",
     "GET /openapi.json": "the API description clients and the fuzz read",
     "GET /docs": "Swagger UI page for the OpenAPI document",
-    "GET /docs/assets/*": "Swagger UI's own static files (a fixed list, local stage only)",
+    "GET /messaging/asyncapi.json": "the chat WebSocket protocol (AsyncAPI), read by client developers",
+    "GET /docs/assets/*": "Swagger UI's own static files (a fixed list, served in every stage)",
     "POST /auth/*": "login and token refresh steps: the caller has no token yet",
     "POST /dev/login": "demo login, answered only on the local stage (404 elsewhere)",
 }

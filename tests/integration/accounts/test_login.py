@@ -68,12 +68,15 @@ def test_an_admin_cannot_grant_staff_outside_or_at_their_own_level(aws, login):
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
-def test_the_demo_login_does_not_exist_outside_the_local_stage(aws, chalice_app, stage):
+def test_the_demo_login_does_not_exist_outside_the_local_stage(aws, chalice_app, stage, monkeypatch):
     from chalice.test import Client
 
     from chalicelib.platform.settings import reset_settings
     from tests.conftest import ROOT
 
+    for name, value in (("GONGHUI_WECHAT_APP_ID", "wx0123456789abcdef"), ("GONGHUI_ALIPAY_APP_ID", "2021004100000001"),
+                        ("GONGHUI_DINGTALK_APP_KEY", "gonghui-zzd-test")):
+        monkeypatch.setenv(name, value)  # a deployed stage refuses the local placeholders
     reset_settings()
     try:
         with Client(chalice_app, stage_name=stage, project_dir=str(ROOT)) as client:

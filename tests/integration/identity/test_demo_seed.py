@@ -25,6 +25,11 @@ def test_the_demo_reports_the_articles_figures_and_a_new_user_can_walk_the_journ
     imports = body(admin.get("/identity/rosters?scope=zj/hz/xihu/e-lightyear"))["items"]
     assert [(i["status"], i["rows_accepted"], i["rows_rejected"]) for i in imports] == [("completed", 2, 1)]
 
+    # demo-worker is 陈宏鑫 of 三行电气 (南浔) here as in the dorm, canteen and aid demos: an active member
+    chen = body(login("worker", user_id="demo-worker").get("/identity/me"))
+    assert (chen["state"], chen["active"], chen["org_path"]) == ("active", True, demo_identity.SANXING)
+    assert chen["name_masked"].startswith("陈")
+
     wang = login("worker", user_id="demo-xiaowang", org_path="zj/hz/xihu")
     started = body(wang.post("/identity/face/start", {"real_name": "王小丽", "id_number": demo_identity.WANG_ID}))
     fakes.complete_certify(started["certify_id"])

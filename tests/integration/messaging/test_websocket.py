@@ -84,3 +84,24 @@ def test_a_disconnected_member_gets_a_push_instead(gateway, member, pump, monkey
     wang.post("/messaging/messages", {"to": "xiaoli", "client_id": "push-00001", "text": "你好"})
     pump.drain()
     assert "messaging-push" in queued
+
+
+def test_the_protocol_document_names_every_frame_the_code_sends(api):
+    """The AsyncAPI document at /messaging/asyncapi.json lists every ``type`` the server code
+    pushes and every ``action`` it answers."""
+    import inspect
+    import re
+    from pathlib import Path
+
+    import chalicelib.messaging.logic as logic_module
+    from tests.conftest import body
+
+    document = body(api.get("/messaging/asyncapi.json"))
+    assert document["asyncapi"] == "2.6.0"
+    channel = document["channels"]["/"]
+    pushed = {m["name"] for m in channel["subscribe"]["message"]["oneOf"]}
+    accepted = {m["name"] for m in channel["publish"]["message"]["oneOf"]}
+    source = Path(logic_module.__file__).read_text(encoding="utf-8")
+    assert set(re.findall(r'"type": "([a-z_]+)"', source)) <= pushed
+    answered = inspect.getsource(logic_module.on_socket_message)
+    assert set(re.findall(r'action == "([a-z_]+)"', answered)) == accepted

@@ -120,7 +120,9 @@ def test_given_a_message_when_sent_then_the_documented_body_goes_out(monkeypatch
     wechat.send_subscribe_message("o-1", "tpl-1", {"thing1": "会员日活动", "date2": "2026-12-01"}, page="pages/a")
 
     token_call, send_call = calls.calls
-    assert token_call["query"] == {"grant_type": "client_credential", "appid": "wx-gonghui-local", "secret": SECRET}
+    assert token_call["method"] == "POST" and token_call["query"] == {}
+    assert token_call["payload"] == {"grant_type": "client_credential", "appid": "wx-gonghui-local", "secret": SECRET,
+                                     "force_refresh": False}
     assert send_call["path"] == "/cgi-bin/message/subscribe/send"
     assert send_call["query"] == {"access_token": "tok-1"}
     assert send_call["payload"] == {"touser": "o-1", "template_id": "tpl-1", "page": "pages/a",
@@ -131,6 +133,9 @@ def test_given_a_message_when_sent_then_the_documented_body_goes_out(monkeypatch
 def test_given_the_prod_stage_and_no_page_when_sent_then_formal_state_and_no_page(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GONGHUI_STAGE", "prod")
+    for name, value in (("GONGHUI_WECHAT_APP_ID", "wx0123456789abcdef"), ("GONGHUI_ALIPAY_APP_ID", "2021004100000001"),
+                        ("GONGHUI_DINGTALK_APP_KEY", "gonghui-zzd-prod")):
+        monkeypatch.setenv(name, value)  # a deployed stage refuses the local placeholders
     reset_settings()
     calls = script(monkeypatch, TOKEN, OK)
     wechat.send_subscribe_message("o-1", "tpl-1", {"k": "v"})
@@ -143,7 +148,7 @@ def test_given_a_cached_token_when_sending_twice_then_the_token_is_fetched_once(
     calls = script(monkeypatch, TOKEN, OK, OK)
     wechat.send_subscribe_message("o-1", "t", {})
     wechat.send_subscribe_message("o-2", "t", {})
-    assert calls.paths().count("/cgi-bin/token") == 1
+    assert calls.paths().count("/cgi-bin/stable_token") == 1
 
 
 def test_given_the_token_nears_expiry_when_sending_then_a_new_token_is_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -153,7 +158,7 @@ def test_given_the_token_nears_expiry_when_sending_then_a_new_token_is_fetched(m
     wechat.send_subscribe_message("o-1", "t", {})
     clock.travel(timedelta(seconds=7000))
     wechat.send_subscribe_message("o-1", "t", {})
-    assert calls.paths().count("/cgi-bin/token") == 2
+    assert calls.paths().count("/cgi-bin/stable_token") == 2
     assert calls.calls[-1]["query"] == {"access_token": "tok-2"}
 
 
@@ -164,7 +169,7 @@ def test_given_wechat_rejects_the_token_when_sending_then_it_refreshes_once_and_
     calls = script(monkeypatch, TOKEN, {"errcode": errcode, "errmsg": "invalid credential"},
                    {"access_token": "tok-2", "expires_in": 7200}, OK)
     wechat.send_subscribe_message("o-1", "t", {})
-    assert calls.paths() == ["/cgi-bin/token", "/cgi-bin/message/subscribe/send", "/cgi-bin/token",
+    assert calls.paths() == ["/cgi-bin/stable_token", "/cgi-bin/message/subscribe/send", "/cgi-bin/stable_token",
                              "/cgi-bin/message/subscribe/send"]
     assert calls.calls[-1]["query"] == {"access_token": "tok-2"}
 
@@ -195,3 +200,15 @@ def test_given_wechat_refuses_our_secret_when_a_token_is_needed_then_token_error
         wechat.access_token()
     assert caught.value.code == "WECHAT_TOKEN_ERROR"
     assert SECRET not in caught.value.message
+
+
+def test_given_the_stable_endpoint_returns_the_rejected_token_again_when_refreshing_then_one_forced_refresh(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given WeChat rejects tok-1 but the stable endpoint's normal mode still answers tok-1,
+    when sending, then one forced refresh (and only then) yields tok-2 and the send succeeds."""
+    calls = script(monkeypatch, TOKEN, {"errcode": 40001, "errmsg": "invalid credential"}, TOKEN,
+                   {"access_token": "tok-2", "expires_in": 7200}, OK)
+    wechat.send_subscribe_message("o-1", "t", {})
+    fetches = [c["payload"]["force_refresh"] for c in calls.calls if c["path"] == "/cgi-bin/stable_token"]
+    assert fetches == [False, False, True]
+    assert calls.calls[-1]["query"] == {"access_token": "tok-2"}
