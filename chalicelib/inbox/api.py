@@ -16,8 +16,8 @@ from .schemas import (
     InboxAnnouncementDraft,
     InboxAnnouncementPreview,
     InboxAnnouncementView,
+    InboxItemPage,
     InboxItemView,
-    InboxPage,
     InboxPageQuery,
     InboxUnreadView,
 )
@@ -31,9 +31,9 @@ bp = Blueprint(__name__)
 
 
 @bp.route("/inbox", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.SELF, query=InboxPageQuery, response=InboxPage,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SELF, query=InboxPageQuery, response=InboxItemPage,
           summary="我的消息（任何登录者看自己的收件箱，新的在前，可按类别筛选）", tags=["inbox"])
-def my_inbox(principal: Principal, query: InboxPageQuery) -> InboxPage:
+def my_inbox(principal: Principal, query: InboxPageQuery) -> InboxItemPage:
     return logic.page(principal.user_id, kind=query.kind, limit=query.limit, cursor=query.cursor)
 
 

@@ -19,7 +19,7 @@ from chalicelib.platform.notices import KINDS, NoticeRequest, item_id_of
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 
 from .models import ALL, InboxAnnouncementShard, InboxCounter, InboxItem, announcement_shard
-from .schemas import InboxItemView, InboxPage, InboxUnreadView
+from .schemas import InboxItemPage, InboxItemView, InboxUnreadView
 
 MAX_ATTEMPTS = 5
 
@@ -170,7 +170,7 @@ def _view(item: InboxItem, watermark: str | None) -> InboxItemView:
                          meta={str(k): str(v) for k, v in meta.items()})
 
 
-def page(user_id: str, *, kind: str | None = None, limit: int, cursor: str | None) -> InboxPage:
+def page(user_id: str, *, kind: str | None = None, limit: int, cursor: str | None) -> InboxItemPage:
     """One page of the inbox, newest first: one Query of ``limit`` items, no Scan."""
     bound = f"inbox:{user_id}:{kind or '*'}"
     start = decode_cursor(cursor, bound_to=bound)
@@ -181,7 +181,7 @@ def page(user_id: str, *, kind: str | None = None, limit: int, cursor: str | Non
         results = InboxItem.by_time.query(user_id, scan_index_forward=False, limit=limit, last_evaluated_key=start)
     items = list(results)
     watermark = _all_row(user_id).watermark if items else None
-    return InboxPage(items=[_view(i, watermark) for i in items],
+    return InboxItemPage(items=[_view(i, watermark) for i in items],
                      next_cursor=encode_cursor(results.last_evaluated_key, bound_to=bound))
 
 

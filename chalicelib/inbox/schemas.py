@@ -22,7 +22,7 @@ class InboxItemView(Schema):
     meta: dict[str, str] = Field(default_factory=dict, description="来源功能附带的引用（如申请编号）")
 
 
-class InboxPage(Schema):
+class InboxItemPage(Schema):
     items: list[InboxItemView] = Field(..., description="消息，新的在前")
     next_cursor: str | None = Field(None, description="下一页游标")
 
