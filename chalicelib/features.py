@@ -28,6 +28,8 @@ FEATURES: tuple[str, ...] = (
     "inbox",
     "content",
     "bookings",
+    "mediation",
+    "centres",
 )
 
 

@@ -91,8 +91,10 @@ class LocalStack:
 
         from chalice.config import Config
 
+        from local import gateway
         from local.http_server import create_api_server
 
+        gateway.patch_in_process()  # unknown routes: 404 in our shape, as the deployed gateway answers
         config = Config.create(chalice_stage="local", app_name="gonghui", project_dir=str(ROOT),
                                config_from_disk=json.loads((ROOT / ".chalice" / "config.json").read_text()))
         self.server = create_api_server(self.app, config, self.host, self.api_port)

@@ -25,9 +25,10 @@ os.environ.pop("AWS_PROFILE", None)
 from hypothesis import HealthCheck, settings
 from moto import mock_aws
 
-from local import moto_atomic
+from local import gateway, moto_atomic
 
 moto_atomic.patch_in_process()
+gateway.patch_in_process()  # API Gateway's answers as infra configures them (unknown route → 404)
 
 # On a busy 2-core machine a draw can take seconds: time is no property of our code, so no
 # generated test fails on it (no per-example deadline, no "input generation is slow" check).

@@ -1,13 +1,22 @@
 """Login through WeChat, Alipay and 浙政钉; our own access/refresh tokens; staff grants.
 
 Refresh tokens rotate: each use issues a new one in the same family, and presenting an
-old one again (a stolen token being replayed) revokes the whole family.
+old one again (a stolen token being replayed) revokes the whole family. One exception, as
+mainstream identity providers make it: the token rotated last, presented again within
+``REFRESH_GRACE_SECONDS`` of its rotation, is a second refresh of the same session racing the
+first (two tabs, a retry): it gets the family's current refresh token again, no new rotation.
+Any older token, or the last one after the window, still revokes the family.
+
+A banned or suspended worker (identity's standing) cannot log in or refresh, and a ban ends
+every session they had (``end_sessions``): tokens issued before it never refresh again.
 """
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
 from typing import Any
+
+from pynamodb.exceptions import UpdateError
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role, issue_token, verify_token
@@ -21,6 +30,7 @@ from .models import Account, IdentityLink, RefreshFamily
 from .schemas import AccountView, DevLogin, StaffGrant, StaffList, TokenPair
 
 STAFF = {Role.ENTERPRISE_ADMIN.value, Role.UNION_ADMIN.value, Role.PLATFORM_ADMIN.value}
+REFRESH_GRACE_SECONDS = 20
 
 
 def _view(account: Account) -> AccountView:
@@ -32,9 +42,20 @@ def principal_of(account: Account) -> Principal:
     return Principal(user_id=account.user_id, role=Role(account.role), org_path=account.org_path, name=account.name)
 
 
-def _issue(account: Account) -> TokenPair:
+def _refuse_blocked(account: Account) -> None:
+    """A disabled account, or a worker identity has banned or suspended, gets no token."""
     if account.status != "active":
         raise Forbidden("账号已停用，请联系工会", code="ACCOUNT_DISABLED")
+    if account.role == Role.WORKER.value:
+        from chalicelib.identity import standing
+
+        kind = standing.blocked(account.user_id)
+        if kind:
+            raise standing.refusal(kind)
+
+
+def _issue(account: Account) -> TokenPair:
+    _refuse_blocked(account)
     principal = principal_of(account)
     family = uuid.uuid4().hex
     access, _ = issue_token(principal)
@@ -93,30 +114,63 @@ def login_dingtalk(auth_code: str) -> TokenPair:
     return _issue(account)
 
 
+def _family(family_id: str | None) -> RefreshFamily | None:
+    try:
+        return RefreshFamily.get(family_id, consistent_read=True) if family_id else None
+    except RefreshFamily.DoesNotExist:
+        return None
+
+
+def _revoke(family: RefreshFamily) -> None:
+    family.update(actions=[RefreshFamily.revoked.set(True)])
+
+
+def _in_grace(family: RefreshFamily, jti: str) -> bool:
+    """Was ``jti`` rotated out of this family moments ago (a concurrent refresh)?"""
+    return (family.previous_jti == jti and family.rotated_at is not None
+            and clock.epoch() - int(family.rotated_at) <= REFRESH_GRACE_SECONDS)
+
+
 def refresh(token: str) -> TokenPair:
     claims = verify_token(token, kind="refresh")
-    family_id = claims.get("fam")
-    try:
-        family = RefreshFamily.get(family_id) if family_id else None
-    except RefreshFamily.DoesNotExist:
-        family = None
+    jti = str(claims["jti"])
+    family = _family(claims.get("fam"))
     if family is None or family.revoked:
         raise Unauthorized("登录已失效，请重新登录", code="REFRESH_REVOKED")
-    if family.current_jti != claims["jti"]:
-        family.update(actions=[RefreshFamily.revoked.set(True)])
-        raise Unauthorized("登录凭证已被使用过，为安全起见请重新登录", code="REFRESH_REUSED")
+    reused = Unauthorized("登录凭证已被使用过，为安全起见请重新登录", code="REFRESH_REUSED")
+    if family.current_jti != jti and not _in_grace(family, jti):
+        _revoke(family)
+        raise reused
     try:
-        account = Account.get(family.user_id)
+        account = Account.get(family.user_id, consistent_read=True)
     except Account.DoesNotExist as exc:
         raise Unauthorized("账号不存在", code="ACCOUNT_NOT_FOUND") from exc
-    if account.status != "active":
-        raise Forbidden("账号已停用，请联系工会", code="ACCOUNT_DISABLED")
+    if account.sessions_valid_after is not None and int(claims["iat"]) <= int(account.sessions_valid_after):
+        _revoke(family)  # issued before a ban or suspension ended every session
+        raise Unauthorized("登录已失效，请重新登录", code="REFRESH_REVOKED")
+    try:
+        _refuse_blocked(account)
+    except Forbidden:
+        _revoke(family)
+        raise
     principal = principal_of(account)
     access, _ = issue_token(principal)
-    new_refresh, new_claims = issue_token(principal, kind="refresh", family=family.family)
-    with dynamo_errors(Unauthorized("登录凭证已被使用过，请重新登录", code="REFRESH_REUSED")):
-        family.update(actions=[RefreshFamily.current_jti.set(new_claims["jti"])],
-                      condition=RefreshFamily.current_jti == claims["jti"])
+    if family.current_jti != jti:  # the grace case: the racing refresh already rotated
+        new_refresh, _ = issue_token(principal, kind="refresh", family=family.family, jti=family.current_jti)
+    else:
+        new_refresh, new_claims = issue_token(principal, kind="refresh", family=family.family)
+        try:
+            with dynamo_errors(reused):
+                family.update(actions=[RefreshFamily.current_jti.set(new_claims["jti"]),
+                                       RefreshFamily.previous_jti.set(jti),
+                                       RefreshFamily.rotated_at.set(clock.epoch())],
+                              condition=(RefreshFamily.current_jti == jti) & (RefreshFamily.revoked == False))  # noqa: E712
+        except Unauthorized:
+            # another refresh of this token won the rotation a moment ago: hand out its result
+            current = _family(family.family)
+            if current is None or current.revoked or not _in_grace(current, jti):
+                raise
+            new_refresh, _ = issue_token(principal, kind="refresh", family=current.family, jti=current.current_jti)
     return TokenPair(access_token=access, refresh_token=new_refresh, expires_in=get_settings().access_token_ttl,
                      account=_view(account))
 
@@ -187,6 +241,17 @@ def list_staff(principal: Principal, org_path: str, *, limit: int, cursor: str |
 
 
 # --- for other features (synchronous answers) -------------------------------------------
+
+def end_sessions(user_id: str) -> None:
+    """A ban or suspension: every refresh token issued so far is dead (its family is revoked
+    when presented); access tokens are refused at the edge by identity's standing check."""
+    try:
+        Account(user_id).update(actions=[Account.sessions_valid_after.set(clock.epoch())],
+                                condition=Account.user_id.exists())
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+
 
 def assign_org(user_id: str, org_path: str) -> None:
     """Identity places a verified member in their enterprise's node."""

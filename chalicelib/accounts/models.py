@@ -8,7 +8,7 @@ Access patterns:
 """
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -37,6 +37,9 @@ class Account(Model):
     channel_subject = UnicodeAttribute()  # openid / alipay user id / dingtalk account id
     staff_org = UnicodeAttribute(null=True)  # set for staff roles only (sparse index)
     created_at = UnicodeAttribute()
+    # Tokens issued at or before this epoch second are dead (a ban or suspension ended every
+    # session): refresh refuses them and revokes their family.
+    sessions_valid_after = NumberAttribute(null=True)
     staff_by_org = StaffByOrg()
 
 
@@ -56,5 +59,9 @@ class RefreshFamily(Model):
     family = UnicodeAttribute(hash_key=True)
     user_id = UnicodeAttribute()
     current_jti = UnicodeAttribute()
+    # The token rotated last and when (epoch): presenting it again within the grace window is a
+    # concurrent refresh of the same session, not a replay.
+    previous_jti = UnicodeAttribute(null=True)
+    rotated_at = NumberAttribute(null=True)
     revoked = BooleanAttribute(default=False)
     expires = TTLAttribute()

@@ -45,7 +45,7 @@ UNION = {Role.UNION_ADMIN, Role.PLATFORM_ADMIN}
 
 
 @bp.route("/aid/types", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, response=AidTypeList, summary="帮扶类型、年度上限与所需材料",
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, response=AidTypeList, summary="帮扶类型、年度上限与所需材料",
           tags=TAGS)
 def aid_types() -> AidTypeList:
     return logic.list_types()
@@ -107,14 +107,14 @@ def notifications(principal: Principal, query: MineQuery) -> NotificationList:
 
 
 @bp.route("/aid/notices", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=NoticeQuery, response=NoticeList,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=NoticeQuery, response=NoticeList,
           summary="本单位帮扶公示", tags=TAGS)
 def notices(principal: Principal, query: NoticeQuery) -> NoticeList:
     return logic.public_notices(principal, limit=query.limit, cursor=query.cursor)
 
 
 @bp.route("/aid/applications/{app_id}/objections", methods=["POST"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, body=ObjectionBody, response=ObjectionView, status=201,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, body=ObjectionBody, response=ObjectionView, status=201,
           summary="对公示提出异议", tags=TAGS)
 def raise_objection(principal: Principal, app_id: str, body: ObjectionBody) -> ObjectionView:
     """Only while the application is on public notice, and only by a worker of the same

@@ -60,7 +60,7 @@ def load_calendar(principal: Principal, year: str, body: BookingCalendarLoad) ->
 
 
 @bp.route("/bookings/calendar/{year}", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, response=BookingCalendarView,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, response=BookingCalendarView,
           summary="某年的法定节假日与调休上班日", tags=TAGS)
 def get_calendar(year: str) -> BookingCalendarView:
     """任何登录用户可查看。错误：422 BOOKING_CALENDAR_YEAR。"""
@@ -79,7 +79,7 @@ def create_venue(principal: Principal, body: BookingVenueIn) -> BookingVenueView
 
 
 @bp.route("/bookings/venues", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=BookingVenueQuery, response=BookingVenuePage,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=BookingVenueQuery, response=BookingVenuePage,
           summary="可预约的场馆", tags=TAGS)
 def list_venues(principal: Principal, query: BookingVenueQuery) -> BookingVenuePage:
     """职工：本单位及各级上级组织中自己可预约的场馆（恋爱体验馆仅光年间认证会员可见）；管理员：指定组织
@@ -88,7 +88,7 @@ def list_venues(principal: Principal, query: BookingVenueQuery) -> BookingVenueP
 
 
 @bp.route("/bookings/venues/{venue_id}", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, response=BookingVenueView, summary="场馆详情与预约规则",
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, response=BookingVenueView, summary="场馆详情与预约规则",
           tags=TAGS)
 def get_venue(principal: Principal, venue_id: str) -> BookingVenueView:
     """可预约该场馆的职工与管辖该场馆的管理员；其他人 404 BOOKING_VENUE_NOT_FOUND。"""
@@ -104,7 +104,7 @@ def update_venue(principal: Principal, venue_id: str, body: BookingVenueChange) 
 
 
 @bp.route("/bookings/venues/{venue_id}/slots", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=BookingSlotQuery, response=BookingSlotsView,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=BookingSlotQuery, response=BookingSlotsView,
           summary="某天或一周的空闲时段", tags=TAGS)
 def venue_slots(principal: Principal, venue_id: str, query: BookingSlotQuery) -> BookingSlotsView:
     """可预约该场馆的职工与管辖它的管理员。按开放时间、节假日与调休、闭馆日期生成时段，一次查询读取的条目
@@ -144,7 +144,7 @@ def create_activity(principal: Principal, body: BookingActivityIn) -> BookingAct
 
 
 @bp.route("/bookings/activities", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=BookingActivityQuery, response=BookingActivityPage,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=BookingActivityQuery, response=BookingActivityPage,
           summary="可报名的活动", tags=TAGS)
 def list_activities(principal: Principal, query: BookingActivityQuery) -> BookingActivityPage:
     """职工：本单位及各级上级组织主办、自己可见的活动；管理员：指定组织（默认本人组织）的活动。
@@ -153,7 +153,7 @@ def list_activities(principal: Principal, query: BookingActivityQuery) -> Bookin
 
 
 @bp.route("/bookings/activities/{activity_id}", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, response=BookingActivityView, summary="活动详情与近期场次",
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, response=BookingActivityView, summary="活动详情与近期场次",
           tags=TAGS)
 def get_activity(principal: Principal, activity_id: str) -> BookingActivityView:
     """可见该活动的职工与管辖它的管理员；其他人 404 BOOKING_ACTIVITY_NOT_FOUND。"""

@@ -54,7 +54,7 @@ def create_canteen(principal: Principal, body: NewCanteen) -> CanteenView:
 
 
 @bp.route("/canteens", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=CanteensQuery, response=CanteenList,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=CanteensQuery, response=CanteenList,
           summary="可就餐的食堂", tags=TAGS)
 def list_canteens(principal: Principal, query: CanteensQuery) -> CanteenList:
     return logic.list_canteens(principal, query.org, limit=query.limit, cursor=query.cursor)
@@ -82,7 +82,7 @@ def add_dish(principal: Principal, canteen_id: str, body: NewDish) -> DishView:
 
 
 @bp.route("/canteens/{canteen_id}/dishes", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=PageQuery, response=DishList,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=PageQuery, response=DishList,
           summary="食堂菜品与评分", tags=TAGS)
 def list_dishes(principal: Principal, canteen_id: str, query: PageQuery) -> DishList:
     """Workers of the enterprises that run or share this canteen, and admins in scope; others 404.
@@ -111,7 +111,7 @@ def copy_previous_week(principal: Principal, canteen_id: str, week_start: str) -
 
 
 @bp.route("/canteens/{canteen_id}/menus/today", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=MenuFilter, response=MenuPage,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=MenuFilter, response=MenuPage,
           summary="今日菜单（可按标签、过敏原筛选）", tags=TAGS)
 def today_menu(principal: Principal, canteen_id: str, query: MenuFilter) -> MenuPage:
     """Workers of the enterprises that run or share this canteen see its published menus (never a
@@ -120,7 +120,7 @@ def today_menu(principal: Principal, canteen_id: str, query: MenuFilter) -> Menu
 
 
 @bp.route("/canteens/{canteen_id}/menus/week", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=WeekQuery, response=MenuPage,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=WeekQuery, response=MenuPage,
           summary="本周菜单（可按标签、过敏原筛选）", tags=TAGS)
 def week_menu(principal: Principal, canteen_id: str, query: WeekQuery) -> MenuPage:
     """Workers of the enterprises that run or share this canteen see its published menus (never a

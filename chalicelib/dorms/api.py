@@ -73,7 +73,7 @@ def create_building(principal: Principal, body: NewBuilding) -> BuildingView:
 
 
 @bp.route("/dorms/buildings", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=BuildingsQuery, response=BuildingList,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=BuildingsQuery, response=BuildingList,
           summary="可入住的宿舍楼", tags=TAGS)
 def list_buildings(principal: Principal, query: BuildingsQuery) -> BuildingList:
     return logic.list_buildings(principal, query.org, limit=query.limit, cursor=query.cursor)
@@ -87,7 +87,7 @@ def import_rooms(principal: Principal, building_id: str, body: RoomImport) -> Im
 
 
 @bp.route("/dorms/buildings/{building_id}/rooms", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=PageQuery, response=RoomList,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=PageQuery, response=RoomList,
           summary="宿舍楼的房间", tags=TAGS)
 def list_rooms(principal: Principal, building_id: str, query: PageQuery) -> RoomList:
     """Workers of the enterprises that run or share this building, and the admins whose scope covers
@@ -96,7 +96,7 @@ def list_rooms(principal: Principal, building_id: str, query: PageQuery) -> Room
 
 
 @bp.route("/dorms/buildings/{building_id}/rooms/{room_no}", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, response=RoomView, summary="房间详情与室友公开信息",
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, response=RoomView, summary="房间详情与室友公开信息",
           tags=TAGS)
 def get_room(principal: Principal, building_id: str, room_no: str) -> RoomView:
     """Workers of the enterprises that run or share this building, and admins in scope; others 404.
@@ -134,7 +134,7 @@ def get_profile(principal: Principal) -> DormProfileView:
 
 
 @bp.route("/dorms/buildings/{building_id}/free-beds", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=FreeBedQuery, response=FreeBedPage,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=FreeBedQuery, response=FreeBedPage,
           summary="空床位（按房型、设施、性别筛选）", tags=TAGS)
 def free_beds(principal: Principal, building_id: str, query: FreeBedQuery) -> FreeBedPage:
     """Workers of the enterprises that run or share this building (a park dorm), and admins in

@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING
 from chalice import Blueprint
 
 from chalicelib.platform.auth import ALL_ROLES, Principal, Role
-from chalicelib.platform.http import Ownership, endpoint
+from chalicelib.platform.http import EndpointSpec, Ownership, endpoint, register_caller_check
 from chalicelib.platform.lazy import lazy_import
 
 if TYPE_CHECKING:
-    from . import logic, roster
+    from . import logic, roster, standing
 else:
     logic = lazy_import(f"{__package__}.logic")
     roster = lazy_import(f"{__package__}.roster")
+    standing = lazy_import(f"{__package__}.standing")
 from .schemas import (
     AcceptPledge,
     AdminAction,
@@ -43,6 +44,15 @@ from .schemas import (
 
 bp = Blueprint(__name__)
 TAGS = ["identity"]
+
+
+def check_caller(principal: Principal, spec: EndpointSpec) -> Principal:
+    """Every non-public route: a banned or suspended worker is refused at once, a ``MEMBERS``
+    route admits only active members, and the caller's organisation is the one they have now."""
+    return standing.check_caller(principal, members_only=spec.ownership is Ownership.MEMBERS)
+
+
+register_caller_check(check_caller)
 WORKER = {Role.WORKER}
 UNION = {Role.UNION_ADMIN, Role.PLATFORM_ADMIN}
 STAFF = {Role.ENTERPRISE_ADMIN, Role.UNION_ADMIN, Role.PLATFORM_ADMIN}
@@ -84,7 +94,7 @@ def recheck_membership(principal: Principal) -> MemberStatus:
 
 
 @bp.route("/identity/pledge", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, response=PledgeText, summary="单身承诺书（当前版本）",
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, response=PledgeText, summary="单身承诺书（当前版本）",
           tags=TAGS)
 def pledge_text() -> PledgeText:
     return logic.current_pledge()

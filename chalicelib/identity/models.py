@@ -66,6 +66,10 @@ class Member(Model):
     banned = BooleanAttribute(default=False)
     left_union = BooleanAttribute(default=False)
     block_reason = UnicodeAttribute(null=True)
+    # A moderation sanction from 光年间 social (``suspended`` with an end, or ``banned``),
+    # mirrored here so the one standing read at the edge sees it at once.
+    sanction = UnicodeAttribute(null=True)
+    sanction_until = UnicodeAttribute(null=True)
     id_hash = UnicodeAttribute(null=True)
     id_sealed = UnicodeAttribute(null=True)
     id_masked = UnicodeAttribute(null=True)

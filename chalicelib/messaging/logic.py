@@ -675,6 +675,7 @@ def connect(connection_id: str, token: str | None, domain: str | None, stage: st
     principal = principal_from_claims(verify_token(token))
     if principal.role is not Role.WORKER or not social.is_active(principal.user_id):
         raise Forbidden("您的会员资格未生效或已被停用", code="MEMBER_NOT_ACTIVE")
+    _check_standing(principal)
     expires = clock.now() + timedelta(seconds=CONNECTION_TTL_SECONDS)
     with _transaction() as tx:
         tx.save(Connection(connection_id, user_id=principal.user_id, domain=domain, stage=stage,
@@ -701,7 +702,15 @@ def connection_user(connection_id: str) -> Principal:
         raise Forbidden("连接未登记，请重新连接", code="CONNECTION_UNKNOWN") from exc
     if connection.expires.timestamp() < clock.epoch():
         raise Forbidden("连接已过期，请重新连接", code="CONNECTION_EXPIRED")
-    return Principal(user_id=connection.user_id, role=Role.WORKER, org_path=social.org_of(connection.user_id))
+    principal = Principal(user_id=connection.user_id, role=Role.WORKER, org_path=social.org_of(connection.user_id))
+    return _check_standing(principal)  # a ban reaches an open WebSocket at its next frame
+
+
+def _check_standing(principal: Principal) -> Principal:
+    """The same standing check the HTTP edge runs (identity's record: bans at once)."""
+    from chalicelib.identity import standing
+
+    return standing.check_caller(principal, members_only=True)
 
 
 def on_socket_message(connection_id: str, body: dict[str, Any]) -> dict[str, Any]:

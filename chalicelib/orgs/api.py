@@ -19,14 +19,14 @@ bp = Blueprint(__name__)
 
 
 @bp.route("/orgs/children", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=ChildrenQuery, response=OrgList,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=ChildrenQuery, response=OrgList,
           summary="下级组织列表", tags=["orgs"])
 def list_children(query: ChildrenQuery) -> OrgList:
     return logic.children(query.parent, limit=query.limit, cursor=query.cursor)
 
 
 @bp.route("/orgs/node", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=NodeQuery, response=OrgView,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=NodeQuery, response=OrgView,
           summary="组织详情", tags=["orgs"])
 def get_node(query: NodeQuery) -> OrgView:
     return logic.get_node(query.path)

@@ -58,15 +58,15 @@ def _signing_key() -> str:
 
 
 def issue_token(principal: Principal, *, kind: str = "access", family: str | None = None,
-                ttl: int | None = None) -> tuple[str, dict[str, Any]]:
-    """Sign a token. Returns the token and its claims."""
+                ttl: int | None = None, jti: str | None = None) -> tuple[str, dict[str, Any]]:
+    """Sign a token (a fresh ``jti`` unless given). Returns the token and its claims."""
     settings = get_settings()
     now = clock.epoch()
     lifetime = ttl or (settings.access_token_ttl if kind == "access" else settings.refresh_token_ttl)
     claims: dict[str, Any] = {
         "iss": ISSUER, "aud": AUDIENCE, "sub": principal.user_id, "role": principal.role.value,
         "org": principal.org_path, "name": principal.name, "typ": kind,
-        "jti": uuid.uuid4().hex, "iat": now, "nbf": now - 5, "exp": now + lifetime,
+        "jti": jti or uuid.uuid4().hex, "iat": now, "nbf": now - 5, "exp": now + lifetime,
     }
     if family:
         claims["fam"] = family

@@ -146,6 +146,11 @@ def effects_of(view: Callable[..., Any]) -> Effects:
         body = getattr(node, "body", [])  # not the decorators: @endpoint's own refusals are added apart
         local = _local_imports(module, body)
         for sub in (inner for statement in body for inner in ast.walk(statement)):
+            if isinstance(sub, (ast.Name, ast.Attribute)) and isinstance(sub.ctx, ast.Load):
+                named = _resolve(module, sub, local)  # ``raise NOT_FOUND``, ``not_found=NOT_FOUND``
+                if isinstance(named, DomainError):
+                    found.errors.setdefault((int(named.status), str(named.code)), named.message)
+                continue
             if not isinstance(sub, ast.Call):
                 continue
             target = _resolve(module, sub.func, local)

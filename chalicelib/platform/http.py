@@ -43,7 +43,8 @@ class Ownership(enum.StrEnum):
     SELF = "self"            # acts only on the caller's own records (looked up by caller id)
     OWNER = "owner"          # object looked up, must belong to caller; otherwise 404
     SCOPE = "scope"          # object's org node must be inside the admin's scope; otherwise 404
-    MEMBERS = "members"      # visible to verified members (e.g. a menu, a profile), filtered by rules
+    MEMBERS = "members"      # 光年间: only active members (verified, pledged, not blocked), filtered by rules
+    SHARED = "shared"        # reference content for any signed-in caller in good standing (a menu, the org tree)
 
 
 PUBLIC = frozenset[Role]()
@@ -259,6 +260,20 @@ def normalize_error_response(response: Response) -> Response:
     return response
 
 
+# Checks of the caller's standing, run by every non-public route after the role check. A
+# feature registers one (identity: banned / suspended / not an active member, and the
+# organisation the person has now); the platform knows no feature's records.
+CallerCheck = Callable[[Principal, EndpointSpec], Principal]
+_caller_checks: list[CallerCheck] = []
+
+
+def register_caller_check(check: CallerCheck) -> None:
+    """Run ``check(principal, spec)`` on every non-public call; it raises a DomainError to
+    refuse, or returns the principal to use (e.g. with a fresher ``org_path``)."""
+    if check not in _caller_checks:
+        _caller_checks.append(check)
+
+
 def _authorize(spec: EndpointSpec, request: Request) -> Principal | None:
     if spec.public:
         return None
@@ -266,6 +281,10 @@ def _authorize(spec: EndpointSpec, request: Request) -> Principal | None:
     if principal.role not in spec.roles:
         raise Forbidden("当前身份无权执行此操作", code="ROLE_FORBIDDEN",
                         details=[{"required": sorted(r.value for r in spec.roles)}])
+    if not _caller_checks and spec.ownership is Ownership.MEMBERS:
+        raise RuntimeError("no caller check registered: a MEMBERS route cannot tell who is a member")
+    for check in _caller_checks:
+        principal = check(principal, spec)
     return principal
 
 

@@ -87,10 +87,18 @@ def mask_phone(phone: str) -> str:
     return "*" * len(digits)
 
 
+# Credentials never reach a log line either: a JWT (ours or a provider's) anywhere, and
+# whatever follows "Bearer" (an Authorization header echoed in an error message).
+JWT_PATTERN = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
+BEARER_PATTERN = re.compile(r"(?i)\b(bearer)(\s+|%20|\+)[A-Za-z0-9._~+/=-]{8,}")
+
+
 def scrub(text: str) -> str:
-    """Mask every ID-card and phone number inside ``text``."""
+    """Mask every ID-card and phone number, bearer token and JWT inside ``text``."""
     if not text:
         return text
+    text = BEARER_PATTERN.sub(lambda m: f"{m.group(1)} [redacted]", text)
+    text = JWT_PATTERN.sub("[redacted-jwt]", text)
     text = ID_PATTERN.sub(lambda m: f"{m.group(1)}********{m.group(3)}{m.group(4)}", text)
     return PHONE_PATTERN.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
 

@@ -66,6 +66,9 @@ class Settings:
     # The WebSocket API's management endpoint (``https://{api}.execute-api.../{stage}``, or the
     # local gateway); None means "derive it from the connection's domain and stage".
     ws_endpoint: str | None = None
+    # Was GONGHUI_STAGE set at all? A missing setting falls back to "local" names, but must
+    # never switch on what only the local stage may do (fail closed).
+    stage_declared: bool = False
     # Origins a browser may call the API from: the union console of this stage (see platform/cors.py).
     cors_origins: tuple[str, ...] = ()
     # ``https://sqs.<region>.<suffix>/<account>/``: queue URLs without GetQueueUrl (see
@@ -79,8 +82,8 @@ class Settings:
 
     @property
     def dev_login_enabled(self) -> bool:
-        """The demo-token login exists only on the local stage."""
-        return self.stage == "local"
+        """The demo-token login exists only on a stage explicitly declared ``local``."""
+        return self.stage_declared and self.stage == "local"
 
     def table_name(self, short: str) -> str:
         return f"{self.resource_prefix}-{short}"
@@ -92,7 +95,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
-        stage = env.get("GONGHUI_STAGE", "local")
+        stage = env.get("GONGHUI_STAGE") or "local"
         if stage not in STAGES:
             raise SettingsError(f"GONGHUI_STAGE must be one of {STAGES}, got {stage!r}")
         if stage != "local":
@@ -128,6 +131,7 @@ class Settings:
             dingtalk_secret_parameter=f"{param_root}/dingtalk-app-secret",
             extra={k: v for k, v in env.items() if k.startswith("GONGHUI_X_")},
             ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
+            stage_declared=bool(env.get("GONGHUI_STAGE")),
             cors_origins=tuple(o.strip().rstrip("/") for o in env.get(
                 "GONGHUI_CORS_ORIGINS", LOCAL_CONSOLE_ORIGINS if stage == "local" else "").split(",") if o.strip()),
             queue_url_prefix=env.get("GONGHUI_QUEUE_URL_PREFIX") or None,

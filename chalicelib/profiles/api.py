@@ -39,7 +39,7 @@ REVIEWERS = {Role.UNION_ADMIN, Role.PLATFORM_ADMIN}
 
 
 @bp.route("/profiles/vocabulary", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, response=Vocabulary,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, response=Vocabulary,
           summary="可选的爱好、运动、学历、城市和区县", tags=TAGS)
 def vocabulary() -> Vocabulary:
     return logic.vocabulary()

@@ -613,6 +613,11 @@ def moderate(principal: Principal, report_id: str, body: ModerationAction) -> Re
             Standing.sanction.set("suspended" if body.action == "suspend" else "banned"),
             Standing.sanction_until.set(until) if until else Standing.sanction_until.remove(),
             Standing.sanction_reason.set(body.reason), Standing.updated_at.set(clock.isoformat(now))])
+        from chalicelib.identity import logic as identity
+
+        # identity's record is what login, refresh and every request check: the sanction and
+        # the end of the member's sessions take effect there at once
+        identity.record_sanction(member, "suspended" if body.action == "suspend" else "banned", until=until)
     elif body.action == "warn":
         Standing(member).update(actions=[Standing.warnings.add(1), Standing.updated_at.set(clock.isoformat(now))])
     if body.action != "dismiss":
@@ -645,6 +650,9 @@ def lift_sanction(principal: Principal, user_id: str, reason: str) -> StandingVi
                   condition=Standing.user_id.exists())
         publish("social", "MemberModerated", data={"user_id": user_id, "action": "lift", "reason": reason},
                 actor=actor_of(principal), org=org, tx=tx)
+    from chalicelib.identity import logic as identity
+
+    identity.record_sanction(user_id, None)
     return standing_view(user_id)
 
 

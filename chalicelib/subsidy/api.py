@@ -41,7 +41,7 @@ UNION = {Role.UNION_ADMIN, Role.PLATFORM_ADMIN}
 
 
 @bp.route("/subsidy/policy", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=PolicyQuery, response=PolicyView,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=PolicyQuery, response=PolicyView,
           summary="当前生效的补助政策版本", tags=TAGS)
 def current_policy(principal: Principal, query: PolicyQuery) -> PolicyView:
     return logic.current_policy(query.district or _district_of(principal), query.on)

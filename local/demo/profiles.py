@@ -110,8 +110,22 @@ def _photo(principal: Principal, seed: int) -> None:
     logic.decide_photo(admin, principal.user_id, ticket.photo_id, PhotoDecision(decision="approve"))
 
 
+def _verified_in_identity() -> None:
+    """The demo members are verified, pledged 光年间 members in identity too (the HTTP edge
+    admits only those to member routes): loaded the way the 光年间 1.0 migration loads them."""
+    from chalicelib.identity import logic as identity
+    from local.demo.identity import demo_id
+
+    identity.load_verified_members(
+        [{"user_id": uid, "id_number": demo_id(f"{born}0101", 900 + n), "real_name": nickname, "org_path": org,
+          "enterprise": org.rsplit("/", 1)[-1], "pledged": True}
+         for n, (uid, org, nickname, _g, born, *_rest) in enumerate(MEMBERS)],
+        source="光年间演示", roster_scope="demo/profiles")
+
+
 def seed() -> None:
     _ensure_enterprises()
+    _verified_in_identity()
     for n, (uid, org, nickname, gender, born, height, city, district, job, hobbies, sports, intro, seeking) \
             in enumerate(MEMBERS):
         principal = Principal(user_id=uid, role=Role.WORKER, org_path=org, name=nickname)

@@ -35,6 +35,14 @@ def principal(user_id: str) -> Principal:
 
 
 def seed() -> None:
+    from chalicelib.identity import logic as identity
+    from local.demo.identity import demo_id
+
+    # verified, pledged members in identity too: the HTTP edge admits only those to member routes
+    identity.load_verified_members(
+        [{"user_id": user_id, "id_number": demo_id("19950606", 950 + n), "real_name": name.split("（")[0],
+          "org_path": XIHU, "enterprise": "西湖区", "pledged": True} for n, (user_id, name) in enumerate(MEMBERS)],
+        source="光年间演示", roster_scope="demo/social")
     for user_id, name in MEMBERS:
         dev_login(DevLogin(role="worker", user_id=user_id, org_path=XIHU, name=name))  # type: ignore[arg-type]
         if not logic.is_active(user_id):

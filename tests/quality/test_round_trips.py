@@ -16,11 +16,13 @@ from tests.integration.social.conftest import befriend
 
 # operation → AWS calls at most (issue 19's table: "calls then → reachable")
 BUDGET = {
-    "POST /messaging/messages": 3,     # 6 → 4: pair, (rate limit + accepted send) transaction, SendMessage
+    # Worker requests pay one more: the edge's standing check (one consistent GetItem of the
+    # member record), so a ban or suspension stops every token at once (issue 10.2).
+    "POST /messaging/messages": 4,     # 6 → 4: standing, pair, (rate limit + accepted send) transaction, SendMessage
     "message-send per message": 3,     # 6 → 3: messaging BatchGetItem, pair, one transaction
-    "GET /messaging/inbox": 2,         # 3 → 2: the inbox page, one BatchGetItem for who is hidden
-    "GET /social/feed": 3,             # 7 → 3: timeline page, its posts, one 3-table BatchGetItem
-    "GET /me": 1,                      # 1 → 0–1
+    "GET /messaging/inbox": 3,         # 3 → 3: standing, the inbox page, one BatchGetItem for who is hidden
+    "GET /social/feed": 4,             # 7 → 4: standing, timeline page, its posts, one 3-table BatchGetItem
+    "GET /me": 2,                      # 1 → 2: standing (a banned worker's /me is refused), the account
     "dorm decision (approve)": 5,      # 6 → 4: application, rules, conditional update, event, notice
     "dorm decision (reject)": 5,       # application, bed, one transaction, event, notice
     "aid submit": 7,                   # 11 → 7: application, one ListObjectsV2 (not a HeadObject per document),

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
+from chalicelib.accounts import logic
+from chalicelib.platform import clock
 from tests.conftest import body
 
 
@@ -86,18 +89,68 @@ def test_the_demo_login_does_not_exist_outside_the_local_stage(aws, chalice_app,
         reset_settings()
 
 
-def test_refresh_rotates_and_a_replayed_refresh_token_ends_the_session(aws, api, login):
+@pytest.fixture
+def clock_reset():
+    yield
+    clock.reset()
+
+
+def test_refresh_rotates_and_a_replayed_refresh_token_ends_the_session(aws, api, login, clock_reset):
     worker = login("worker", user_id="w-refresh")
     old = worker.tokens["refresh_token"]
     rotated = post(api, "/auth/refresh", {"refresh_token": old})
     assert rotated.status_code == 200
     new = body(rotated)["refresh_token"]
     assert new != old
+    clock.travel(timedelta(seconds=logic.REFRESH_GRACE_SECONDS + 1))  # not a concurrent refresh: a replay
     replay = post(api, "/auth/refresh", {"refresh_token": old})
     assert replay.status_code == 401 and body(replay)["code"] == "REFRESH_REUSED"
     # the whole family is revoked: the stolen chain and the legitimate one both end
     after = post(api, "/auth/refresh", {"refresh_token": new})
     assert after.status_code == 401 and body(after)["code"] == "REFRESH_REVOKED"
+
+
+def test_within_the_grace_window_only_the_token_rotated_last_is_accepted_again(aws, api, login):
+    """Reuse detection keeps its teeth inside the window: a token two rotations old is a replay."""
+    worker = login("worker", user_id="w-grace")
+    first = worker.tokens["refresh_token"]
+    second = body(post(api, "/auth/refresh", {"refresh_token": first}))["refresh_token"]
+    third = body(post(api, "/auth/refresh", {"refresh_token": second}))["refresh_token"]
+    again = post(api, "/auth/refresh", {"refresh_token": second})
+    assert again.status_code == 200, again.body       # rotated last, moments ago: a racing refresh
+    replay = post(api, "/auth/refresh", {"refresh_token": first})
+    assert replay.status_code == 401 and body(replay)["code"] == "REFRESH_REUSED"
+    for token in (third, body(again)["refresh_token"]):
+        ended = post(api, "/auth/refresh", {"refresh_token": token})
+        assert ended.status_code == 401 and body(ended)["code"] == "REFRESH_REVOKED"
+
+
+def test_two_refreshes_of_one_session_at_once_both_succeed_and_the_session_lives_on(aws, live_api, login):
+    """Given a mini-program whose two pages refresh the same token at the same moment, when both
+    requests race, then both get tokens (one rotation, the other handed the same current token),
+    and the session keeps refreshing afterwards."""
+    import threading
+
+    import requests
+
+    worker = login("worker", user_id="w-twotabs")
+    token = worker.tokens["refresh_token"]
+    barrier = threading.Barrier(2)
+    answers: list[requests.Response] = []
+
+    def refresh_once() -> None:
+        barrier.wait()
+        answers.append(requests.post(f"{live_api}/auth/refresh", json={"refresh_token": token}, timeout=30))
+
+    threads = [threading.Thread(target=refresh_once) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+    later = requests.post(f"{live_api}/auth/refresh", json={"refresh_token": answers[0].json()["refresh_token"]},
+                          timeout=30)
+    assert later.status_code == 200, later.text
 
 
 def test_an_access_token_expires(aws, api, login):

@@ -71,11 +71,40 @@ def test_the_clients_word_is_never_taken_and_other_members_certify_ids_are_refus
 
     passed = li.post("/identity/face/callback", {"certify_id": certify, "result_code": "6002"})
     assert body(passed)["status"] == "passed"  # Alipay says passed, whatever the page said
-    taken = thief.post("/identity/face/start", {"real_name": "李晓", "id_number": LI_ID})
-    assert taken.status_code == 409 and body(taken)["code"] == "ID_NUMBER_TAKEN"
     again = _start(li, LI_ID)
     assert again.status_code == 409 and body(again)["code"] == "ALREADY_FACE_VERIFIED"
     assert len(spy.of("FaceVerified")) == 1
+
+
+def test_probing_id_numbers_tells_a_stranger_nothing_and_spends_their_attempts(fakes, login):
+    """Given 李晓 is verified with her ID number, when a stranger starts face checks with her
+    number and with a number nobody holds, then both answers look the same (no
+    ``ID_NUMBER_TAKEN`` oracle), each probe spends one of the stranger's daily attempts, and
+    only a face check Alipay passed for her number learns it is taken — as a failed check."""
+    li = login("worker", user_id="w-xiaoli", org_path=XIHU)
+    fakes.set_face_result(LI_ID, True, None)
+    certify = body(_start(li, LI_ID))["certify_id"]
+    fakes.complete_certify(certify)
+    assert body(li.post("/identity/face/callback", {"certify_id": certify, "result_code": "9000"}))["status"] == "passed"
+
+    stranger = login("worker", user_id="w-prober", org_path=XIHU)
+    free_id = make_id("330102", "19940202", "666")
+    taken, free = _start(stranger, LI_ID), _start(stranger, free_id)
+    assert taken.status_code == free.status_code == 201, (taken.body, free.body)
+    assert set(body(taken)) == set(body(free))
+    assert [body(taken)["attempts_left_today"], body(free)["attempts_left_today"]] == [4, 3]
+    for _ in range(3):
+        _start(stranger, LI_ID)
+    exhausted = _start(stranger, LI_ID)
+    assert exhausted.status_code == 429 and body(exhausted)["code"] == "FACE_ATTEMPTS_EXCEEDED"
+
+    # Alipay itself passing the stranger's face against her number is where it is settled
+    probe = body(taken)["certify_id"]
+    fakes.complete_certify(probe)
+    outcome = body(stranger.post("/identity/face/callback", {"certify_id": probe, "result_code": "9000"}))
+    assert outcome["status"] == "failed" and "其他账号" in outcome["fail_reason"]
+    assert body(stranger.get("/identity/me"))["state"] == "registered"
+    assert body(li.get("/identity/me"))["state"] != "registered"
 
 
 def test_face_checks_per_member_per_day_are_limited(fakes, login):

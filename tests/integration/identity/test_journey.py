@@ -153,7 +153,9 @@ def test_admins_suspend_and_ban_within_their_scope_and_every_change_is_recorded(
 
     suspended = admin.post(f"/identity/members/{wang.user_id}/suspend", {"reason": "被举报索要钱财，核查中"})
     assert body(suspended)["state"] == "suspended" and not logic.is_active(wang.user_id)
-    assert body(wang.get("/identity/me"))["block_reason"] == "被举报索要钱财，核查中"
+    assert body(admin.get(f"/identity/members/{wang.user_id}"))["block_reason"] == "被举报索要钱财，核查中"
+    refused = wang.get("/identity/me")  # her sessions ended with the suspension
+    assert refused.status_code == 403 and body(refused)["code"] == "ACCOUNT_SUSPENDED"
     reinstated = admin.post(f"/identity/members/{wang.user_id}/reinstate", {"reason": "核查无问题"})
     assert body(reinstated)["state"] == "active"
     banned = admin.post(f"/identity/members/{wang.user_id}/ban", {"reason": "核实为婚托"})

@@ -180,7 +180,7 @@ def test_a_suspended_member_stops_sending_and_disappears_from_chat(member, pump,
     assert acted.status_code == 200
 
     refused = send(wang, "xiaoli", "还在吗", "susp-0002")
-    assert refused.status_code == 403 and body(refused)["code"] == "SENDER_NOT_ACTIVE"
+    assert refused.status_code == 403 and body(refused)["code"] == "ACCOUNT_SUSPENDED"  # at the edge, at once
     assert li.get(f"/messaging/conversations/{conv}/messages").status_code == 404
     assert body(li.get("/messaging/inbox"))["items"] == []
     assert send(li, "xiaowang", "?", "susp-0003").status_code == 404

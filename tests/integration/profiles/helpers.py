@@ -8,6 +8,7 @@ from PIL import Image
 
 from chalicelib.platform.events import publish
 from tests.conftest import body
+from tests.members import set_standing
 
 XIHU = "zj/hz/xihu"
 
@@ -26,7 +27,8 @@ def profile(**overrides: Any) -> dict[str, Any]:
 
 
 def activate(user_id: str, *, active: bool = True) -> None:
-    """What identity publishes once a member passed face and enterprise verification."""
+    """What identity holds and publishes once a member passed face and enterprise verification."""
+    set_standing(user_id, state="active" if active else "left_union")
     publish("identity", "MemberActivated" if active else "MemberDeactivated",
             data={"user_id": user_id, "reason": "verified" if active else "left enterprise"})
 

@@ -8,17 +8,20 @@ from typing import Any
 import pytest
 
 from chalicelib.platform.events import publish
+from tests.members import set_standing
 
 XIHU = "zj/hz/xihu"
 
 
 def activate(pump: Any, *user_ids: str, org: str = XIHU) -> None:
     for user_id in user_ids:
+        set_standing(user_id, state="active")
         publish("identity", "MemberActivated", data={"user_id": user_id, "reason": "face_verified"}, org=org)
     pump.drain()
 
 
 def deactivate(pump: Any, user_id: str, reason: str, org: str = XIHU) -> None:
+    set_standing(user_id, state=reason)
     publish("identity", "MemberDeactivated", data={"user_id": user_id, "reason": reason}, org=org)
     pump.drain()
 

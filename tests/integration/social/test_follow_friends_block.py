@@ -117,6 +117,18 @@ def test_when_identity_suspends_a_member_then_they_disappear_and_cannot_act(memb
 
     assert ids(li.get("/social/friends")) == []
     refused = wang.put("/social/following/xiaoli")
+    assert refused.status_code == 403 and body(refused)["code"] == "ACCOUNT_SUSPENDED"  # at the edge, at once
+    assert wang.get("/social/me/standing").status_code == 403
+
+
+def test_a_member_who_withdrew_their_pledge_disappears_and_cannot_act(member, pump):
+    wang, li = member("xiaowang", "xiaoli")
+    befriend(wang, li)
+
+    deactivate(pump, "xiaowang", "pledge_withdrawn")
+
+    assert ids(li.get("/social/friends")) == []
+    refused = wang.put("/social/following/xiaoli")
     assert refused.status_code == 403 and body(refused)["code"] == "MEMBER_NOT_ACTIVE"
     assert body(wang.get("/social/me/standing"))["active"] is False
 

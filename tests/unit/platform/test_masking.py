@@ -134,3 +134,24 @@ def test_a_library_logging_through_the_root_logger_is_masked_too():
     record = logging.LogRecord("botocore", logging.WARNING, __file__, 1, "retrying for %s / %s", (PHONE, ID), None)
     assert PiiFilter().filter(record) is True
     assert record.getMessage() == "retrying for 138****5678 / 330106********1234"
+
+
+def test_a_bearer_token_or_a_jwt_never_reaches_a_log_line(capsys):
+    """Given an error message that echoes an Authorization header (as API Gateway's own 403
+    did) and a token in an extra field, when logged, then neither token survives."""
+    from chalicelib.platform.observability import PiiFilter, logger
+
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ3LTEiLCJ0eXAiOiJhY2Nlc3MifQ.c2lnbmF0dXJlLWJ5dGVz"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logger.registered_formatter)
+    logger.addHandler(handler)
+    try:
+        logger.info(f"gateway said: Authorization=Bearer {jwt}", extra={"token": jwt, "auth": "Bearer opaque-abc123xyz"})
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue() + capsys.readouterr().out
+    assert written.strip()
+    assert jwt not in written and "opaque-abc123xyz" not in written and "eyJ" not in written
+    record = logging.LogRecord("botocore", logging.WARNING, __file__, 1, "header %s", (f"bearer {jwt}",), None)
+    assert PiiFilter().filter(record) is True and jwt not in record.getMessage()

@@ -1,0 +1,131 @@
+"""Requests and views of service centres, rooms, stations, visits and figures.
+Coordinates are GCJ-02 (火星坐标, as Chinese maps and the mini-programs' getLocation give them)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from chalicelib.platform.schema import Line, Schema
+
+RoomKind = Literal["reading_room", "mediation_room", "outdoor_station", "activity_room", "consultation_room",
+                   "mother_room", "gym", "other"]
+Amenity = Literal["drinking_water", "microwave", "charging", "toilet", "rest_seats", "first_aid", "wifi",
+                  "air_conditioning"]
+KIND_NAMES = {"reading_room": "职工书屋", "mediation_room": "调解室", "outdoor_station": "户外劳动者服务站点",
+              "activity_room": "活动室", "consultation_room": "心理咨询室", "mother_room": "爱心妈咪小屋",
+              "gym": "健身房", "other": "其他"}
+Lat = Field(..., ge=-90, le=90, description="纬度（GCJ-02）", examples=[28.6573])
+Lng = Field(..., ge=-180, le=180, description="经度（GCJ-02）", examples=[120.0789])
+
+
+class CentreBody(Schema):
+    org_path: str = Field(..., max_length=200, pattern=r"^[a-z0-9-]+(/[a-z0-9-]+)*$",
+                          description="所属组织节点", examples=["zj/ls/jinyun"])
+    name: Line = Field(..., min_length=2, max_length=60, description="中心名称", examples=["缙云县社区工会服务中心"])
+    address: Line = Field("", max_length=120, description="地址", examples=["缙云县五云街道"])
+    lat: float = Lat
+    lng: float = Lng
+    hours: Line = Field("", max_length=60, description="开放时间", examples=["周一至周六 8:30-20:30"])
+    photos: list[str] = Field(default_factory=list, max_length=9, description="照片对象键", examples=[[]])
+
+
+class CentreRoomBody(Schema):
+    kind: RoomKind = Field(..., description="房间类型", examples=["outdoor_station"])
+    name: Line = Field(..., min_length=1, max_length=60, description="名称", examples=["户外劳动者服务站点"])
+    hours: Line = Field("", max_length=60, description="开放时间", examples=["全天"])
+    amenities: list[Amenity] = Field(default_factory=list, max_length=8, description="设施",
+                                     examples=[["drinking_water", "charging"]])
+    photos: list[str] = Field(default_factory=list, max_length=9, description="照片对象键", examples=[[]])
+    lat: float | None = Field(None, ge=-90, le=90, description="纬度（GCJ-02），默认为中心位置", examples=[28.6573])
+    lng: float | None = Field(None, ge=-180, le=180, description="经度（GCJ-02），默认为中心位置",
+                              examples=[120.0789])
+
+
+class CentreRoomPatch(Schema):
+    closed: bool | None = Field(None, description="是否暂停开放", examples=[True])
+    closed_note: Line | None = Field(None, max_length=100, description="暂停原因", examples=["设备检修"])
+    hours: Line | None = Field(None, max_length=60, description="开放时间", examples=["8:00-18:00"])
+    amenities: list[Amenity] | None = Field(None, max_length=8, description="设施", examples=[["toilet"]])
+
+
+class CentreRoomView(Schema):
+    room_id: str = Field(..., examples=["r-1"])
+    kind: str = Field(..., examples=["outdoor_station"])
+    kind_name: str = Field(..., examples=["户外劳动者服务站点"])
+    name: str = Field(..., examples=["户外劳动者服务站点"])
+    hours: str = Field("", examples=["全天"])
+    amenities: list[str] = Field(default_factory=list, examples=[["drinking_water"]])
+    photos: list[str] = Field(default_factory=list)
+    lat: float = Field(..., examples=[28.6573])
+    lng: float = Field(..., examples=[120.0789])
+    closed: bool = Field(False, examples=[False])
+    closed_note: str | None = None
+
+
+class CentreView(Schema):
+    centre_id: str = Field(..., examples=["ct-1"])
+    org_path: str = Field(..., examples=["zj/ls/jinyun"])
+    name: str = Field(..., examples=["缙云县社区工会服务中心"])
+    address: str = Field("", examples=["缙云县五云街道"])
+    lat: float = Field(..., examples=[28.6573])
+    lng: float = Field(..., examples=[120.0789])
+    coordinate_system: Literal["GCJ-02"] = Field("GCJ-02", description="坐标系", examples=["GCJ-02"])
+    hours: str = Field("", examples=["周一至周六 8:30-20:30"])
+    photos: list[str] = Field(default_factory=list)
+    rooms: list[CentreRoomView] = Field(default_factory=list)
+
+
+class CentreNearbyQuery(Schema):
+    lat: float = Lat
+    lng: float = Lng
+    kind: RoomKind | None = Field(None, description="只看某类（如户外劳动者服务站点）", examples=["outdoor_station"])
+    limit: int = Field(10, ge=1, le=20, description="条数", examples=[10])
+
+
+class CentreNearbyItem(Schema):
+    centre_id: str = Field(..., examples=["ct-1"])
+    room_id: str = Field(..., examples=["r-1"])
+    name: str = Field(..., examples=["户外劳动者服务站点"])
+    centre_name: str = Field(..., examples=["缙云县社区工会服务中心"])
+    kind: str = Field(..., examples=["outdoor_station"])
+    kind_name: str = Field(..., examples=["户外劳动者服务站点"])
+    lat: float = Field(..., examples=[28.6573])
+    lng: float = Field(..., examples=[120.0789])
+    distance_m: int = Field(..., description="直线距离（米）", examples=[850])
+    hours: str = Field("", examples=["全天"])
+    amenities: list[str] = Field(default_factory=list)
+
+
+class CentreNearbyList(Schema):
+    coordinate_system: Literal["GCJ-02"] = Field("GCJ-02", description="坐标系", examples=["GCJ-02"])
+    items: list[CentreNearbyItem]
+
+
+class CentreRoomCode(Schema):
+    code: str = Field(..., description="房间二维码内容（签名，不可伪造）", examples=["ct-1.r-1.3f9a0c1d2e4b5a69"])
+
+
+class CentreVisitBody(Schema):
+    code: str = Field(..., min_length=5, max_length=120, description="扫码得到的房间码",
+                      examples=["ct-1.r-1.3f9a0c1d2e4b5a69"])
+
+
+class CentreVisitView(Schema):
+    centre_id: str = Field(..., examples=["ct-1"])
+    room_id: str = Field(..., examples=["r-1"])
+    day: str = Field(..., description="到访日期（北京时间）", examples=["2026-11-30"])
+    first_today: bool = Field(..., description="是否今天第一次登记（同一天同一房间只计一次）", examples=[True])
+
+
+class CentreFiguresQuery(Schema):
+    org: str | None = Field(None, max_length=200, description="组织节点，默认本人节点", examples=["zj/ls/jinyun"])
+    month: str = Field(..., pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="月份", examples=["2026-11"])
+
+
+class CentreFiguresView(Schema):
+    org_path: str = Field(..., examples=["zj/ls/jinyun"])
+    month: str = Field(..., examples=["2026-11"])
+    people_served: int = Field(..., description="服务人次（每人每室每日计一次）", examples=[2300])
+    activities: int = Field(..., description="开展活动次数", examples=[15])
+    mediations: int = Field(..., description="调解劳动争议件数", examples=[3])
