@@ -37,7 +37,7 @@ TAGS = ["content"]
 
 
 @bp.route("/content/channels", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, response=ContentChannelList,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, response=ContentChannelList,
           summary="栏目列表（任何登录者；恋爱攻略仅会员可读）", tags=TAGS)
 def list_channels() -> ContentChannelList:
     return logic.channels()
@@ -51,7 +51,7 @@ def add_channel(principal: Principal, body: ContentNewChannel) -> ContentChannel
 
 
 @bp.route("/content/channels/{channel_id}/articles", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=ContentFeedQuery, response=ContentFeedPage,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=ContentFeedQuery, response=ContentFeedPage,
           summary="栏目文章（会员读面向本人所在组织及上级的已发布文章，置顶在前）", tags=TAGS)
 def channel_page(principal: Principal, channel_id: str, query: ContentFeedQuery) -> ContentFeedPage:
     """A channel is public to members: the page lists only published articles aimed at the
@@ -60,14 +60,14 @@ def channel_page(principal: Principal, channel_id: str, query: ContentFeedQuery)
 
 
 @bp.route("/content/search", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, query=ContentSearchQuery, response=ContentSearchResult,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=ContentSearchQuery, response=ContentSearchResult,
           summary="按中文关键词搜索文章（会员，仅本人可见范围内的已发布文章）", tags=TAGS)
 def search(principal: Principal, query: ContentSearchQuery) -> ContentSearchResult:
     return logic.search(principal, query.q, channel_id=query.channel, limit=query.limit)
 
 
 @bp.route("/content/articles/{article_id}", methods=["GET"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, response=ContentArticleView,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, response=ContentArticleView,
           summary="阅读文章（会员，面向本人所在组织的已发布文章；否则 404）", tags=TAGS)
 def read_article(principal: Principal, article_id: str) -> ContentArticleView:
     """A published article is public to the members of its audience (its org subtree); drafts,
@@ -76,7 +76,7 @@ def read_article(principal: Principal, article_id: str) -> ContentArticleView:
 
 
 @bp.route("/content/articles/{article_id}/like", methods=["POST"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, body=ContentReact, response=ContentArticleView,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, body=ContentReact, response=ContentArticleView,
           summary="点赞或取消（会员，仅可读的已发布文章）", tags=TAGS)
 def like(principal: Principal, article_id: str, body: ContentReact) -> ContentArticleView:
     """Any member who may read the article (published, aimed at their node) may like it."""
@@ -84,7 +84,7 @@ def like(principal: Principal, article_id: str, body: ContentReact) -> ContentAr
 
 
 @bp.route("/content/articles/{article_id}/favourite", methods=["POST"])
-@endpoint(roles=ALL_ROLES, ownership=Ownership.MEMBERS, body=ContentReact, response=ContentArticleView,
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, body=ContentReact, response=ContentArticleView,
           summary="收藏或取消（会员，仅可读的已发布文章）", tags=TAGS)
 def favourite(principal: Principal, article_id: str, body: ContentReact) -> ContentArticleView:
     """Any member who may read the article (published, aimed at their node) may keep it."""

@@ -355,7 +355,12 @@ def set_pinned(principal: Principal, article_id: str, pinned: bool) -> ContentAr
 # --- reading -------------------------------------------------------------------------------------
 
 def _reader_sees_channel(principal: Principal, chan: ContentChannelView) -> None:
-    if chan.members_only and principal.role is not Role.WORKER and principal.role is not Role.PLATFORM_ADMIN:
+    """A members-only channel (恋爱攻略) shows only to active 光年间 members (identity decides)."""
+    if not chan.members_only or principal.role is Role.PLATFORM_ADMIN:
+        return
+    from chalicelib.identity.logic import is_active
+
+    if principal.role is not Role.WORKER or not is_active(principal.user_id):
         raise NotFound("找不到该栏目", code="CONTENT_CHANNEL_NOT_FOUND")
 
 
