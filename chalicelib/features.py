@@ -25,6 +25,8 @@ FEATURES: tuple[str, ...] = (
     "profiles",
     "social",
     "messaging",
+    "inbox",
+    "content",
     "bookings",
     "mediation",
     "centres",

@@ -1,10 +1,9 @@
 """The aid-step Lambda and its helpers.
 
 - ``on_aid_step``: every ``AidStepTaken`` domain event reaches it through the aid-steps
-  queue (subscribed with an EventBridge pattern). It tells the worker (through the notify
-  queue), opens the public notice when an application reaches it, and counts the step in
-  the figures. Each effect is idempotent on its own (keyed on the event).
-- ``send_notifications``: the notify queue's consumer: the push to WeChat/Alipay.
+  queue (subscribed with an EventBridge pattern). It tells the worker (through the platform
+  notice path: their inbox and a subscribe message), opens the public notice when an
+  application reaches it, and counts the step in the figures. Each effect is idempotent on its own (keyed on the event).
 - ``record_disbursements``: payments confirmed by the finance side arrive as messages;
   each is recorded exactly once, however often it is delivered.
 - ``close_public_notices`` and ``escalate_pending_steps``: the schedules.
@@ -16,12 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
-from chalicelib.platform import queues
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.events import Actor, parse_eventbridge
 from chalicelib.platform.lazy import lazy_import
 
-from .specs import DISBURSE_QUEUE, NOTIFY_QUEUE, STEP_QUEUE
+from .specs import DISBURSE_QUEUE, STEP_QUEUE
 
 if TYPE_CHECKING:
     from . import logic
@@ -35,8 +33,7 @@ def handle_step(record: Any) -> None:
     _, _, event = parse_eventbridge(json.loads(record.body))
     message = logic.notification_for(event)
     if message is not None:
-        queues.send(NOTIFY_QUEUE, message)
-        logic.save_notification(message)
+        logic.tell_worker(message)
     if event.data.get("to_state") == "public_notice":
         logic.start_notice(event.data["app_id"])
     logic.count_step(event)
@@ -45,15 +42,6 @@ def handle_step(record: Any) -> None:
 @bp.on_sqs_message(queue=STEP_QUEUE.name, batch_size=STEP_QUEUE.batch_size)
 def on_aid_step(event: Any) -> dict[str, Any]:
     return process_sqs(event, handle_step)
-
-
-def handle_notification(record: Any) -> None:
-    logic.push(json.loads(record.body))
-
-
-@bp.on_sqs_message(queue=NOTIFY_QUEUE.name, batch_size=NOTIFY_QUEUE.batch_size)
-def send_notifications(event: Any) -> dict[str, Any]:
-    return process_sqs(event, handle_notification)
 
 
 def handle_disbursement(record: Any) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock, pii
@@ -30,7 +30,6 @@ from .models import (
     AidDocument,
     AidFigure,
     AidLedger,
-    AidNotification,
     AidObjection,
     AidPayment,
     AidScopeSettings,
@@ -616,16 +615,10 @@ NOTIFY_TEXT = {
 
 
 def notification_for(event: DomainEvent) -> dict[str, Any] | None:
-    """The message to push for a step, or None when the worker was already told."""
+    """The notice for a step (None for an escalation, which the worker is not told of)."""
     data = event.data
     if data.get("action") == Action.ESCALATE.value:
         return None
-    at = f"{data.get('at') or event.time}|{event.event_id}"  # the step's own time: a redelivery maps to one row
-    try:
-        AidNotification.get(data["user_id"], at)
-        return None
-    except DoesNotExist:
-        pass
     title, template = NOTIFY_TEXT[State(data["to_state"])]
     card = ""
     if data["to_state"] == State.DISBURSED.value:
@@ -634,45 +627,35 @@ def notification_for(event: DomainEvent) -> dict[str, Any] | None:
     body = template.format(type=AID_TYPES[data["aid_type"]].name, opinion=data.get("opinion") or "",
                            amount=fen_to_yuan_text(int(data.get("amount_fen") or 0)) if data.get("amount_fen") else "",
                            card=card)
-    return {"user_id": data["user_id"], "at": at, "app_id": data["app_id"], "title": title, "body": body,
-            "state": data["to_state"], "page": f"pages/aid/detail?id={data['app_id']}"}
-
-
-def save_notification(message: dict[str, Any]) -> None:
-    try:
-        AidNotification(message["user_id"], message["at"], app_id=message["app_id"], title=message["title"],
-                        body=message["body"], state=message["state"]).save(
-            condition=AidNotification.at.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    return {"user_id": data["user_id"], "at": data.get("at") or event.time, "event_id": event.event_id,
+            "app_id": data["app_id"], "title": title, "body": body, "state": data["to_state"],
+            "page": f"pages/aid/detail?id={data['app_id']}"}
 
 
 AID_TEMPLATE_ID = "aid_progress"  # 帮扶进度提醒 (the subscribe-message template of both mini-programs)
 
 
-def push(message: dict[str, Any]) -> bool:
-    """Send one notification through the worker's mini-program (WeChat/Alipay subscribe message).
-    The in-app record was written already; a refused subscription is not an error."""
-    from chalicelib.accounts.logic import notify_person
-    from chalicelib.platform.observability import logger
+def tell_worker(message: dict[str, Any]) -> None:
+    """Queue the step's notice on the platform notice path: the worker's inbox (once per step
+    event) and a subscribe message through their mini-program (once per inbox item)."""
+    from chalicelib.platform.notices import NoticePush, request_notice
 
     data = {"thing1": message["title"][:20], "phrase2": SHORT_STATE_NAMES[State(message["state"])],
             "thing3": message["body"][:20]}
-    outcome = notify_person(message["user_id"], AID_TEMPLATE_ID, data, message.get("page"))
-    if outcome == "no_channel":
-        logger.info("aid notification kept in-app only: no mini-program channel",
-                    extra={"app_id": message["app_id"]})
-    return outcome == "sent"
+    request_notice(message["user_id"], kind="aid", title=message["title"], body=message["body"],
+                   link=message["page"], dedup_key=f"aid:{message['event_id']}", occurred_at=message["at"],
+                   meta={"app_id": message["app_id"], "state": message["state"]},
+                   push=NoticePush(template=AID_TEMPLATE_ID, data=data, page=message["page"]))
 
 
 def my_notifications(principal: Principal, *, limit: int, cursor: str | None) -> NotificationList:
-    bound = f"aid-notify:{principal.user_id}"
-    page = AidNotification.query(principal.user_id, scan_index_forward=False, limit=limit,
-                                 last_evaluated_key=decode_cursor(cursor, bound_to=bound))
-    items = [NotificationView(at=n.at.split("|", 1)[0], app_id=n.app_id, title=n.title, body=n.body, state=n.state)
-             for n in page]
-    return NotificationList(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
+    """The caller's aid notices: their inbox filtered to the aid kind (one bounded Query)."""
+    from chalicelib.inbox.logic import page as inbox_page
+
+    found = inbox_page(principal.user_id, kind="aid", limit=limit, cursor=cursor)
+    items = [NotificationView(at=i.created_at, app_id=i.meta.get("app_id", ""), title=i.title, body=i.body,
+                              state=i.meta.get("state", "")) for i in found.items]
+    return NotificationList(items=items, next_cursor=found.next_cursor)
 
 
 def start_notice(app_id: str) -> bool:

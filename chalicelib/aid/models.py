@@ -16,7 +16,7 @@ Access patterns:
 - the payment of an application (exactly once)           → GetItem ``AidPayment.app_id``
 - figures of a scope and year                            → Query ``AidFigure`` ("<scope>#<year>")
 - a scope's time limits                                  → BatchGet ``AidScopeSettings`` on the ancestors
-- notifications shown to a worker                        → Query ``AidNotification`` (user_id, at)
+- notifications shown to a worker live in their inbox (the inbox feature)
 """
 from __future__ import annotations
 
@@ -198,17 +198,3 @@ class AidScopeSettings(Model):
     notice_days = NumberAttribute()
     updated_by = UnicodeAttribute()
     updated_at = UnicodeAttribute()
-
-
-class AidNotification(Model):
-    """What a worker was told (the push goes out too; this is the in-app record)."""
-
-    class Meta(TableMeta):
-        table_name = table_name("aid-notifications")
-
-    user_id = UnicodeAttribute(hash_key=True)
-    at = UnicodeAttribute(range_key=True)       # "<iso>|<event id>"
-    app_id = UnicodeAttribute()
-    title = UnicodeAttribute()
-    body = UnicodeAttribute()
-    state = UnicodeAttribute()

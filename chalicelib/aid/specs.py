@@ -8,8 +8,6 @@ from .rules import STEP_EVENT
 STEP_QUEUE = QueueSpec("aid-steps", visibility_timeout=60, max_receive_count=5,
                        description="帮扶申请每一步的领域事件：通知职工、启动公示、统计",
                        event_pattern={"source": ["gonghui.aid"], "detail-type": [STEP_EVENT]})
-NOTIFY_QUEUE = QueueSpec("aid-notify", visibility_timeout=30, max_receive_count=5,
-                         description="帮扶进度通知（微信/支付宝订阅消息）")
 DISBURSE_QUEUE = QueueSpec("aid-disbursements", visibility_timeout=60, max_receive_count=5,
                            description="财务确认的帮扶金发放（金额与银行流水号）")
-QUEUES = [STEP_QUEUE, NOTIFY_QUEUE, DISBURSE_QUEUE]
+QUEUES = [STEP_QUEUE, DISBURSE_QUEUE]  # notices: the platform notice path (inbox)

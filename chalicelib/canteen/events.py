@@ -4,7 +4,6 @@
   5 minutes publishes the drafts whose canteen's hour has come (tomorrow's menu) and queues the
   announcement.
 - ``canteen_menu_announce`` (SQS): once per canteen and day, one notice per subscriber.
-- ``canteen_notify`` (SQS): records the worker's notice and pushes it to their channel.
 """
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.idempotency import once_per
 from chalicelib.platform.lazy import lazy_import
 
-from .specs import ANNOUNCE_QUEUE, NOTIFY_QUEUE
+from .specs import ANNOUNCE_QUEUE
 
 if TYPE_CHECKING:
     from . import logic
@@ -44,12 +43,3 @@ def announce_one(record: Any) -> None:
 @bp.on_sqs_message(queue=ANNOUNCE_QUEUE.name, batch_size=ANNOUNCE_QUEUE.batch_size)
 def canteen_menu_announce(event: Any) -> dict[str, Any]:
     return process_sqs(event, announce_one)
-
-
-def notify_one(record: Any) -> None:
-    logic.record_notice(json.loads(record.body))
-
-
-@bp.on_sqs_message(queue=NOTIFY_QUEUE.name, batch_size=NOTIFY_QUEUE.batch_size)
-def canteen_notify(event: Any) -> dict[str, Any]:
-    return process_sqs(event, notify_one)

@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
@@ -25,7 +25,6 @@ from . import storage
 from .models import (
     Canteen,
     CanteenAccess,
-    CanteenNotice,
     Dish,
     DishLine,
     DishRating,
@@ -507,49 +506,36 @@ def publish_due_menus(*, batch: int = 100) -> dict[str, int]:
 
 
 def announce(canteen_id: str, day: str) -> int:
-    """Queue one notice per subscriber of the canteen (paged Query of the subscriptions)."""
-    from chalicelib.platform.queues import send
-
-    from .specs import NOTIFY_QUEUE
+    """Queue one inbox notice (with a push) per subscriber of the canteen, through the platform
+    notice path, in SQS batches (paged Query of the subscriptions). A redelivery queues the same
+    dedup keys again and the inbox keeps one item each."""
+    from chalicelib.platform.notices import NoticePush, NoticeRequest, notice, request_many
 
     try:
         canteen = Canteen.get(canteen_id)
     except Canteen.DoesNotExist:
         return 0
+    title, text = f"{canteen.name} 明日菜单已发布", f"{day} 的菜单已发布，点击查看。"
+    page = f"pages/canteen/menu?canteen={canteen_id}&day={day}"
+    batch: list[NoticeRequest] = []
     sent = 0
     for sub in Subscription.query(canteen_id, page_size=100):
-        send(NOTIFY_QUEUE, {"user_id": sub.user_id, "canteen_id": canteen_id, "day": day,
-                            "title": f"{canteen.name} 明日菜单已发布",
-                            "body": f"{day} 的菜单已发布，点击查看。"})
-        sent += 1
-    return sent
-
-
-def record_notice(message: dict[str, Any]) -> bool:
-    notice = CanteenNotice(message["user_id"], f"{message['day']}#{message['canteen_id']}",
-                           canteen_id=message["canteen_id"], day=message["day"], title=message["title"],
-                           body=message["body"])
-    try:
-        notice.save(condition=CanteenNotice.notice_key.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        notice = CanteenNotice.get(notice.user_id, notice.notice_key)
-        if notice.pushed != "no":
-            return False
-    from chalicelib.accounts.logic import notify_person
-
-    outcome = notify_person(message["user_id"], "canteen_menu_published",
-                            {"title": message["title"], "body": message["body"]},
-                            f"pages/canteen/menu?canteen={message['canteen_id']}&day={message['day']}")
-    if outcome != "no_channel":  # without a mini-program channel the in-app notice stands alone
-        notice.update(actions=[CanteenNotice.pushed.set("yes" if outcome == "sent" else "refused")])
-    return True
+        batch.append(notice(sub.user_id, kind="canteen", title=title, body=text, link=page,
+                            dedup_key=f"canteen:{canteen_id}:{day}:{sub.user_id}",
+                            meta={"canteen_id": canteen_id, "day": day},
+                            push=NoticePush(template="canteen_menu_published", data={"title": title, "body": text},
+                                            page=page)))
+        if len(batch) == 100:
+            sent += request_many(batch)
+            batch = []
+    return sent + (request_many(batch) if batch else 0)
 
 
 def notices(principal: Principal, *, limit: int, cursor: str | None) -> NoticePage:
-    bound = f"canteen-notices:{principal.user_id}"
-    page = CanteenNotice.query(principal.user_id, scan_index_forward=False, limit=limit,
-                               last_evaluated_key=decode_cursor(cursor, bound_to=bound))
-    items = [NoticeView(at=n.day, canteen_id=n.canteen_id, day=n.day, title=n.title, body=n.body) for n in page]
-    return NoticePage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
+    """The caller's menu notices: their inbox filtered to the canteen kind (one bounded Query)."""
+    from chalicelib.inbox.logic import page as inbox_page
+
+    found = inbox_page(principal.user_id, kind="canteen", limit=limit, cursor=cursor)
+    items = [NoticeView(at=i.meta.get("day", i.created_at), canteen_id=i.meta.get("canteen_id", ""),
+                        day=i.meta.get("day", ""), title=i.title, body=i.body) for i in found.items]
+    return NoticePage(items=items, next_cursor=found.next_cursor)

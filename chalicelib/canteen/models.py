@@ -13,7 +13,7 @@ Access patterns:
 - a worker's rating of a dish at one meal            → GetItem ``DishRating(canteen#dish, date#meal#user)``
 - a worker's favourites                              → Query ``Favourite`` on ``user_id``
 - subscribers of a canteen                           → Query ``Subscription`` on ``canteen_id``
-- a worker's notices, newest first                   → Query ``CanteenNotice`` on ``user_id``
+- a worker's notices live in their inbox (the inbox feature)
 """
 from __future__ import annotations
 
@@ -133,19 +133,6 @@ class Subscription(Model):
     canteen_id = UnicodeAttribute(hash_key=True)
     user_id = UnicodeAttribute(range_key=True)
     at = UnicodeAttribute()
-
-
-class CanteenNotice(Model):
-    class Meta(TableMeta):
-        table_name = table_name("canteen-notices")
-
-    user_id = UnicodeAttribute(hash_key=True)
-    notice_key = UnicodeAttribute(range_key=True)  # "<time>#<canteen>#<date>"
-    canteen_id = UnicodeAttribute()
-    day = UnicodeAttribute()
-    title = UnicodeAttribute()
-    body = UnicodeAttribute()
-    pushed = UnicodeAttribute(default="no")
 
 
 def transaction() -> TransactWrite:

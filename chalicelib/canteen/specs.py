@@ -5,6 +5,4 @@ from chalicelib.platform.queues import QueueSpec
 
 ANNOUNCE_QUEUE = QueueSpec("canteen-announce", visibility_timeout=120, max_receive_count=5,
                            description="菜单发布后通知订阅的职工（每个食堂每天一次）")
-NOTIFY_QUEUE = QueueSpec("canteen-notify", visibility_timeout=60, max_receive_count=5,
-                         description="食堂菜单发布的职工通知")
-QUEUES = [ANNOUNCE_QUEUE, NOTIFY_QUEUE]
+QUEUES = [ANNOUNCE_QUEUE]  # the notices themselves: the platform notice path (inbox)

@@ -4,7 +4,7 @@
   the operator's rules auto-approve or queue it for the union admin — and notifies the worker.
 - ``dorm_apply_release_expired_holds`` (schedule): releases beds whose hold was not confirmed in
   time, and completes any application whose dorm-apply message was lost.
-- ``dorm_notify`` (SQS): records the worker's in-app notice and pushes it to their channel.
+Notices to the worker go through the platform notice path (``platform/notices.py``) to the inbox.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from chalice import Blueprint
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.lazy import lazy_import
 
-from .specs import APPLY_QUEUE, NOTIFY_QUEUE
+from .specs import APPLY_QUEUE
 
 if TYPE_CHECKING:
     from . import logic
@@ -38,12 +38,3 @@ def dorm_apply(event: Any) -> dict[str, Any]:
 @bp.schedule("rate(5 minutes)")
 def dorm_apply_release_expired_holds(event: Any) -> dict[str, int]:
     return {"released": logic.expire_holds(), "completed_late": logic.complete_stale_submissions()}
-
-
-def notify_one(record: Any) -> None:
-    logic.record_notice(json.loads(record.body))
-
-
-@bp.on_sqs_message(queue=NOTIFY_QUEUE.name, batch_size=NOTIFY_QUEUE.batch_size)
-def dorm_notify(event: Any) -> dict[str, Any]:
-    return process_sqs(event, notify_one)

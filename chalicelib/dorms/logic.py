@@ -13,7 +13,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock
@@ -30,7 +30,6 @@ from .models import (
     DormApplication,
     DormBed,
     DormBuilding,
-    DormNotice,
     DormProfile,
     DormRoom,
     DormRules,
@@ -177,12 +176,16 @@ def _app_view(app: DormApplication) -> ApplicationView:
 
 
 def _notify(user_id: str, template: str, title: str, body: str, application_id: str | None = None) -> None:
-    from chalicelib.platform.queues import send
+    """Tell the worker through the platform notice path: their inbox, and a push to their channel."""
+    from chalicelib.platform.notices import NoticePush, request_notice
 
-    from .specs import NOTIFY_QUEUE
+    request_notice(user_id, kind="dorms", title=title, body=body, link=DORM_PAGE,
+                   dedup_key=f"dorms:{uuid.uuid4().hex}", occurred_at=clock.now_iso(),
+                   meta={"template": template, "application_id": application_id},
+                   push=NoticePush(template=template, data={"title": title, "body": body}, page=DORM_PAGE))
 
-    send(NOTIFY_QUEUE, {"user_id": user_id, "template": template, "title": title, "body": body,
-                        "application_id": application_id, "at": clock.now_iso(), "key": uuid.uuid4().hex})
+
+DORM_PAGE = "pages/dorm/index"
 
 
 def _publish(detail_type: str, app: DormApplication, actor: Actor, *, tx: TransactWrite, status: str,
@@ -989,33 +992,13 @@ def occupancy(principal: Principal, org: str | None) -> Occupancy:
         within_24h_rate=round(sum(1 for h in hours if h <= 24) / len(hours), 3) if hours else None)
 
 
-# --- notices (the notify queue's consumer records them, then pushes) ------------------------------
-
-def record_notice(message: dict[str, Any]) -> bool:
-    """Write the worker's in-app notice once per message key, then push it to their channel."""
-    notice = DormNotice(message["user_id"], f"{message['at']}#{message['key']}", template=message["template"],
-                        title=message["title"], body=message["body"], application_id=message.get("application_id"))
-    try:
-        notice.save(condition=DormNotice.notice_key.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
-        notice = DormNotice.get(notice.user_id, notice.notice_key)  # a redelivery: push if not done yet
-        if notice.pushed != "no":
-            return False
-    from chalicelib.accounts.logic import notify_person
-
-    outcome = notify_person(message["user_id"], message["template"],
-                            {"title": message["title"], "body": message["body"]}, "pages/dorm/index")
-    if outcome != "no_channel":  # without a mini-program channel the in-app notice stands alone
-        notice.update(actions=[DormNotice.pushed.set("yes" if outcome == "sent" else "refused")])
-    return True
-
+# --- notices: the dorm view of the person's inbox ------------------------------------------------
 
 def notices(principal: Principal, *, limit: int, cursor: str | None) -> NoticePage:
-    bound = f"dorm-notices:{principal.user_id}"
-    page = DormNotice.query(principal.user_id, scan_index_forward=False, limit=limit,
-                            last_evaluated_key=decode_cursor(cursor, bound_to=bound))
-    items = [NoticeView(at=n.notice_key.split("#", 1)[0], template=n.template, title=n.title, body=n.body,
-                        application_id=n.application_id) for n in page]
-    return NoticePage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
+    """The caller's dorm notices: their inbox filtered to the dorms kind (one bounded Query)."""
+    from chalicelib.inbox.logic import page as inbox_page
+
+    found = inbox_page(principal.user_id, kind="dorms", limit=limit, cursor=cursor)
+    items = [NoticeView(at=i.created_at, template=i.meta.get("template", ""), title=i.title, body=i.body,
+                        application_id=i.meta.get("application_id")) for i in found.items]
+    return NoticePage(items=items, next_cursor=found.next_cursor)

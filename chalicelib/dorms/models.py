@@ -18,7 +18,7 @@ Access patterns:
 - holds past their deadline                                   → Query sparse GSI ``holds_by_expiry`` (``hold_bucket``
                                                                 = "hold" while a bed is held, ``hold_expires`` <= now)
 - an enterprise's rules                                       → GetItem ``DormRules.org_path``
-- a worker's notices, newest first                            → Query ``DormNotice`` on ``user_id``
+- a worker's notices live in their inbox (the inbox feature), read through ``inbox.logic.page``
 
 Contention: a bed moves free → held → occupied → free only by conditional updates on its
 ``status``; a worker's single ``Tenancy`` item is created with ``attribute_not_exists``
@@ -223,19 +223,6 @@ class DormRules(Model):
     hold_hours = NumberAttribute(default=24)
     checkin_hours = NumberAttribute(default=72)
     updated_at = UnicodeAttribute()
-
-
-class DormNotice(Model):
-    class Meta(TableMeta):
-        table_name = table_name("dorm-notices")
-
-    user_id = UnicodeAttribute(hash_key=True)
-    notice_key = UnicodeAttribute(range_key=True)  # "<time>#<message key>"
-    template = UnicodeAttribute()
-    title = UnicodeAttribute()
-    body = UnicodeAttribute()
-    application_id = UnicodeAttribute(null=True)
-    pushed = UnicodeAttribute(default="no")
 
 
 def one_page(model: type[Model], results: Any) -> tuple[list[Any], dict[str, Any] | None]:

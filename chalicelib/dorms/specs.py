@@ -5,6 +5,4 @@ from chalicelib.platform.queues import QueueSpec
 
 APPLY_QUEUE = QueueSpec("dorm-apply", visibility_timeout=60, max_receive_count=5,
                         description="宿舍申请：按企业规则自动审批或转工会审批，并通知职工")
-NOTIFY_QUEUE = QueueSpec("dorm-notify", visibility_timeout=60, max_receive_count=5,
-                         description="宿舍办理各环节的职工通知")
-QUEUES = [APPLY_QUEUE, NOTIFY_QUEUE]
+QUEUES = [APPLY_QUEUE]  # notices: the platform notice path (inbox)

@@ -10,11 +10,10 @@ from chalice import Blueprint
 
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.events import parse_eventbridge
-from chalicelib.platform.idempotency import once_per
 from chalicelib.platform.lazy import lazy_import
 from chalicelib.platform.settings import get_settings
 
-from .specs import MEMBERSHIP_QUEUE, NOTIFY_QUEUE, REGISTRATION_QUEUE, ROSTER_QUEUE
+from .specs import MEMBERSHIP_QUEUE, REGISTRATION_QUEUE, ROSTER_QUEUE
 from .uploads import ROSTER_PREFIX
 
 if TYPE_CHECKING:
@@ -79,17 +78,3 @@ def fail_stalled_roster_imports(event: Any) -> int:
 @bp.schedule("rate(1 hour)")
 def roll_up_figures(event: Any) -> int:
     return logic.roll_up_figures()
-
-
-@once_per(lambda record: json.loads(record.body)["notification_id"], name="identity-notify")
-def _notify_once(record: Any) -> str:
-    return logic.deliver_notification(json.loads(record.body))
-
-
-def _notify_one(record: Any) -> str:
-    return _notify_once(record)
-
-
-@bp.on_sqs_message(queue=NOTIFY_QUEUE.name, batch_size=NOTIFY_QUEUE.batch_size)
-def notify_members(event: Any) -> dict[str, Any]:
-    return process_sqs(event, _notify_one)

@@ -180,22 +180,19 @@ TEMPLATES = {
 PAGE = "pages/identity/index"
 
 
+TITLES = {"membership": "会员认证结果", "appeal": "申诉结果", "standing": "账号状态变更"}
+
+
 def notify_member(user_id: str, kind: str, data: dict[str, str]) -> None:
-    """Queue a subscribe message to the member (the notify Lambda looks up their channel)."""
-    from chalicelib.platform.queues import send
+    """Tell the member through the platform notice path: their inbox, and a subscribe message
+    through their mini-program (once per notice)."""
+    from chalicelib.platform.notices import NoticePush, request_notice
 
-    from .specs import NOTIFY_QUEUE
-
-    send(NOTIFY_QUEUE, {"notification_id": uuid.uuid4().hex, "user_id": user_id,
-                        "template_id": TEMPLATES[kind], "data": {k: v[:20] for k, v in data.items()}, "page": PAGE})
-
-
-def deliver_notification(body: dict[str, Any]) -> str:
-    """The notify Lambda: send one queued message through the member's mini-program."""
-    from chalicelib.accounts import logic as accounts
-
-    return accounts.notify_person(str(body["user_id"]), str(body["template_id"]), dict(body["data"]),
-                                  body.get("page"))
+    short = {k: v[:20] for k, v in data.items()}
+    request_notice(user_id, kind="identity", title=TITLES[kind], body="；".join(v for v in data.values() if v),
+                   link=PAGE, dedup_key=f"identity:{uuid.uuid4().hex}", occurred_at=clock.now_iso(),
+                   meta={"template": TEMPLATES[kind]},
+                   push=NoticePush(template=TEMPLATES[kind], data=short, page=PAGE))
 
 
 def ancestors(org: str) -> list[str]:
@@ -981,3 +978,30 @@ def load_verified_members(records: list[dict[str, Any]], *, source: str, roster_
         FigureCounter(LIVE, org).update(actions=[getattr(FigureCounter, m).add(v) for m, v in delta.items() if v])
         publish(FEATURE, "MembersMigrated", data={"source": source, **delta}, org=org)
     return len(fresh)
+
+
+# --- audiences (for the inbox's announcements; other features call these, never the models) ----
+
+def audience_nodes(org_prefix: str, *, glnj_only: bool = False) -> dict[str, int]:
+    """The enterprise nodes under ``org_prefix`` that have members, with how many: union
+    members, or 光年间 members (active) with ``glnj_only``. One paged Query of the live counters
+    (one row per enterprise node), no Scan."""
+    metric = "active" if glnj_only else "member_verified"
+    found: dict[str, int] = {}
+    for counter in FigureCounter.query(LIVE, FigureCounter.org_path.startswith(org_prefix)):
+        node = counter.org_path
+        if node != NO_ORG and (node == org_prefix or node.startswith(org_prefix + "/")):
+            count = int(getattr(counter, metric) or 0)
+            if count > 0:
+                found[node] = count
+    return found
+
+
+def audience_page(node: str, *, glnj_only: bool = False, start: dict[str, Any] | None = None,
+                  limit: int = 100) -> tuple[list[str], dict[str, Any] | None]:
+    """One page of the members placed in an enterprise node (user ids) and where the next
+    page starts; ``glnj_only`` keeps 光年间 members (state active)."""
+    results = Member.by_org.query(node, limit=limit, last_evaluated_key=start)
+    users = [m.user_id for m in results
+             if m.member_verified and not m.left_union and not m.banned and (not glnj_only or m.state == "active")]
+    return users, results.last_evaluated_key

@@ -3,6 +3,7 @@ appeals, and the figures the union reads.
 
 Access patterns:
 - a member's verification state by user id                     → GetItem ``Member.user_id``
+- the members of an enterprise node (announcement audiences)   → Query GSI ``Member.by_org``
 - a member's state transitions, newest first                   → Query ``Transition.user_id``
 - who holds an ID number (one person, one account)             → GetItem ``IdClaim.id_hash``
 - a face check by Alipay's certify id (callback)               → GetItem ``CertifyAttempt.certify_id``
@@ -36,6 +37,18 @@ from pynamodb.models import Model
 from chalicelib.platform.db import TableMeta, table_name
 
 NO_ORG = "-"  # counters of members who are not yet placed in an enterprise node
+
+
+class MembersByOrg(GlobalSecondaryIndex["Member"]):
+    """Members placed in an enterprise node (sparse: ``org_path`` is set once membership is
+    verified) — the audience of an announcement, read page by page."""
+
+    class Meta:
+        index_name = "by_org"
+        projection = AllProjection()
+
+    org_path = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute(range_key=True)
 
 
 class Member(Model):
@@ -74,6 +87,7 @@ class Member(Model):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
+    by_org = MembersByOrg()
 
 
 class Transition(Model):

@@ -14,7 +14,4 @@ REGISTRATION_QUEUE = QueueSpec(
 ROSTER_QUEUE = QueueSpec(
     "identity-roster", visibility_timeout=300, max_receive_count=5, batch_size=1,
     description="会员名册导入：分块写入与离会比对")
-NOTIFY_QUEUE = QueueSpec(
-    "identity-notify", visibility_timeout=60, max_receive_count=5, batch_size=10,
-    description="光年间认证结果、申诉结果、账号状态的订阅消息")
-QUEUES = [MEMBERSHIP_QUEUE, REGISTRATION_QUEUE, ROSTER_QUEUE, NOTIFY_QUEUE]
+QUEUES = [MEMBERSHIP_QUEUE, REGISTRATION_QUEUE, ROSTER_QUEUE]  # notices: the platform notice path

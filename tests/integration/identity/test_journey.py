@@ -54,6 +54,8 @@ def test_a_member_walks_from_login_to_active_and_is_hidden_again_when_she_withdr
     assert me["id_masked"].startswith("330106********") and WANG_ID not in json.dumps(me)
     told = [m for m in fakes.sent_messages if m["recipient"] == WANG_ALIPAY]
     assert [m["template_id"] for m in told] == ["gnj-membership-result"]  # a subscribe message in Alipay
+    inbox = body(wang.get("/inbox?kind=identity"))["items"]  # and the same news in her inbox
+    assert [i["title"] for i in inbox] == ["会员认证结果"] and "会员认证通过" in inbox[0]["body"]
 
     text = body(wang.get("/identity/pledge"))
     signed = wang.post("/identity/pledge", {"version": text["version"], "agree": True})
