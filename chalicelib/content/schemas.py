@@ -27,7 +27,7 @@ class ContentNewChannel(Schema):
 
 
 class ContentArticleDraft(Schema):
-    channel_id: str = Field(..., max_length=32, description="栏目编号", examples=["legal"])
+    channel_id: str = Field(..., pattern=r"^[a-z][a-z0-9-]{1,31}$", description="栏目编号", examples=["legal"])
     title: str = Field(..., min_length=1, max_length=60, description="标题", examples=["劳动合同法：试用期工资怎么算"])
     summary: str = Field("", max_length=200, description="摘要", examples=["试用期工资不得低于转正工资的百分之八十。"])
     cover: str | None = Field(None, max_length=200, description="封面图（上传后得到的 content/ 开头的键）",
@@ -35,7 +35,8 @@ class ContentArticleDraft(Schema):
     body_html: str = Field(..., max_length=200_000, description="正文（富文本 HTML，仅允许安全标签）",
                            examples=["<p>试用期工资不得低于……</p>"])
     tags: list[str] = Field(default_factory=list, max_length=8, description="标签", examples=[["劳动合同", "试用期"]])
-    audience_org: str | None = Field(None, max_length=200, examples=["zj/huz/nanxun"],
+    audience_org: str | None = Field(None, max_length=200, pattern=r"^zj(/[a-z0-9-]{1,40}){0,6}$",
+                                     examples=["zj/huz/nanxun"],
                                      description="面向的组织节点（默认作者所在节点），须在作者管辖范围内")
     members_only: bool = Field(False, description="是否仅限会员")
     publish_at: str | None = Field(None, max_length=40, description="计划发布时间（ISO 8601，默认审核通过即发布）",

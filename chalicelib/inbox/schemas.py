@@ -39,7 +39,8 @@ class InboxAnnouncementDraft(Schema):
                       examples=["请符合条件的会员于12月15日前申请。"])
     link: str | None = Field(None, max_length=300, description="小程序内跳转页面（如一篇文章）",
                              examples=["pages/content/article?id=ca-3f2a9c0d"])
-    audience_org: str = Field(..., max_length=200, description="面向的组织节点：某个区县、某家企业，或全省（zj）",
+    audience_org: str = Field(..., max_length=200, pattern=r"^zj(/[a-z0-9-]{1,40}){0,6}$",
+                              description="面向的组织节点：某个区县、某家企业，或全省（zj）",
                               examples=["zj/huz/nanxun"])
     glnj_only: bool = Field(False, description="只发给光年间会员")
     push: bool = Field(False, description="同时发送订阅消息（在每人的订阅额度内）")

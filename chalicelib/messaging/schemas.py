@@ -1,7 +1,7 @@
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool, field_validator
 
 from chalicelib.platform.schema import Schema
 
@@ -126,7 +126,7 @@ class SafetyRuleHistory(Schema):
 
 class ScanRequest(Schema):
     text: str = Field(..., min_length=1, max_length=MAX_MESSAGE_CHARS)
-    first_message: bool = False
+    first_message: StrictBool = False
 
 
 class ScanResult(Schema):

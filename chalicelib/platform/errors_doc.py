@@ -181,7 +181,11 @@ def effects_of(view: Callable[..., Any]) -> Effects:
 
 def edge_errors(*, public: bool, body: bool, query: bool, path_params: bool) -> dict[tuple[int, str], str]:
     """What ``@endpoint`` itself answers before the view runs, with its messages."""
-    found: dict[tuple[int, str], str] = {(413, "PAYLOAD_TOO_LARGE"): "提交的内容过大"}
+    found: dict[tuple[int, str], str] = {
+        (413, "PAYLOAD_TOO_LARGE"): "提交的内容过大",
+        (415, "UNSUPPORTED_MEDIA_TYPE"): "不支持的内容类型（请求体须为 application/json）",
+        (500, "INTERNAL_ERROR"): "服务器意外故障（不因输入而起；已记录，请稍后重试）",
+    }
     if not public:
         found.update({(401, "TOKEN_MISSING"): "请先登录", (401, "TOKEN_INVALID"): "登录凭证无效",
                       (401, "TOKEN_EXPIRED"): "登录已过期，请重新登录",

@@ -53,7 +53,8 @@ def test_a_closed_session_is_counted_once_for_its_org_and_every_ancestor(aws, lo
     province = login("platform_admin", user_id="platform-admin", org_path="zj")
     for org in ("zj", "zj/huz/nanxun", SANXING):
         rows = {r["category"]: r for r in body(province.get(f"/bookings/figures?org={org}&period=2026-12"))["rows"]}
-        assert rows["reading"] == {"category": "reading", "category_cn": "职工书屋阅读活动", "sessions": 2,
+        assert rows["reading"] == {"category": "reading", "category_cn": "职工书屋阅读活动",
+                                   "category_name": "职工书屋阅读活动", "sessions": 2,
                                    "signups": 50, "attended": 47, "no_shows": 3}
         assert rows["all"]["attended"] == 47
     xihu = login("union_admin", user_id="xihu-admin", org_path="zj/hz/xihu")

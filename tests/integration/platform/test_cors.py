@@ -44,6 +44,8 @@ def test_the_origins_are_a_setting_per_stage():
     from chalicelib.platform.settings import Settings
 
     assert Settings.from_env({"GONGHUI_STAGE": "local"}).cors_origins == (CONSOLE, "http://localhost:8000")
-    assert Settings.from_env({"GONGHUI_STAGE": "prod"}).cors_origins == ()
-    prod = Settings.from_env({"GONGHUI_STAGE": "prod", "GONGHUI_CORS_ORIGINS": "https://console.example.cn/"})
+    ids = {"GONGHUI_WECHAT_APP_ID": "wx0123456789abcdef", "GONGHUI_ALIPAY_APP_ID": "2021004100000001",
+           "GONGHUI_DINGTALK_APP_KEY": "dingzjgonghui01"}  # a deployed stage needs real ones
+    assert Settings.from_env({"GONGHUI_STAGE": "prod", **ids}).cors_origins == ()
+    prod = Settings.from_env({"GONGHUI_STAGE": "prod", **ids, "GONGHUI_CORS_ORIGINS": "https://console.example.cn/"})
     assert prod.cors_origins == ("https://console.example.cn",)
