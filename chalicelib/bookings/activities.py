@@ -15,7 +15,7 @@ from typing import Any
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal
-from chalicelib.platform.db import get_in_scope
+from chalicelib.platform.db import get_in_scope, get_or_404
 from chalicelib.platform.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from chalicelib.platform.events import SYSTEM, Actor, actor_of, publish
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
@@ -153,12 +153,7 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
 
 
 def _activity(activity_id: str) -> BookingActivity:
-    if not ACTIVITY_ID.fullmatch(activity_id):
-        raise _activity_not_found()
-    try:
-        return BookingActivity.get(activity_id)
-    except BookingActivity.DoesNotExist as exc:
-        raise _activity_not_found() from exc
+    return get_or_404(BookingActivity, activity_id, not_found=_activity_not_found(), id_pattern=ACTIVITY_ID)
 
 
 def _sees(viewer: Viewer, activity: BookingActivity) -> bool:
@@ -214,12 +209,7 @@ def session_for_staff(principal: Principal, session_id: str) -> BookingSession:
 
 
 def _session(session_id: str) -> BookingSession:
-    if not SESSION_ID.fullmatch(session_id):
-        raise _session_not_found()
-    try:
-        return BookingSession.get(session_id)
-    except BookingSession.DoesNotExist as exc:
-        raise _session_not_found() from exc
+    return get_or_404(BookingSession, session_id, not_found=_session_not_found(), id_pattern=SESSION_ID)
 
 
 # --- sign-up -------------------------------------------------------------------------------------

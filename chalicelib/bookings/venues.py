@@ -7,7 +7,7 @@ from typing import Any
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal
-from chalicelib.platform.db import get_in_scope
+from chalicelib.platform.db import get_in_scope, get_or_404
 from chalicelib.platform.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from chalicelib.platform.events import actor_of, publish
 
@@ -160,12 +160,7 @@ def _venue_for_staff(principal: Principal, venue_id: str) -> BookingVenue:
 
 
 def _venue(venue_id: str) -> BookingVenue:
-    if not VENUE_ID.fullmatch(venue_id):
-        raise _not_found()
-    try:
-        return BookingVenue.get(venue_id)
-    except BookingVenue.DoesNotExist as exc:
-        raise _not_found() from exc
+    return get_or_404(BookingVenue, venue_id, not_found=_not_found(), id_pattern=VENUE_ID)
 
 
 def _visible(viewer: Viewer, venue: BookingVenue) -> bool:

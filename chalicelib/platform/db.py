@@ -128,6 +128,17 @@ def batch_get_tables(*wanted: tuple[type[Model], list[Any], bool]) -> list[list[
             if keys else [] for model, keys, _ in wanted]
 
 
+def get_or_404[M: Model](model: type[M], key: str, *, not_found: DomainError,
+                       id_pattern: str | re.Pattern[str] | None = None) -> M:
+    """The item whose hash key is ``key``; a malformed id and a missing item raise ``not_found``."""
+    if id_pattern is not None and not re.fullmatch(id_pattern, key):
+        raise not_found
+    try:
+        return model.get(key)
+    except model.DoesNotExist as exc:
+        raise not_found from exc
+
+
 def get_in_scope[M: Model](model: type[M], key: str, principal: Any, *, not_found: DomainError,
                  id_pattern: str | re.Pattern[str] | None = None, org_attribute: str = "org_path") -> M:
     """The item whose hash key is ``key``, when its org node lies inside the caller's scope.
@@ -135,12 +146,7 @@ def get_in_scope[M: Model](model: type[M], key: str, principal: Any, *, not_foun
     A malformed id, a missing item and another scope's item all raise the same ``not_found``,
     so a caller cannot tell "does not exist" from "not yours".
     """
-    if id_pattern is not None and not re.fullmatch(id_pattern, key):
-        raise not_found
-    try:
-        item = model.get(key)
-    except model.DoesNotExist as exc:
-        raise not_found from exc
+    item = get_or_404(model, key, not_found=not_found, id_pattern=id_pattern)
     if not principal.covers(getattr(item, org_attribute)):
         raise not_found
     return item
