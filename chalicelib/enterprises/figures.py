@@ -3,8 +3,10 @@ event-driven roll-up and never by reading another feature's tables.
 
 What is consumed (EventBridge → the ``enterprise-figures`` queue, ``specs.CONSUMED``):
 
-- roster_members: identity ``RosterMembersChanged``, ``added − left`` of one roster write;
-- verified_members: identity ``MemberVerified`` +1, ``MemberLeftUnion`` −1;
+- roster_members: identity ``RosterMembersChanged``, ``added − left`` per org of one roster
+  chunk or sweep page (one event, several orgs: each org counted once on its own);
+- verified_members: identity ``MemberVerified`` +1 at the org the roster matched (as identity's
+  own figures, a member who later leaves the roster stays counted as verified);
 - dorm_beds: dorms ``DormRoomsImported``, ``+beds`` at the building's operator;
 - dorm_beds_occupied: dorms ``DormCheckedIn`` +1, ``DormCheckedOut`` −1;
 - aid_cases_open, aid_amount_paid: aid ``AidStepTaken``, +1 when a case leaves draft, −1 when
@@ -89,8 +91,8 @@ def _month_of(event: DomainEvent) -> str:
     return clock.to_shanghai(clock.parse(event.time)).strftime("%Y-%m")
 
 
-def deltas_of(source: str, detail_type: str, event: DomainEvent) -> tuple[str, str, dict[str, int]] | None:
-    """(org path, month, metric → change) that one domain event makes, or None."""
+def deltas_of(source: str, detail_type: str, event: DomainEvent) -> list[tuple[str, str, dict[str, int]]]:
+    """[(org path, month, metric → change)] that one domain event makes (mostly one, or none)."""
     data: dict[str, Any] = event.data
     feature = source.removeprefix("gonghui.")
     org = str(data.get("org_path") or event.org or "")
@@ -99,10 +101,10 @@ def deltas_of(source: str, detail_type: str, event: DomainEvent) -> tuple[str, s
     if feature == "identity":
         if detail_type == "MemberVerified":
             found = {"verified_members": 1}
-        elif detail_type == "MemberLeftUnion":
-            found = {"verified_members": -1}
         elif detail_type == "RosterMembersChanged":
-            found = {"roster_members": int(data.get("added", 0)) - int(data.get("left", 0))}
+            return [(str(c["org_path"]), month, {"roster_members": int(c.get("added", 0)) - int(c.get("left", 0))})
+                    for c in data.get("changes") or [] if c.get("org_path")
+                    and int(c.get("added", 0)) != int(c.get("left", 0))]
     elif feature == "dorms":
         org = event.org
         if detail_type == "DormRoomsImported":
@@ -146,17 +148,17 @@ def deltas_of(source: str, detail_type: str, event: DomainEvent) -> tuple[str, s
             month = clock.to_shanghai(clock.parse(str(data["closed_at"]))).strftime("%Y-%m")
     found = {k: v for k, v in found.items() if v}
     if not found or not org:
-        return None
-    return org, month, found
+        return []
+    return [(org, month, found)]
 
 
 def count_event(source: str, detail_type: str, event: DomainEvent) -> bool:
     """Roll one domain event up. False when it changes nothing or was counted before."""
-    change = deltas_of(source, detail_type, event)
-    if change is None:
-        return False
-    org, month, deltas = change
-    return count(f"{source}#{event.event_id}", org, month, deltas)
+    changes = deltas_of(source, detail_type, event)
+    key = f"{source}#{event.event_id}"
+    counted = [count(key if len(changes) == 1 else f"{key}#{org}", org, month, deltas)
+               for org, month, deltas in changes]
+    return any(counted)
 
 
 # --- the roll-up ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ FEATURE = "enterprises"
 # What the roll-up consumes, by source feature. ``talents`` publishes TalentDeclared and
 # TalentApproved (agreed by name with that feature; data: ``org_path``, ``talent_id``).
 CONSUMED: dict[str, list[str]] = {
-    "identity": ["MemberVerified", "MemberLeftUnion", "RosterMembersChanged"],
+    "identity": ["MemberVerified", "RosterMembersChanged"],
     "dorms": ["DormRoomsImported", "DormCheckedIn", "DormCheckedOut"],
     "aid": ["AidStepTaken"],
     "subsidy": ["SubsidyCalculated", "SubsidyRecalculated", "SubsidyReviewed"],

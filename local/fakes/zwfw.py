@@ -27,6 +27,8 @@ TOKEN_TTL = 300
 MAX_SKEW_SECONDS = 900
 LOGIN_PATH = "/opensso/spsaehandler/metaAlias/sp"
 QUERY_PATH = "/restapi/prod/IC33000020220309000001/rest/user/query"
+# The demo's enterprises as the portal knows them: credit code → (name, 法定代表人).
+DEMO_COMPANIES = {"91330503MA2B3C4D5N": ("浙江三行电气科技有限公司", "沈国强")}
 
 
 class FakeZwfw:
@@ -35,7 +37,7 @@ class FakeZwfw:
         self.secret = secrets.token_urlsafe(30)
         self.tokens = CodeBook(TOKEN_TTL)
         # credit code → (company name, legal representative); the demo adds its enterprises
-        self.companies: dict[str, tuple[str, str]] = {}
+        self.companies: dict[str, tuple[str, str]] = dict(DEMO_COMPANIES)
 
     # -- control ---------------------------------------------------------------------
     def ssotoken(self, credit_code: str, company_name: str | None = None, legal_person: str | None = None) -> str:

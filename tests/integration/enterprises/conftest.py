@@ -22,3 +22,11 @@ def register(nanxun: Any) -> Any:
         return nanxun.post("/enterprises", payload)
 
     return _register
+
+
+from tests.integration.identity.conftest import EventSpy, upload_roster  # noqa: E402,F401  (the roster pipeline)
+
+
+@pytest.fixture
+def spy(aws: Any, pump: Any) -> EventSpy:
+    return EventSpy(pump)
