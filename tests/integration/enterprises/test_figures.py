@@ -36,7 +36,7 @@ def enterprises(register):
     assert register(code="91330503MA2B3C4D6R", slug="e-hengda", name="湖州恒达丝绸有限公司").status_code == 201
 
 
-def test_the_district_sees_its_enterprises_figures_month_by_month(enterprises, nanxun, login, pump):
+def test_the_district_sees_its_enterprises_figures_month_by_month(enterprises, nanxun, login, pump, aws_calls):
     _publish("dorms", "DormRoomsImported", SANXING, {"building_id": "b1", "created": 10, "skipped": 0, "beds": 40},
              "2026-09")
     _publish("dorms", "DormCheckedIn", SANXING, {"application_id": "a1"}, "2026-09")
@@ -58,8 +58,14 @@ def test_the_district_sees_its_enterprises_figures_month_by_month(enterprises, n
     assert (by_month["2026-11"]["dorm_beds_occupied"], by_month["2026-11"]["people_served"]) == (2, 1)
     assert by_month["2026-11"]["subsidy_amount_paid"] == 0      # a flow: only in the month it happened
 
+    aws_calls.clear()
     page = body(nanxun.get("/enterprises/figures/children?month=2026-11&limit=1"))
     assert len(page["items"]) == 1 and page["next_token"]
+    # one page of the org tree and one item per child: bounded by the page, whatever the district's size
+    read = aws_calls.for_work("http:GET /enterprises/figures/children")
+    figure_reads = [c for c in read if c.table and c.table.endswith("enterprise-figures")]
+    assert len(figure_reads) == 1 and sum(c.items_read for c in figure_reads) <= 1
+    assert sum(c.items_read for c in read if c.table and c.table.endswith("-orgs")) <= 2
     rest = body(nanxun.get(f"/enterprises/figures/children?month=2026-11&limit=1&next_token={page['next_token']}"))
     items = {i["org_path"]: i for i in page["items"] + rest["items"]}
     assert items[SANXING]["kind"] == "enterprise" and items[SANXING]["org_name"] == "浙江三行电气科技有限公司工会"
