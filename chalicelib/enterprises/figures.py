@@ -40,8 +40,9 @@ A failed condition or a transaction conflict is retried on fresh reads; a node's
 serialise only when a month starts or a late event arrives.
 
 Reads: a node's months in a range are one Query (plus one for the level before the range);
-a page of children costs one Query of the org tree and one single-item Query per child
-(the last month at or before the one asked), in parallel.
+a page of children costs one Query of the org tree, one BatchGetItem of the children's items
+for that month, and for each child without one a single-item Query (its last month before),
+in parallel: at most two items per child.
 """
 from __future__ import annotations
 
@@ -275,6 +276,17 @@ def series(org_path: str, first: str, last: str) -> list[tuple[str, dict[str, in
             carried = item
         out.append((month, _figures(carried, same_month=item is not None)))
     return out
+
+
+def as_of_many(org_paths: list[str], month: str) -> list[dict[str, int]]:
+    """``as_of`` for a page of nodes: one BatchGetItem for those with an item for the month
+    itself, one single-item Query (in parallel) for each of the rest."""
+    from chalicelib.platform import concurrency
+
+    found = {i.org_path: i for i in EnterpriseFigure.batch_get([(p, month) for p in dict.fromkeys(org_paths)])}
+    missing = [p for p in org_paths if p not in found]
+    later = dict(zip(missing, concurrency.gather(*[lambda p=p: as_of(p, month) for p in missing]), strict=True))
+    return [_figures(found[p], same_month=True) if p in found else later[p] for p in org_paths]
 
 
 def as_of(org_path: str, month: str) -> dict[str, int]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.platform import clock, concurrency
+from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
 from chalicelib.platform.db import get_in_scope
 from chalicelib.platform.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
@@ -235,12 +235,12 @@ def figures_view(principal: Principal, org: str | None, first: str, last: str) -
 def children_view(principal: Principal, org: str | None, month: str, *, limit: int,
                   next_token: str | None) -> EnterpriseChildrenView:
     """One page of the node's children with their figures for ``month``: the org tree's page,
-    then one single-item read per child, in parallel."""
+    then at most two items per child (``figures.as_of_many``)."""
     from chalicelib.orgs import logic as orgs
 
     node = _node_in_scope(principal, org)
     page = orgs.children(node.path, limit=limit, cursor=next_token)
-    found = concurrency.gather(*[lambda p=child.path: figures.as_of(p, month) for child in page.items])
+    found = figures.as_of_many([child.path for child in page.items], month)
     items = [EnterpriseChildFigures(org_path=c.path, org_name=c.name, kind=c.level, figures=f)  # type: ignore[arg-type]
              for c, f in zip(page.items, found, strict=True)]
     return EnterpriseChildrenView(org_path=node.path, month=month, items=items, next_token=page.next_cursor)
