@@ -82,6 +82,9 @@ def figures_children(principal: Principal, query: EnterpriseChildrenQuery) -> En
 @endpoint(roles=STAFF_ROLES, ownership=Ownership.SCOPE, query=EnterpriseExportQuery,
           summary="导出月度数据（XLSX，单元格不会作为公式执行）", tags=TAGS)
 def figures_export(principal: Principal, query: EnterpriseExportQuery) -> Response:
+    """One row a month, one column a metric (amounts in fen), for the node and its subtree.
+    Send ``Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`` (or
+    ``*/*``): the file is binary."""
     name, data = logic.export(principal, query.org, query.month_from, query.month_to)
     return Response(body=data, status_code=200, headers={
         "Content-Type": XLSX, "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})

@@ -58,7 +58,7 @@ def check_credit_code(code: str) -> None:
 
 
 def _level(path: str) -> str:
-    return LEVELS.get(len(path.split("/")), "enterprise")
+    return LEVELS.get(len(path.split("/")), "below_enterprise")
 
 
 def _cancelled(exc: TransactWriteError) -> list[str | None]:

@@ -97,3 +97,7 @@ def test_figures_and_export_outside_ones_scope_or_with_bad_months_are_refused(na
         response = nanxun.get(f"{path}?{query}")
         assert response.status_code == status, (path, response.body)
         assert body(response)["code"] == code and body(response)["message"]
+    if status == 404:
+        org = query.split("&", 1)[0]
+        refused = nanxun.get(f"/enterprises/figures/children?{org}&month=2026-01")
+        assert (refused.status_code, body(refused)["code"]) == (404, "ORG_NOT_FOUND")
