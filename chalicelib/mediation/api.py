@@ -56,7 +56,7 @@ def my_cases(principal: Principal, query: MediationListQuery) -> MediationCaseLi
 @endpoint(roles=UNION, ownership=Ownership.SCOPE, query=MediationListQuery, response=MediationCaseList,
           summary="区县工会收到的调解申请（该区县及上级工会管理员）", tags=TAGS)
 def queue(principal: Principal, query: MediationListQuery) -> MediationCaseList:
-    return logic.district_queue(principal, query.district, query.limit)
+    return logic.district_queue(principal, query.org, query.limit)
 
 
 @bp.route("/mediation/assigned", methods=["GET"])
