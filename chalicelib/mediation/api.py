@@ -27,6 +27,7 @@ from .schemas import (
     MediationFailureBody,
     MediationFileBody,
     MediationListQuery,
+    MediationPageQuery,
     MediationSessionBody,
     MediationUploadTicket,
 )
@@ -46,9 +47,9 @@ def file_case(principal: Principal, body: MediationFileBody) -> MediationCaseVie
 
 
 @bp.route("/mediation/my-cases", methods=["GET"])
-@endpoint(roles=PARTIES, ownership=Ownership.SELF, query=MediationListQuery, response=MediationCaseList,
+@endpoint(roles=PARTIES, ownership=Ownership.SELF, query=MediationPageQuery, response=MediationCaseList,
           summary="我申请的调解案件（申请人本人）", tags=TAGS)
-def my_cases(principal: Principal, query: MediationListQuery) -> MediationCaseList:
+def my_cases(principal: Principal, query: MediationPageQuery) -> MediationCaseList:
     return logic.my_cases(principal, query.limit)
 
 
@@ -60,9 +61,9 @@ def queue(principal: Principal, query: MediationListQuery) -> MediationCaseList:
 
 
 @bp.route("/mediation/assigned", methods=["GET"])
-@endpoint(roles=UNION, ownership=Ownership.SELF, query=MediationListQuery, response=MediationCaseList,
+@endpoint(roles=UNION, ownership=Ownership.SELF, query=MediationPageQuery, response=MediationCaseList,
           summary="指派给我的调解案件（调解员本人）", tags=TAGS)
-def assigned(principal: Principal, query: MediationListQuery) -> MediationCaseList:
+def assigned(principal: Principal, query: MediationPageQuery) -> MediationCaseList:
     return logic.assigned_to_me(principal, query.limit)
 
 

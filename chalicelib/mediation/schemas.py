@@ -88,6 +88,10 @@ class MediationExtensionBody(Schema):
     days: int = Field(..., ge=1, le=30, description="双方书面同意延长的天数", examples=[10])
 
 
+class MediationPageQuery(Schema):
+    limit: int = Field(20, ge=1, le=50, description="每页条数", examples=[20])
+
+
 class MediationListQuery(Schema):
     org: str | None = Field(None, max_length=200, description="区县工会的组织路径；不填则取本人所在的区县",
                             examples=["zj/ls/jinyun"])
