@@ -300,8 +300,8 @@ def reindex(user_id: str) -> int:
         profile.update(actions=[Profile.indexed.set(union)])
     rewrite_entries([(pk, sk) for pk, sk in old], desired)  # type: ignore[misc]
     pool = f"{profile.city}|{profile.gender}" if profile.visible else None
-    actions = [Profile.indexed.set(wanted), Profile.cover.set(cover),
-               Profile.pool.set(pool) if pool else Profile.pool.remove()]
+    actions: list[Any] = [Profile.indexed.set(wanted), Profile.cover.set(cover),
+                          Profile.pool.set(pool) if pool else Profile.pool.remove()]
     card = f"{profile.nickname}\t{cover}"
     if card == (profile.card or ""):
         profile.update(actions=actions)

@@ -215,7 +215,8 @@ def test_an_offline_recipient_gets_one_wechat_reminder_per_unread_burst(fakes, m
 def test_an_inbox_row_shows_who_the_other_person_is_and_follows_their_new_nickname(login, pump):
     """A chat list shows a name and a picture per row, not a bare id the client would look up
     one call per row; when the other person renames themselves, the row follows."""
-    from tests.integration.profiles.helpers import member as profiled, profile
+    from tests.integration.profiles.helpers import member as profiled
+    from tests.integration.profiles.helpers import profile
 
     wang = profiled(login, pump, "xiaowang", nickname="阿旺")
     li = profiled(login, pump, "xiaoli", nickname="小李子", gender="male")
