@@ -23,6 +23,7 @@ PLATFORM = "platform"
 GROUPS: dict[str, tuple[str, ...]] = {
     "people": ("system", "orgs", "accounts", "audit", "identity", "profiles", "social", "messaging"),
     "services": ("aid", "subsidy", "dorms", "canteen", "bookings"),
+    "enterprise": ("enterprises", "talents", "craftsmen"),
 }
 API_FUNCTION = "APIHandler"  # Chalice's; it stays the `system` feature's API function
 
