@@ -3,26 +3,10 @@ back with their row number and a Chinese reason, and uploading the same file aga
 nobody twice."""
 from __future__ import annotations
 
-import base64
-import io
-
-from openpyxl import load_workbook
-
 from chalicelib.talents.models import TalentDeclaration
 from tests.conftest import body
 
 from .conftest import LINGHU, SANXING, declare, open_round, people, put_on_roster, upload_and_declare, xlsx
-
-
-def test_the_template_has_the_columns_the_occupations_and_the_levels(cast):
-    template = body(cast.sanxing.get("/talents/template"))
-    book = load_workbook(io.BytesIO(base64.b64decode(template["content_base64"])))
-    assert book.sheetnames == ["申报表", "职业目录", "技能等级", "填写说明"]
-    assert [c.value for c in book["申报表"][1]] == ["姓名", "身份证号", "职业编码", "技能等级", "推荐理由"]
-    occupations = {r[0]: r[1] for r in book["职业目录"].iter_rows(min_row=2, values_only=True)}
-    assert occupations["6-31-01-03"] == "电工" and occupations["6-18-02-04"] == "焊工"
-    assert [r[0] for r in book["技能等级"].iter_rows(min_row=2, values_only=True)] == [
-        "五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师"]
 
 
 def test_bad_rows_are_listed_and_the_same_file_twice_declares_nobody_twice(cast):

@@ -26,6 +26,12 @@ def test_the_demo_enterprise_declares_three_by_xlsx_the_district_approves_two_an
     # when it fills the downloaded template with its three people and uploads it
     template = body(enterprise.get("/talents/template"))
     book = load_workbook(io.BytesIO(base64.b64decode(template["content_base64"])))
+    assert book.sheetnames == ["申报表", "职业目录", "技能等级", "填写说明"]
+    assert [c.value for c in book["申报表"][1]] == ["姓名", "身份证号", "职业编码", "技能等级", "推荐理由"]
+    occupations = {r[0]: r[1] for r in book["职业目录"].iter_rows(min_row=2, values_only=True)}
+    assert occupations["6-31-01-03"] == "电工" and occupations["6-18-02-04"] == "焊工"
+    assert [r[0] for r in book["技能等级"].iter_rows(min_row=2, values_only=True)] == [
+        "五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师"]
     for row in demo.DEMO_TALENTS:
         book["申报表"].append(list(row))
     filled = io.BytesIO()
