@@ -16,7 +16,7 @@ from .conftest import COMPETITION, LIU_ID, NOBODY_ID, ZHANG_ID, add_entry, attac
 
 def _snapshot(file_id: str) -> list[dict[str, Any]]:
     rows = [CraftsmanFile.get(file_id, consistent_read=True).attribute_values]
-    rows += [e.attribute_values for e in CraftsmanEntry.query(file_id, consistent_read=True)]
+    rows += [e.to_simple_dict() for e in CraftsmanEntry.query(file_id, consistent_read=True)]
     return rows
 
 
