@@ -21,6 +21,7 @@ from chalicelib.platform.pii import scrub
 from .models import Edge, Report, Standing, Tally, standings_and_edges
 
 FOLLOWING, FOLLOWER, FRIEND, BLOCKS, BLOCKED_BY = "following", "follower", "friend", "blocks", "blockedby"
+SAFETY_REPORTER = "system:safety"  # the reporter of what the safety rules held
 TALLY_TTL_DAYS = 30
 STRIKE_WINDOW_DAYS = 7
 
@@ -44,6 +45,12 @@ def _standing(user_id: str) -> Standing | None:
         return Standing.get(user_id)
     except Standing.DoesNotExist:
         return None
+
+
+def active_standing(user_id: str) -> Standing | None:
+    """The member's standing if they may act and be seen, else None (one GetItem)."""
+    standing = _standing(user_id)
+    return standing if _is_active(standing) else None
 
 
 def is_active(user_id: str) -> bool:
@@ -175,17 +182,24 @@ def badges(user_ids: Iterable[str]) -> dict[str, Badge]:
     return {u: found.get(u, ANONYMOUS) for u in wanted}
 
 
-def visible_badges(viewer: str, others: Iterable[str]) -> tuple[set[str], dict[str, Badge]]:
+def badge_of(standing: Standing | None) -> Badge:
+    return _badge(standing) if standing is not None else ANONYMOUS
+
+
+def visible_badges(viewer: str, others: Iterable[str], *, include_viewer: bool = False
+                   ) -> tuple[set[str], dict[str, Badge]]:
     """``hidden_from`` and ``badges`` in the same single BatchGetItem: which of ``others`` the
-    viewer must not see, and the name and picture of the rest."""
+    viewer must not see, and the name and picture of the rest (and of the viewer, asked)."""
     others = set(others) - {viewer}
-    if not others:
+    people = others | ({viewer} if include_viewer else set())
+    if not people:
         return set(), {}
-    standings, edges = standings_and_edges(sorted(others), _edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
+    standings, edges = standings_and_edges(sorted(people), _edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
     active = {s.user_id for s in standings if _is_active(s)}
     blocked = {e.edge.split("#", 1)[1] for e in edges}
     hidden = (others - active) | blocked
-    return hidden, {s.user_id: _badge(s) for s in standings if s.user_id not in hidden}
+    shown = {s.user_id: _badge(s) for s in standings if s.user_id not in hidden}
+    return hidden, {u: shown.get(u, ANONYMOUS) for u in people - hidden}
 
 
 def pair(a: str, b: str) -> Pair:
@@ -220,7 +234,7 @@ def flag(*, kind: str, target_id: str, member: str, excerpt: str | None, categor
          note: str | None = None) -> str:
     """The safety scanner held something: file it in the moderation queue as a system report,
     with a Chinese ``note`` for the staff who review it."""
-    saved, new = _file(reporter="system:safety", kind=kind, target_id=target_id, member=member,
+    saved, new = _file(reporter=SAFETY_REPORTER, kind=kind, target_id=target_id, member=member,
                        reason="scam_pattern", note=note or "、".join(categories) or None, excerpt=excerpt)
     if new:
         _tally(member, flags=1)

@@ -19,15 +19,12 @@ from typing import Any
 SHARED_FEATURES = ("accounts", "orgs")
 PLATFORM = "platform"
 # Feature groups deployed together (one functions stack each, so every stack stays far below
-# CloudFormation's 500 resources). A feature not listed goes to ``UNLISTED_GROUP`` — where such
-# features were deployed before more groups came: a function moved to another stack would be
-# replaced on the next deploy.
+# CloudFormation's 500 resources). A feature not listed goes to the last group.
 GROUPS: dict[str, tuple[str, ...]] = {
     "people": ("system", "orgs", "accounts", "audit", "identity", "profiles", "social", "messaging"),
-    "services": ("aid", "subsidy", "dorms", "canteen", "bookings"),
     "enterprise": ("enterprises", "talents", "craftsmen"),
+    "services": ("aid", "subsidy", "dorms", "canteen", "bookings"),
 }
-UNLISTED_GROUP = "services"
 API_FUNCTION = "APIHandler"  # Chalice's; it stays the `system` feature's API function
 
 
@@ -68,7 +65,7 @@ class AppModel:
         for name, members in GROUPS.items():
             if feature in members:
                 return name
-        return UNLISTED_GROUP
+        return list(GROUPS)[-1]
 
 
 def feature_of_module(module: str) -> str:
