@@ -276,39 +276,60 @@ def follower_ids(author: str, kind: str, *, start: dict[str, Any] | None, limit:
 
 # --- posts and the feed -----------------------------------------------------------------
 
-def _post_view(post: Post, *, liked: bool = False) -> PostView:
+def _post_view(post: Post, *, liked: bool = False, pinned: bool = False) -> PostView:
     return PostView(post_id=post.post_id, author=post.author, text=post.text,
                     photos=[str(p) for p in (post.photos or [])], created_at=post.created_at, status=post.status,
                     likes=int(post.likes or 0),
-                    comments=int(post.comments or 0), liked_by_me=liked)
+                    comments=int(post.comments or 0), liked_by_me=liked, title=post.title, space=post.space,
+                    topics=[str(t) for t in (post.topics or [])], pinned=pinned, locked=bool(post.locked))
 
 
-def create_post(principal: Principal, body: NewPost) -> PostView:
-    """Post text with up to 9 photos the member uploaded. The text goes through the same
-    safety rules as chat: a "hold" keeps the post visible to its author only and reports it."""
+post_view = _post_view
+
+
+def post_event_data(post: Post, **extra: Any) -> dict[str, Any]:
+    """What every post/comment/like event says about its post: the space and topics ride
+    along so heat, tiers and others need no read of the post."""
+    return {"post_id": post.post_id, "post_author": post.author, "space": post.space,
+            "topics": [str(t) for t in (post.topics or [])], "post_created_at": post.created_at, **extra}
+
+
+def create_post(principal: Principal, body: NewPost, *, space: str | None = None, title: str | None = None,
+                org: str | None = None) -> PostView:
+    """Post text with up to 9 photos the member uploaded — in the feed, or (``space``) in a
+    planet or a forum board, whose callers checked the right to post there. The text goes
+    through the same safety rules as chat: a "hold" keeps the post visible to its author only
+    and reports it. A feed post's ``#话题#`` names attach it to topics (new names wait for
+    review; a name the safety rules hold refuses the whole post)."""
     from chalicelib.messaging import logic as messaging
 
-    from . import media
+    from . import media, tagging
 
     require_active(principal)
     prefix = media.prefix_of(principal.user_id)
     for key in body.photos:
         if not key.startswith(prefix) or not media.exists(key):
             raise ValidationFailed("照片未上传或不属于你", code="PHOTO_NOT_FOUND", details=[{"key": key}])
-    verdict = messaging.scan_text(body.text, first_message=False, orgs=(principal.org_path,))
+    tagged = [] if space else tagging.tags_of(principal, body.text)
+    verdict = messaging.scan_text(f"{title or ''}\n{body.text}".strip(), first_message=False,
+                                  orgs=(principal.org_path,))
     now = clock.now()
-    post = Post(f"p-{uuid.uuid4().hex[:20]}", author=principal.user_id, org=principal.org_path,
+    post = Post(f"p-{uuid.uuid4().hex[:20]}", author=principal.user_id, org=org or principal.org_path,
                 text=scrub(body.text), photos=body.photos, created_at=clock.isoformat(now),
-                day=clock.to_shanghai(now).date().isoformat(),
-                status="held" if verdict.action == "hold" else "visible")
+                day=None if space else clock.to_shanghai(now).date().isoformat(),
+                status="held" if verdict.action == "hold" else "visible", space=space,
+                title=scrub(title) if title else None,
+                topics=[t.topic_id for t in tagged] or None)
     with transaction() as tx:
         tx.save(post)
-        publish("social", "PostCreated", data={"post_id": post.post_id, "author": post.author, "status": post.status},
-                actor=actor_of(principal), org=principal.org_path, tx=tx)
+        if post.status == "visible":
+            tagging.stage_post(tx, post, tagged)
+        publish("social", "PostCreated", data=post_event_data(post, author=post.author, status=post.status),
+                actor=actor_of(principal), org=post.org, tx=tx)
     if post.status == "held":
         flag(kind="post", target_id=post.post_id, member=principal.user_id, excerpt=post.text,
              categories=verdict.categories)
-    else:
+    elif not space:
         from chalicelib.platform.queues import send
 
         from .specs import FANOUT_QUEUE
@@ -397,6 +418,15 @@ def _page_of_posts(viewer: str, posts: list[Post], next_cursor: str | None,
     return PostPage(items=[_post_view(p, liked=p.post_id in liked) for p in shown], next_cursor=next_cursor)
 
 
+def page_of_posts(viewer: str, posts: list[Post], next_cursor: str | None, *,
+                  pinned: frozenset[str] = frozenset()) -> PostPage:
+    """A page of posts of a space or topic, as the viewer may see them (see ``_page_of_posts``)."""
+    page = _page_of_posts(viewer, posts, next_cursor)
+    if pinned:
+        page.items = [item.model_copy(update={"pinned": item.post_id in pinned}) for item in page.items]
+    return page
+
+
 def timeline(principal: Principal, kind: str, *, limit: int, cursor: str | None) -> PostPage:
     """Three round trips: the timeline page, its posts, and one BatchGetItem for who may be
     seen and what the viewer liked (which also checks the viewer is an active member)."""
@@ -434,11 +464,16 @@ def _recommended(me: str, *, limit: int, cursor: str | None) -> PostPage:
     return _page_of_posts(me, posts, encode_cursor(nxt, bound_to=bound))
 
 
-def _readable_post(principal: Principal, post_id: str) -> Post:
+def _readable_post(principal: Principal, post_id: str, *, write: bool = False) -> Post:
+    """The post when the caller may see it (and, with ``write``, comment on or like it, which
+    in a planet takes membership and in a forum an unlocked thread)."""
+    from . import spaces
+
     try:
         post = Post.get(post_id)
     except Post.DoesNotExist as exc:
         raise NotFound("找不到该动态", code="POST_NOT_FOUND") from exc
+    spaces.check_post_access(principal, post, write=write)
     if not _visible_posts(principal.user_id, [post]):
         raise NotFound("找不到该动态", code="POST_NOT_FOUND")
     return post
@@ -456,7 +491,9 @@ def posts_of(principal: Principal, author: str, *, limit: int, cursor: str | Non
     bound = f"social:posts:{author}"
     page = Post.by_author.query(author, scan_index_forward=False, limit=limit,
                                 last_evaluated_key=decode_cursor(cursor, bound_to=bound))
-    return _page_of_posts(me, list(page), encode_cursor(page.last_evaluated_key, bound_to=bound))
+    # planet posts and forum threads are read in their space, not on the member's page
+    return _page_of_posts(me, [p for p in page if not p.space],
+                          encode_cursor(page.last_evaluated_key, bound_to=bound))
 
 
 def delete_post(principal: Principal, post_id: str) -> None:
@@ -468,23 +505,38 @@ def delete_post(principal: Principal, post_id: str) -> None:
         raise NotFound("找不到该动态", code="POST_NOT_FOUND")
     with transaction() as tx:
         tx.update(post, actions=[Post.status.set("deleted")])
-        publish("social", "PostDeleted", data={"post_id": post_id, "author": post.author}, actor=actor_of(principal),
+        publish("social", "PostDeleted", data=post_event_data(post, author=post.author), actor=actor_of(principal),
                 org=post.org, tx=tx)
 
 
 def like(principal: Principal, post_id: str, *, liked: bool) -> Liked:
+    """Like or take back a like; each change publishes ``PostLiked`` / ``PostUnliked`` in the
+    same transaction (the unlike names the like's own time, so heat can take back exactly it)."""
     require_active(principal)
-    post = _readable_post(principal, post_id)
+    post = _readable_post(principal, post_id, write=liked)
     key = f"like#{principal.user_id}"
+    actor = actor_of(principal)
+    old: Reaction | None = None
+    if not liked:
+        try:
+            old = Reaction.get(post_id, key, consistent_read=True)
+        except Reaction.DoesNotExist:
+            return Liked(post_id=post_id, liked=False, likes=int(post.likes or 0))
     try:
-        with _transaction() as tx:
-            if liked:
-                tx.save(Reaction(post_id, key, author=principal.user_id, created_at=clock.now_iso()),
+        with transaction() as tx:
+            if old is None:
+                at = clock.now_iso()
+                tx.save(Reaction(post_id, key, author=principal.user_id, created_at=at),
                         condition=Reaction.key.does_not_exist())
                 tx.update(post, actions=[Post.likes.add(1)])
+                publish("social", "PostLiked", data=post_event_data(post, user_id=principal.user_id, at=at),
+                        actor=actor, org=post.org, tx=tx)
             else:
-                tx.delete(Reaction(post_id, key), condition=Reaction.key.exists())
+                tx.delete(old, condition=Reaction.created_at == old.created_at)
                 tx.update(post, actions=[Post.likes.add(-1)])
+                publish("social", "PostUnliked",
+                        data=post_event_data(post, user_id=principal.user_id, at=old.created_at),
+                        actor=actor, org=post.org, tx=tx)
     except TransactWriteError as exc:
         if "ConditionalCheckFailed" not in {r.code for r in (exc.cancellation_reasons or []) if r}:
             raise
@@ -496,7 +548,7 @@ def comment(principal: Principal, post_id: str, text: str) -> CommentView:
     from chalicelib.messaging import logic as messaging
 
     require_active(principal)
-    post = _readable_post(principal, post_id)
+    post = _readable_post(principal, post_id, write=True)
     verdict = messaging.scan_text(text, first_message=False, orgs=(principal.org_path, post.org or ""))
     if verdict.action == "hold":
         raise ValidationFailed("评论包含不允许的内容（如转账、投资、站外联系方式）", code="COMMENT_REJECTED",
@@ -505,9 +557,12 @@ def comment(principal: Principal, post_id: str, text: str) -> CommentView:
     comment_id = uuid.uuid4().hex[:16]
     reaction = Reaction(post_id, f"comment#{at}#{comment_id}", author=principal.user_id, text=scrub(text),
                         created_at=at)
-    with dynamo_errors(), _transaction() as tx:
+    with dynamo_errors(), transaction() as tx:
         tx.save(reaction)
         tx.update(post, actions=[Post.comments.add(1)])
+        publish("social", "PostCommented",
+                data=post_event_data(post, user_id=principal.user_id, comment_id=comment_id, at=at),
+                actor=actor_of(principal), org=post.org, tx=tx)
     return CommentView(comment_id=comment_id, author=principal.user_id, text=reaction.text or "", created_at=at)
 
 
