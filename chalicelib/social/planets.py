@@ -199,12 +199,12 @@ def _admit(principal_actor: Any, planet: Planet, user_id: str, *, from_state: st
             publish("social", "PlanetJoined", data={"planet_id": planet.planet_id, "user_id": user_id},
                     actor=principal_actor, org=planet.org, tx=tx)
     except TransactWriteError as exc:
-        reasons = exc.cancellation_reasons or []
-        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+        if "ConditionalCheckFailed" not in {r.code for r in (exc.cancellation_reasons or []) if r}:
+            raise Conflict("操作冲突，请稍后重试", code="PLANET_CONFLICT") from exc
+        planet.refresh(consistent_read=True)
+        if int(planet.members or 0) >= int(planet.cap):
             raise Conflict("星球成员已满", code="PLANET_FULL", details=[{"cap": int(planet.cap)}]) from exc
-        if len(reasons) > 1 and reasons[1] is not None and reasons[1].code == "ConditionalCheckFailed":
-            raise Conflict("你的成员状态刚刚发生了变化，请刷新后再试", code="PLANET_MEMBERSHIP_CHANGED") from exc
-        raise Conflict("操作冲突，请稍后重试", code="PLANET_CONFLICT") from exc
+        raise Conflict("你的成员状态刚刚发生了变化，请刷新后再试", code="PLANET_MEMBERSHIP_CHANGED") from exc
 
 
 def join(principal: Principal, planet_id: str) -> PlanetView:

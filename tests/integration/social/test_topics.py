@@ -188,7 +188,7 @@ def _heat_story(member_ids: list[str], n_topics: int, n_events: int, seed: int, 
 
 
 def test_heat_equals_a_recomputation_from_scratch_across_redeliveries(aws, pump, monkeypatch):
-    _heat_story([f"m{i}" for i in range(8)], n_topics=5, n_events=80, seed=7, pump=pump, monkeypatch=monkeypatch)
+    _heat_story([f"m{i}" for i in range(8)], n_topics=4, n_events=40, seed=7, pump=pump, monkeypatch=monkeypatch)
 
 
 @pytest.mark.slow
