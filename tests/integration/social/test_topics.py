@@ -170,7 +170,8 @@ def _heat_story(member_ids: list[str], n_topics: int, n_events: int, seed: int, 
             logic.like(who, post_id, liked=False)
         else:
             logic.comment(who, post_id, "一起去！")
-    pump.drain()
+    while pump.drain():  # a drain stops after 50 rounds; go on until every queue is empty
+        pass
 
     redelivered = [b for b in seen for _ in range(rnd.randint(0, 2))]
     rnd.shuffle(redelivered)
