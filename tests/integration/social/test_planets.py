@@ -164,3 +164,18 @@ def test_a_full_planet_admits_exactly_its_cap_under_concurrent_joins(member, log
     assert {r.json()["code"] for r in results if r.status_code == 409} <= {"PLANET_FULL", "PLANET_CONFLICT"}
     count, states = stored(planet_id)
     assert count == 4 and sum(1 for s in states.values() if s == "member") == 4
+
+
+def test_a_planet_feed_page_reads_no_more_than_the_page_needs(member, login, pump, aws_calls):
+    owner, li = member("meimei", "xiaoli")
+    staff = login("union_admin", user_id="xihu-staff", org_path=XIHU)
+    planet_id = new_planet(owner, staff)
+    for i in range(7):
+        owner.post(f"/social/planets/{planet_id}/posts", {"text": f"第{i}帖"})
+    aws_calls.clear()
+    first = body(li.get(f"/social/planets/{planet_id}/posts?limit=3"))
+    assert [p["text"] for p in first["items"]] == ["第6帖", "第5帖", "第4帖"]
+    reads = sum(c.items_read for c in aws_calls.for_work("http:GET /social/planets/{planet_id}/posts"))
+    assert reads <= 3 * 4 + 2, reads  # planet, standing; per post: the post, its author's standing, my like
+    second = body(li.get(f"/social/planets/{planet_id}/posts?limit=3&cursor={first['next_cursor']}"))
+    assert [p["text"] for p in second["items"]] == ["第3帖", "第2帖", "第1帖"]
