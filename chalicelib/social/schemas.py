@@ -249,8 +249,8 @@ class NewPlanet(Schema):
     interest: str = Field(..., min_length=1, max_length=32, description="兴趣（资料中的爱好/运动代码）",
                           examples=["hiking"])
     description: str = Field("", max_length=500, examples=["每周末一起走杭州周边的山"])
-    join_mode: Literal["open", "approval", "closed"] = Field("open", description="加入方式：直接加入 / 需审核 / 暂停加入",
-                                                   examples=["open"])
+    join_mode: Literal["open", "approval", "closed"] = Field(
+        "open", description="加入方式：直接加入 / 需审核 / 暂停加入", examples=["open"])
     cap: int = Field(200, ge=2, le=2000, description="成员上限", examples=[200])
 
 

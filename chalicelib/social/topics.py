@@ -71,19 +71,24 @@ def _followed(user_id: str, topic_ids: list[str]) -> dict[str, TopicFollow]:
 # --- staff ---------------------------------------------------------------------------------
 
 def create_featured(principal: Principal, body: NewTopic) -> TopicView:
-    """A featured topic, on the square at once. A member topic of the same name waiting for
-    review becomes this featured one."""
+    """A featured topic, on the square at once. A topic of the same name raised inside the
+    caller's scope becomes this featured one; one of another scope is 409 ``TOPIC_EXISTS``
+    (staff elsewhere cannot take it over)."""
     tagging.check_name(principal, body.name)
     topic_id = tagging.topic_id_of(body.name)
     now = clock.now_iso()
-    with dynamo_errors(), transaction() as tx:
+    ours = None if principal.role is Role.PLATFORM_ADMIN else (
+        Topic.topic_id.does_not_exist() | (Topic.org == principal.org_path)
+        | Topic.org.startswith(principal.org_path + "/"))
+    exists = Conflict("已有同名话题", code="TOPIC_EXISTS", details=[{"topic_id": topic_id}])
+    with dynamo_errors(exists), transaction() as tx:
         tx.update(Topic(topic_id), actions=[
             Topic.name.set(body.name),
             Topic.description.set(body.description) if body.description else Topic.description.remove(),
             Topic.cover.set(body.cover) if body.cover else Topic.cover.remove(),
             Topic.featured.set(True), Topic.status.set("approved"), Topic.listed.set(SQUARE),
             Topic.org.set(Topic.org | principal.org_path), Topic.created_by.set(Topic.created_by | principal.user_id),
-            Topic.created_at.set(Topic.created_at | now), Topic.heat.set(Topic.heat | 0)])
+            Topic.created_at.set(Topic.created_at | now), Topic.heat.set(Topic.heat | 0)], condition=ours)
         publish("social", "TopicPublished", data={"topic_id": topic_id, "name": body.name, "featured": True},
                 actor=actor_of(principal), org=principal.org_path, tx=tx)
     return _view(Topic.get(topic_id, consistent_read=True))

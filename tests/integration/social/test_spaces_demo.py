@@ -28,5 +28,5 @@ def test_the_demo_member_follows_a_topic_joins_the_suggested_hiking_planet_and_p
     planet_id = suggested[0]["planet_id"]
     assert body(me.post(f"/social/planets/{planet_id}/join"))["my_role"] == "member"
     assert me.post(f"/social/planets/{planet_id}/posts", {"text": "第一次参加，周六见！"}).status_code == 201
-    assert [p["text"] for p in body(me.get(f"/social/planets/{planet_id}/posts"))["items"]][0] == "第一次参加，周六见！"
+    assert body(me.get(f"/social/planets/{planet_id}/posts"))["items"][0]["text"] == "第一次参加，周六见！"
     assert [b["name"] for b in body(me.get("/social/forum/boards"))["items"]] == ["食堂建议", "宿舍生活"]

@@ -59,6 +59,9 @@ def test_staff_feature_topics_members_raise_new_ones_and_the_square_orders_by_he
     assert [t["name"] for t in queue] == ["西湖夜跑"]
     outsider = login("union_admin", user_id="nanxun-staff", org_path="zj/huz/nanxun")
     assert body(outsider.get("/social/moderation/topics"))["items"] == []
+    takeover = outsider.post("/social/topics", {"name": "周末徒步", "description": "南浔的"})
+    assert takeover.status_code == 409 and body(takeover)["code"] == "TOPIC_EXISTS"
+    assert body(zhe.get(f"/social/topics/{hiking}"))["description"] == "杭州周边的徒步路线"
     assert zhe.get(f"/social/topics/{queue[0]['topic_id']}").status_code == 404
     approved = staff.post(f"/social/moderation/topics/{queue[0]['topic_id']}/review",
                           {"approve": True, "reason": "健康话题"})
