@@ -14,9 +14,10 @@ from chalicelib.platform.lazy import lazy_import
 from .specs import FANOUT_QUEUE, HEAT_QUEUE, STANDING_QUEUE
 
 if TYPE_CHECKING:
-    from . import heat, logic, standing
+    from . import heat, logic, posts, standing
 else:
     logic = lazy_import(f"{__package__}.logic")
+    posts = lazy_import(f"{__package__}.posts")
     heat = lazy_import(f"{__package__}.heat")
     standing = lazy_import(f"{__package__}.standing")
 
@@ -32,7 +33,7 @@ def apply_standing(record: Any) -> None:
 
 
 def fan_out_one(record: Any) -> None:
-    logic.fan_out(str(json.loads(record.body)["post_id"]))
+    posts.fan_out(str(json.loads(record.body)["post_id"]))
 
 
 @bp.on_sqs_message(queue=STANDING_QUEUE.name, batch_size=STANDING_QUEUE.batch_size)

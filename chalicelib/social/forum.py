@@ -14,7 +14,7 @@ from chalicelib.platform.errors import NotFound, ValidationFailed
 from chalicelib.platform.events import actor_of, publish, transaction
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 
-from . import logic, planets, spaces, tagging
+from . import planets, posts, spaces, tagging
 from .models import Board, Post
 from .schemas import BoardPage, BoardView, NewBoard, NewPost, NewThread, PostPage, PostView
 
@@ -75,7 +75,7 @@ def threads(principal: Principal, board_id: str, *, limit: int, cursor: str | No
 
 def new_thread(principal: Principal, board_id: str, body: NewThread) -> PostView:
     board = spaces.board_of(principal, board_id)
-    return logic.create_post(principal, NewPost(text=body.text), space=spaces.board_space(board_id),
+    return posts.create_post(principal, NewPost(text=body.text), space=spaces.board_space(board_id),
                              title=body.title, org=board.org)
 
 
@@ -100,13 +100,13 @@ def pin(principal: Principal, post_id: str, *, on: bool) -> PostView:
     if on:
         pinned = [post_id, *pinned][:MAX_PINNED]
     board.update(actions=[Board.pinned.set(cast(Any, pinned))])
-    return logic.post_view(found, pinned=on)
+    return posts.post_view(found, pinned=on)
 
 
 def lock(principal: Principal, post_id: str, *, on: bool) -> PostView:
     board, found = _thread(principal, post_id)
     found.update(actions=[Post.locked.set(on)])
-    return logic.post_view(found, pinned=post_id in (board.pinned or []))
+    return posts.post_view(found, pinned=post_id in (board.pinned or []))
 
 
 def remove(principal: Principal, post_id: str, reason: str) -> PostView:

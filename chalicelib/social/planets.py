@@ -25,7 +25,7 @@ from chalicelib.platform.errors import Conflict, Forbidden, NotFound, Validation
 from chalicelib.platform.events import actor_of, publish, transaction
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 
-from . import logic, spaces, tagging
+from . import posts, spaces, tagging
 from .models import Planet, PlanetMember, Post
 from .schemas import (
     JoinDecision,
@@ -85,7 +85,7 @@ def _moderator(principal: Principal, planet_id: str) -> tuple[Planet, PlanetMemb
 
 def create(principal: Principal, body: NewPlanet) -> PlanetView:
     """A member proposes a planet; it appears once union staff approve it. The proposer is its owner."""
-    logic.require_active(principal)
+    posts.require_active(principal)
     if _interest_label(body.interest) is None:
         raise ValidationFailed("兴趣不在光年间的爱好/运动列表中", code="PLANET_INTEREST_UNKNOWN",
                                details=[{"interest": body.interest}])
@@ -208,7 +208,7 @@ def _admit(principal_actor: Any, planet: Planet, user_id: str, *, from_state: st
 
 
 def join(principal: Principal, planet_id: str) -> PlanetView:
-    logic.require_active(principal)
+    posts.require_active(principal)
     planet = spaces.approved_planet(planet_id)
     me = principal.user_id
     mine = spaces.membership(planet_id, me)
@@ -326,18 +326,18 @@ def space_page(principal: Principal, space: str, pinned: list[str], *, limit: in
     bound = f"social:space:{space}"
     page = Post.by_space.query(space, scan_index_forward=False, limit=limit,
                                last_evaluated_key=decode_cursor(cursor, bound_to=bound))
-    posts = [p for p in page if p.post_id not in pinned]
+    found = [p for p in page if p.post_id not in pinned]
     if cursor is None and pinned:
         by_id = {p.post_id: p for p in Post.batch_get(pinned)}
-        posts = [by_id[i] for i in pinned if i in by_id and by_id[i].space == space] + posts
-    return logic.page_of_posts(principal.user_id, posts, encode_cursor(page.last_evaluated_key, bound_to=bound),
+        found = [by_id[i] for i in pinned if i in by_id and by_id[i].space == space] + found
+    return posts.page_of_posts(principal.user_id, found, encode_cursor(page.last_evaluated_key, bound_to=bound),
                                pinned=frozenset(pinned))
 
 
 def post(principal: Principal, planet_id: str, body: NewPost) -> PostView:
     spaces.approved_planet(planet_id)
     spaces.require_planet_member(planet_id, principal.user_id)
-    return logic.create_post(principal, body, space=spaces.planet_space(planet_id))
+    return posts.create_post(principal, body, space=spaces.planet_space(planet_id))
 
 
 def _planet_post(planet_id: str, post_id: str) -> Post:
@@ -373,7 +373,7 @@ def remove_space_post(principal: Principal, found: Post, reason: str, *, planet:
         tx.update(found, actions=[Post.status.set("hidden")], condition=Post.status == "visible")
         if planet is not None and found.post_id in (planet.pinned or []):
             tx.update(planet, actions=[Planet.pinned.set(cast(Any, [p for p in planet.pinned if p != found.post_id]))])
-        publish("social", "PostRemoved", data=logic.post_event_data(found, author=found.author, reason=reason),
+        publish("social", "PostRemoved", data=posts.post_event_data(found, author=found.author, reason=reason),
                 actor=actor_of(principal), org=found.org, tx=tx)
     found.refresh()
-    return logic.post_view(found)
+    return posts.post_view(found)

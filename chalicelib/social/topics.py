@@ -17,7 +17,7 @@ from chalicelib.platform.errors import Conflict, NotFound
 from chalicelib.platform.events import actor_of, publish, transaction
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 
-from . import heat, logic, tagging
+from . import heat, posts, tagging
 from .models import Post, Topic, TopicFollow, TopicPost
 from .schemas import (
     MyTopicPage,
@@ -146,10 +146,10 @@ def topic_posts(principal: Principal, topic_id: str, order: str, *, limit: int, 
         page = TopicPost.query(topic_id, scan_index_forward=False, limit=limit, last_evaluated_key=start)
     entries = list(page)
     by_id = {p.post_id: p for p in Post.batch_get([e.post_id for e in entries])} if entries else {}
-    posts = [by_id[e.post_id] for e in entries if e.post_id in by_id]
+    found = [by_id[e.post_id] for e in entries if e.post_id in by_id]
     if cursor is None:
         _mark_seen(principal.user_id, topic)
-    return logic.page_of_posts(principal.user_id, posts, encode_cursor(page.last_evaluated_key, bound_to=bound))
+    return posts.page_of_posts(principal.user_id, found, encode_cursor(page.last_evaluated_key, bound_to=bound))
 
 
 def _mark_seen(user_id: str, topic: Topic) -> None:
@@ -164,7 +164,7 @@ def _mark_seen(user_id: str, topic: Topic) -> None:
 
 def follow(principal: Principal, topic_id: str, *, on: bool) -> TopicView:
     """Follow (idempotent) or unfollow an approved topic."""
-    logic.require_active(principal)
+    posts.require_active(principal)
     topic = _listed(topic_id)
     me = principal.user_id
     conflict = Conflict("操作冲突，请稍后重试", code="TOPIC_FOLLOW_CONFLICT")

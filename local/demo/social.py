@@ -6,7 +6,7 @@ from chalicelib.accounts.logic import dev_login
 from chalicelib.accounts.schemas import DevLogin
 from chalicelib.platform.auth import Principal, Role
 from chalicelib.platform.events import DomainEvent
-from chalicelib.social import logic
+from chalicelib.social import logic, posts
 from chalicelib.social.models import Post
 from chalicelib.social.schemas import NewPost
 
@@ -52,7 +52,7 @@ def seed() -> None:
         logic.follow(principal(follower), followed)
     for author, text in POSTS:
         if not list(Post.by_author.query(author, limit=1)):
-            logic.create_post(principal(author), NewPost(text=text))
+            posts.create_post(principal(author), NewPost(text=text))
     _seed_spaces()
 
 
@@ -92,7 +92,7 @@ def _seed_spaces() -> None:
             topics.create_featured(XIHU_STAFF, NewTopic(name=name, description=description, cover=cover))
     for author, text in TOPIC_POSTS:
         if not any(p.text == text for p in Post.by_author.query(author, limit=20)):
-            logic.create_post(principal(author), NewPost(text=text))
+            posts.create_post(principal(author), NewPost(text=text))
     if not list(Planet.by_interest.query("hiking", limit=1)):
         planet = planets.create(principal("glnj-meimei"), NewPlanet(
             name="西湖徒步星球", interest="hiking", description="每周末一起走杭州周边的山：宝石山、九溪、北高峰",

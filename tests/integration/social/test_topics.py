@@ -138,6 +138,7 @@ def _heat_story(member_ids: list[str], n_topics: int, n_events: int, seed: int, 
     """Given topics with posts, ``n_events`` interleaved likes, unlikes and comments; every heat
     event delivered once by the pump and then redelivered 0–2 more times in shuffled order."""
     from chalicelib.social import events, heat, logic, topics
+    from chalicelib.social import posts as social_posts
     from chalicelib.social.models import Topic
     from chalicelib.social.schemas import NewPost, NewTopic
 
@@ -154,7 +155,7 @@ def _heat_story(member_ids: list[str], n_topics: int, n_events: int, seed: int, 
     posts = []
     for i, name in enumerate(topic_names * 2):
         author = member_ids[i % len(member_ids)]
-        posts.append(logic.create_post(principal(author), NewPost(text=f"#{name}# 第{i}条")).post_id)
+        posts.append(social_posts.create_post(principal(author), NewPost(text=f"#{name}# 第{i}条")).post_id)
 
     seen: list[str] = []
     original = events.apply_heat
@@ -168,11 +169,11 @@ def _heat_story(member_ids: list[str], n_topics: int, n_events: int, seed: int, 
         who, post_id = principal(rnd.choice(member_ids)), rnd.choice(posts)
         roll = rnd.random()
         if roll < 0.55:
-            logic.like(who, post_id, liked=True)
+            social_posts.like(who, post_id, liked=True)
         elif roll < 0.7:
-            logic.like(who, post_id, liked=False)
+            social_posts.like(who, post_id, liked=False)
         else:
-            logic.comment(who, post_id, "一起去！")
+            social_posts.comment(who, post_id, "一起去！")
     while pump.drain():  # a drain stops after 50 rounds; go on until every queue is empty
         pass
 
