@@ -32,7 +32,18 @@ def stored(planet_id: str) -> tuple[int, dict[str, str]]:
             {m.user_id: m.state for m in PlanetMember.query(planet_id, consistent_read=True)})
 
 
-def test_a_planet_is_proposed_approved_suggested_joined_and_posted_in(member, login, pump):
+def test_a_planet_is_proposed_approved_suggested_joined_and_posted_in(member, login, pump, monkeypatch):
+    from chalicelib.social import posts
+
+    published: list[tuple[str, dict]] = []
+    real = posts.publish
+
+    def spy(feature, detail_type, **kw):
+        assert kw.get("tx") is not None, f"{detail_type} must go through the outbox with its state change"
+        published.append((detail_type, kw["data"]))
+        return real(feature, detail_type, **kw)
+
+    monkeypatch.setattr(posts, "publish", spy)
     owner, wang, li = member("meimei", "xiaowang", "xiaoli")
     staff = login("union_admin", user_id="xihu-staff", org_path=XIHU)
     created = body(owner.post("/social/planets", {"name": "西湖徒步星球", "interest": "hiking", "cap": 50}))
@@ -67,6 +78,10 @@ def test_a_planet_is_proposed_approved_suggested_joined_and_posted_in(member, lo
         assert refused.status_code == 403 and body(refused)["code"] == "PLANET_NOT_MEMBER", refused.body
     assert body(li.get(f"/social/posts/{post_id}"))["likes"] == 1
     assert body(li.get(f"/social/posts/{post_id}"))["comments"] == 1
+    # what tiers and heat read: every post, like and comment names its space and the post's author
+    kinds = [kind for kind, data in published if data.get("space") == f"planet#{planet_id}"
+             and data.get("post_author") == "xiaowang"]
+    assert kinds == ["PostCreated", "PostLiked", "PostCommented"]
     assert len(body(li.get(f"/social/planets/{planet_id}/posts"))["items"]) == 1
 
 
