@@ -61,14 +61,6 @@ def is_active(user_id: str) -> bool:
     return _is_active(_standing(user_id))
 
 
-def active_among(user_ids: Iterable[str]) -> set[str]:
-    """Which of these members are active (one BatchGet; bounded by the caller's page)."""
-    wanted = sorted(set(user_ids))
-    if not wanted:
-        return set()
-    return {s.user_id for s in Standing.batch_get(wanted) if _is_active(s)}
-
-
 def org_of(user_id: str) -> str:
     standing = _standing(user_id)
     return standing.org if standing else ""
@@ -117,13 +109,6 @@ def _existing_edges(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
 
 def blocked_between(a: str, b: str) -> bool:
     return bool(_existing_edges(_edge_keys(a, (BLOCKS, BLOCKED_BY), [b])))
-
-
-def blocked_with(viewer: str, others: Iterable[str]) -> set[str]:
-    """Which of ``others`` are in a block with ``viewer`` (either direction); one BatchGet."""
-    others = set(others) - {viewer}
-    found = _existing_edges(_edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
-    return {edge.split("#", 1)[1] for _, edge in found}
 
 
 def hidden_from(viewer: str, others: Iterable[str]) -> set[str]:
