@@ -482,6 +482,12 @@ def like(principal: Principal, post_id: str, *, liked: bool) -> Liked:
                 tx.save(Reaction(post_id, key, author=principal.user_id, created_at=clock.now_iso()),
                         condition=Reaction.key.does_not_exist())
                 tx.update(post, actions=[Post.likes.add(1)])
+                # one event id per (post, liker): liking again after an undo is the same event,
+                # so what the like earns the author (tiers) counts once
+                publish("social", "PostLiked", data={"post_id": post_id, "author": post.author,
+                                                     "author_org": post.org, "liker": principal.user_id},
+                        actor=actor_of(principal), org=principal.org_path,
+                        event_id=f"liked-{post_id}-{principal.user_id}", tx=tx)
             else:
                 tx.delete(Reaction(post_id, key), condition=Reaction.key.exists())
                 tx.update(post, actions=[Post.likes.add(-1)])
@@ -630,9 +636,17 @@ def moderate(principal: Principal, report_id: str, body: ModerationAction) -> Re
 def _hide(found: Report) -> None:
     if found.target_kind == "post":
         try:
-            Post(found.target_id).update(actions=[Post.status.set("hidden")], condition=Post.post_id.exists())
-        except UpdateError:
-            pass
+            post = Post.get(found.target_id)
+        except Post.DoesNotExist:
+            return
+        try:
+            with transaction() as tx:
+                tx.update(post, actions=[Post.status.set("hidden")], condition=Post.status != "hidden")
+                publish("social", "PostRemoved", data={"post_id": post.post_id, "author": post.author,
+                                                       "report_id": found.report_id},
+                        org=post.org or "", event_id=f"removed-{post.post_id}", tx=tx)
+        except TransactWriteError:
+            pass  # hidden already
     elif found.target_kind == "message":
         from chalicelib.messaging import logic as messaging
 

@@ -23,6 +23,7 @@ PLATFORM = "platform"
 GROUPS: dict[str, tuple[str, ...]] = {
     "people": ("system", "orgs", "accounts", "audit", "identity", "profiles", "social", "messaging"),
     "services": ("aid", "subsidy", "dorms", "canteen", "bookings"),
+    "community": ("inbox", "content", "mediation", "centres", "tiers"),
 }
 API_FUNCTION = "APIHandler"  # Chalice's; it stays the `system` feature's API function
 
