@@ -5,7 +5,11 @@ they choose becomes a public Q&A article in the legal-education channel with the
 Anonymity: the asker's id is stored for their own view only. Staff responses carry the district
 the question came from, never the asker or their enterprise; the public article carries the
 question and the answer only (the text is PII-scrubbed). The asker is told of the answer through
-the one inbox (``platform/notices.request_notice``)."""
+the one inbox (``platform/notices.request_notice``).
+
+Review: a Q&A is published by the staff member who chooses it (their choice is the review; the
+channel's two-reviewer rule governs written articles, whose bodies staff compose freely). The
+answer text was stored scrubbed and the Q&A body is built from escaped text, never from HTML."""
 from __future__ import annotations
 
 import html
