@@ -45,9 +45,9 @@ def events(rng: random.Random, count: int, members: int) -> list[tuple[str, Doma
             add("PhotoReviewed", {"user_id": who, "photo_id": f"ph-{n}", "decision": rng.choice(["approve", "reject"])})
         elif roll < 0.86:
             add("BookingCheckedIn", {"user_id": who, "kind": "session", "entry_id": f"be-{n}"})
-        elif roll < 0.95:
+        elif roll < 0.93:
             add("PostCreated", {"post_id": f"p-new-{n}", "author": who, "status": "visible"})
-        elif roll < 0.985:
+        elif roll < 0.96:
             author = rng.choice(people)
             add("PostRemoved", {"post_id": rng.choice(posts[author]), "author": author})
         elif who not in banned:

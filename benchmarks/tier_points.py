@@ -5,7 +5,7 @@ check-ins, new posts, removed posts, bans and reinstatements over three days), e
 deliveries, counted / duplicate / capped / frozen outcomes, the totals of both runs and whether
 every member's total is equal.
 
-Run: ``.venv/bin/python -m benchmarks.tier_points [events]``"""
+Run: ``.venv/bin/python -m benchmarks.tier_points [events] [members]`` (default 10,000 and 200)."""
 from __future__ import annotations
 
 import os
@@ -41,6 +41,7 @@ def main() -> None:
     from ._tier_stream import for_run, replay_stream, totals
 
     count = int(sys.argv[1]) if len(sys.argv) > 1 else EVENTS
+    members = int(sys.argv[2]) if len(sys.argv) > 2 else MEMBERS
 
     class Record:
         def __init__(self, body: str) -> None:
@@ -53,7 +54,7 @@ def main() -> None:
     with mock_aws():
         bootstrap.reset_caches()
         bootstrap.create_all(app_module.app)
-        stream = replay_stream(random.Random(2026), events_count=count, members=MEMBERS)
+        stream = replay_stream(random.Random(2026), events_count=count, members=members)
         firsts = [(t, e) for t, e, first in stream if first]
         kinds = Counter(t for t, _ in firsts)
         rows = []
@@ -62,18 +63,18 @@ def main() -> None:
             for detail_type, event in deliveries:
                 deliver(detail_type, for_run(event, run))
             seconds = time.perf_counter() - started
-            points = totals(run, MEMBERS)
+            points = totals(run, members)
             rows.append([f"each delivered {'once' if run == 'once' else '1–3 times'}", len(firsts), len(deliveries),
                          sum(points.values()), sum(1 for v in points.values() if v), seconds * 1000 / len(deliveries)])
             if run == "once":
                 single = points
             else:
                 redelivered = points
-        print_table(f"Member points: {count:,} events, {MEMBERS} members, redelivered vs once",
+        print_table(f"Member points: {count:,} events, {members} members, redelivered vs once",
                     ["run", "events", "deliveries", "total points", "members with points", "ms / delivery"], rows,
                     note="events: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
         differing = [m for m in single if single[m] != redelivered[m]]
-        print(f"members whose totals differ: {len(differing)} of {MEMBERS}"
+        print(f"members whose totals differ: {len(differing)} of {members}"
               f" → {'EQUAL' if not differing else 'DIFFERENT'}")
         if differing:
             raise SystemExit(1)

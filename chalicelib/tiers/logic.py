@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock
@@ -125,9 +125,23 @@ def award(event: DomainEvent, user_id: str, kind: str, *, ref: str | None = None
         codes = _codes(exc)
         for index, outcome in enumerate(("duplicate", "capped", "frozen", "removed")):
             if _failed(codes, index):
+                if outcome != "duplicate":
+                    _seen(user_id, event, kind)
                 return outcome
         raise
     return "counted"
+
+
+def _seen(user_id: str, event: DomainEvent, kind: str) -> None:
+    """An event that earned nothing (capped, banned, removed post) is still recorded under its
+    id, so a redelivery after the state changed (a reinstatement, a new day's cap) is a duplicate
+    too. It carries no ``at``: the history index leaves it out."""
+    try:
+        TierLedgerEntry(user_id, f"{event.event_id}#{kind}", kind=kind, points=0).save(
+            condition=TierLedgerEntry.entry.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
 
 
 def _balance(user_id: str) -> TierBalance | None:
@@ -351,7 +365,7 @@ def history(principal: Principal, *, limit: int, cursor: str | None) -> TierHist
     page = TierLedgerEntry.by_time.query(principal.user_id, scan_index_forward=False, limit=limit,
                                          last_evaluated_key=decode_cursor(cursor, bound_to=bound))
     items = [TierHistoryItem(kind=e.kind, kind_name=KIND_NAMES.get(e.kind, e.kind), points=int(e.points),
-                             at=e.at.split("#", 1)[0]) for e in page]
+                             at=(e.at or "").split("#", 1)[0]) for e in page]
     return TierHistoryPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
 
 

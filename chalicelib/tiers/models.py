@@ -62,7 +62,8 @@ class TierLedgerEntry(Model):
     entry = UnicodeAttribute(range_key=True)      # "<event id>#<kind>"
     kind = UnicodeAttribute()                     # profile · photo · attend · liked · active · ban · removed
     points = NumberAttribute()                    # negative for a take-back
-    at = UnicodeAttribute()                       # "<event time>#<event id>" (history order)
+    at = UnicodeAttribute(null=True)              # "<event time>#<event id>" (history order); none for an
+                                                  # event seen that earned nothing (kept out of the history)
     ref = UnicodeAttribute(null=True)             # the post, photo or booking it came from
     by_time = LedgerByTime()
 
