@@ -32,6 +32,7 @@ FEATURES: tuple[str, ...] = (
     "centres",
     "craftsmen",
     "talents",
+    "enterprises",
     "tiers",
 )
 
