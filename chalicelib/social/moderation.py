@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
@@ -143,10 +143,20 @@ def moderate(principal: Principal, report_id: str, body: ModerationAction) -> Re
 
 def _hide(found: Report) -> None:
     if found.target_kind == "post":
+        from .posts import post_event_data
+
         try:
-            Post(found.target_id).update(actions=[Post.status.set("hidden")], condition=Post.post_id.exists())
-        except UpdateError:
-            pass
+            post = Post.get(found.target_id)
+        except Post.DoesNotExist:
+            return
+        try:  # hidden and PostRemoved (tiers takes back what its likes earned) in one transaction
+            with transaction() as tx:
+                tx.update(post, actions=[Post.status.set("hidden")], condition=Post.status != "hidden")
+                publish("social", "PostRemoved",
+                        data=post_event_data(post, author=post.author, report_id=found.report_id),
+                        org=post.org or "", event_id=f"removed-{post.post_id}", tx=tx)
+        except TransactWriteError:
+            pass  # hidden already
     elif found.target_kind == "message":
         from chalicelib.messaging import logic as messaging
 

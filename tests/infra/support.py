@@ -305,7 +305,8 @@ def describe_deployment(region: str, stack_names: list[str]) -> dict[str, Any]:
     for url in sqs.list_queues().get("QueueUrls", []):
         attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
         queues[attrs["QueueArn"].rsplit(":", 1)[1]] = attrs
-    functions = {f["FunctionName"]: f for f in lam.list_functions()["Functions"]}
+    functions = {f["FunctionName"]: f for page in lam.get_paginator("list_functions").paginate()
+                 for f in page["Functions"]}
     mappings = lam.list_event_source_mappings()["EventSourceMappings"]
     alarms = client("cloudwatch").describe_alarms()["MetricAlarms"]
     events = client("events")
