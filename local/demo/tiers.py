@@ -36,8 +36,8 @@ def seed() -> None:
                                            "user_org": ORG})),                            # 30
     ]
     history += [("CentreVisitRecorded", _event(2 + d, d, {"user_id": MEMBER})) for d in range(1, 7)]  # 6 × 5
-    history += [("PostLiked", _event(10 + n, 2, {"post_id": "demo-post", "author": MEMBER, "author_org": ORG,
-                                                 "liker": f"demo-fan-{n}"})) for n in range(7)]  # 7 × 2
+    history += [("PostLiked", _event(10 + n, 2, {"post_id": "demo-post", "post_author": MEMBER,
+                                                 "user_id": f"demo-fan-{n}"})) for n in range(7)]  # 7 × 2
     for detail_type, event in history:
         logic.count_event(detail_type, event)
     _tingting_likes_him()
