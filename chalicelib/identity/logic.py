@@ -959,18 +959,26 @@ def figures(principal: Principal, org: str | None, days: int) -> FiguresView:
                    member_verified=int(r.member_verified), active=int(r.active)) for r in rows])
 
 
-def load_verified_members(records: list[dict[str, Any]], *, source: str, roster_scope: str) -> int:
+def load_verified_members(records: list[dict[str, Any]], *, source: str, roster_scope: str,
+                          announce: bool = True) -> int:
     """Bring over members verified before this system (光年间 1.0: real-name checked, in the
     union database). Each record: ``user_id, id_number, real_name, org_path, enterprise,
     pledged``. Written in batches, with their roster entries and ID claims; the live counters
     move once per node; one ``MembersMigrated`` event per node. Members already present are
-    left alone. Returns how many were loaded."""
+    left alone. Every member who arrives active is announced (``MemberActivated``, written to the
+    outbox in the same batches as the members, with an id per member) so that 光年间's other
+    features — social standing, profiles — know them as they know a member verified here.
+    Returns how many were loaded."""
+    from chalicelib.platform import outbox
+    from chalicelib.platform.events import DomainEvent, source_of
+
     now = clock.now_iso()
     present = {m.user_id for m in Member.batch_get([r["user_id"] for r in records], attributes_to_get=["user_id"])}
     fresh = [r for r in records if r["user_id"] not in present]
     deltas: dict[str, dict[str, int]] = {}
     with Member.batch_write() as members, IdClaim.batch_write() as claims, \
-            RosterEntry.batch_write() as roster, Transition.batch_write() as log:
+            RosterEntry.batch_write() as roster, Transition.batch_write() as log, \
+            outbox.OutboxEvent.batch_write() as announcements:
         for record in fresh:
             number = pii.normalize_id_number(record["id_number"])
             name, org = str(record["real_name"]), str(record["org_path"])
@@ -991,6 +999,11 @@ def load_verified_members(records: list[dict[str, Any]], *, source: str, roster_
             log.save(Transition(member.user_id, f"{now}#0{uuid.uuid4().hex[:6]}", from_state="new",
                                 to_state=member.state, actor_id=SYSTEM.user_id, actor_role=SYSTEM.role,
                                 reason=f"从{source}迁移（已实名、已认证）"))
+            if announce and member.state == "active":
+                event = DomainEvent(event_id=f"migrated-{member.user_id}", org=org, actor=SYSTEM,
+                                    data={"user_id": member.user_id, "org_path": org, "reason": "migrated"})
+                announcements.save(outbox.item(source_of(FEATURE), "MemberActivated", event.model_dump_json(),
+                                               event.event_id))
             for metric, value in contribution(flags).items():
                 deltas.setdefault(org, dict.fromkeys(METRICS, 0))[metric] += value
     for org, delta in deltas.items():

@@ -51,10 +51,14 @@ def transaction() -> TransactWrite:
     return TransactWrite(connection=OutboxEvent._get_connection().connection)
 
 
+def item(source: str, detail_type: str, detail: str, event_id: str) -> OutboxEvent:
+    """The outbox item of one event (its stream record becomes the event on the bus)."""
+    return OutboxEvent(f"{source}#{event_id}", source=source, detail_type=detail_type, detail=detail, expires=KEEP)
+
+
 def stage(tx: TransactWrite, source: str, detail_type: str, detail: str, event_id: str) -> None:
     """Add the event to ``tx``: it reaches the bus if, and only if, ``tx`` commits."""
-    tx.save(OutboxEvent(f"{source}#{event_id}", source=source, detail_type=detail_type, detail=detail,
-                        expires=KEEP))
+    tx.save(item(source, detail_type, detail, event_id))
 
 
 def entry_of(record: dict[str, Any]) -> dict[str, Any] | None:

@@ -82,7 +82,9 @@ def _load_population() -> None:
                         "real_name": SURNAMES[n % len(SURNAMES)] + GIVEN[n % len(GIVEN)],
                         "org_path": f"{XIHU}/{slug}", "enterprise": enterprise, "pledged": n < ACTIVE})
     try:
-        logic.load_verified_members(records, source="光年间1.0", roster_scope=f"{XIHU}/legacy")
+        # figures-only people (the article's 2,600 / 1,447): nobody signs in as them, so they are
+        # not announced to 光年间's other features — that would keep the local stack busy for minutes
+        logic.load_verified_members(records, source="光年间1.0", roster_scope=f"{XIHU}/legacy", announce=False)
         logic.roll_up_figures()
     except Exception as exc:  # the stack may be stopping meanwhile
         print(f"[identity] demo population not loaded: {type(exc).__name__}", flush=True)

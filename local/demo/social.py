@@ -81,10 +81,6 @@ def _seed_spaces() -> None:
     from chalicelib.social.schemas import NewBoard, NewPlanet, NewTopic, SpaceReview
     from chalicelib.social.tagging import topic_id_of
 
-    # identity moved 陈宏鑫 in with the 1.0 roster (no per-member event): 光年间 counts him active too
-    if not logic.is_active("demo-worker"):
-        logic.apply_identity_event("MemberActivated", DomainEvent(
-            org=SANXING, data={"user_id": "demo-worker", "reason": "face_verified"}))
     for name, description, cover in TOPICS:
         try:
             Topic.get(topic_id_of(name))

@@ -49,3 +49,20 @@ def test_a_redelivered_face_verified_event_verifies_her_once(fakes, api, login, 
     assert len(spy.of("MemberVerified")) == 1
     told = [m for m in fakes.sent_messages if m["recipient"] == WANG_ALIPAY]
     assert [m["template_id"] for m in told] == ["gnj-membership-result"]
+
+
+def test_members_moved_in_from_1_0_are_announced_so_guangnianjian_knows_them(aws, pump):
+    """A 1.0 member arrives verified and pledged: identity announces each one (MemberActivated,
+    through the outbox), so social counts them active like a member verified here — and a
+    re-run of the migration announces nobody twice."""
+    from chalicelib.identity import logic
+    from chalicelib.social import standing
+
+    records = [{"user_id": "legacy-1", "id_number": "330102199001011234", "real_name": "王小明",
+                "org_path": "zj/hz/xihu/e-ant", "enterprise": "蚂蚁", "pledged": True},
+               {"user_id": "legacy-2", "id_number": "330102199202022343", "real_name": "李小红",
+                "org_path": "zj/hz/xihu/e-ant", "enterprise": "蚂蚁", "pledged": False}]
+    assert logic.load_verified_members(records, source="光年间1.0", roster_scope="zj/hz/xihu/legacy") == 2
+    pump.drain()
+    assert standing.is_active("legacy-1") and not standing.is_active("legacy-2")  # not pledged: not 光年间 yet
+    assert logic.load_verified_members(records, source="光年间1.0", roster_scope="zj/hz/xihu/legacy") == 0

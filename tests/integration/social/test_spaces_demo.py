@@ -7,13 +7,17 @@ from tests.conftest import body
 
 
 def test_the_demo_member_follows_a_topic_joins_the_suggested_hiking_planet_and_posts(login, pump, monkeypatch):
+    from chalicelib.platform.events import publish
     from local.demo import accounts, profiles, social
     from tests.members import set_standing
 
     # the profiles demo as it is, for 陈宏鑫 alone (the other profiles' photos cost seconds here)
     monkeypatch.setattr(profiles, "MEMBERS", [m for m in profiles.MEMBERS if m[0] == "demo-worker"])
 
-    set_standing("demo-worker", org_path="zj/huz/nanxun/e-sanxing")  # identity's demo, without its 2,600 members
+    # identity's demo moves 陈宏鑫 in from 1.0 and announces him (MemberActivated); here without its 2,600 others
+    set_standing("demo-worker", org_path="zj/huz/nanxun/e-sanxing")
+    publish("identity", "MemberActivated", data={"user_id": "demo-worker", "reason": "migrated"},
+            org="zj/huz/nanxun/e-sanxing")
     for module in (accounts, profiles, social):
         module.seed()
     pump.drain()
