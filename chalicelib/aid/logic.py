@@ -18,7 +18,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock, pii
 from chalicelib.platform.auth import Principal, Role
-from chalicelib.platform.db import dynamo_errors
+from chalicelib.platform.db import batch_get_tables, dynamo_errors
 from chalicelib.platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.platform.events import SYSTEM, Actor, DomainEvent, actor_of, publish
 from chalicelib.platform.money import fen_to_yuan_text
@@ -143,8 +143,9 @@ def _missing_documents(app: AidApplication, *, check_storage: bool) -> list[str]
     return [kind for kind in required if kind not in have]
 
 
-def _timeline(app_id: str) -> list[TimelineEntry]:
-    steps = AidStep.query(app_id, limit=200, consistent_read=True)
+def _timeline(app_id: str, steps: list[AidStep] | None = None) -> list[TimelineEntry]:
+    if steps is None:
+        steps = list(AidStep.query(app_id, limit=200, consistent_read=True))
     return [TimelineEntry(seq=int(s.seq), action=s.action, action_name=ACTION_NAMES[Action(s.action)],
                           from_state=s.from_state, to_state=s.to_state, to_state_name=STATE_NAMES[State(s.to_state)],
                           actor_role=s.actor_role, actor_name=s.actor_name, opinion=s.opinion,
@@ -160,7 +161,8 @@ def _next_actions(principal: Principal, app: AidApplication) -> list[str]:
     return actions
 
 
-def _view(principal: Principal, app: AidApplication, *, detail: bool = True) -> AidApplicationView:
+def _view(principal: Principal, app: AidApplication, *, detail: bool = True,
+          steps: list[AidStep] | None = None) -> AidApplicationView:
     objections: list[ObjectionView] = []
     if detail and principal.role in STAFF_ROLES and app.objection_count:
         objections = [ObjectionView(at=o.at, text=o.text, raised_role=o.raised_role)
@@ -179,7 +181,7 @@ def _view(principal: Principal, app: AidApplication, *, detail: bool = True) -> 
         objection_count=int(app.objection_count), payment_reference=app.payment_reference,
         disbursed_fen=_int(app.disbursed_fen), disbursed_at=app.disbursed_at, created_at=app.created_at,
         submitted_at=app.submitted_at, version=int(app.version or 0), next_actions=_next_actions(principal, app),
-        timeline=_timeline(app.app_id) if detail else [], objections=objections,
+        timeline=_timeline(app.app_id, steps) if detail else [], objections=objections,
     )
 
 
@@ -332,7 +334,12 @@ def submit(principal: Principal, app_id: str) -> AidApplicationView:
         app.year = clock.today_shanghai().year
         app.submitted_at = clock.now_iso()
     wanted = [_year_key(app), _open_key(app)] if action is Action.SUBMIT else [_year_key(app)]
-    ledgers = {row.key: row for row in AidLedger.batch_get(wanted, consistent_read=True)}  # one round trip
+    # one round trip: both ledgers and the review limits of every node the step may land on
+    chain = sorted({*ancestors(app.org_path), *ancestors(app.district_path), *ancestors(app.assigned_path or "")} - {""})
+    ledger_rows, setting_rows = batch_get_tables((AidLedger, wanted, True), (AidScopeSettings, chain, False))
+    ledgers = {row.key: row for row in ledger_rows}
+    known_limits: dict[str, AidScopeSettings | None] = dict.fromkeys(chain)
+    known_limits.update({row.org_path: row for row in setting_rows})
     year_total = int(ledgers[_year_key(app)].total_fen) if _year_key(app) in ledgers else 0
     if year_total + int(app.requested_fen) > aid_type.yearly_cap_fen:
         left = max(0, aid_type.yearly_cap_fen - year_total)
@@ -350,9 +357,10 @@ def submit(principal: Principal, app_id: str) -> AidApplicationView:
                            details=[{"app_id": holder}])
     conflict = Conflict(f"您已有一份进行中的{aid_type.name}申请，办结后才能再次申请", code="AID_ALREADY_OPEN") \
         if action is Action.SUBMIT else None
-    _take(app, action, actor=actor_of(principal), actor_name=app.applicant_name, opinion="", extra=extra,
-          conflict=conflict)
-    return _view(principal, app)
+    step = _take(app, action, actor=actor_of(principal), actor_name=app.applicant_name, opinion="", extra=extra,
+                 conflict=conflict, known_limits=known_limits)
+    # a first submission's timeline is the step just written: no need to read it back
+    return _view(principal, app, steps=[step] if int(step.seq) == 1 else None)
 
 
 def withdraw(principal: Principal, app_id: str) -> AidApplicationView:
@@ -524,10 +532,16 @@ def ancestors(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def scope_limits(path: str) -> tuple[int, int]:
-    """(escalate after days, notice days) from the nearest node that set them."""
+def scope_limits(path: str, known: dict[str, AidScopeSettings | None] | None = None) -> tuple[int, int]:
+    """(escalate after days, notice days) from the nearest node that set them.
+
+    ``known`` maps the nodes already read (a node that set nothing maps to None), so a caller
+    that read them with other items in one BatchGetItem pays no second round trip."""
     chain = ancestors(path)
-    found = {s.org_path: s for s in AidScopeSettings.batch_get(chain)}
+    if known is not None and all(node in known for node in chain):
+        found = {node: s for node, s in known.items() if s is not None}
+    else:
+        found = {s.org_path: s for s in AidScopeSettings.batch_get(chain)}
     for node in reversed(chain):
         if node in found:
             return int(found[node].escalate_after_days), int(found[node].notice_days)
@@ -551,7 +565,8 @@ def _due_at(moment: datetime, app_id: str) -> str:
 
 def _take(app: AidApplication, action: Action, *, actor: Actor, actor_name: str, opinion: str,
           amount_fen: int | None = None, extra: Callable[[TransactWrite], None] | None = None,
-          conflict: Conflict | None = None, new_assigned: str | None = None) -> AidStep:
+          conflict: Conflict | None = None, new_assigned: str | None = None,
+          known_limits: dict[str, AidScopeSettings | None] | None = None) -> AidStep:
     before = app.state
     after = target(before, action, return_to=app.return_to)
     now = clock.now()
@@ -572,7 +587,7 @@ def _take(app: AidApplication, action: Action, *, actor: Actor, actor_name: str,
         app.entered_at = now_iso
         app.queue_sort = _queue_sort(app.org_path, now_iso, app.app_id)
     if after in REVIEW_STATES:
-        limit, _ = scope_limits(app.assigned_path)
+        limit, _ = scope_limits(app.assigned_path, known_limits)
         app.due_kind, app.due_at = "escalate", _due_at(now + timedelta(days=limit), app.app_id)
     else:
         app.due_kind, app.due_at = None, None

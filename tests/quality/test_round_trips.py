@@ -23,10 +23,12 @@ BUDGET = {
     "GET /messaging/inbox": 3,         # 3 → 3: standing, the inbox page, one BatchGetItem for who is hidden
     "GET /social/feed": 4,             # 7 → 4: standing, timeline page, its posts, one 3-table BatchGetItem
     "GET /me": 2,                      # 1 → 2: standing (a banned worker's /me is refused), the account
-    "dorm decision (approve)": 5,      # 6 → 4: application, rules, conditional update, event, notice
-    "dorm decision (reject)": 5,       # application, bed, one transaction, event, notice
-    "aid submit": 7,                   # 11 → 7: application, one ListObjectsV2 (not a HeadObject per document),
-                                       # both ledgers in one BatchGetItem, scope limits, transaction, event, timeline
+    "dorm decision (approve)": 4,      # 6 → 4: application, rules, one transaction (update + outbox event), notice
+    "dorm decision (reject)": 4,       # 6 → 4: application, bed, one transaction (update + outbox event), notice
+    "aid submit": 5,                   # 11 → 5: standing, application, one ListObjectsV2 (not a HeadObject per
+                                       # document), one BatchGetItem (both ledgers + the scope's review limits),
+                                       # one transaction (application, step, ledger, outbox event); a first
+                                       # submission's timeline is the step just written, not read back
     "audit per domain event": 1,       # 4 conditional PutItem → one BatchWriteItem per 25 entries
     "POST /identity/face/start": 4,    # 6 → 4: member, id claim, attempt quota, attempt
     "face-verify callback": 5,         # 7 → 4–5: attempt, member, transaction, event, attempt marked sent
