@@ -335,7 +335,8 @@ def submit(principal: Principal, app_id: str) -> AidApplicationView:
         app.submitted_at = clock.now_iso()
     wanted = [_year_key(app), _open_key(app)] if action is Action.SUBMIT else [_year_key(app)]
     # one round trip: both ledgers and the review limits of every node the step may land on
-    chain = sorted({*ancestors(app.org_path), *ancestors(app.district_path), *ancestors(app.assigned_path or "")} - {""})
+    chain = sorted({*ancestors(app.org_path), *ancestors(app.district_path),
+                    *ancestors(app.assigned_path or "")} - {""})
     ledger_rows, setting_rows = batch_get_tables((AidLedger, wanted, True), (AidScopeSettings, chain, False))
     ledgers = {row.key: row for row in ledger_rows}
     known_limits: dict[str, AidScopeSettings | None] = dict.fromkeys(chain)

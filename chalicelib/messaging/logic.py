@@ -336,32 +336,33 @@ def _preview(message: Message) -> str:
     return f"[风险提示] {text}" if message.warning else text
 
 
-def _inbox_actions(other: str, message: Message, *, unread: bool) -> list[Any]:
+def _inbox_actions(other: str, message: Message, *, unread: int) -> list[Any]:
+    """An inbox entry moved on to ``message``; ``unread`` messages added to its unread count."""
     actions: list[Any] = [InboxEntry.other.set(other), InboxEntry.last_at.set(message.stored_at),
                           InboxEntry.last_seq.set(message.seq), InboxEntry.preview.set(_preview(message))]
     if unread:
-        actions += [InboxEntry.unread.add(1), InboxEntry.last_in_seq.set(message.seq)]
+        actions += [InboxEntry.unread.add(int(unread)), InboxEntry.last_in_seq.set(message.seq)]
     return actions
 
 
 @dataclass(frozen=True)
 class _Delivery:
-    """What the consumer reads before storing a message: one BatchGetItem."""
+    """What the consumer reads before storing messages: one BatchGetItem."""
 
     conversation: Conversation | None
-    accepted: AcceptedSend | None
+    accepted: dict[str, AcceptedSend]                        # message id → its accepted send
     opened_by_recipient: bool
     recipient_unread: int
     live: dict[str, dict[str, tuple[str, str, str, int]]]   # member → their open connections
 
 
-def _read_for_delivery(conv: str, message_id: str, sender: str, recipient: str) -> _Delivery:
+def _read_for_delivery(conv: str, message_ids: list[str], sender: str, recipient: str) -> _Delivery:
     conversations, accepted, counters, inboxes, presences = batch_get_tables(
-        (Conversation, [conv], True), (AcceptedSend, [message_id], True),
+        (Conversation, [conv], True), (AcceptedSend, message_ids, True),
         (Counter, [_opened(recipient, sender)], False), (InboxEntry, [(recipient, conv)], True),
         (Presence, [presence_key(sender), presence_key(recipient)], False))
     live = {p.connection_id.removeprefix("user#"): _live(p) for p in presences}
-    return _Delivery(conversations[0] if conversations else None, accepted[0] if accepted else None,
+    return _Delivery(conversations[0] if conversations else None, {a.message_id: a for a in accepted},
                      bool(counters), int(inboxes[0].unread or 0) if inboxes else 0,
                      {who: live.get(who, {}) for who in (sender, recipient)})
 
@@ -373,56 +374,92 @@ def deliver(queued: dict[str, Any]) -> Message:
     updates both inboxes (the recipient's unread count with it). A redelivery finds the send
     numbered and stores nothing twice; a concurrent run loses the counter's condition and
     is retried."""
-    conv = str(queued["conversation_id"])
-    sender, recipient, text = str(queued["sender"]), str(queued["recipient"]), str(queued["text"])
-    message_id = str(queued["message_id"])
-    if conv != conversation_id(sender, recipient) or message_id != message_id_of(sender, str(queued["client_id"])):
-        raise ValueError("malformed message-send record")
+    stored = _deliver([queued])
+    assert stored is not None  # a run of one is never handed back
+    return stored[0]
+
+
+def deliver_run(run: list[dict[str, Any]]) -> list[Message] | None:
+    """Number and store consecutive messages of ONE conversation from ONE sender (as the FIFO
+    queue hands them over in a batch) in one transaction — the same reads and writes as
+    ``deliver`` once for the run instead of once per message: the counter moves on by the
+    run's length, each message and its accepted send are written, each inbox is updated once
+    (the recipient's unread count by the number delivered). None when a message of the run
+    was stored already (a redelivery): the caller then delivers them one by one."""
+    return _deliver(run)
+
+
+def _deliver(run: list[dict[str, Any]]) -> list[Message] | None:
+    conv = str(run[0]["conversation_id"])
+    sender, recipient = str(run[0]["sender"]), str(run[0]["recipient"])
+    for queued in run:
+        if (str(queued["conversation_id"]), str(queued["sender"]), str(queued["recipient"])) != \
+                (conv, sender, recipient) or conv != conversation_id(sender, recipient) \
+                or str(queued["message_id"]) != message_id_of(sender, str(queued["client_id"])):
+            raise ValueError("malformed message-send record")
+    ids = [str(queued["message_id"]) for queued in run]
     # the two reads are independent: one round trip of time, not two
-    known, pair = gather(lambda: _read_for_delivery(conv, message_id, sender, recipient),
+    known, pair = gather(lambda: _read_for_delivery(conv, ids, sender, recipient),
                          lambda: social.pair(sender, recipient))
-    if known.accepted is not None and known.accepted.seq is not None:
-        return Message.get(conv, int(known.accepted.seq))  # a redelivery: stored already
-    status, warning, categories = "delivered", None, []
-    verdict = Verdict("deliver")
-    if not pair.a_active or not pair.b_active or pair.blocked_by:
-        status = "blocked"
-    else:
-        first = not pair.friends and not known.opened_by_recipient
-        verdict = scan_text(text, first_message=first, orgs=pair.orgs)
-        categories = verdict.categories
-        if verdict.action == "hold":
-            status = "held"
-        elif verdict.action == "warn":
-            warning = verdict.warning
+    numbered = [known.accepted[i] for i in ids if i in known.accepted and known.accepted[i].seq is not None]
+    if numbered:
+        if len(run) > 1:
+            return None
+        return [Message.get(conv, int(numbered[0].seq))]  # a redelivery: stored already
     previous = int(known.conversation.seq or 0) if known.conversation is not None else 0
-    seq = previous + 1
-    message = Message(conv, seq, message_id=message_id, client_id=str(queued["client_id"]),
-                      sender=sender, recipient=recipient, body=scrub(text), status=status, warning=warning,
-                      categories=categories, sent_at=str(queued["accepted_at"]), stored_at=clock.now_iso())
-    if status == "held":  # filed before the message is stored: a retry files it once
-        social.flag(kind="message", target_id=message_id, member=sender, excerpt=message.body,
-                    categories=categories,
-                    note="安全扫描拦截：" + "、".join(CATEGORY_NAMES.get(c, c) for c in categories))
+    blocked = not pair.a_active or not pair.b_active or bool(pair.blocked_by)
+    first = not pair.friends and not known.opened_by_recipient
+    stored_at = clock.now_iso()
+    messages: list[tuple[Message, Verdict]] = []
+    for n, queued in enumerate(run, start=1):
+        text = str(queued["text"])
+        status, warning, categories = "delivered", None, []
+        verdict = Verdict("deliver")
+        if blocked:
+            status = "blocked"
+        else:
+            verdict = scan_text(text, first_message=first, orgs=pair.orgs)
+            categories = verdict.categories
+            if verdict.action == "hold":
+                status = "held"
+            elif verdict.action == "warn":
+                warning = verdict.warning
+        message = Message(conv, previous + n, message_id=str(queued["message_id"]),
+                          client_id=str(queued["client_id"]), sender=sender, recipient=recipient,
+                          body=scrub(text), status=status, warning=warning, categories=categories,
+                          sent_at=str(queued["accepted_at"]), stored_at=stored_at)
+        if status == "held":  # filed before the message is stored: a retry files it once
+            social.flag(kind="message", target_id=message.message_id, member=sender, excerpt=message.body,
+                        categories=categories,
+                        note="安全扫描拦截：" + "、".join(CATEGORY_NAMES.get(c, c) for c in categories))
+        messages.append((message, verdict))
+    last = messages[-1][0]
+    delivered = [m for m, _ in messages if m.status == "delivered"]
     first_member, second_member = sorted((sender, recipient))
     with _transaction() as tx:
         tx.update(Conversation(conv), actions=[
-            Conversation.seq.set(seq), Conversation.member_a.set(first_member),
+            Conversation.seq.set(last.seq), Conversation.member_a.set(first_member),
             Conversation.member_b.set(second_member),
-            Conversation.created_at.set(Conversation.created_at | message.stored_at)],
+            Conversation.created_at.set(Conversation.created_at | stored_at)],
             condition=(Conversation.seq == previous) if previous
             else Conversation.seq.does_not_exist() | (Conversation.seq == 0))
-        tx.save(message, condition=Message.seq.does_not_exist())
-        tx.update(AcceptedSend(message_id), actions=[AcceptedSend.seq.set(seq)],
-                  condition=AcceptedSend.seq.does_not_exist())
-        tx.update(InboxEntry(sender, conv), actions=_inbox_actions(recipient, message, unread=False))
-        if status == "delivered":
-            tx.update(InboxEntry(recipient, conv), actions=_inbox_actions(sender, message, unread=True))
-    if verdict.action == "count" and status == "delivered":
-        social.count_against(sender, verdict.count_weight)
-    _fan_realtime(message, to_recipient=status == "delivered",
-                  first_unread=status == "delivered" and known.recipient_unread == 0, live=known.live)
-    return message
+        for message, _ in messages:
+            tx.save(message, condition=Message.seq.does_not_exist())
+            tx.update(AcceptedSend(message.message_id), actions=[AcceptedSend.seq.set(message.seq)],
+                      condition=AcceptedSend.seq.does_not_exist())
+        tx.update(InboxEntry(sender, conv), actions=_inbox_actions(recipient, last, unread=0))
+        if delivered:
+            tx.update(InboxEntry(recipient, conv), actions=_inbox_actions(sender, delivered[-1], unread=len(delivered)))
+    unread_before = known.recipient_unread
+    for message, verdict in messages:
+        if verdict.action == "count" and message.status == "delivered":
+            social.count_against(sender, verdict.count_weight)
+        to_recipient = message.status == "delivered"
+        _fan_realtime(message, to_recipient=to_recipient, first_unread=to_recipient and unread_before == 0,
+                      live=known.live)
+        if to_recipient:
+            unread_before += 1
+    return [m for m, _ in messages]
 
 
 def _fan_realtime(message: Message, *, to_recipient: bool, first_unread: bool,
