@@ -639,22 +639,26 @@ def decide_photo(principal: Principal, user_id: str, photo_id: str, decision: Ph
     if photo.status != "pending_review":
         raise Conflict("这张照片已经审核过了", code="PHOTO_ALREADY_REVIEWED")
     approved = decision.decision == "approve"
-    with dynamo_errors(Conflict("这张照片已经审核过了", code="PHOTO_ALREADY_REVIEWED")):
-        photo.update(actions=[
-            Photo.status.set("approved" if approved else "rejected"),
-            Photo.reason.set("" if approved else decision.reason),
-            Photo.reviewed_by.set(principal.user_id), Photo.reviewed_at.set(clock.now_iso()),
+    status, reason = ("approved", "") if approved else ("rejected", decision.reason)
+    at = clock.now_iso()
+    # the review and its event are one transaction (the outbox): no event for a lost race
+    with dynamo_errors(Conflict("这张照片已经审核过了", code="PHOTO_ALREADY_REVIEWED")), transaction() as tx:
+        tx.update(photo, actions=[
+            Photo.status.set(status), Photo.reason.set(reason),
+            Photo.reviewed_by.set(principal.user_id), Photo.reviewed_at.set(at),
             Photo.review_queue.remove(), Photo.review_sort.remove(),
         ], condition=Photo.status == "pending_review")
+        publish("profiles", "PhotoReviewed", data={"user_id": user_id, "photo_id": photo_id,
+                                                   "decision": decision.decision},
+                org=photo.org_path, actor=actor_of(principal), tx=tx)
+    photo.status, photo.reason, photo.reviewed_by, photo.reviewed_at = status, reason, principal.user_id, at
+    photo.review_queue = photo.review_sort = None
     if approved:
         _request_reindex(user_id)
     else:
         _release_slot(user_id)
         send(NOTIFY_QUEUE, {"user_id": user_id, "template": "photo_rejected",
                             "data": {"reason": decision.reason}, "page": "pages/profile/photos"})
-    publish("profiles", "PhotoReviewed", data={"user_id": user_id, "photo_id": photo_id,
-                                               "decision": decision.decision},
-            org=photo.org_path, actor=actor_of(principal))
     return _photo_view(photo)
 
 
