@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from chalicelib.platform.auth import Principal, Role
-from chalicelib.profiles import logic
+from chalicelib.profiles import logic, photos
 from chalicelib.profiles.models import Photo
 from chalicelib.profiles.schemas import PhotoDecision
 from tests.bus import EventSpy, killed_after_commit
@@ -46,7 +46,7 @@ def test_a_review_that_lost_to_another_admin_changes_nothing_and_announces_nothi
         login, pending, spy, monkeypatch):
     admin = login("union_admin", user_id="xihu-admin", org_path=XIHU)
     other = Principal(user_id="xihu-admin-2", role=Role.UNION_ADMIN, org_path=XIHU)
-    read = logic.get_photo
+    read = photos.get_photo  # decide_photo reads the photo through its module's name
     interfered: list[bool] = []
 
     def read_then_another_admin_decides(user_id: str, photo_id: str) -> Photo | None:
@@ -56,7 +56,7 @@ def test_a_review_that_lost_to_another_admin_changes_nothing_and_announces_nothi
             logic.decide_photo(other, user_id, photo_id, PhotoDecision(decision="reject", reason="不是本人"))
         return photo
 
-    monkeypatch.setattr(logic, "get_photo", read_then_another_admin_decides)
+    monkeypatch.setattr(photos, "get_photo", read_then_another_admin_decides)
     late = admin.post(f"/profiles/review/photos/w-xiaowang/{pending}", {"decision": "approve"})
 
     assert late.status_code == 409 and body(late)["code"] == "PHOTO_ALREADY_REVIEWED"
