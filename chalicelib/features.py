@@ -31,6 +31,8 @@ FEATURES: tuple[str, ...] = (
     "mediation",
     "centres",
     "craftsmen",
+    "talents",
+    "enterprises",
 )
 
 

@@ -43,6 +43,7 @@ from .membership import (
     member_status_required,
     recheck_membership,
     roster_match,
+    roster_names,
     verify_membership,
 )
 from .pledges import accept_pledge, block_member, current_pledge, record_sanction, reinstate_member, withdraw_pledge
@@ -116,6 +117,7 @@ __all__ = [
     "reinstate_member",
     "roll_up_figures",
     "roster_match",
+    "roster_names",
     "start_face_check",
     "state_path",
     "verify_membership",
