@@ -33,6 +33,7 @@ FEATURES: tuple[str, ...] = (
     "craftsmen",
     "talents",
     "enterprises",
+    "tiers",
 )
 
 

@@ -115,7 +115,7 @@ def send(principal: Principal, to: str, client_id: str, text: str) -> SendAccept
         if pair.blocked_by == "a":
             raise Forbidden("你已屏蔽对方，请先解除屏蔽", code="YOU_BLOCKED_RECIPIENT")
         if not pair.friends:
-            _first_contact(me, to)
+            _first_contact(me, to, principal.org_path)
     except DomainError:
         # a retry of a send accepted before things changed gets its first answer
         earlier = _duplicate(message_id, digest, text)

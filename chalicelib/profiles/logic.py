@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .browse_index import hide_pair, index_entries, mark_active_for_demo, reindex, set_membership
 from .browsing import browse
-from .likes import NOTIFY_TEMPLATES, deliver_notification, like
+from .likes import NOTIFY_TEMPLATES, deliver_notification, like, liked_by
 from .matchmaking import recommendations, rematch_member, run_matching
 from .photos import decide_photo, delete_photo, pending_review, process_upload, start_upload
 from .profile import (
@@ -21,6 +21,8 @@ from .profile import (
     PHOTO_STATUS_TEXT,
     READ_BUDGET_FACTOR,
     TOP_RECOMMENDATIONS,
+    interest_label,
+    interests_of,
     member_profile,
     my_profile,
     save_profile,
@@ -42,7 +44,10 @@ __all__ = [
     "deliver_notification",
     "hide_pair",
     "index_entries",
+    "interest_label",
+    "interests_of",
     "like",
+    "liked_by",
     "mark_active_for_demo",
     "member_profile",
     "my_profile",

@@ -59,6 +59,20 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(hobbies=HOBBIES, sports=SPORTS, education=EDUCATION, cities=CITIES, districts=DISTRICTS)
 
 
+def interests_of(user_id: str) -> list[str]:
+    """A member's hobbies and sports (vocabulary codes), for other features' suggestions
+    (social's interest planets); empty without a profile."""
+    try:
+        return Profile.get(user_id).interests
+    except Profile.DoesNotExist:
+        return []
+
+
+def interest_label(code: str) -> str | None:
+    """The Chinese label of a hobby or sport code; None for a code outside the vocabulary."""
+    return HOBBIES.get(code) or SPORTS.get(code)
+
+
 def _year() -> int:
     return clock.today_shanghai().year
 

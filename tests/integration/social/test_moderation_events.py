@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib.platform.auth import Principal, Role
-from chalicelib.social import logic
+from chalicelib.social import moderation
 from chalicelib.social.models import Report, Standing
 from chalicelib.social.schemas import ModerationAction
 from tests.bus import EventSpy, killed_after_commit
@@ -50,17 +50,17 @@ def test_an_action_that_lost_to_another_staff_member_changes_nothing_and_announc
         login, report_id, spy, monkeypatch):
     staff = login("union_admin", user_id="xihu-staff", org_path=XIHU)
     other = Principal(user_id="xihu-staff-2", role=Role.UNION_ADMIN, org_path=XIHU)
-    read = logic._scoped_report
+    read = moderation._scoped_report  # moderate reads the report through its module's name
     interfered: list[bool] = []
 
     def read_then_another_staff_member_acts(principal: Principal, wanted: str) -> Report:
         found = read(principal, wanted)
         if not interfered:
             interfered.append(True)
-            logic.moderate(other, wanted, ModerationAction(action="warn", reason="先警告一次"))
+            moderation.moderate(other, wanted, ModerationAction(action="warn", reason="先警告一次"))
         return found
 
-    monkeypatch.setattr(logic, "_scoped_report", read_then_another_staff_member_acts)
+    monkeypatch.setattr(moderation, "_scoped_report", read_then_another_staff_member_acts)
     late = staff.post(f"/social/moderation/reports/{report_id}/actions",
                       {"action": "suspend", "reason": "多次骚扰", "days": 7})
 
