@@ -78,13 +78,13 @@ def _sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
 def _streams_client() -> Any:
     """DynamoDB Streams, on the classic endpoint: botocore otherwise derives an account-based
     host from the stream ARN (``<account>.streams-ddb.…``), which moto does not answer."""
-    import boto3
     from botocore.config import Config
 
-    from chalicelib.platform.aws import botocore_session
+    from chalicelib.platform.aws import CLIENT_LOCK, boto3_session
 
-    return boto3.session.Session(botocore_session=botocore_session()).client(
-        "dynamodbstreams", region_name=get_settings().region, config=Config(account_id_endpoint_mode="disabled"))
+    with CLIENT_LOCK:
+        return boto3_session().client("dynamodbstreams", region_name=get_settings().region,
+                                      config=Config(account_id_endpoint_mode="disabled"))
 
 
 def reset_streams_client() -> None:

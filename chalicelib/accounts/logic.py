@@ -239,10 +239,20 @@ def grant_staff(principal: Principal, grant: StaffGrant) -> AccountView:
     subject = f"dingtalk:{grant.dingtalk_account_id}"
     account = _account_for(subject, channel="dingtalk", channel_subject=grant.dingtalk_account_id,
                            create_role=Role(grant.role))
-    account.update(actions=[Account.role.set(grant.role), Account.org_path.set(grant.org_path),
-                            Account.name.set(grant.name), Account.staff_org.set(grant.org_path)])
-    publish("accounts", "StaffGranted", data={"user_id": account.user_id, "role": grant.role},
-            org=grant.org_path, actor=actor_of(principal))
+    # the grant and its event are one transaction; it applies to the account as read (another
+    # admin's grant of the same person at the same moment is not silently overwritten)
+    unchanged = (Account.role == account.role) & (
+        (Account.org_path == account.org_path) if account.org_path
+        else (Account.org_path.does_not_exist() | (Account.org_path == "")))
+    with dynamo_errors(Conflict("该账号刚被其他管理员修改，请刷新后重试", code="STAFF_GRANT_CONFLICT")), \
+            transaction() as tx:
+        tx.update(account, actions=[Account.role.set(grant.role), Account.org_path.set(grant.org_path),
+                                    Account.name.set(grant.name), Account.staff_org.set(grant.org_path)],
+                  condition=unchanged)
+        publish("accounts", "StaffGranted", data={"user_id": account.user_id, "role": grant.role},
+                org=grant.org_path, actor=actor_of(principal), tx=tx)
+    account.role, account.org_path, account.name, account.staff_org = (grant.role, grant.org_path, grant.name,
+                                                                       grant.org_path)
     return _view(account)
 
 

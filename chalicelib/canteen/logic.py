@@ -484,24 +484,31 @@ def publish_due_menus(*, batch: int = 100) -> dict[str, int]:
     from .specs import ANNOUNCE_QUEUE
 
     now = clock.now_iso()
-    published, announced = 0, set()
+    published, announced, evented = 0, set(), set()
     due = list(Menu.due.query("due", Menu.publish_at <= now, limit=batch))
     for menu in due:
+        key = (menu.canteen_id, menu.day)
         if menu.status == "draft":
             try:
-                menu.update(actions=[Menu.status.set("published"), Menu.published_at.set(now)],
-                            condition=Menu.status == "draft")
+                # publishing a menu and announcing the day's menu (MenuPublished) are one
+                # transaction (the outbox); the event id is the canteen's day, so a rerun that
+                # publishes the day's other meals stages the same event again, never a second one
+                with dynamo_errors(Conflict()), transaction() as tx:
+                    tx.update(menu, actions=[Menu.status.set("published"), Menu.published_at.set(now)],
+                              condition=Menu.status == "draft")
+                    if key not in evented:
+                        publish(FEATURE, "MenuPublished", data={"canteen_id": menu.canteen_id, "day": menu.day},
+                                actor=SYSTEM, event_id=f"menu-{menu.canteen_id}-{menu.day}", tx=tx)
+                evented.add(key)
+                menu.status, menu.published_at = "published", now
                 published += 1
-            except UpdateError:  # a concurrent run published it; the announcement below is idempotent
+            except Conflict:  # a concurrent run published it (and announced it); the notice below is idempotent
                 menu.refresh()
-        key = (menu.canteen_id, menu.day)
         if key not in announced:
             send(ANNOUNCE_QUEUE, {"canteen_id": menu.canteen_id, "day": menu.day, "org": menu.org_path})
             announced.add(key)
     for menu in due:
         menu.update(actions=[Menu.due_bucket.remove()])
-    for canteen_id, day in announced:
-        publish(FEATURE, "MenuPublished", data={"canteen_id": canteen_id, "day": day}, actor=SYSTEM)
     return {"published": published, "announced": len(announced)}
 
 

@@ -33,8 +33,9 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform import clock, pii
 from chalicelib.platform.auth import Principal
-from chalicelib.platform.errors import NotFound, ValidationFailed
-from chalicelib.platform.events import Actor, publish
+from chalicelib.platform.db import dynamo_errors
+from chalicelib.platform.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.platform.events import Actor, publish, transaction
 from chalicelib.platform.observability import logger
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.schema import clean_text, one_line
@@ -385,17 +386,24 @@ def _first_import_of_scope(imp: RosterImport) -> bool:
 
 def _fail(imp: RosterImport, code: str, message: str) -> bool:
     """End an unfinished import as failed, with a reason the admin sees."""
+    return _end(imp, [RosterImport.status.set("failed"), RosterImport.error_code.set(code),
+                      RosterImport.error_message.set(message), RosterImport.finished_at.set(clock.now_iso()),
+                      RosterImport.watch.remove()],
+                condition=RosterImport.status.is_in(*_UNFINISHED), detail_type="RosterImportFailed",
+                data={"import_id": imp.import_id, "code": code})
+
+
+def _end(imp: RosterImport, actions: list[Action], *, condition: Any, detail_type: str,
+         data: dict[str, Any]) -> bool:
+    """Move an import to its end state and announce it in ONE transaction (the outbox): the
+    event is published if and only if this call ended the import (False when the condition
+    found it ended already, e.g. a redelivered last chunk)."""
     try:
-        imp.update(actions=[RosterImport.status.set("failed"), RosterImport.error_code.set(code),
-                            RosterImport.error_message.set(message), RosterImport.finished_at.set(clock.now_iso()),
-                            RosterImport.watch.remove()],
-                   condition=RosterImport.status.is_in(*_UNFINISHED))
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+        with dynamo_errors(Conflict()), transaction() as tx:
+            tx.update(imp, actions=actions, condition=condition)
+            publish(FEATURE, detail_type, data=data, org=imp.scope, actor=_uploader(imp), tx=tx)
+    except Conflict:
         return False
-    publish(FEATURE, "RosterImportFailed", data={"import_id": imp.import_id, "code": code}, org=imp.scope,
-            actor=_uploader(imp))
     return True
 
 
@@ -557,17 +565,12 @@ def sweep_leavers(import_id: str, cursor: str | None, *, send: Callable[[dict[st
 
 
 def _complete(import_id: str) -> None:
-    try:
-        RosterImport(import_id).update(actions=[RosterImport.status.set("completed"),
-                                                RosterImport.finished_at.set(clock.now_iso()),
-                                                RosterImport.watch.remove()],
-                                       condition=RosterImport.status == "sweeping")
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
+    imp = RosterImport.get(import_id, consistent_read=True)  # the figures the event carries (the sweep is done)
+    if imp.status != "sweeping":
         return
-    imp = RosterImport.get(import_id, consistent_read=True)
-    publish(FEATURE, "RosterImported", org=imp.scope, actor=_uploader(imp), data={
-        "import_id": import_id, "scope": imp.scope, "rows_total": int(imp.rows_total),
-        "rows_accepted": int(imp.rows_accepted), "rows_rejected": int(imp.rows_rejected),
-        "rows_left": int(imp.rows_left)})
+    _end(imp, [RosterImport.status.set("completed"), RosterImport.finished_at.set(clock.now_iso()),
+               RosterImport.watch.remove()],
+         condition=RosterImport.status == "sweeping", detail_type="RosterImported", data={
+             "import_id": import_id, "scope": imp.scope, "rows_total": int(imp.rows_total),
+             "rows_accepted": int(imp.rows_accepted), "rows_rejected": int(imp.rows_rejected),
+             "rows_left": int(imp.rows_left)})

@@ -39,11 +39,65 @@ def deliver_one(record: Any) -> None:
     logic.deliver(json.loads(record.body))
 
 
+def _runs(bodies: list[Any]) -> list[list[dict[str, Any]]]:
+    """The batch's well-formed messages per conversation in queue order, cut into runs of
+    one sender (a run is numbered and stored in one transaction)."""
+    runs: dict[str, list[list[dict[str, Any]]]] = {}
+    for body in bodies:
+        if not isinstance(body, dict) or not all(isinstance(body.get(k), str) for k in
+                                                 ("conversation_id", "sender", "message_id")):
+            continue
+        conv = runs.setdefault(body["conversation_id"], [])
+        if conv and conv[-1][-1]["sender"] == body["sender"]:
+            conv[-1].append(body)
+        else:
+            conv.append([body])
+    return [run for conv in runs.values() for run in conv]
+
+
+def _deliver_runs(event: Any) -> set[str]:
+    """Store what can be stored run by run; the message ids stored. A run that cannot (a
+    redelivery, a lost counter race, a malformed record) is left, with every later message of
+    its conversation, to the one-by-one path below, so a conversation's order holds."""
+    raw = event.to_dict() if hasattr(event, "to_dict") else event
+    bodies = []
+    for record in raw.get("Records") or []:
+        try:
+            bodies.append(json.loads(record.get("body") or ""))
+        except ValueError:
+            bodies.append(None)
+    stored: set[str] = set()
+    held_back: set[str] = set()
+    for run in _runs(bodies):
+        conv = run[0]["conversation_id"]
+        if conv in held_back:
+            continue
+        try:
+            done = logic.deliver_run(run)
+        except Exception:  # the one-by-one path retries the run and reports what fails
+            logger.warning("message-send: a run of %d falls back to one by one", len(run), exc_info=True)
+            done = None
+        if done is None:
+            held_back.add(conv)
+        else:
+            stored.update(m.message_id for m in done)
+    return stored
+
+
 @bp.on_sqs_message(queue=SEND_QUEUE.name, batch_size=SEND_QUEUE.batch_size)
 def message_send(event: Any) -> dict[str, Any]:
-    # A failing message holds back only its own conversation; other conversations in the
-    # batch go on (order is kept per conversation, which is all FIFO promises).
-    return process_sqs(event, deliver_one, fifo=True, skip_group_on_error=True)
+    # A conversation's messages from one sender that arrive together are stored in one
+    # transaction; the rest one by one. A failing message holds back only its own
+    # conversation; other conversations in the batch go on (order is kept per conversation,
+    # which is all FIFO promises).
+    stored = _deliver_runs(event)
+
+    def deliver_rest(record: Any) -> None:
+        body = json.loads(record.body)
+        if not (isinstance(body, dict) and body.get("message_id") in stored):
+            logic.deliver(body)
+
+    return process_sqs(event, deliver_rest, fifo=True, skip_group_on_error=True)
 
 
 @once_per(lambda body: str(body["message_id"]), name="messaging-push")

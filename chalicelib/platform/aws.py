@@ -22,12 +22,19 @@ def _data_loader() -> Any:
     return create_loader()
 
 
-def botocore_session() -> Any:
-    """A botocore session sharing one data loader with every other session in the process.
+# botocore sessions are not safe to build clients from in several threads at once (requests
+# run reads in parallel threads): every client of the process is built under this lock.
+CLIENT_LOCK = threading.RLock()
 
-    Each new session otherwise re-parses ``endpoints.json`` and the service models (~0.3 s),
-    and PynamoDB makes a session per model: in a cold Lambda that is paid once per table.
-    """
+
+@cache
+def botocore_session() -> Any:
+    """The process's ONE botocore session, sharing one data loader.
+
+    Each new session registers ~500 event handlers and re-parses ``endpoints.json`` and the
+    service models (~40 ms of CPU in a cold Lambda); PynamoDB asks for a session per model
+    connection, and every client here would make its own. Build clients from it under
+    ``CLIENT_LOCK``."""
     from botocore.session import get_session
 
     session = get_session()
@@ -36,17 +43,26 @@ def botocore_session() -> Any:
 
 
 @cache
-def client(service: str) -> Any:
+def boto3_session() -> Any:
+    """One boto3 session over the shared botocore session (each registers its handlers on it)."""
     import boto3
 
+    return boto3.session.Session(botocore_session=botocore_session())
+
+
+@cache
+def client(service: str) -> Any:
     from .settings import get_settings
 
     settings = get_settings()
-    return boto3.session.Session(botocore_session=botocore_session()).client(service, region_name=settings.region)
+    with CLIENT_LOCK:
+        return boto3_session().client(service, region_name=settings.region)
 
 
 def reset_clients() -> None:
     client.cache_clear()
+    boto3_session.cache_clear()
+    botocore_session.cache_clear()
 
 
 @dataclass

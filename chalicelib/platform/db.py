@@ -15,7 +15,7 @@ import pynamodb.connection.base as _pynamodb_base
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.models import Model
 
-from .aws import botocore_session
+from .aws import CLIENT_LOCK, botocore_session
 from .errors import Conflict, DomainError, ServiceUnavailable
 from .settings import get_settings
 
@@ -36,8 +36,11 @@ def _shared_client(self: Any) -> Any:
            self._extra_headers is None)
     found = _shared_clients.get(key)
     if found is None or (found._request_signer and not found._request_signer._credentials):
-        self._client = None
-        found = _shared_clients[key] = _pynamodb_client.fget(self)  # type: ignore[attr-defined]
+        with CLIENT_LOCK:
+            found = _shared_clients.get(key)
+            if found is None or (found._request_signer and not found._request_signer._credentials):
+                self._client = None
+                found = _shared_clients[key] = _pynamodb_client.fget(self)  # type: ignore[attr-defined]
     self._client = found
     return found
 

@@ -4,7 +4,9 @@ Chalice as middleware for HTTP and for every event handler by ``platform/middlew
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -45,6 +47,44 @@ def install_root_filter() -> None:
             handler.addFilter(PiiFilter())
 
 
+class _ClientOnFirstUse:
+    """A botocore client built when it is first called."""
+
+    def __init__(self, build: Callable[[], Any]) -> None:
+        self._build: Callable[[], Any] | None = build
+        self._client: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._build is not None:
+            self._client, self._build = self._build(), None
+        return getattr(self._client, name)
+
+
+class _SessionOfClientsOnFirstUse:
+    def __init__(self, real_get_session: Callable[[], Any]) -> None:
+        self._real = real_get_session
+
+    def create_client(self, *args: Any, **kwargs: Any) -> _ClientOnFirstUse:
+        return _ClientOnFirstUse(lambda: self._real().create_client(*args, **kwargs))
+
+
+@contextlib.contextmanager
+def _sampling_clients_on_first_use() -> Iterator[None]:
+    """X-Ray's recorder builds a botocore X-Ray client for centralized sampling, each from a
+    fresh botocore session, three times while the SDK is imported and configured (~100 ms
+    of a cold start). In Lambda the service samples (the trace header carries the decision)
+    and those clients are never called; elsewhere they are built on their first call."""
+    import botocore.session
+
+    real = botocore.session.get_session
+    botocore.session.get_session = lambda *args, **kwargs: _SessionOfClientsOnFirstUse(  # type: ignore[assignment]
+        lambda: real(*args, **kwargs))
+    try:
+        yield
+    finally:
+        botocore.session.get_session = real
+
+
 def tracer() -> Any:
     """The Powertools Tracer, created on first use (it costs ~250 ms to import)."""
     global _tracer
@@ -53,8 +93,9 @@ def tracer() -> Any:
 
         # patch only what is traced: AWS calls (botocore) and the providers' HTTPS (http.client);
         # Powertools would otherwise import and patch every library X-Ray supports
-        _tracer = Tracer(service="gonghui", disabled=not get_settings().tracing_enabled,
-                         patch_modules=TRACED_MODULES)
+        with _sampling_clients_on_first_use():
+            _tracer = Tracer(service="gonghui", disabled=not get_settings().tracing_enabled,
+                             patch_modules=TRACED_MODULES)
     return _tracer
 
 

@@ -114,30 +114,38 @@ def moderate(principal: Principal, report_id: str, body: ModerationAction) -> Re
     if body.action == "hide" and found.target_kind == "member":
         raise ValidationFailed("会员举报不能“隐藏”，请选择警告、停用或封禁", code="HIDE_NEEDS_CONTENT")
     now = clock.now()
-    with dynamo_errors(Conflict("该举报已被其他工作人员处理", code="REPORT_ALREADY_HANDLED")):
-        found.update(actions=[Report.status.set("dismissed" if body.action == "dismiss" else "actioned"),
-                              Report.action.set(body.action), Report.action_reason.set(body.reason),
-                              Report.action_by.set(principal.user_id), Report.action_at.set(clock.isoformat(now))],
-                     condition=Report.status == "open")
+    at = clock.isoformat(now)
+    status = "dismissed" if body.action == "dismiss" else "actioned"
+    sanction = {"suspend": "suspended", "ban": "banned"}.get(body.action)
+    until = clock.isoformat(now + timedelta(days=body.days)) if body.action == "suspend" else None
+    # the report, the member's standing and the event are one transaction (the outbox): a
+    # second admin acting on the same report at once changes nothing and announces nothing
+    with dynamo_errors(Conflict("该举报已被其他工作人员处理", code="REPORT_ALREADY_HANDLED")), transaction() as tx:
+        tx.update(found, actions=[Report.status.set(status), Report.action.set(body.action),
+                                  Report.action_reason.set(body.reason), Report.action_by.set(principal.user_id),
+                                  Report.action_at.set(at)],
+                  condition=Report.status == "open")
+        if sanction is not None:
+            tx.update(Standing(member), actions=[
+                Standing.sanction.set(sanction),
+                Standing.sanction_until.set(until) if until else Standing.sanction_until.remove(),
+                Standing.sanction_reason.set(body.reason), Standing.updated_at.set(at)])
+        elif body.action == "warn":
+            tx.update(Standing(member), actions=[Standing.warnings.add(1), Standing.updated_at.set(at)])
+        if body.action != "dismiss":
+            data = {"user_id": member, "action": body.action, "reason": body.reason, "report_id": report_id,
+                    "days": body.days if body.action == "suspend" else None}
+            publish("social", "MemberModerated", data=data, actor=actor_of(principal), org=found.org, tx=tx)
+    found.status, found.action, found.action_reason, found.action_by, found.action_at = (
+        status, body.action, body.reason, principal.user_id, at)
     if body.action == "hide":
         _hide(found)
-    elif body.action in ("suspend", "ban"):
-        until = clock.isoformat(now + timedelta(days=body.days)) if body.action == "suspend" else None
-        Standing(member).update(actions=[
-            Standing.sanction.set("suspended" if body.action == "suspend" else "banned"),
-            Standing.sanction_until.set(until) if until else Standing.sanction_until.remove(),
-            Standing.sanction_reason.set(body.reason), Standing.updated_at.set(clock.isoformat(now))])
+    elif sanction is not None:
         from chalicelib.identity import logic as identity
 
         # identity's record is what login, refresh and every request check: the sanction and
         # the end of the member's sessions take effect there at once
-        identity.record_sanction(member, "suspended" if body.action == "suspend" else "banned", until=until)
-    elif body.action == "warn":
-        Standing(member).update(actions=[Standing.warnings.add(1), Standing.updated_at.set(clock.isoformat(now))])
-    if body.action != "dismiss":
-        data = {"user_id": member, "action": body.action, "reason": body.reason, "report_id": report_id,
-                "days": body.days if body.action == "suspend" else None}
-        publish("social", "MemberModerated", data=data, actor=actor_of(principal), org=found.org)
+        identity.record_sanction(member, sanction, until=until)
     return _report_views([found])[0]
 
 

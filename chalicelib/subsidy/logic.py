@@ -463,15 +463,15 @@ def _settle(app: SubsidyApplication, *, actor: Actor, record_wait: bool) -> str:
             for key in mine - set(held):  # a reservation this decision no longer needs
                 tx.delete(SubsidyLedger(_ledger_once(app.enterprise_path, key)),
                           condition=SubsidyLedger.app_id == app.app_id)
+            publish(FEATURE, "SubsidyReviewed", data={"app_id": app.app_id, "state": app.state,
+                                                      "approved_fen": approved_total, "paid_fen": app.paid_fen},
+                    org=app.enterprise_path, actor=actor, tx=tx)
     except TransactWriteError:
         if held and any(holder != app.app_id for holder in _once_holders(app).values() if holder):
             _recalculate(app.app_id, actor=actor)  # another application took a one-off just now
             return "recalculated"
         with dynamo_errors(Conflict("预算或一次性补助情况刚刚变化，请刷新后重新审核", code="SUBSIDY_CONFLICT")):
             raise
-    publish(FEATURE, "SubsidyReviewed", data={"app_id": app.app_id, "state": app.state,
-                                              "approved_fen": approved_total, "paid_fen": app.paid_fen},
-            org=app.enterprise_path, actor=actor)
     if set(held) - mine:
         _recalculate_siblings(app, set(held) - mine, actor=actor)
     return "waiting" if waits else "paid"
@@ -520,8 +520,8 @@ def reject(principal: Principal, app_id: str, reason: str) -> SubsidyApplication
         for key in reserved:  # what it reserved while waiting is free for the enterprise's other claims
             tx.delete(SubsidyLedger(_ledger_once(app.enterprise_path, key)),
                       condition=(SubsidyLedger.app_id == app.app_id) & (SubsidyLedger.state == "reserved"))
-    publish(FEATURE, "SubsidyRejected", data={"app_id": app.app_id}, org=app.enterprise_path,
-            actor=actor_of(principal))
+        publish(FEATURE, "SubsidyRejected", data={"app_id": app.app_id}, org=app.enterprise_path,
+                actor=actor_of(principal), tx=tx)
     return _view(app)
 
 

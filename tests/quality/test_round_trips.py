@@ -20,13 +20,16 @@ BUDGET = {
     # member record), so a ban or suspension stops every token at once (issue 10.2).
     "POST /messaging/messages": 4,     # 6 → 4: standing, pair, (rate limit + accepted send) transaction, SendMessage
     "message-send per message": 3,     # 6 → 3: messaging BatchGetItem, pair, one transaction
+    "message-send per burst": 3,       # a batch of one sender's messages: the same 3 calls for the whole run
     "GET /messaging/inbox": 3,         # 3 → 3: standing, the inbox page, one BatchGetItem for who is hidden
     "GET /social/feed": 4,             # 7 → 4: standing, timeline page, its posts, one 3-table BatchGetItem
     "GET /me": 2,                      # 1 → 2: standing (a banned worker's /me is refused), the account
-    "dorm decision (approve)": 5,      # 6 → 4: application, rules, conditional update, event, notice
-    "dorm decision (reject)": 5,       # application, bed, one transaction, event, notice
-    "aid submit": 7,                   # 11 → 7: application, one ListObjectsV2 (not a HeadObject per document),
-                                       # both ledgers in one BatchGetItem, scope limits, transaction, event, timeline
+    "dorm decision (approve)": 4,      # 6 → 4: application, rules, one transaction (update + outbox event), notice
+    "dorm decision (reject)": 4,       # 6 → 4: application, bed, one transaction (update + outbox event), notice
+    "aid submit": 5,                   # 11 → 5: standing, application, one ListObjectsV2 (not a HeadObject per
+                                       # document), one BatchGetItem (both ledgers + the scope's review limits),
+                                       # one transaction (application, step, ledger, outbox event); a first
+                                       # submission's timeline is the step just written, not read back
     "audit per domain event": 1,       # 4 conditional PutItem → one BatchWriteItem per 25 entries
     "POST /identity/face/start": 4,    # 6 → 4: member, id claim, attempt quota, attempt
     "face-verify callback": 5,         # 7 → 4–5: attempt, member, transaction, event, attempt marked sent
@@ -73,6 +76,44 @@ def test_chat_send_and_delivery_and_the_inbox(friends, pump, aws_calls):
 
     inbox = _calls(aws_calls, "http:GET /messaging/inbox", lambda: li.get("/messaging/inbox"))
     _check("GET /messaging/inbox", inbox)
+
+
+def test_a_burst_from_one_sender_is_stored_in_one_transaction_in_queue_order(friends, pump, aws_calls):
+    wang, li = friends
+    assert wang.post("/messaging/messages", {"to": "xiaoli", "client_id": "warm-00001", "text": "早"}).status_code == 202
+    pump.drain()  # li has one unread: the burst asks for no push reminder
+    texts = ["在吗", "晚上一起吃饭吗", "六点下班", "七点", "西湖边见"]
+    for n, text in enumerate(texts):
+        assert wang.post("/messaging/messages", {"to": "xiaoli", "client_id": f"burst-{n:04d}", "text": text}
+                         ).status_code == 202
+    from chalicelib.messaging.specs import SEND_QUEUE
+
+    source = next(s for s in pump.sqs_sources() if s.queue == SEND_QUEUE.name)
+    delivered = _calls(aws_calls, "event:", lambda: pump.pump_sqs(source))
+    _check("message-send per burst", delivered)
+
+    conv = body(li.get("/messaging/inbox"))["items"][0]["conversation_id"]
+    mine = body(wang.get(f"/messaging/conversations/{conv}/messages?limit=50"))["items"]
+    assert [(m["seq"], m["text"]) for m in reversed(mine)] == list(enumerate(["早", *texts], start=1))
+    inbox = body(li.get("/messaging/inbox"))["items"][0]
+    assert inbox["unread"] == 6 and inbox["preview"] == "西湖边见"
+
+
+def test_a_batch_of_both_senders_keeps_one_order(friends, pump):
+    wang, li = friends
+    sends = [(wang, "xiaoli", "一"), (wang, "xiaoli", "带你去澳门赌场下注"), (wang, "xiaoli", "二"),
+             (li, "xiaowang", "三"), (wang, "xiaoli", "四"), (li, "xiaowang", "五"), (li, "xiaowang", "六")]
+    for n, (who, to, text) in enumerate(sends):
+        assert who.post("/messaging/messages", {"to": to, "client_id": f"both-{n:04d}", "text": text}
+                        ).status_code == 202
+    pump.drain()
+    conv = body(li.get("/messaging/inbox"))["items"][0]["conversation_id"]
+    mine = body(wang.get(f"/messaging/conversations/{conv}/messages?limit=50"))["items"]
+    assert [(m["seq"], m["text"]) for m in reversed(mine)] == [(n, t) for n, (_, _, t) in enumerate(sends, 1)]
+    seen = body(li.get(f"/messaging/conversations/{conv}/messages?limit=50"))["items"]
+    assert "带你去澳门赌场下注" not in [m["text"] for m in seen], "a held message is not delivered"
+    assert body(li.get("/messaging/inbox"))["items"][0]["unread"] == 3
+    assert body(wang.get("/messaging/inbox"))["items"][0]["unread"] == 3
 
 
 def test_the_feed(friends, pump, aws_calls):

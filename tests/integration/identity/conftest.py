@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from chalicelib.platform import pii
+from tests.bus import EventSpy
 from tests.conftest import body
 
 XIHU = "zj/hz/xihu"
@@ -23,40 +23,9 @@ def make_id(region: str = "330106", birth: str = "19950312", seq: str = "123") -
     return first17 + pii.id_check_digit(first17)
 
 
-class EventSpy:
-    """Every ``gonghui.*`` event, through its own EventBridge rule and SQS queue (the outbox
-    stream is carried to the bus first, as the Pipe does in AWS)."""
-
-    def __init__(self, pump: Any) -> None:
-        self.pump = pump
-        from chalicelib.platform.aws import client
-        from local.bootstrap import route_events_to_queue
-
-        self.sqs = client("sqs")
-        self.url = self.sqs.create_queue(QueueName="identity-test-spy")["QueueUrl"]
-        arn = self.sqs.get_queue_attributes(QueueUrl=self.url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        route_events_to_queue("identity-test-spy", {"source": [{"prefix": "gonghui."}]}, arn)
-        self.seen: list[dict[str, Any]] = []
-        self.raw: list[str] = []
-
-    def collect(self) -> list[dict[str, Any]]:
-        self.pump.pump_outbox()
-        while True:
-            got = self.sqs.receive_message(QueueUrl=self.url, MaxNumberOfMessages=10).get("Messages", [])
-            if not got:
-                return self.seen
-            for message in got:
-                self.raw.append(message["Body"])
-                self.seen.append(json.loads(message["Body"]))
-                self.sqs.delete_message(QueueUrl=self.url, ReceiptHandle=message["ReceiptHandle"])
-
-    def of(self, detail_type: str) -> list[dict[str, Any]]:
-        return [e for e in self.collect() if e["detail-type"] == detail_type]
-
-
 @pytest.fixture
 def spy(aws: Any, pump: Any) -> EventSpy:
-    return EventSpy(pump)
+    return EventSpy(pump, "identity-test-spy")
 
 
 @pytest.fixture
