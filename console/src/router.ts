@@ -43,6 +43,14 @@ export const router = createRouter({
 })
 
 router.beforeEach((to) => {
+  // main.ts has logged in with an authCode in the address: it is never kept in the history
+  if ('authCode' in to.query || 'code' in to.query) {
+    const query = { ...to.query }
+    delete query.authCode
+    delete query.code
+    delete query.state
+    return { path: to.path, query, hash: to.hash, replace: true }
+  }
   if (to.name === 'login' || to.name === 'missing') return true
   if (!session.account) return { name: 'login', query: { next: to.fullPath } }
   const roles = to.meta.roles as string[] | undefined
