@@ -30,6 +30,7 @@ FEATURES: tuple[str, ...] = (
     "bookings",
     "mediation",
     "centres",
+    "enterprises",
 )
 
 

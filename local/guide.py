@@ -12,6 +12,8 @@ FAKE_CONTROLS = [
     ("微信登录 code（wx.login）", "GET /_fake/wechat/login-code", "openid=<任意>"),
     ("支付宝授权码（my.getAuthCode）", "GET /_fake/alipay/auth-code", "user_id=<任意>"),
     ("浙政钉免登码", "GET /_fake/dingtalk/auth-code", "account_id=<浙政钉账号>&name=<姓名>"),
+    ("政务服务网法人登录 ssotoken", "GET /_fake/zwfw/ssotoken",
+     "credit_code=91330503MA2B3C4D5N（三行电气；其他企业可加 &company_name=&legal_person=）"),
     ("让某人刷脸失败/通过（默认通过）", "GET /_fake/alipay/face-result",
      "cert_no=<身份证号 或 *>&passed=false&fail_reason=<原因>"),
     ("刷脸完成（模拟页面上的按钮）", "GET /_fake/alipay/certify/complete", "certify_id=<发起时返回的>"),
@@ -67,6 +69,8 @@ def banner(api: str, fakes: str, ws: str) -> str:
     lines.append(f"  浙政钉 staff  {fakes}/_fake/dingtalk/auth-code?account_id=<id>&name=<name> → POST /auth/dingtalk")
     for user_id, account_id in demo_accounts.DINGTALK_IDS.items():
         lines.append(f"    {account_id:<22} → {user_id}")
+    lines.append(f"  法人登录     {fakes}/_fake/zwfw/ssotoken?credit_code=91330503MA2B3C4D5N → POST /auth/zwfw"
+                 " {\"ssotoken\"} (三行电气 法定代表人 沈国强)")
     lines.append(f"  fakes       {fakes}")
     for what, route, args in FAKE_CONTROLS:
         method, path = route.split(" ", 1)

@@ -65,6 +65,7 @@ class LocalStack:
         os.environ["GONGHUI_WECHAT_API"] = self.fakes.wechat_base
         os.environ["GONGHUI_ALIPAY_GATEWAY"] = self.fakes.alipay_gateway
         os.environ["GONGHUI_DINGTALK_API"] = self.fakes.dingtalk_base
+        os.environ["GONGHUI_ZWFW_API"] = self.fakes.url
         if importlib.util.find_spec("local.ws_gateway") is not None:
             os.environ["GONGHUI_WS_ENDPOINT"] = f"http://{self.host}:{self.ws_port}"
 

@@ -85,6 +85,7 @@ def fakes(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("GONGHUI_WECHAT_API", fake.wechat_base)
     monkeypatch.setenv("GONGHUI_ALIPAY_GATEWAY", fake.alipay_gateway)
     monkeypatch.setenv("GONGHUI_DINGTALK_API", fake.dingtalk_base)
+    monkeypatch.setenv("GONGHUI_ZWFW_API", fake.url)
     from chalicelib.platform.settings import reset_settings
 
     reset_settings()

@@ -114,6 +114,21 @@ def login_dingtalk(auth_code: str) -> TokenPair:
     return _issue(account)
 
 
+def login_legal_person(credit_code: str, *, org_path: str, name: str) -> TokenPair:
+    """An enterprise's legal person signed in at 浙江政务服务网 (法人登录); the enterprises
+    feature has matched the credit code to its register. The portal's legal-person identity is
+    the enterprise itself, so one account stands for it (``zwfw:legal:<credit code>``): it is
+    the enterprise union admin of the register's org node, moved with the register when that
+    changes. A union that disables the account ends the enterprise's logins."""
+    subject = f"zwfw:legal:{credit_code}"
+    account = _account_for(subject, channel="zwfw", channel_subject=credit_code, create_role=Role.ENTERPRISE_ADMIN)
+    wanted = (Role.ENTERPRISE_ADMIN.value, org_path, org_path, name or account.name)
+    if (account.role, account.org_path, account.staff_org, account.name) != wanted:
+        account.update(actions=[Account.role.set(wanted[0]), Account.org_path.set(org_path),
+                                Account.staff_org.set(org_path), Account.name.set(wanted[3])])
+    return _issue(account)
+
+
 def _family(family_id: str | None) -> RefreshFamily | None:
     try:
         return RefreshFamily.get(family_id, consistent_read=True) if family_id else None

@@ -16,6 +16,7 @@ deleted once it has been split.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import uuid
@@ -54,6 +55,9 @@ from .schemas import (
 
 PREFIX = uploads.ROSTER_PREFIX
 CHUNK_ROWS = 500
+# Who joined or left the active roster, per org, as each chunk (or sweep page) lands: data
+# ``{"import_id", "changes": [{"org_path", "added", "left"}]}``.
+ROSTER_CHANGED = "RosterMembersChanged"
 SWEEP_PAGE = 500
 UPLOAD_EXPIRES = 900
 MAX_STORED_REJECTIONS = 5000
@@ -437,6 +441,18 @@ def _send_work(body: dict[str, Any]) -> None:
 
 # --- the chunk Lambda ------------------------------------------------------------------------
 
+def roster_changes(moves: list[tuple[str | None, str, str]]) -> list[dict[str, Any]]:
+    """(status before or None, status after, org) per row → per org how many joined the active
+    roster and how many left it (rows whose standing did not change count for nothing)."""
+    per_org: dict[str, dict[str, int]] = {}
+    for before, after, org in moves:
+        was, now = before == "active", after == "active"
+        if was != now:
+            counts = per_org.setdefault(org, {"added": 0, "left": 0})
+            counts["added" if now else "left"] += 1
+    return [{"org_path": org, **counts} for org, counts in sorted(per_org.items())]
+
+
 def handle_work(body: dict[str, Any]) -> str:
     if body.get("kind") == "chunk":
         return write_chunk(body)
@@ -462,10 +478,14 @@ def write_chunk(body: dict[str, Any], *, send: Callable[[dict[str, Any]], Any] |
         before = previous.get((r["h"], r["o"]))
         if before is not None and before != r["s"]:
             apply_roster_status(r["h"], r["o"], r["s"], import_id=import_id)
+    changes = roster_changes([(previous.get((r["h"], r["o"])), r["s"], r["o"]) for r in rows])
     try:
         with TransactWrite(connection=_connection()) as tx:
             tx.save(RosterChunk(import_id, chunk_no, rows=len(rows), expires=clock.now() + _CHUNK_TTL),
                     condition=RosterChunk.chunk_no.does_not_exist())
+            if changes:  # counted with the chunk, once (the figures roll-ups read it)
+                publish(FEATURE, ROSTER_CHANGED, org=scope, event_id=f"roster-{import_id}-{chunk_no}", tx=tx,
+                        data={"import_id": import_id, "changes": changes})
             tx.update(RosterImport(import_id), actions=[RosterImport.rows_done.add(len(rows)),
                                                         RosterImport.rows_accepted.add(len(rows))],
                       condition=RosterImport.status.is_in("splitting", "running"))
@@ -510,6 +530,7 @@ def sweep_leavers(import_id: str, cursor: str | None, *, send: Callable[[dict[st
         imp.scope, limit=SWEEP_PAGE, last_evaluated_key=start,
         filter_condition=(RosterEntry.import_id != import_id) & (RosterEntry.status == "active"))
     left = 0
+    gone: list[tuple[str | None, str, str]] = []
     now = clock.now_iso()
     for entry in page:
         try:
@@ -520,9 +541,14 @@ def sweep_leavers(import_id: str, cursor: str | None, *, send: Callable[[dict[st
                 raise
             continue
         left += 1
+        gone.append(("active", "left", entry.org_path))
         apply_roster_status(entry.id_hash, entry.org_path, "left", import_id=import_id)
     if left:
         RosterImport(import_id).update(actions=[RosterImport.rows_left.add(left)])
+    if gone:
+        page_id = hashlib.sha256((cursor or "first").encode()).hexdigest()[:16]
+        publish(FEATURE, ROSTER_CHANGED, org=imp.scope, event_id=f"roster-sweep-{import_id}-{page_id}",
+                data={"import_id": import_id, "changes": roster_changes(gone)})
     if page.last_evaluated_key:
         (send or _send_work)({"kind": "sweep", "import_id": import_id, "cursor": json.dumps(page.last_evaluated_key)})
         return "continued"

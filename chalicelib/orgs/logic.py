@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pynamodb.exceptions import PutError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal
@@ -57,6 +58,21 @@ def create_node(principal: Principal, new: NewOrg) -> OrgView:
     with dynamo_errors(Conflict("该组织已存在", code="ORG_EXISTS")), transaction() as tx:
         tx.save(node, condition=OrgNode.path.does_not_exist())
         publish("orgs", "OrgRegistered", data=view.model_dump(), org=view.path, actor=actor_of(principal), tx=tx)
+    return view
+
+
+def stage_child(tx: TransactWrite, principal: Principal, parent_path: str, slug: str, name: str) -> OrgView:
+    """For other features: stage a new child node of ``parent_path`` (and its event) in ``tx``,
+    the transaction that writes what the node is registered for; nothing is written unless
+    ``tx`` commits. The caller checked scope; the parent must exist and take children."""
+    parent = get_node(parent_path)
+    level = CHILD_LEVEL.get(parent.level)
+    if level is None:
+        raise ValidationFailed("企业工会下不能再建下级组织", code="ORG_LEVEL_INVALID")
+    node = OrgNode(f"{parent.path}/{slug}", parent_path=parent.path, name=name, level=level, created_at=clock.now_iso())
+    view = _view(node)
+    tx.save(node, condition=OrgNode.path.does_not_exist())
+    publish("orgs", "OrgRegistered", data=view.model_dump(), org=view.path, actor=actor_of(principal), tx=tx)
     return view
 
 

@@ -71,10 +71,17 @@ class EndpointSpec:
 _app: Any = None
 
 
+# Files some routes answer with (exports, archives): API Gateway passes them as binary.
+BINARY_TYPES = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/pdf")
+
+
 def bind(app: Any) -> None:
     """Remember the Chalice app whose ``current_request`` the endpoints read."""
     global _app
     _app = app
+    for mime in BINARY_TYPES:
+        if mime not in app.api.binary_types:
+            app.api.binary_types.append(mime)
 
 
 def current_request() -> Request:

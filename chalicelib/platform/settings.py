@@ -62,6 +62,12 @@ class Settings:
     dingtalk_api_base: str
     dingtalk_app_key: str
     dingtalk_secret_parameter: str
+    # 浙江政务服务网 legal-person SSO (法人统一身份认证) through the IRS gateway: its base URL,
+    # the gateway access key (AK) and our project id; the secret key (SK) is in SSM.
+    zwfw_api_base: str = "https://bcdsg.zj.gov.cn:8443"
+    zwfw_access_key: str = "gonghui-zwfw-local"
+    zwfw_project_id: str = "gonghui-local"
+    zwfw_secret_parameter: str = "/gonghui/local/zwfw-secret-key"
     extra: dict[str, str] = field(default_factory=dict)
     # The WebSocket API's management endpoint (``https://{api}.execute-api.../{stage}``, or the
     # local gateway); None means "derive it from the connection's domain and stage".
@@ -129,6 +135,10 @@ class Settings:
             dingtalk_api_base=env.get("GONGHUI_DINGTALK_API", "https://openplatform.dg-work.cn"),
             dingtalk_app_key=env.get("GONGHUI_DINGTALK_APP_KEY", LOCAL_APP_IDS["GONGHUI_DINGTALK_APP_KEY"]),
             dingtalk_secret_parameter=f"{param_root}/dingtalk-app-secret",
+            zwfw_api_base=env.get("GONGHUI_ZWFW_API", "https://bcdsg.zj.gov.cn:8443"),
+            zwfw_access_key=env.get("GONGHUI_ZWFW_ACCESS_KEY", "gonghui-zwfw-local"),
+            zwfw_project_id=env.get("GONGHUI_ZWFW_PROJECT_ID", "gonghui-local"),
+            zwfw_secret_parameter=f"{param_root}/zwfw-secret-key",
             extra={k: v for k, v in env.items() if k.startswith("GONGHUI_X_")},
             ws_endpoint=env.get("GONGHUI_WS_ENDPOINT") or None,
             stage_declared=bool(env.get("GONGHUI_STAGE")),

@@ -23,7 +23,7 @@ from chalicelib.platform.observability import logger
 # for it; ``fetch`` takes ``timeout`` for the rare caller that needs another value.
 HTTP_TIMEOUT_SECONDS = 5.0
 
-_LABELS = {"wechat": "微信", "alipay": "支付宝", "dingtalk": "浙政钉"}
+_LABELS = {"wechat": "微信", "alipay": "支付宝", "dingtalk": "浙政钉", "zwfw": "政务服务网"}
 
 
 class SubscriptionRefused(ProviderError):

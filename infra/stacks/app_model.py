@@ -22,6 +22,8 @@ PLATFORM = "platform"
 # CloudFormation's 500 resources). A feature not listed goes to the last group.
 GROUPS: dict[str, tuple[str, ...]] = {
     "people": ("system", "orgs", "accounts", "audit", "identity", "profiles", "social", "messaging"),
+    # the enterprise side (issue 16): features not yet merged simply leave their slot empty
+    "enterprise": ("enterprises", "talents", "craftsmen"),
     "services": ("aid", "subsidy", "dorms", "canteen", "bookings"),
 }
 API_FUNCTION = "APIHandler"  # Chalice's; it stays the `system` feature's API function

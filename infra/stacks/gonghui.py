@@ -54,7 +54,7 @@ SQS_FUNCTION_TIMEOUT_FACTOR = 6  # AWS: queue visibility timeout >= 6x the funct
 DLQ_RETENTION = Duration.days(14)
 SECRET_PARAMETERS = (
     "jwt-signing-key", "pii-key", "wechat-app-secret",
-    "alipay-app-private-key", "alipay-public-key", "dingtalk-app-secret",
+    "alipay-app-private-key", "alipay-public-key", "dingtalk-app-secret", "zwfw-secret-key",
 )
 # IAM managed policies are limited to 6,144 characters; keep well under with an estimate.
 POLICY_BUDGET = 5000

@@ -25,6 +25,7 @@ from .alipay import FakeAlipay
 from .common import FakeRequest, FakeResponse
 from .dingtalk import FakeDingtalk
 from .wechat import FakeWechat
+from .zwfw import FakeZwfw
 
 Route = Callable[[FakeRequest], FakeResponse]
 MAX_BODY = 1024 * 1024
@@ -43,9 +44,10 @@ class FakeProviders:
         self.wechat = FakeWechat(wechat_app_id or settings.wechat_app_id, self._record, self._is_refused)
         self.alipay = FakeAlipay(alipay_app_id or settings.alipay_app_id, self._record, self._is_refused)
         self.dingtalk = FakeDingtalk(dingtalk_app_key or settings.dingtalk_app_key)
+        self.zwfw = FakeZwfw(settings.zwfw_access_key)
         self.verbose = verbose
         self._routes: dict[str, Route] = {**self.wechat.routes(), **self.alipay.routes(), **self.dingtalk.routes(),
-                                          **self._control_routes()}
+                                          **self.zwfw.routes(), **self._control_routes()}
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -96,7 +98,8 @@ class FakeProviders:
         """The ``GONGHUI_*`` variables that point the app at this fake."""
         return {"GONGHUI_WECHAT_API": self.wechat_base, "GONGHUI_ALIPAY_GATEWAY": self.alipay_gateway,
                 "GONGHUI_DINGTALK_API": self.dingtalk_base, "GONGHUI_WECHAT_APP_ID": self.wechat.app_id,
-                "GONGHUI_ALIPAY_APP_ID": self.alipay.app_id, "GONGHUI_DINGTALK_APP_KEY": self.dingtalk.app_key}
+                "GONGHUI_ALIPAY_APP_ID": self.alipay.app_id, "GONGHUI_DINGTALK_APP_KEY": self.dingtalk.app_key,
+                "GONGHUI_ZWFW_API": self.url, "GONGHUI_ZWFW_ACCESS_KEY": self.zwfw.access_key}
 
     def ssm_parameters(self) -> dict[str, str]:
         """``{SSM parameter name: value}`` for the secrets the app reads (names from settings)."""
@@ -106,6 +109,7 @@ class FakeProviders:
             settings.alipay_private_key_parameter: self.alipay.app_private_key_pem,
             settings.alipay_public_key_parameter: self.alipay.alipay_public_key_pem,
             settings.dingtalk_secret_parameter: self.dingtalk.secret,
+            settings.zwfw_secret_parameter: self.zwfw.secret,
         }
 
     # -- controls --------------------------------------------------------------------
@@ -121,6 +125,11 @@ class FakeProviders:
                            tenant_id: str | None = "196729") -> str:
         """A one-time 浙政钉 免登 ``auth_code`` for this account."""
         return self.dingtalk.auth_code(account_id, name, employee_code=employee_code, tenant_id=tenant_id)
+
+    def zwfw_ssotoken(self, credit_code: str, company_name: str | None = None,
+                      legal_person: str | None = None) -> str:
+        """A legal person signed in at 浙江政务服务网: the ``ssotoken`` the portal redirects with."""
+        return self.zwfw.ssotoken(credit_code, company_name, legal_person)
 
     def set_face_result(self, cert_no_or_any: str, passed: bool, fail_reason: str | None = None) -> None:
         """How the face scan will end for this ID number (``"*"``: for everyone). Default: pass."""
@@ -160,6 +169,7 @@ class FakeProviders:
         self.wechat.reset()
         self.alipay.reset()
         self.dingtalk.reset()
+        self.zwfw.reset()
         with self._lock:
             self.sent_messages.clear()
             self._refusals.clear()
@@ -179,6 +189,7 @@ class FakeProviders:
             "/_fake/wechat/login-code": self._http_wechat_code,
             "/_fake/alipay/auth-code": self._http_alipay_code,
             "/_fake/dingtalk/auth-code": self._http_dingtalk_code,
+            "/_fake/zwfw/ssotoken": self._http_zwfw_token,
             "/_fake/alipay/face-result": self._http_face_result,
             "/_fake/alipay/certify/complete": self._http_complete,
             "/_fake/subscriptions/refuse": self._http_refuse,
@@ -205,6 +216,11 @@ class FakeProviders:
         args = self._args(request)
         code = self.dingtalk_auth_code(str(args["account_id"]), args["name"], employee_code=args.get("employee_code"))
         return FakeResponse.of_json({"code": code})
+
+    def _http_zwfw_token(self, request: FakeRequest) -> FakeResponse:
+        args = self._args(request)
+        token = self.zwfw_ssotoken(str(args["credit_code"]), args.get("company_name"), args.get("legal_person"))
+        return FakeResponse.of_json({"ssotoken": token})
 
     def _http_face_result(self, request: FakeRequest) -> FakeResponse:
         args = self._args(request)

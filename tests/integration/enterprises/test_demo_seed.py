@@ -1,0 +1,18 @@
+"""The local stack's demo: 三行电气 in 南浔 is in the register with a valid credit code, and its
+legal person signs in through the 浙江政务服务网 fake as that enterprise's union admin."""
+from __future__ import annotations
+
+from local.demo import accounts, enterprises
+from tests.conftest import body
+
+
+def test_the_demo_enterprises_legal_person_signs_in_through_the_portal_fake(aws, api, fakes):
+    accounts.seed()
+    enterprises.seed()
+    enterprises.seed()
+    token = fakes.zwfw_ssotoken(enterprises.SANXING_CODE)
+    response = api.post("/auth/zwfw", headers={"Content-Type": "application/json"}, body=f'{{"ssotoken": "{token}"}}')
+    assert response.status_code == 200, response.body
+    account = body(response)["account"]
+    assert (account["role"], account["org_path"], account["name"]) == ("enterprise_admin", "zj/huz/nanxun/e-sanxing",
+                                                                        "沈国强")
