@@ -81,7 +81,7 @@ export interface paths {
          *
          *     **改变什么**：登记帮扶金发放（金额与银行流水号，只记一次）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `AidStepTaken`（写入审计记录），随后由后台处理：帮扶申请每一步的领域事件：通知职工、启动公示、统计。
+         *     **后台随后**：发布领域事件 `AidStepTaken`（写入审计记录），随后由后台处理：帮扶申请每一步的领域事件：通知职工、启动公示、统计；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`AID_STEP_NOT_IN_SCOPE`（403）、`ROLE_FORBIDDEN`（403）、`AID_NOT_FOUND`（404）、`AID_ALREADY_DISBURSED`（409）、`AID_STEP_OUT_OF_ORDER`（409）、`AID_STEP_TAKEN`（409）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`AID_AMOUNT_MISMATCH`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -162,7 +162,7 @@ export interface paths {
          *
          *     **改变什么**：审核：通过、退回修改或不予通过（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `AidStepTaken`（写入审计记录），随后由后台处理：帮扶申请每一步的领域事件：通知职工、启动公示、统计。
+         *     **后台随后**：发布领域事件 `AidStepTaken`（写入审计记录），随后由后台处理：帮扶申请每一步的领域事件：通知职工、启动公示、统计；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`AID_STEP_NOT_IN_SCOPE`（403）、`ROLE_FORBIDDEN`（403）、`AID_NOT_FOUND`（404）、`AID_STEP_OUT_OF_ORDER`（409）、`AID_STEP_TAKEN`（409）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`AID_AMOUNT_REQUIRED`（422）、`AID_OPINION_REQUIRED`（422）、`AID_YEARLY_CAP_REACHED`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -188,7 +188,7 @@ export interface paths {
          *
          *     **改变什么**：提交（或修改后重新提交）申请（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `AidStepTaken`（写入审计记录），随后由后台处理：帮扶申请每一步的领域事件：通知职工、启动公示、统计。
+         *     **后台随后**：发布领域事件 `AidStepTaken`（写入审计记录），随后由后台处理：帮扶申请每一步的领域事件：通知职工、启动公示、统计；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`AID_NOT_FOUND`（404）、`AID_ALREADY_OPEN`（409）、`AID_STEP_OUT_OF_ORDER`（409）、`AID_STEP_TAKEN`（409）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`AID_BANK_CARD_MISSING`（422）、`AID_DOCUMENTS_MISSING`（422）、`AID_YEARLY_CAP_REACHED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -214,7 +214,7 @@ export interface paths {
          *
          *     **改变什么**：撤回申请（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `AidStepTaken`（写入审计记录），随后由后台处理：帮扶申请每一步的领域事件：通知职工、启动公示、统计。
+         *     **后台随后**：发布领域事件 `AidStepTaken`（写入审计记录），随后由后台处理：帮扶申请每一步的领域事件：通知职工、启动公示、统计；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`AID_NOT_FOUND`（404）、`AID_STEP_OUT_OF_ORDER`（409）、`AID_STEP_TAKEN`（409）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -557,6 +557,36 @@ export interface paths {
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`WECHAT_CODE_INVALID`（401）、`ACCOUNT_BANNED`（403）、`ACCOUNT_DISABLED`（403）、`ACCOUNT_SUSPENDED`（403）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`PROVIDER_ERROR`（502）、`SERVICE_BUSY`（503）
          */
         post: operations["accounts_wechat_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/zwfw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 企业法人登录（浙江政务服务网法人统一身份认证，回跳带回的 ssotoken）【公开】
+         * @description **谁可以调用**：任何人。无需登录。
+         *
+         *     The portal validates the token server-side; a credit code not in the enterprise register
+         *     is refused (403 ENTERPRISE_NOT_REGISTERED). The caller becomes the enterprise union admin of
+         *     the enterprise's union node.
+         *
+         *     **改变什么**：企业法人登录（浙江政务服务网法人统一身份认证，回跳带回的 ssotoken）（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `AccountRegistered`（写入审计记录），随后由后台处理：新注册账号计入注册人数。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`ZWFW_TOKEN_INVALID`（401）、`ACCOUNT_BANNED`（403）、`ACCOUNT_DISABLED`（403）、`ACCOUNT_SUSPENDED`（403）、`ENTERPRISE_NOT_REGISTERED`（403）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`PROVIDER_ERROR`（502）、`SERVICE_BUSY`（503）
+         */
+        post: operations["enterprises_legal_person_login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -909,7 +939,7 @@ export interface paths {
          *
          *     **改变什么**：报名活动场次（满员则进入候补）（成功答 201）。带同一个 `Idempotency-Key` 重复提交只执行一次。
          *
-         *     **后台随后**：发布领域事件 `BookingOfferMade`（写入审计记录）。发布领域事件 `BookingSignedUp`（写入审计记录）。发布领域事件 `BookingWaitlisted`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `BookingOfferMade`（写入审计记录）。发布领域事件 `BookingSignedUp`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。发布领域事件 `BookingWaitlisted`（写入审计记录）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`BOOKING_NO_SHOW_BANNED`（403）、`ROLE_FORBIDDEN`（403）、`BOOKING_ACTIVITY_NOT_FOUND`（404）、`BOOKING_SESSION_NOT_FOUND`（404）、`BOOKING_ALREADY_SIGNED_UP`（409）、`BOOKING_SEAT_TAKEN`（409）、`BOOKING_SESSION_FULL`（409）、`BOOKING_SIGNUP_CLOSED`（409）、`BOOKING_SIGNUP_NOT_OPEN`（409）、`BOOKING_STATE_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`BOOKING_ANSWER_CHOICE`（422）、`BOOKING_ANSWER_MISSING`（422）、`BOOKING_ANSWER_UNKNOWN`（422）、`BOOKING_GROUP_REQUIRED`（422）、`BOOKING_SEAT_INVALID`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`BOOKING_BUSY`（503）
          */
@@ -1034,7 +1064,7 @@ export interface paths {
          *
          *     **改变什么**：预约场馆时段（可团体预约）（成功答 201）。带同一个 `Idempotency-Key` 重复提交只执行一次。
          *
-         *     **后台随后**：发布领域事件 `BookingVenueBooked`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `BookingVenueBooked`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`BOOKING_NO_SHOW_BANNED`（403）、`ROLE_FORBIDDEN`（403）、`BOOKING_VENUE_NOT_FOUND`（404）、`BOOKING_ALREADY_BOOKED`（409）、`BOOKING_BEYOND_HORIZON`（409）、`BOOKING_NOT_OPEN_YET`（409）、`BOOKING_QUOTA_DAY`（409）、`BOOKING_QUOTA_WEEK`（409）、`BOOKING_SLOT_FULL`（409）、`BOOKING_SLOT_PAST`（409）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`BOOKING_OUTSIDE_HOURS`（422）、`BOOKING_PARTY_TOO_LARGE`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`BOOKING_BUSY`（503）
          */
@@ -1580,7 +1610,7 @@ export interface paths {
          *
          *     **改变什么**：扫码登记到访（职工本人；同一房间每天只计一次）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `CentreVisitRecorded`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）。
+         *     **后台随后**：发布领域事件 `CentreVisitRecorded`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`CENTRE_CODE_INVALID`（400）、`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CENTRE_ROOM_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
@@ -2445,7 +2475,7 @@ export interface paths {
          *
          *     **改变什么**：批量导入房间与现有住户（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `DormRoomsImported`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `DormRoomsImported`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
@@ -2510,7 +2540,7 @@ export interface paths {
          *
          *     **改变什么**：办理退宿（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `DormCheckedOut`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `DormCheckedOut`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`DORM_BED_NOT_FOUND`（404）、`DORM_ROOM_NOT_FOUND`（404）、`NOT_FOUND`（404）、`CONFLICT`（409）、`DORM_BED_CHANGED`（409）、`DORM_BED_NOT_OCCUPIED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）、`SERVICE_BUSY`（503）
          */
@@ -2749,6 +2779,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/enterprises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 企业名录（本人管辖的区县或市，按名称分页，可按行业、规模、是否建会筛选）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`ENTERPRISE_ORG_TOO_WIDE`（400）、`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["enterprises_list_enterprises"];
+        put?: never;
+        /**
+         * 登记企业（区县、市总工会；统一社会信用代码按 GB 32100 校验）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：登记企业（区县、市总工会；统一社会信用代码按 GB 32100 校验）（成功答 201）。带同一个 `Idempotency-Key` 重复提交只执行一次。
+         *
+         *     **后台随后**：发布领域事件 `EnterpriseRegistered`（写入审计记录）。发布领域事件 `OrgRegistered`（写入审计记录）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`CREDIT_CODE_TAKEN`（409）、`ENTERPRISE_ORG_TAKEN`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CREDIT_CODE_INVALID`（422）、`ENTERPRISE_ORG_INVALID`（422）、`ORG_LEVEL_INVALID`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        post: operations["enterprises_register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enterprises/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 企业与工会组织月度数据（本级及下级汇总，逐月）【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`FIGURES_RANGE_INVALID`（422）、`FIGURES_RANGE_TOO_LONG`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["enterprises_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enterprises/figures/children": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下一级组织的月度数据（逐级下钻，分页）【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["enterprises_figures_children"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enterprises/figures/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出月度数据（XLSX，单元格不会作为公式执行）【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     One row a month, one column a metric (amounts in fen), for the node and its subtree.
+         *     Send ``Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`` (or
+         *     ``*\/*``): the file is binary.
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`FIGURES_RANGE_INVALID`（422）、`FIGURES_RANGE_TOO_LONG`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["enterprises_figures_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enterprises/{credit_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 企业详情（管辖该企业的工会，或企业工会本身）【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ENTERPRISE_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["enterprises_get_enterprise"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * 修改企业信息（管辖该企业的区县、市总工会）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：修改企业信息（管辖该企业的区县、市总工会）（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `EnterpriseUpdated`（写入审计记录）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ENTERPRISE_EDIT_FORBIDDEN`（403）、`ROLE_FORBIDDEN`（403）、`ENTERPRISE_NOT_FOUND`（404）、`ENTERPRISE_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        patch: operations["enterprises_update_enterprise"];
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -2878,7 +3062,7 @@ export interface paths {
          *
          *     **改变什么**：确认申诉并加入会员库（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberVerified`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`APPEAL_NOT_FOUND`（404）、`MEMBER_NOT_FOUND`（404）、`APPEAL_DECIDED`（409）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）、`SERVICE_BUSY`（503）
          */
@@ -2904,7 +3088,7 @@ export interface paths {
          *
          *     **改变什么**：驳回申诉（需说明原因）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberVerified`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`APPEAL_NOT_FOUND`（404）、`MEMBER_NOT_FOUND`（404）、`APPEAL_DECIDED`（409）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）、`SERVICE_BUSY`（503）
          */
@@ -3190,7 +3374,7 @@ export interface paths {
          *
          *     **改变什么**：重新与工会会员库比对（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberNotInRoster`（写入审计记录）。发布领域事件 `MemberVerified`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberNotInRoster`（写入审计记录）。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`FACE_NOT_VERIFIED`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）
          */
@@ -3688,7 +3872,7 @@ export interface paths {
          *
          *     **改变什么**：确认调解协议（双方当事人各自确认）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MediationCaseClosed`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）。
+         *     **后台随后**：发布领域事件 `MediationCaseClosed`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEDIATION_NOT_YOUR_STEP`（403）、`ROLE_FORBIDDEN`（403）、`MEDIATION_CASE_NOT_FOUND`（404）、`CONFLICT`（409）、`MEDIATION_CASE_CHANGED`（409）、`MEDIATION_NO_AGREEMENT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -3714,7 +3898,7 @@ export interface paths {
          *
          *     **改变什么**：受理或不予受理（区县及上级工会管理员；不予受理须写理由与去处）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MediationCaseClosed`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）。
+         *     **后台随后**：发布领域事件 `MediationCaseClosed`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEDIATION_NOT_YOUR_STEP`（403）、`ROLE_FORBIDDEN`（403）、`MEDIATION_CASE_NOT_FOUND`（404）、`CONFLICT`（409）、`MEDIATION_ALREADY_DECIDED`（409）、`MEDIATION_CASE_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`MEDIATION_DECLINE_REASON_MISSING`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -3792,7 +3976,7 @@ export interface paths {
          *
          *     **改变什么**：记录调解不成并告知可申请劳动仲裁（调解员）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MediationCaseClosed`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）。
+         *     **后台随后**：发布领域事件 `MediationCaseClosed`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEDIATION_NOT_YOUR_STEP`（403）、`ROLE_FORBIDDEN`（403）、`MEDIATION_CASE_NOT_FOUND`（404）、`CONFLICT`（409）、`MEDIATION_CASE_CHANGED`（409）、`MEDIATION_CASE_CLOSED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -5395,7 +5579,7 @@ export interface paths {
          *
          *     **改变什么**：逐条核准补助明细（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `SubsidyRecalculated`（写入审计记录）。发布领域事件 `SubsidyReviewed`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `SubsidyRecalculated`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。发布领域事件 `SubsidyReviewed`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`SUBSIDY_NOT_FOUND`（404）、`CONFLICT`（409）、`SUBSIDY_CONFLICT`（409）、`SUBSIDY_RECALCULATED`（409）、`SUBSIDY_STEP_OUT_OF_ORDER`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`SUBSIDY_DECISIONS_INCOMPLETE`（422）、`SUBSIDY_NO_BUDGET`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -8454,6 +8638,262 @@ export interface components {
              * @default null
              */
             workshop?: string | null;
+        };
+        /** EnterpriseBody */
+        EnterpriseBody: {
+            /**
+             * Credit Code
+             * @description 统一社会信用代码（GB 32100，含校验位）
+             * @example 91330503MA2B3C4D5N
+             */
+            credit_code: string;
+            /**
+             * Industry
+             * @description 行业
+             * @example manufacturing
+             * @enum {string}
+             */
+            industry: "manufacturing" | "construction" | "transport" | "wholesale_retail" | "hospitality" | "it" | "finance" | "real_estate" | "services" | "agriculture" | "education" | "health" | "other";
+            /**
+             * Name
+             * @description 企业名称
+             * @example 浙江三行电气科技有限公司
+             */
+            name: string;
+            /**
+             * Org Path
+             * @description 企业工会组织节点（区县之下；不存在时一并登记）
+             * @example zj/huz/nanxun/e-sanxing
+             */
+            org_path: string;
+            /**
+             * Size
+             * @description 企业规模
+             * @example medium
+             * @enum {string}
+             */
+            size: "large" | "medium" | "small" | "micro";
+            /**
+             * Union Founded
+             * @description 是否已建立工会
+             * @example true
+             */
+            union_founded: boolean;
+        };
+        /** EnterpriseChildFigures */
+        EnterpriseChildFigures: {
+            /**
+             * Figures
+             * @example {
+             *       "roster_members": 120
+             *     }
+             */
+            figures: {
+                [key: string]: number;
+            };
+            /**
+             * Kind
+             * @example enterprise
+             * @enum {string}
+             */
+            kind: "city" | "district" | "enterprise";
+            /**
+             * Org Name
+             * @example 浙江三行电气科技有限公司工会
+             */
+            org_name: string;
+            /**
+             * Org Path
+             * @example zj/huz/nanxun/e-sanxing
+             */
+            org_path: string;
+        };
+        /** EnterpriseChildrenView */
+        EnterpriseChildrenView: {
+            /** Items */
+            items: components["schemas"]["EnterpriseChildFigures"][];
+            /**
+             * Month
+             * @example 2026-11
+             */
+            month: string;
+            /**
+             * Next Token
+             * @description 下一页的游标；为空表示没有更多
+             * @default null
+             */
+            next_token?: string | null;
+            /**
+             * Org Path
+             * @example zj/huz/nanxun
+             */
+            org_path: string;
+        };
+        /** EnterpriseFiguresView */
+        EnterpriseFiguresView: {
+            /** Metrics */
+            metrics: components["schemas"]["EnterpriseMetric"][];
+            /** Months */
+            months: components["schemas"]["EnterpriseMonthFigures"][];
+            /**
+             * Org Name
+             * @example 湖州市南浔区总工会
+             */
+            org_name: string;
+            /**
+             * Org Path
+             * @example zj/huz/nanxun
+             */
+            org_path: string;
+        };
+        /** EnterpriseLegalLogin */
+        EnterpriseLegalLogin: {
+            /**
+             * Ssotoken
+             * @description 政务服务网法人统一身份认证回跳时带回的 ssotoken
+             * @example ST-7f3c9a1e5b2d4c6a8e0f
+             */
+            ssotoken: string;
+        };
+        /** EnterpriseList */
+        EnterpriseList: {
+            /** Items */
+            items: components["schemas"]["EnterpriseView"][];
+            /**
+             * Next Token
+             * @description 下一页的游标；为空表示没有更多
+             * @default null
+             */
+            next_token?: string | null;
+        };
+        /** EnterpriseMetric */
+        EnterpriseMetric: {
+            /**
+             * Key
+             * @example roster_members
+             */
+            key: string;
+            /**
+             * Name
+             * @example 会员库在册会员
+             */
+            name: string;
+            /**
+             * Unit
+             * @example 人
+             */
+            unit: string;
+        };
+        /** EnterpriseMonthFigures */
+        EnterpriseMonthFigures: {
+            /**
+             * Figures
+             * @description 指标键 → 数值（金额为分）
+             * @example {
+             *       "roster_members": 120
+             *     }
+             */
+            figures: {
+                [key: string]: number;
+            };
+            /**
+             * Month
+             * @example 2026-11
+             */
+            month: string;
+        };
+        /** EnterprisePatch */
+        EnterprisePatch: {
+            /**
+             * Industry
+             * @description 行业
+             * @default null
+             * @example manufacturing
+             * @enum {string|null}
+             */
+            industry?: "manufacturing" | "construction" | "transport" | "wholesale_retail" | "hospitality" | "it" | "finance" | "real_estate" | "services" | "agriculture" | "education" | "health" | "other" | null;
+            /**
+             * Name
+             * @description 企业名称
+             * @default null
+             * @example 浙江三行电气科技有限公司
+             */
+            name?: string | null;
+            /**
+             * Size
+             * @description 企业规模
+             * @default null
+             * @example large
+             * @enum {string|null}
+             */
+            size?: "large" | "medium" | "small" | "micro" | null;
+            /**
+             * Union Founded
+             * @description 是否已建立工会
+             * @default null
+             * @example true
+             */
+            union_founded?: boolean | null;
+        };
+        /** EnterpriseView */
+        EnterpriseView: {
+            /**
+             * Credit Code
+             * @example 91330503MA2B3C4D5N
+             */
+            credit_code: string;
+            /**
+             * District Path
+             * @example zj/huz/nanxun
+             */
+            district_path: string;
+            /**
+             * Industry
+             * @example manufacturing
+             */
+            industry: string;
+            /**
+             * Industry Name
+             * @example 制造业
+             */
+            industry_name: string;
+            /**
+             * Legal Person
+             * @description 法定代表人（法人登录时由政务服务网提供）
+             * @default null
+             * @example 沈三行
+             */
+            legal_person?: string | null;
+            /**
+             * Name
+             * @example 浙江三行电气科技有限公司
+             */
+            name: string;
+            /**
+             * Org Path
+             * @example zj/huz/nanxun/e-sanxing
+             */
+            org_path: string;
+            /**
+             * Size
+             * @example medium
+             */
+            size: string;
+            /**
+             * Size Name
+             * @example 中型
+             */
+            size_name: string;
+            /**
+             * Union Founded
+             * @example true
+             */
+            union_founded: boolean;
+            /**
+             * Updated At
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            updated_at: string;
         };
         /**
          * @example {
@@ -15747,6 +16187,211 @@ export interface operations {
                 };
             };
             /** @description 没有权限：`ACCOUNT_BANNED` 账号已被封禁，如有疑问请联系所在工会；`ACCOUNT_DISABLED` 账号已停用，请联系工会；`ACCOUNT_SUSPENDED` 账号已被暂停使用，如有疑问请联系所在工会 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ACCOUNT_BANNED",
+                     *       "details": [],
+                     *       "message": "账号已被封禁，如有疑问请联系所在工会"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 第三方服务出错：`PROVIDER_ERROR` 第三方服务暂时不可用 */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PROVIDER_ERROR",
+                     *       "details": [],
+                     *       "message": "第三方服务暂时不可用"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enterprises_legal_person_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ssotoken": "ST-7f3c9a1e5b2d4c6a8e0f"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EnterpriseLegalLogin"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "access_token": "示例",
+                     *       "account": {
+                     *         "channel": "示例",
+                     *         "name": "示例",
+                     *         "org_path": "示例",
+                     *         "role": "worker",
+                     *         "status": "示例",
+                     *         "user_id": "示例"
+                     *       },
+                     *       "expires_in": 1,
+                     *       "refresh_token": "示例",
+                     *       "token_type": "Bearer"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TokenPair"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`ZWFW_TOKEN_INVALID` 政务服务网登录凭证无效或已过期，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ZWFW_TOKEN_INVALID",
+                     *       "details": [],
+                     *       "message": "政务服务网登录凭证无效或已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ACCOUNT_BANNED` 账号已被封禁，如有疑问请联系所在工会；`ACCOUNT_DISABLED` 账号已停用，请联系工会；`ACCOUNT_SUSPENDED` 账号已被暂停使用，如有疑问请联系所在工会；`ENTERPRISE_NOT_REGISTERED` 政务服务网提供的统一社会信用代码无效，请联系所在区县总工会 */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -31775,6 +32420,1222 @@ export interface operations {
                      *       "code": "ORG_NOT_FOUND",
                      *       "details": [],
                      *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enterprises_list_enterprises: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 区县或市级组织路径，默认本人管辖范围
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
+                /**
+                 * @description 按行业筛选
+                 * @example manufacturing
+                 */
+                industry?: "manufacturing" | "construction" | "transport" | "wholesale_retail" | "hospitality" | "it" | "finance" | "real_estate" | "services" | "agriculture" | "education" | "health" | "other" | null;
+                /**
+                 * @description 按规模筛选
+                 * @example medium
+                 */
+                size?: "large" | "medium" | "small" | "micro" | null;
+                /**
+                 * @description 按是否建会筛选
+                 * @example true
+                 */
+                union_founded?: boolean | null;
+                /**
+                 * @description 每页条数
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description 上一页返回的 next_token */
+                next_token?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "credit_code": "91330503MA2B3C4D5N",
+                     *           "district_path": "zj/huz/nanxun",
+                     *           "industry": "manufacturing",
+                     *           "industry_name": "制造业",
+                     *           "legal_person": "沈三行",
+                     *           "name": "浙江三行电气科技有限公司",
+                     *           "org_path": "zj/huz/nanxun/e-sanxing",
+                     *           "size": "medium",
+                     *           "size_name": "中型",
+                     *           "union_founded": true,
+                     *           "updated_at": "2026-11-30T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_token": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EnterpriseList"];
+                };
+            };
+            /** @description 请求有误：`ENTERPRISE_ORG_TOO_WIDE` 请指定市或区县（org），例如 zj/huz/nanxun；`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ENTERPRISE_ORG_TOO_WIDE",
+                     *       "details": [],
+                     *       "message": "请指定市或区县（org），例如 zj/huz/nanxun"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enterprises_register: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 同一个键重复提交只执行一次，返回第一次的结果 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "credit_code": "91330503MA2B3C4D5N",
+                 *       "industry": "manufacturing",
+                 *       "name": "浙江三行电气科技有限公司",
+                 *       "org_path": "zj/huz/nanxun/e-sanxing",
+                 *       "size": "medium",
+                 *       "union_founded": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["EnterpriseBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "credit_code": "91330503MA2B3C4D5N",
+                     *       "district_path": "zj/huz/nanxun",
+                     *       "industry": "manufacturing",
+                     *       "industry_name": "制造业",
+                     *       "legal_person": "沈三行",
+                     *       "name": "浙江三行电气科技有限公司",
+                     *       "org_path": "zj/huz/nanxun/e-sanxing",
+                     *       "size": "medium",
+                     *       "size_name": "中型",
+                     *       "union_founded": true,
+                     *       "updated_at": "2026-11-30T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EnterpriseView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CREDIT_CODE_TAKEN` 该统一社会信用代码已登记；`ENTERPRISE_ORG_TAKEN` 该工会组织已对应另一家企业 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CREDIT_CODE_TAKEN",
+                     *       "details": [],
+                     *       "message": "该统一社会信用代码已登记"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CREDIT_CODE_INVALID` 提交的内容不符合要求；`ENTERPRISE_ORG_INVALID` 企业工会组织应在区县总工会之下，例如 zj/huz/nanxun/e-sanxing；`ORG_LEVEL_INVALID` 企业工会下不能再建下级组织；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CREDIT_CODE_INVALID",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enterprises_figures: {
+        parameters: {
+            query: {
+                /**
+                 * @description 组织路径，默认本人管辖范围
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
+                /**
+                 * @description 起始月份（含）
+                 * @example 2026-06
+                 */
+                month_from: string;
+                /**
+                 * @description 截止月份（含）
+                 * @example 2026-11
+                 */
+                month_to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "metrics": [
+                     *         {
+                     *           "key": "roster_members",
+                     *           "name": "会员库在册会员",
+                     *           "unit": "人"
+                     *         }
+                     *       ],
+                     *       "months": [
+                     *         {
+                     *           "figures": {
+                     *             "roster_members": 120
+                     *           },
+                     *           "month": "2026-11"
+                     *         }
+                     *       ],
+                     *       "org_name": "湖州市南浔区总工会",
+                     *       "org_path": "zj/huz/nanxun"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EnterpriseFiguresView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`FIGURES_RANGE_INVALID` 起始月份不能晚于截止月份；`FIGURES_RANGE_TOO_LONG` 提交的内容不符合要求；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FIGURES_RANGE_INVALID",
+                     *       "details": [],
+                     *       "message": "起始月份不能晚于截止月份"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enterprises_figures_children: {
+        parameters: {
+            query: {
+                /**
+                 * @description 组织路径，默认本人管辖范围
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
+                /**
+                 * @description 月份
+                 * @example 2026-11
+                 */
+                month: string;
+                /**
+                 * @description 每页条数
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description 上一页返回的 next_token */
+                next_token?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "figures": {
+                     *             "roster_members": 120
+                     *           },
+                     *           "kind": "enterprise",
+                     *           "org_name": "浙江三行电气科技有限公司工会",
+                     *           "org_path": "zj/huz/nanxun/e-sanxing"
+                     *         }
+                     *       ],
+                     *       "month": "2026-11",
+                     *       "next_token": "示例",
+                     *       "org_path": "zj/huz/nanxun"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EnterpriseChildrenView"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enterprises_figures_export: {
+        parameters: {
+            query: {
+                /**
+                 * @description 组织路径，默认本人管辖范围
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
+                /**
+                 * @description 起始月份（含）
+                 * @example 2026-06
+                 */
+                month_from: string;
+                /**
+                 * @description 截止月份（含）
+                 * @example 2026-11
+                 */
+                month_to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`FIGURES_RANGE_INVALID` 起始月份不能晚于截止月份；`FIGURES_RANGE_TOO_LONG` 提交的内容不符合要求；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FIGURES_RANGE_INVALID",
+                     *       "details": [],
+                     *       "message": "起始月份不能晚于截止月份"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enterprises_get_enterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                credit_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "credit_code": "91330503MA2B3C4D5N",
+                     *       "district_path": "zj/huz/nanxun",
+                     *       "industry": "manufacturing",
+                     *       "industry_name": "制造业",
+                     *       "legal_person": "沈三行",
+                     *       "name": "浙江三行电气科技有限公司",
+                     *       "org_path": "zj/huz/nanxun/e-sanxing",
+                     *       "size": "medium",
+                     *       "size_name": "中型",
+                     *       "union_founded": true,
+                     *       "updated_at": "2026-11-30T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EnterpriseView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ENTERPRISE_NOT_FOUND` 找不到该企业 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ENTERPRISE_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该企业"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enterprises_update_enterprise: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                credit_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "industry": "manufacturing",
+                 *       "name": "浙江三行电气科技有限公司",
+                 *       "size": "large",
+                 *       "union_founded": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["EnterprisePatch"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "credit_code": "91330503MA2B3C4D5N",
+                     *       "district_path": "zj/huz/nanxun",
+                     *       "industry": "manufacturing",
+                     *       "industry_name": "制造业",
+                     *       "legal_person": "沈三行",
+                     *       "name": "浙江三行电气科技有限公司",
+                     *       "org_path": "zj/huz/nanxun/e-sanxing",
+                     *       "size": "medium",
+                     *       "size_name": "中型",
+                     *       "union_founded": true,
+                     *       "updated_at": "2026-11-30T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EnterpriseView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ENTERPRISE_EDIT_FORBIDDEN` 企业名录由区县、市总工会维护；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ENTERPRISE_EDIT_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "企业名录由区县、市总工会维护"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ENTERPRISE_NOT_FOUND` 找不到该企业 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ENTERPRISE_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该企业"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`ENTERPRISE_CHANGED` 该企业信息刚刚被他人修改，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ENTERPRISE_CHANGED",
+                     *       "details": [],
+                     *       "message": "该企业信息刚刚被他人修改，请刷新后重试"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
