@@ -356,7 +356,10 @@ def build_stacks(scope: Construct, target: Target, **kwargs: Any) -> list[Stack]
     for stack in function_stacks:
         if any(s.function in stack.function_ids for s in packaged.s3):
             uploads.add_stack_dependency(stack)
-    return [tables, queues, *function_stacks, uploads]
+    from infra.stacks.console import ConsoleStack
+
+    console = ConsoleStack(scope, target, **kwargs)
+    return [tables, queues, *function_stacks, uploads, console]
 
 
 def _stack_kwargs(target: Target, part: str, description: str) -> dict[str, Any]:
