@@ -22,6 +22,7 @@ export const PAGES: Page[] = [
   { path: '/reports', name: 'reports', title: '举报处理', roles: UNION, group: '待办', component: () => import('./pages/ReportsPage.vue') },
   { path: '/dorms', name: 'dorms', title: '宿舍申请审批', roles: STAFF, group: '待办', component: () => import('./pages/DormsPage.vue') },
   { path: '/subsidy', name: 'subsidy', title: '产改补助审核', roles: UNION, group: '待办', component: () => import('./pages/SubsidyPage.vue') },
+  { path: '/bookings', name: 'bookings', title: '场馆预约审核', roles: STAFF, group: '待办', component: () => import('./pages/BookingsPage.vue') },
   { path: '/mediation', name: 'mediation', title: '劳动争议调解', roles: ['union_admin'], group: '待办', component: () => import('./pages/MediationPage.vue') },
   { path: '/staff', name: 'staff', title: '工作人员', roles: UNION, group: '管理', component: () => import('./pages/StaffPage.vue') },
   { path: '/safety', name: 'safety', title: '聊天风控规则', roles: UNION, group: '管理', component: () => import('./pages/SafetyPage.vue') },
