@@ -31,6 +31,7 @@ FEATURES: tuple[str, ...] = (
     "mediation",
     "centres",
     "enterprises",
+    "craftsmen",
 )
 
 

@@ -353,6 +353,17 @@ def member_status(user_id: str) -> MemberStatus | None:
     return _status(member) if member else None
 
 
+def id_hash_of(user_id: str) -> str | None:
+    """For other features: the lookup hash (``pii.lookup_hash``) of the ID number a person
+    proved by the face check, or None before it (a feature's record of that person is found
+    by it: the craftsman archive's own file)."""
+    try:
+        member = Member.get(user_id, consistent_read=True, attributes_to_get=["id_hash", "face_verified"])
+    except Member.DoesNotExist:
+        return None
+    return member.id_hash if member.face_verified and member.id_hash else None
+
+
 def _transitions(user_id: str, *, limit: int, cursor: str | None) -> TransitionPage:
     bound = f"identity-transitions:{user_id}"
     page = Transition.query(user_id, scan_index_forward=False, limit=limit,
