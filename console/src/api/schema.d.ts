@@ -2122,6 +2122,320 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/craftsmen/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 用已核验的竞赛成绩、先进操作法、金点子申报产改20条补助（每个条目只能申报一次）【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     新建一份产改20条补助申请，条目内容（名称、级别、证明材料）自动带入，金额仍由补助政策计算。
+         *
+         *     申请与条目的申报标记在同一个 DynamoDB 事务中写入：同一条目只能申报一次，并发申报只有一个成功。
+         *     申请被驳回后，其中的条目可再次申报。
+         *
+         *     **改变什么**：用已核验的竞赛成绩、先进操作法、金点子申报产改20条补助（每个条目只能申报一次）（成功答 201）。
+         *
+         *     **后台随后**：发布领域事件 `CraftsmanEntriesClaimed`（写入审计记录）。发布领域事件 `SubsidySubmitted`（写入审计记录）。排入队列 `subsidy-calc`，由后台异步处理：产改20条补助申请的计算。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CRAFTSMEN_ENTRY_NOT_FOUND`（404）、`CRAFTSMEN_FILE_NOT_FOUND`（404）、`SUBSIDY_NO_POLICY`（404）、`CONFLICT`（409）、`CRAFTSMEN_ALREADY_CLAIMED`（409）、`CRAFTSMEN_ENTRY_CHANGED`（409）、`CRAFTSMEN_ENTRY_NOT_VERIFIED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CRAFTSMEN_ENTRY_NOT_CLAIMABLE`（422）、`CRAFTSMEN_NOT_ENTERPRISE`（422）、`SUBSIDY_EVIDENCE_MISSING`（422）、`SUBSIDY_NOT_ENTERPRISE`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["craftsmen_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craftsmen/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 工匠档案列表（本企业，或所辖区县的企业）【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CRAFTSMEN_ORG_REQUIRED`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["craftsmen_list_files"];
+        put?: never;
+        /**
+         * 为本企业职工建立工匠档案（一人一档；须在本企业工会会员名册中）【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     一人一档：同一身份证号只能建一份档案。身份证号以密文与查找哈希保存，显示时打码；姓名须与会员名册一致。
+         *
+         *     **改变什么**：为本企业职工建立工匠档案（一人一档；须在本企业工会会员名册中）（成功答 201）。
+         *
+         *     **后台随后**：发布领域事件 `CraftsmanFileOpened`（写入审计记录）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`CONFLICT`（409）、`CRAFTSMEN_FILE_EXISTS`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CRAFTSMEN_NAME_MISMATCH`（422）、`CRAFTSMEN_NOT_ENTERPRISE`（422）、`CRAFTSMEN_NOT_IN_ROSTER`（422）、`ID_NUMBER_BIRTH_DATE`（422）、`ID_NUMBER_CHECKSUM`（422）、`ID_NUMBER_FORMAT`（422）、`ID_NUMBER_REGION`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["craftsmen_create_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craftsmen/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 工匠档案详情（各条目的当前版本与核验状态）【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CRAFTSMEN_FILE_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["craftsmen_get_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craftsmen/files/{file_id}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新增档案条目（证书、竞赛、专利、先进操作法、金点子、培训、荣誉；待区县工会核验）【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：新增档案条目（证书、竞赛、专利、先进操作法、金点子、培训、荣誉；待区县工会核验）（成功答 201）。
+         *
+         *     **后台随后**：发布领域事件 `CraftsmanEntryRecorded`（写入审计记录）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CRAFTSMEN_FILE_NOT_FOUND`（404）、`CONFLICT`（409）、`CRAFTSMEN_ENTRY_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CRAFTSMEN_TOO_MANY_ENTRIES`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["craftsmen_add_entry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craftsmen/files/{file_id}/entries/{entry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 修改档案条目（生成新版本，留存修改人与时间；已核验的条目回到未核验）【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     条目从不被悄悄改写：每次修改生成新版本（修改人、时间、内容均留存，可在历史中查看）。
+         *
+         *     `version` 须为当前版本号，否则 409；已申报补助的条目在申报期间不能修改。
+         *
+         *     **改变什么**：修改档案条目（生成新版本，留存修改人与时间；已核验的条目回到未核验）（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `CraftsmanEntryRecorded`（写入审计记录）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CRAFTSMEN_ENTRY_NOT_FOUND`（404）、`CRAFTSMEN_FILE_NOT_FOUND`（404）、`CONFLICT`（409）、`CRAFTSMEN_ENTRY_CHANGED`（409）、`CRAFTSMEN_ENTRY_CLAIMED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CRAFTSMEN_KIND_FIXED`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        put: operations["craftsmen_edit_entry"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craftsmen/files/{file_id}/entries/{entry_id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 上传证明材料（预签名上传地址，限 JPEG/PNG/PDF、10 MB；生成条目新版本）【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：上传证明材料（预签名上传地址，限 JPEG/PNG/PDF、10 MB；生成条目新版本）（成功答 201）。
+         *
+         *     **后台随后**：发布领域事件 `CraftsmanEntryRecorded`（写入审计记录）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CRAFTSMEN_ENTRY_NOT_FOUND`（404）、`CRAFTSMEN_FILE_NOT_FOUND`（404）、`CONFLICT`（409）、`CRAFTSMEN_ENTRY_CHANGED`（409）、`CRAFTSMEN_ENTRY_CLAIMED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CRAFTSMEN_EVIDENCE_TOO_LARGE`（422）、`CRAFTSMEN_EVIDENCE_TYPE`（422）、`CRAFTSMEN_TOO_MANY_EVIDENCE`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["craftsmen_evidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craftsmen/files/{file_id}/entries/{entry_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 档案条目的全部版本（谁、何时、改了什么、谁核验）【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CRAFTSMEN_ENTRY_NOT_FOUND`（404）、`CRAFTSMEN_FILE_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["craftsmen_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craftsmen/files/{file_id}/entries/{entry_id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 核验档案条目的某一版本（须有已上传的证明材料）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     核验的是某一版本的内容；企业之后再修改，条目回到未核验。核验前须已上传证明材料。
+         *
+         *     **改变什么**：核验档案条目的某一版本（须有已上传的证明材料）（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `CraftsmanEntryVerified`（写入审计记录）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`CRAFTSMEN_NOT_DISTRICT`（403）、`ROLE_FORBIDDEN`（403）、`CRAFTSMEN_ENTRY_NOT_FOUND`（404）、`CRAFTSMEN_FILE_NOT_FOUND`（404）、`CONFLICT`（409）、`CRAFTSMEN_ENTRY_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CRAFTSMEN_EVIDENCE_MISSING`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["craftsmen_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craftsmen/files/{file_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出工匠档案 PDF（纸质存档；返回 5 分钟内有效的下载地址）【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     PDF 用 reportlab 内置的 CID 字体 STSong-Light 排版（无需字体文件）。
+         *
+         *     文件放在上传桶的临时目录（两天内自动删除），应答给出 5 分钟内有效的预签名下载地址：
+         *     接口始终是 JSON，不依赖 API Gateway 的二进制类型，也不受 Lambda 6 MB 应答上限影响。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CRAFTSMEN_FILE_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["craftsmen_export_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craftsmen/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的工匠档案（完成实名认证的职工本人）【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。只作用于调用者本人的记录。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CRAFTSMEN_FILE_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["craftsmen_my_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/craftsmen/me/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载我的工匠档案 PDF（本人）【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。只作用于调用者本人的记录。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CRAFTSMEN_FILE_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["craftsmen_my_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dev/login": {
         parameters: {
             query?: never;
@@ -2305,7 +2619,7 @@ export interface paths {
          *
          *     **后台随后**：无，结果在应答里即已完整。
          *
-         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`DORM_APPLICATION_NOT_FOUND`（404）、`CONFLICT`（409）、`DORM_ALREADY_DECIDED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）、`SERVICE_BUSY`（503）
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`DORM_APPLICATION_NOT_FOUND`（404）、`CONFLICT`（409）、`DORM_ALREADY_DECIDED`（409）、`DORM_AUTO_REVIEW_PENDING`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）、`SERVICE_BUSY`（503）
          */
         post: operations["dorms_decide"];
         delete?: never;
@@ -2984,7 +3298,7 @@ export interface paths {
          *
          *     **改变什么**：会员身份申诉（会员库中未找到本人）（成功答 201）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MembershipAppealFiled`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MembershipAppealFiled`（写入审计记录）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`APPEAL_NOT_NEEDED`（409）、`APPEAL_PENDING`（409）、`CONFLICT`（409）、`FACE_NOT_VERIFIED`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`ORG_NOT_FOUND`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -3062,7 +3376,7 @@ export interface paths {
          *
          *     **改变什么**：确认申诉并加入会员库（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`APPEAL_NOT_FOUND`（404）、`MEMBER_NOT_FOUND`（404）、`APPEAL_DECIDED`（409）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）、`SERVICE_BUSY`（503）
          */
@@ -3088,7 +3402,7 @@ export interface paths {
          *
          *     **改变什么**：驳回申诉（需说明原因）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`APPEAL_NOT_FOUND`（404）、`MEMBER_NOT_FOUND`（404）、`APPEAL_DECIDED`（409）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）、`SERVICE_BUSY`（503）
          */
@@ -3114,7 +3428,7 @@ export interface paths {
          *
          *     **改变什么**：人脸核验回调（服务端向支付宝查询结果）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `FaceVerificationFailed`（写入审计记录）。发布领域事件 `FaceVerified`（写入审计记录），随后由后台处理：人脸核验通过后与工会会员库比对。发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。
+         *     **后台随后**：发布领域事件 `FaceVerificationFailed`（写入审计记录）。发布领域事件 `FaceVerified`（写入审计记录），随后由后台处理：人脸核验通过后与工会会员库比对。发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CERTIFY_NOT_FOUND`（404）、`MEMBER_NOT_FOUND`（404）、`CERTIFY_NOT_COMPLETED`（409）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`ALIPAY_BAD_SIGNATURE`（502）、`PROVIDER_ERROR`（502）、`SERVICE_BUSY`（503）
          */
@@ -3140,7 +3454,7 @@ export interface paths {
          *
          *     **改变什么**：发起支付宝人脸实名认证（成功答 201）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_BLOCKED`（403）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`ALREADY_FACE_VERIFIED`（409）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`ID_NUMBER_BIRTH_DATE`（422）、`ID_NUMBER_CHECKSUM`（422）、`ID_NUMBER_FORMAT`（422）、`ID_NUMBER_REGION`（422）、`VALIDATION_FAILED`（422）、`FACE_ATTEMPTS_EXCEEDED`（429）、`INTERNAL_ERROR`（500）、`ALIPAY_BAD_SIGNATURE`（502）、`PROVIDER_ERROR`（502）、`SERVICE_BUSY`（503）
          */
@@ -3190,7 +3504,7 @@ export interface paths {
          *
          *     **改变什么**：只读，不改变任何数据。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
          */
@@ -3270,7 +3584,7 @@ export interface paths {
          *
          *     **改变什么**：封禁会员（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）
          */
@@ -3296,7 +3610,7 @@ export interface paths {
          *
          *     **改变什么**：恢复会员使用（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`UNBAN_NEEDS_PLATFORM_ADMIN`（403）、`MEMBER_NOT_FOUND`（404）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
@@ -3322,7 +3636,7 @@ export interface paths {
          *
          *     **改变什么**：暂停会员使用（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）
          */
@@ -3374,7 +3688,7 @@ export interface paths {
          *
          *     **改变什么**：重新与工会会员库比对（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberNotInRoster`（写入审计记录）。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberNotInRoster`（写入审计记录）。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`FACE_NOT_VERIFIED`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）
          */
@@ -3410,7 +3724,7 @@ export interface paths {
          *
          *     **改变什么**：签署单身承诺（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`MEMBERSHIP_NOT_VERIFIED`（409）、`MEMBER_BUSY`（409）、`PLEDGE_OUTDATED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
@@ -3421,7 +3735,7 @@ export interface paths {
          *
          *     **改变什么**：撤回单身承诺（立即隐藏资料）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
          */
@@ -5154,7 +5468,7 @@ export interface paths {
          *
          *     **改变什么**：解除停用或封禁（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberModerated`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberModerated`（写入审计记录）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -5232,7 +5546,7 @@ export interface paths {
          *
          *     **改变什么**：处理举报：警告 / 隐藏 / 停用 / 封禁 / 驳回（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件 → 交友功能的会员状态。发布领域事件 `MemberModerated`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberModerated`（写入审计记录）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`REPORT_NOT_FOUND`（404）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`REPORT_ALREADY_HANDLED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`HIDE_NEEDS_CONTENT`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -5313,7 +5627,7 @@ export interface paths {
          *
          *     **后台随后**：无，结果在应答里即已完整。
          *
-         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`POST_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`ROLE_FORBIDDEN`（403）、`POST_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
          */
         get: operations["social_get_post"];
         put?: never;
@@ -5605,7 +5919,7 @@ export interface paths {
          *
          *     **后台随后**：无，结果在应答里即已完整。
          *
-         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`DISTRICT_REQUIRED`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
         get: operations["subsidy_get_budget"];
         /**
@@ -5900,6 +6214,11 @@ export interface components {
             missing_documents: string[];
             /** Next Actions */
             next_actions: string[];
+            /**
+             * Next Step
+             * @description 接下来会发生什么、怎样得知（尚未结束的申请才有）
+             */
+            readonly next_step: string | null;
             /**
              * Notice Ends At
              * @default null
@@ -7355,13 +7674,21 @@ export interface components {
         };
         /** CanteenNoticeView */
         CanteenNoticeView: {
-            /** At */
+            /**
+             * At
+             * @description 通知发出时间（UTC）
+             * @example 2026-11-30T02:00:00.000Z
+             */
             at: string;
             /** Body */
             body: string;
             /** Canteen Id */
             canteen_id: string;
-            /** Day */
+            /**
+             * Day
+             * @description 菜单对应的日期
+             * @example 2026-11-30
+             */
             day: string;
             /** Title */
             title: string;
@@ -7872,6 +8199,17 @@ export interface components {
         CommentView: {
             /** Author */
             author: string;
+            /**
+             * Author Avatar Url
+             * @description 评论者头像的临时链接（无照片时为空）
+             */
+            author_avatar_url: string;
+            /**
+             * Author Name
+             * @description 评论者昵称
+             * @example 阿旺
+             */
+            author_name: string;
             /** Comment Id */
             comment_id: string;
             /** Created At */
@@ -8341,6 +8679,787 @@ export interface components {
             conversation_id: string;
             /** Other */
             other: string;
+        };
+        /** CraftsmanClaimBody */
+        CraftsmanClaimBody: {
+            /**
+             * Items
+             * @description 申报的已核验条目
+             */
+            items: components["schemas"]["CraftsmanClaimItem"][];
+        };
+        /** CraftsmanClaimItem */
+        CraftsmanClaimItem: {
+            /**
+             * Cost Fen
+             * @description 按费用补助的项目（如承办竞赛）须填实际合规费用（分）
+             * @default null
+             * @example 5000000
+             */
+            cost_fen?: number | null;
+            /**
+             * Entry Id
+             * @description 条目编号
+             * @example ce-0123456789abcdef
+             */
+            entry_id: string;
+            /**
+             * File Id
+             * @description 档案编号
+             * @example cm-0123456789abcdef01234567
+             */
+            file_id: string;
+        };
+        /** CraftsmanClaimView */
+        CraftsmanClaimView: {
+            /**
+             * App Id
+             * @description 新建的产改20条补助申请
+             * @example sub-0123456789abcdef0123
+             */
+            app_id: string;
+            /** Claimed */
+            claimed: components["schemas"]["CraftsmanClaimedEntry"][];
+            /**
+             * Next Step
+             * @description 接下来会发生什么
+             * @example 补助金额由产改20条政策在后台计算（通常几秒），之后进入区县工会审核；用 GET /subsidy/applications/{app_id} 查看
+             */
+            next_step: string;
+            /**
+             * State
+             * @example calculating
+             */
+            state: string;
+            /**
+             * State Name
+             * @example 计算中
+             */
+            state_name: string;
+        };
+        /** CraftsmanClaimedEntry */
+        CraftsmanClaimedEntry: {
+            /**
+             * Entry Id
+             * @example ce-0123456789abcdef
+             */
+            entry_id: string;
+            /**
+             * File Id
+             * @example cm-0123456789abcdef01234567
+             */
+            file_id: string;
+            /**
+             * Kind
+             * @example operation_method
+             * @enum {string}
+             */
+            kind: "certificate" | "competition" | "patent" | "operation_method" | "golden_idea" | "training" | "honour";
+            /**
+             * Kind Name
+             * @example 先进操作法
+             */
+            kind_name: string;
+            /**
+             * Measure
+             * @description 产改20条补助项目编码
+             * @example operation_method
+             */
+            measure: string;
+            /**
+             * Real Name
+             * @example 陈宏鑫
+             */
+            real_name: string;
+            /**
+             * Title
+             * @example 开关柜母线一次对位操作法
+             */
+            title: string;
+        };
+        /** CraftsmanEntryBody */
+        CraftsmanEntryBody: {
+            /**
+             * Description
+             * @description 说明
+             * @default
+             * @example 高压开关柜装配项目
+             */
+            description?: string;
+            /**
+             * Hours
+             * @description 培训学时
+             * @default null
+             * @example 48
+             */
+            hours?: number | null;
+            /**
+             * Issuer
+             * @description 发证或授予单位
+             * @default null
+             * @example 湖州市总工会
+             */
+            issuer?: string | null;
+            /**
+             * Kind
+             * @description 条目类别：技能证书、竞赛成绩、专利、先进操作法、金点子、培训学时、荣誉
+             * @example competition
+             * @enum {string}
+             */
+            kind: "certificate" | "competition" | "patent" | "operation_method" | "golden_idea" | "training" | "honour";
+            /**
+             * Level
+             * @description 级别：国家级、省级、市级、区县级、企业级
+             * @default null
+             * @example city
+             * @enum {string|null}
+             */
+            level?: "national" | "provincial" | "city" | "district" | "enterprise" | null;
+            /**
+             * Number
+             * @description 证书或专利编号
+             * @default null
+             * @example S000033050000251000123
+             */
+            number?: string | null;
+            /**
+             * Rank
+             * @description 名次或奖项（竞赛成绩必填）
+             * @default null
+             * @example 一等奖
+             */
+            rank?: string | null;
+            /**
+             * Title
+             * @description 证书、赛事、专利、操作法、金点子、培训或荣誉的名称
+             * @example 湖州市电工职业技能竞赛
+             */
+            title: string;
+            /**
+             * Year
+             * @description 年份
+             * @default null
+             * @example 2025
+             */
+            year?: number | null;
+        };
+        /** CraftsmanEntryEdit */
+        CraftsmanEntryEdit: {
+            /**
+             * Description
+             * @description 说明
+             * @default
+             * @example 高压开关柜装配项目
+             */
+            description?: string;
+            /**
+             * Hours
+             * @description 培训学时
+             * @default null
+             * @example 48
+             */
+            hours?: number | null;
+            /**
+             * Issuer
+             * @description 发证或授予单位
+             * @default null
+             * @example 湖州市总工会
+             */
+            issuer?: string | null;
+            /**
+             * Kind
+             * @description 条目类别：技能证书、竞赛成绩、专利、先进操作法、金点子、培训学时、荣誉
+             * @example competition
+             * @enum {string}
+             */
+            kind: "certificate" | "competition" | "patent" | "operation_method" | "golden_idea" | "training" | "honour";
+            /**
+             * Level
+             * @description 级别：国家级、省级、市级、区县级、企业级
+             * @default null
+             * @example city
+             * @enum {string|null}
+             */
+            level?: "national" | "provincial" | "city" | "district" | "enterprise" | null;
+            /**
+             * Number
+             * @description 证书或专利编号
+             * @default null
+             * @example S000033050000251000123
+             */
+            number?: string | null;
+            /**
+             * Rank
+             * @description 名次或奖项（竞赛成绩必填）
+             * @default null
+             * @example 一等奖
+             */
+            rank?: string | null;
+            /**
+             * Title
+             * @description 证书、赛事、专利、操作法、金点子、培训或荣誉的名称
+             * @example 湖州市电工职业技能竞赛
+             */
+            title: string;
+            /**
+             * Version
+             * @description 修改所依据的当前版本号（他人刚改过则拒绝）
+             * @example 1
+             */
+            version: number;
+            /**
+             * Year
+             * @description 年份
+             * @default null
+             * @example 2025
+             */
+            year?: number | null;
+        };
+        /** CraftsmanEntryView */
+        CraftsmanEntryView: {
+            /**
+             * Claimable
+             * @description 可否申报产改20条补助（已核验、可申报类别、未被申报）
+             * @example true
+             */
+            claimable: boolean;
+            /**
+             * Claimed App Id
+             * @description 已申报的产改20条补助申请
+             * @default null
+             * @example sub-0123
+             */
+            claimed_app_id?: string | null;
+            /**
+             * Description
+             * @default
+             * @example
+             */
+            description?: string;
+            /**
+             * Entry Id
+             * @example ce-0123456789abcdef
+             */
+            entry_id: string;
+            /** Evidence */
+            evidence: components["schemas"]["CraftsmanEvidenceView"][];
+            /**
+             * Hours
+             * @default null
+             * @example 48
+             */
+            hours?: number | null;
+            /**
+             * Issuer
+             * @default null
+             * @example 湖州市总工会
+             */
+            issuer?: string | null;
+            /**
+             * Kind
+             * @example competition
+             * @enum {string}
+             */
+            kind: "certificate" | "competition" | "patent" | "operation_method" | "golden_idea" | "training" | "honour";
+            /**
+             * Kind Name
+             * @example 竞赛成绩
+             */
+            kind_name: string;
+            /**
+             * Level
+             * @default null
+             * @example city
+             * @enum {string|null}
+             */
+            level?: "national" | "provincial" | "city" | "district" | "enterprise" | null;
+            /**
+             * Level Name
+             * @default null
+             * @example 市级
+             */
+            level_name?: string | null;
+            /**
+             * Number
+             * @default null
+             * @example S000033050000251000123
+             */
+            number?: string | null;
+            /**
+             * Rank
+             * @default null
+             * @example 一等奖
+             */
+            rank?: string | null;
+            /**
+             * Title
+             * @example 湖州市电工职业技能竞赛
+             */
+            title: string;
+            /**
+             * Updated At
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            updated_at: string;
+            /**
+             * Updated By Name
+             * @default
+             * @example 三行电气工会主席 沈嘉俊
+             */
+            updated_by_name?: string;
+            /**
+             * Verified
+             * @description 当前版本是否已由区县工会核验
+             * @example true
+             */
+            verified: boolean;
+            /**
+             * Verified At
+             * @default null
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            verified_at?: string | null;
+            /**
+             * Verified By Name
+             * @default null
+             * @example 南浔区总工会 杨老师
+             */
+            verified_by_name?: string | null;
+            /**
+             * Version
+             * @description 当前版本号
+             * @example 2
+             */
+            version: number;
+            /**
+             * Year
+             * @default null
+             * @example 2025
+             */
+            year?: number | null;
+        };
+        /** CraftsmanEvidenceBody */
+        CraftsmanEvidenceBody: {
+            /**
+             * Content Type
+             * @description 文件类型：仅限 JPEG、PNG 图片或 PDF
+             * @example image/jpeg
+             */
+            content_type: string;
+            /**
+             * Filename
+             * @description 文件名
+             * @example 竞赛获奖证书.jpg
+             */
+            filename: string;
+            /**
+             * Size Bytes
+             * @description 文件大小（字节），不超过 10 MB
+             * @example 204800
+             */
+            size_bytes: number;
+        };
+        /** CraftsmanEvidenceView */
+        CraftsmanEvidenceView: {
+            /**
+             * Content Type
+             * @example image/jpeg
+             */
+            content_type: string;
+            /**
+             * Download Url
+             * @description 查看地址（5 分钟内有效）
+             * @example https://uploads.example/...
+             */
+            download_url: string;
+            /**
+             * Filename
+             * @example 竞赛获奖证书.jpg
+             */
+            filename: string;
+            /**
+             * Key
+             * @description 对象键
+             * @example craftsmen/cm-1/ce-1/ab12cd34-证书.jpg
+             */
+            key: string;
+            /**
+             * Size Bytes
+             * @example 204800
+             */
+            size_bytes: number;
+            /**
+             * Uploaded At
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            uploaded_at: string;
+        };
+        /** CraftsmanFileBody */
+        CraftsmanFileBody: {
+            /**
+             * Id Number
+             * @description 身份证号码（加密保存，显示时打码）
+             * @example 330106200103047714
+             */
+            id_number: string;
+            /**
+             * Job Title
+             * @description 技能等级或职称
+             * @default
+             * @example 二级/技师
+             */
+            job_title?: string;
+            /**
+             * Occupation
+             * @description 职业（工种）
+             * @default
+             * @example 电工
+             */
+            occupation?: string;
+            /**
+             * Real Name
+             * @description 姓名（与工会会员名册一致）
+             * @example 陈宏鑫
+             */
+            real_name: string;
+        };
+        /** CraftsmanFilePage */
+        CraftsmanFilePage: {
+            /** Items */
+            items: components["schemas"]["CraftsmanFileRow"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+        };
+        /** CraftsmanFileRow */
+        CraftsmanFileRow: {
+            /**
+             * Created At
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * File Id
+             * @example cm-0123456789abcdef01234567
+             */
+            file_id: string;
+            /**
+             * Id Masked
+             * @example 330106********7714
+             */
+            id_masked: string;
+            /**
+             * Occupation
+             * @default
+             * @example 电工
+             */
+            occupation?: string;
+            /**
+             * Org Name
+             * @default
+             * @example 浙江三行电气科技有限公司工会
+             */
+            org_name?: string;
+            /**
+             * Org Path
+             * @example zj/huz/nanxun/e-sanxing
+             */
+            org_path: string;
+            /**
+             * Real Name
+             * @example 陈宏鑫
+             */
+            real_name: string;
+        };
+        /** CraftsmanFileView */
+        CraftsmanFileView: {
+            /**
+             * Birth Date
+             * @default null
+             * @example 2001-03-04
+             */
+            birth_date?: string | null;
+            /**
+             * Created At
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Created By Name
+             * @default
+             * @example 三行电气工会主席 沈嘉俊
+             */
+            created_by_name?: string;
+            /** Entries */
+            entries: components["schemas"]["CraftsmanEntryView"][];
+            /**
+             * File Id
+             * @example cm-0123456789abcdef01234567
+             */
+            file_id: string;
+            /**
+             * Gender
+             * @default null
+             * @example male
+             * @enum {string|null}
+             */
+            gender?: "male" | "female" | null;
+            /**
+             * Gender Name
+             * @default null
+             * @example 男
+             */
+            gender_name?: string | null;
+            /**
+             * Id Masked
+             * @description 打码的身份证号
+             * @example 330106********7714
+             */
+            id_masked: string;
+            /**
+             * Job Title
+             * @default
+             * @example 二级/技师
+             */
+            job_title?: string;
+            /**
+             * Occupation
+             * @default
+             * @example 电工
+             */
+            occupation?: string;
+            /**
+             * Org Name
+             * @default
+             * @example 浙江三行电气科技有限公司工会
+             */
+            org_name?: string;
+            /**
+             * Org Path
+             * @example zj/huz/nanxun/e-sanxing
+             */
+            org_path: string;
+            /**
+             * Real Name
+             * @example 陈宏鑫
+             */
+            real_name: string;
+            /**
+             * Training Hours
+             * @description 已核验的培训学时合计
+             * @example 96
+             */
+            training_hours: number;
+            /**
+             * Unverified Entries
+             * @example 1
+             */
+            unverified_entries: number;
+            /**
+             * Verified Entries
+             * @example 3
+             */
+            verified_entries: number;
+        };
+        /** CraftsmanHistory */
+        CraftsmanHistory: {
+            /**
+             * Current Version
+             * @example 2
+             */
+            current_version: number;
+            /**
+             * Entry Id
+             * @example ce-0123456789abcdef
+             */
+            entry_id: string;
+            /**
+             * Kind
+             * @example competition
+             * @enum {string}
+             */
+            kind: "certificate" | "competition" | "patent" | "operation_method" | "golden_idea" | "training" | "honour";
+            /**
+             * Kind Name
+             * @example 竞赛成绩
+             */
+            kind_name: string;
+            /**
+             * Versions
+             * @description 所有版本，从早到晚
+             */
+            versions: components["schemas"]["CraftsmanVersionView"][];
+        };
+        /** CraftsmanPdfTicket */
+        CraftsmanPdfTicket: {
+            /**
+             * Expires In
+             * @description 下载地址有效秒数
+             * @example 300
+             */
+            expires_in: number;
+            /**
+             * Filename
+             * @example 南浔工匠档案-陈宏鑫.pdf
+             */
+            filename: string;
+            /**
+             * Size Bytes
+             * @example 8192
+             */
+            size_bytes: number;
+            /**
+             * Url
+             * @description PDF 下载地址（预签名，5 分钟内有效）
+             * @example https://uploads.example/...
+             */
+            url: string;
+        };
+        /** CraftsmanUploadTicket */
+        CraftsmanUploadTicket: {
+            /** @description 上传后条目的新版本（待区县工会重新核验） */
+            entry: components["schemas"]["CraftsmanEntryView"];
+            /**
+             * Expires In
+             * @description 上传地址有效秒数
+             * @example 900
+             */
+            expires_in: number;
+            /**
+             * Fields
+             * @description 随表单提交的字段
+             */
+            fields: {
+                [key: string]: string;
+            };
+            /**
+             * Key
+             * @description 上传对象键
+             * @example craftsmen/cm-1/ce-1/ab12cd34-证书.jpg
+             */
+            key: string;
+            /**
+             * Max Bytes
+             * @description 允许的最大字节数
+             * @example 10485760
+             */
+            max_bytes: number;
+            /**
+             * Url
+             * @description 预签名上传地址
+             * @example https://uploads.example/
+             */
+            url: string;
+        };
+        /** CraftsmanVerifyBody */
+        CraftsmanVerifyBody: {
+            /**
+             * Version
+             * @description 核验的版本号（核验的是这一版的内容）
+             * @example 1
+             */
+            version: number;
+        };
+        /** CraftsmanVersionView */
+        CraftsmanVersionView: {
+            /**
+             * Change
+             * @example created
+             * @enum {string}
+             */
+            change: "created" | "edited" | "evidence_added";
+            /**
+             * Change Name
+             * @example 建立
+             */
+            change_name: string;
+            /**
+             * Changed At
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            changed_at: string;
+            /**
+             * Changed By Name
+             * @default
+             * @example 三行电气工会主席 沈嘉俊
+             */
+            changed_by_name?: string;
+            /**
+             * Description
+             * @default
+             * @example
+             */
+            description?: string;
+            /**
+             * Evidence
+             * @description 该版本的证明材料文件名
+             * @example [
+             *       "竞赛获奖证书.jpg"
+             *     ]
+             */
+            evidence: string[];
+            /**
+             * Hours
+             * @default null
+             * @example null
+             */
+            hours?: number | null;
+            /**
+             * Issuer
+             * @default null
+             * @example null
+             */
+            issuer?: string | null;
+            /**
+             * Level
+             * @default null
+             * @example city
+             * @enum {string|null}
+             */
+            level?: "national" | "provincial" | "city" | "district" | "enterprise" | null;
+            /**
+             * Number
+             * @default null
+             * @example null
+             */
+            number?: string | null;
+            /**
+             * Rank
+             * @default null
+             * @example 一等奖
+             */
+            rank?: string | null;
+            /**
+             * Title
+             * @example 湖州市电工职业技能竞赛
+             */
+            title: string;
+            /**
+             * Verified At
+             * @default null
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            verified_at?: string | null;
+            /**
+             * Verified By Name
+             * @description 核验该版本的工会人员
+             * @default null
+             * @example 南浔区总工会 杨老师
+             */
+            verified_by_name?: string | null;
+            /**
+             * Version
+             * @example 1
+             */
+            version: number;
+            /**
+             * Year
+             * @default null
+             * @example 2025
+             */
+            year?: number | null;
         };
         /** DayFigures */
         DayFigures: {
@@ -10008,6 +11127,17 @@ export interface components {
         };
         /** MemberRef */
         MemberRef: {
+            /**
+             * Avatar Url
+             * @description 头像的临时链接（1 小时内有效；无照片时为空）
+             */
+            avatar_url: string;
+            /**
+             * Nickname
+             * @description 昵称（未填资料时为“光年间会员”）
+             * @example 小林
+             */
+            nickname: string;
             /** Since */
             since: string;
             /** User Id */
@@ -10118,8 +11248,22 @@ export interface components {
             last_at: string;
             /** Last Seq */
             last_seq: number;
-            /** Other */
+            /**
+             * Other
+             * @description 对方的会员 id
+             */
             other: string;
+            /**
+             * Other Avatar Url
+             * @description 对方头像的临时链接（1 小时内有效；无照片时为空）
+             */
+            other_avatar_url: string;
+            /**
+             * Other Name
+             * @description 对方的昵称（未填资料时为“光年间会员”）
+             * @example 小林
+             */
+            other_name: string;
             /** Preview */
             preview: string;
             /** Unread */
@@ -10263,6 +11407,11 @@ export interface components {
              * @default
              */
             job?: string;
+            /**
+             * Next Step
+             * @description 接下来会发生什么、怎样得知（资料在后台生效、建立索引）
+             */
+            readonly next_step: string | null;
             /**
              * Nickname
              * @default
@@ -10730,6 +11879,17 @@ export interface components {
         PostView: {
             /** Author */
             author: string;
+            /**
+             * Author Avatar Url
+             * @description 作者头像的临时链接（1 小时内有效；无照片时为空）
+             */
+            author_avatar_url: string;
+            /**
+             * Author Name
+             * @description 作者昵称（未填资料时为“光年间会员”）
+             * @example 小林
+             */
+            author_name: string;
             /** Comments */
             comments: number;
             /** Created At */
@@ -11081,12 +12241,24 @@ export interface components {
             report_id: string;
             /** Reporter */
             reporter: string;
+            /**
+             * Reporter Name
+             * @description 举报人昵称；安全规则自动举报时为“安全规则”
+             * @example 阿旺
+             */
+            reporter_name: string;
             /** Status */
             status: string;
             /** Target Id */
             target_id: string;
             /** Target Member */
             target_member: string;
+            /**
+             * Target Member Name
+             * @description 被举报会员的昵称
+             * @example 小林
+             */
+            target_member_name: string;
         };
         /**
          * ResidentImport
@@ -12191,6 +13363,7 @@ export interface operations {
                      *       "next_actions": [
                      *         "示例"
                      *       ],
+                     *       "next_step": "示例",
                      *       "notice_ends_at": "示例",
                      *       "objection_count": 1,
                      *       "objections": [
@@ -12391,6 +13564,7 @@ export interface operations {
                      *       "next_actions": [
                      *         "示例"
                      *       ],
+                     *       "next_step": "示例",
                      *       "notice_ends_at": "示例",
                      *       "objection_count": 1,
                      *       "objections": [
@@ -12589,6 +13763,7 @@ export interface operations {
                      *       "next_actions": [
                      *         "示例"
                      *       ],
+                     *       "next_step": "示例",
                      *       "notice_ends_at": "示例",
                      *       "objection_count": 1,
                      *       "objections": [
@@ -12847,6 +14022,7 @@ export interface operations {
                      *       "next_actions": [
                      *         "示例"
                      *       ],
+                     *       "next_step": "示例",
                      *       "notice_ends_at": "示例",
                      *       "objection_count": 1,
                      *       "objections": [
@@ -13508,6 +14684,7 @@ export interface operations {
                      *       "next_actions": [
                      *         "示例"
                      *       ],
+                     *       "next_step": "示例",
                      *       "notice_ends_at": "示例",
                      *       "objection_count": 1,
                      *       "objections": [
@@ -13756,6 +14933,7 @@ export interface operations {
                      *       "next_actions": [
                      *         "示例"
                      *       ],
+                     *       "next_step": "示例",
                      *       "notice_ends_at": "示例",
                      *       "objection_count": 1,
                      *       "objections": [
@@ -13988,6 +15166,7 @@ export interface operations {
                      *       "next_actions": [
                      *         "示例"
                      *       ],
+                     *       "next_step": "示例",
                      *       "notice_ends_at": "示例",
                      *       "objection_count": 1,
                      *       "objections": [
@@ -21107,10 +22286,10 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "at": "示例",
+                     *           "at": "2026-11-30T02:00:00.000Z",
                      *           "body": "示例",
                      *           "canteen_id": "示例",
-                     *           "day": "示例",
+                     *           "day": "2026-11-30",
                      *           "title": "示例"
                      *         }
                      *       ],
@@ -27639,6 +28818,2310 @@ export interface operations {
             };
         };
     };
+    craftsmen_claim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "cost_fen": 5000000,
+                 *           "entry_id": "ce-0123456789abcdef",
+                 *           "file_id": "cm-0123456789abcdef01234567"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CraftsmanClaimBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "app_id": "sub-0123456789abcdef0123",
+                     *       "claimed": [
+                     *         {
+                     *           "entry_id": "ce-0123456789abcdef",
+                     *           "file_id": "cm-0123456789abcdef01234567",
+                     *           "kind": "operation_method",
+                     *           "kind_name": "先进操作法",
+                     *           "measure": "operation_method",
+                     *           "real_name": "陈宏鑫",
+                     *           "title": "开关柜母线一次对位操作法"
+                     *         }
+                     *       ],
+                     *       "next_step": "补助金额由产改20条政策在后台计算（通常几秒），之后进入区县工会审核；用 GET /subsidy/applications/{app_id} 查看",
+                     *       "state": "calculating",
+                     *       "state_name": "计算中"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CraftsmanClaimView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CRAFTSMEN_ENTRY_NOT_FOUND` 找不到该档案条目；`CRAFTSMEN_FILE_NOT_FOUND` 找不到该工匠档案；`SUBSIDY_NO_POLICY` 该地区在此日期没有生效的补助政策 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_ENTRY_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该档案条目"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`CRAFTSMEN_ALREADY_CLAIMED` 该条目已申报过产改20条补助，不能重复申报；`CRAFTSMEN_ENTRY_CHANGED` 该条目刚被他人修改或核验，请刷新后重试；`CRAFTSMEN_ENTRY_NOT_VERIFIED` 该条目尚未经区县工会核验，不能申报 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CRAFTSMEN_ENTRY_NOT_CLAIMABLE` 提交的内容不符合要求；`CRAFTSMEN_NOT_ENTERPRISE` 请使用企业工会管理员账号建档；`SUBSIDY_EVIDENCE_MISSING` 提交的内容不符合要求；`SUBSIDY_NOT_ENTERPRISE` 请使用企业管理员账号申报；`VALIDATION_FAILED` 提交的内容不符合要求 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_ENTRY_NOT_CLAIMABLE",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    craftsmen_list_files: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 组织（其下所有企业），默认本人所在组织
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
+                /**
+                 * @description 每页条数
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description 翻页游标 */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "created_at": "2026-11-30T09:00:00.000Z",
+                     *           "file_id": "cm-0123456789abcdef01234567",
+                     *           "id_masked": "330106********7714",
+                     *           "occupation": "电工",
+                     *           "org_name": "浙江三行电气科技有限公司工会",
+                     *           "org_path": "zj/huz/nanxun/e-sanxing",
+                     *           "real_name": "陈宏鑫"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CraftsmanFilePage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CRAFTSMEN_ORG_REQUIRED` 请用 org 选择一个区县或企业；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_ORG_REQUIRED",
+                     *       "details": [],
+                     *       "message": "请用 org 选择一个区县或企业"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    craftsmen_create_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id_number": "330106200103047714",
+                 *       "job_title": "二级/技师",
+                 *       "occupation": "电工",
+                 *       "real_name": "陈宏鑫"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CraftsmanFileBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "birth_date": "2001-03-04",
+                     *       "created_at": "2026-11-30T09:00:00.000Z",
+                     *       "created_by_name": "三行电气工会主席 沈嘉俊",
+                     *       "entries": [
+                     *         {
+                     *           "claimable": true,
+                     *           "claimed_app_id": "sub-0123",
+                     *           "description": "",
+                     *           "entry_id": "ce-0123456789abcdef",
+                     *           "evidence": [
+                     *             {
+                     *               "content_type": "image/jpeg",
+                     *               "download_url": "https://uploads.example/...",
+                     *               "filename": "竞赛获奖证书.jpg",
+                     *               "key": "craftsmen/cm-1/ce-1/ab12cd34-证书.jpg",
+                     *               "size_bytes": 204800,
+                     *               "uploaded_at": "2026-11-30T09:00:00.000Z"
+                     *             }
+                     *           ],
+                     *           "hours": 48,
+                     *           "issuer": "湖州市总工会",
+                     *           "kind": "competition",
+                     *           "kind_name": "竞赛成绩",
+                     *           "level": "city",
+                     *           "level_name": "市级",
+                     *           "number": "S000033050000251000123",
+                     *           "rank": "一等奖",
+                     *           "title": "湖州市电工职业技能竞赛",
+                     *           "updated_at": "2026-11-30T09:00:00.000Z",
+                     *           "updated_by_name": "三行电气工会主席 沈嘉俊",
+                     *           "verified": true,
+                     *           "verified_at": "2026-11-30T09:00:00.000Z",
+                     *           "verified_by_name": "南浔区总工会 杨老师",
+                     *           "version": 2,
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "file_id": "cm-0123456789abcdef01234567",
+                     *       "gender": "male",
+                     *       "gender_name": "男",
+                     *       "id_masked": "330106********7714",
+                     *       "job_title": "二级/技师",
+                     *       "occupation": "电工",
+                     *       "org_name": "浙江三行电气科技有限公司工会",
+                     *       "org_path": "zj/huz/nanxun/e-sanxing",
+                     *       "real_name": "陈宏鑫",
+                     *       "training_hours": 96,
+                     *       "unverified_entries": 1,
+                     *       "verified_entries": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CraftsmanFileView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`CRAFTSMEN_FILE_EXISTS` 该职工已有工匠档案（一人一档） */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CRAFTSMEN_NAME_MISMATCH` 姓名与会员名册中的不一致，请核对；`CRAFTSMEN_NOT_ENTERPRISE` 请使用企业工会管理员账号建档；`CRAFTSMEN_NOT_IN_ROSTER` 该职工不在本企业工会会员名册中，不能为其建立工匠档案；`ID_NUMBER_BIRTH_DATE` 身份证号码中的出生日期不存在；`ID_NUMBER_CHECKSUM` 身份证号码校验位不正确，请核对；`ID_NUMBER_FORMAT` 身份证号码应为18位，最后一位可以是X；`ID_NUMBER_REGION` 身份证号码的地区码不正确；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_NAME_MISMATCH",
+                     *       "details": [],
+                     *       "message": "姓名与会员名册中的不一致，请核对"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    craftsmen_get_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "birth_date": "2001-03-04",
+                     *       "created_at": "2026-11-30T09:00:00.000Z",
+                     *       "created_by_name": "三行电气工会主席 沈嘉俊",
+                     *       "entries": [
+                     *         {
+                     *           "claimable": true,
+                     *           "claimed_app_id": "sub-0123",
+                     *           "description": "",
+                     *           "entry_id": "ce-0123456789abcdef",
+                     *           "evidence": [
+                     *             {
+                     *               "content_type": "image/jpeg",
+                     *               "download_url": "https://uploads.example/...",
+                     *               "filename": "竞赛获奖证书.jpg",
+                     *               "key": "craftsmen/cm-1/ce-1/ab12cd34-证书.jpg",
+                     *               "size_bytes": 204800,
+                     *               "uploaded_at": "2026-11-30T09:00:00.000Z"
+                     *             }
+                     *           ],
+                     *           "hours": 48,
+                     *           "issuer": "湖州市总工会",
+                     *           "kind": "competition",
+                     *           "kind_name": "竞赛成绩",
+                     *           "level": "city",
+                     *           "level_name": "市级",
+                     *           "number": "S000033050000251000123",
+                     *           "rank": "一等奖",
+                     *           "title": "湖州市电工职业技能竞赛",
+                     *           "updated_at": "2026-11-30T09:00:00.000Z",
+                     *           "updated_by_name": "三行电气工会主席 沈嘉俊",
+                     *           "verified": true,
+                     *           "verified_at": "2026-11-30T09:00:00.000Z",
+                     *           "verified_by_name": "南浔区总工会 杨老师",
+                     *           "version": 2,
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "file_id": "cm-0123456789abcdef01234567",
+                     *       "gender": "male",
+                     *       "gender_name": "男",
+                     *       "id_masked": "330106********7714",
+                     *       "job_title": "二级/技师",
+                     *       "occupation": "电工",
+                     *       "org_name": "浙江三行电气科技有限公司工会",
+                     *       "org_path": "zj/huz/nanxun/e-sanxing",
+                     *       "real_name": "陈宏鑫",
+                     *       "training_hours": 96,
+                     *       "unverified_entries": 1,
+                     *       "verified_entries": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CraftsmanFileView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CRAFTSMEN_FILE_NOT_FOUND` 找不到该工匠档案 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_FILE_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该工匠档案"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    craftsmen_add_entry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "高压开关柜装配项目",
+                 *       "hours": 48,
+                 *       "issuer": "湖州市总工会",
+                 *       "kind": "competition",
+                 *       "level": "city",
+                 *       "number": "S000033050000251000123",
+                 *       "rank": "一等奖",
+                 *       "title": "湖州市电工职业技能竞赛",
+                 *       "year": 2025
+                 *     }
+                 */
+                "application/json": components["schemas"]["CraftsmanEntryBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claimable": true,
+                     *       "claimed_app_id": "sub-0123",
+                     *       "description": "",
+                     *       "entry_id": "ce-0123456789abcdef",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "image/jpeg",
+                     *           "download_url": "https://uploads.example/...",
+                     *           "filename": "竞赛获奖证书.jpg",
+                     *           "key": "craftsmen/cm-1/ce-1/ab12cd34-证书.jpg",
+                     *           "size_bytes": 204800,
+                     *           "uploaded_at": "2026-11-30T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "hours": 48,
+                     *       "issuer": "湖州市总工会",
+                     *       "kind": "competition",
+                     *       "kind_name": "竞赛成绩",
+                     *       "level": "city",
+                     *       "level_name": "市级",
+                     *       "number": "S000033050000251000123",
+                     *       "rank": "一等奖",
+                     *       "title": "湖州市电工职业技能竞赛",
+                     *       "updated_at": "2026-11-30T09:00:00.000Z",
+                     *       "updated_by_name": "三行电气工会主席 沈嘉俊",
+                     *       "verified": true,
+                     *       "verified_at": "2026-11-30T09:00:00.000Z",
+                     *       "verified_by_name": "南浔区总工会 杨老师",
+                     *       "version": 2,
+                     *       "year": 2025
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CraftsmanEntryView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CRAFTSMEN_FILE_NOT_FOUND` 找不到该工匠档案 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_FILE_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该工匠档案"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`CRAFTSMEN_ENTRY_CHANGED` 该条目刚被他人修改或核验，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CRAFTSMEN_TOO_MANY_ENTRIES` 提交的内容不符合要求；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_TOO_MANY_ENTRIES",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    craftsmen_edit_entry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: string;
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "高压开关柜装配项目",
+                 *       "hours": 48,
+                 *       "issuer": "湖州市总工会",
+                 *       "kind": "competition",
+                 *       "level": "city",
+                 *       "number": "S000033050000251000123",
+                 *       "rank": "一等奖",
+                 *       "title": "湖州市电工职业技能竞赛",
+                 *       "version": 1,
+                 *       "year": 2025
+                 *     }
+                 */
+                "application/json": components["schemas"]["CraftsmanEntryEdit"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claimable": true,
+                     *       "claimed_app_id": "sub-0123",
+                     *       "description": "",
+                     *       "entry_id": "ce-0123456789abcdef",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "image/jpeg",
+                     *           "download_url": "https://uploads.example/...",
+                     *           "filename": "竞赛获奖证书.jpg",
+                     *           "key": "craftsmen/cm-1/ce-1/ab12cd34-证书.jpg",
+                     *           "size_bytes": 204800,
+                     *           "uploaded_at": "2026-11-30T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "hours": 48,
+                     *       "issuer": "湖州市总工会",
+                     *       "kind": "competition",
+                     *       "kind_name": "竞赛成绩",
+                     *       "level": "city",
+                     *       "level_name": "市级",
+                     *       "number": "S000033050000251000123",
+                     *       "rank": "一等奖",
+                     *       "title": "湖州市电工职业技能竞赛",
+                     *       "updated_at": "2026-11-30T09:00:00.000Z",
+                     *       "updated_by_name": "三行电气工会主席 沈嘉俊",
+                     *       "verified": true,
+                     *       "verified_at": "2026-11-30T09:00:00.000Z",
+                     *       "verified_by_name": "南浔区总工会 杨老师",
+                     *       "version": 2,
+                     *       "year": 2025
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CraftsmanEntryView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CRAFTSMEN_ENTRY_NOT_FOUND` 找不到该档案条目；`CRAFTSMEN_FILE_NOT_FOUND` 找不到该工匠档案 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_ENTRY_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该档案条目"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`CRAFTSMEN_ENTRY_CHANGED` 该条目刚被他人修改或核验，请刷新后重试；`CRAFTSMEN_ENTRY_CLAIMED` 该条目已申报产改20条补助，申报期间不能修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CRAFTSMEN_KIND_FIXED` 条目类别不能修改，请新建条目；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_KIND_FIXED",
+                     *       "details": [],
+                     *       "message": "条目类别不能修改，请新建条目"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    craftsmen_evidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: string;
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "content_type": "image/jpeg",
+                 *       "filename": "竞赛获奖证书.jpg",
+                 *       "size_bytes": 204800
+                 *     }
+                 */
+                "application/json": components["schemas"]["CraftsmanEvidenceBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "entry": {
+                     *         "claimable": true,
+                     *         "claimed_app_id": "sub-0123",
+                     *         "description": "",
+                     *         "entry_id": "ce-0123456789abcdef",
+                     *         "evidence": [
+                     *           {
+                     *             "content_type": "image/jpeg",
+                     *             "download_url": "https://uploads.example/...",
+                     *             "filename": "竞赛获奖证书.jpg",
+                     *             "key": "craftsmen/cm-1/ce-1/ab12cd34-证书.jpg",
+                     *             "size_bytes": 204800,
+                     *             "uploaded_at": "2026-11-30T09:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "hours": 48,
+                     *         "issuer": "湖州市总工会",
+                     *         "kind": "competition",
+                     *         "kind_name": "竞赛成绩",
+                     *         "level": "city",
+                     *         "level_name": "市级",
+                     *         "number": "S000033050000251000123",
+                     *         "rank": "一等奖",
+                     *         "title": "湖州市电工职业技能竞赛",
+                     *         "updated_at": "2026-11-30T09:00:00.000Z",
+                     *         "updated_by_name": "三行电气工会主席 沈嘉俊",
+                     *         "verified": true,
+                     *         "verified_at": "2026-11-30T09:00:00.000Z",
+                     *         "verified_by_name": "南浔区总工会 杨老师",
+                     *         "version": 2,
+                     *         "year": 2025
+                     *       },
+                     *       "expires_in": 900,
+                     *       "fields": {},
+                     *       "key": "craftsmen/cm-1/ce-1/ab12cd34-证书.jpg",
+                     *       "max_bytes": 10485760,
+                     *       "url": "https://uploads.example/"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CraftsmanUploadTicket"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CRAFTSMEN_ENTRY_NOT_FOUND` 找不到该档案条目；`CRAFTSMEN_FILE_NOT_FOUND` 找不到该工匠档案 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_ENTRY_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该档案条目"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`CRAFTSMEN_ENTRY_CHANGED` 该条目刚被他人修改或核验，请刷新后重试；`CRAFTSMEN_ENTRY_CLAIMED` 该条目已申报产改20条补助，申报期间不能修改 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CRAFTSMEN_EVIDENCE_TOO_LARGE` 证明材料不能超过 10 MB；`CRAFTSMEN_EVIDENCE_TYPE` 证明材料仅限 JPEG、PNG 图片或 PDF；`CRAFTSMEN_TOO_MANY_EVIDENCE` 提交的内容不符合要求；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_EVIDENCE_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "证明材料不能超过 10 MB"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    craftsmen_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: string;
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "current_version": 2,
+                     *       "entry_id": "ce-0123456789abcdef",
+                     *       "kind": "competition",
+                     *       "kind_name": "竞赛成绩",
+                     *       "versions": [
+                     *         {
+                     *           "change": "created",
+                     *           "change_name": "建立",
+                     *           "changed_at": "2026-11-30T09:00:00.000Z",
+                     *           "changed_by_name": "三行电气工会主席 沈嘉俊",
+                     *           "description": "",
+                     *           "evidence": [
+                     *             "竞赛获奖证书.jpg"
+                     *           ],
+                     *           "hours": null,
+                     *           "issuer": null,
+                     *           "level": "city",
+                     *           "number": null,
+                     *           "rank": "一等奖",
+                     *           "title": "湖州市电工职业技能竞赛",
+                     *           "verified_at": "2026-11-30T09:00:00.000Z",
+                     *           "verified_by_name": "南浔区总工会 杨老师",
+                     *           "version": 1,
+                     *           "year": 2025
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CraftsmanHistory"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CRAFTSMEN_ENTRY_NOT_FOUND` 找不到该档案条目；`CRAFTSMEN_FILE_NOT_FOUND` 找不到该工匠档案 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_ENTRY_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该档案条目"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    craftsmen_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: string;
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "version": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["CraftsmanVerifyBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claimable": true,
+                     *       "claimed_app_id": "sub-0123",
+                     *       "description": "",
+                     *       "entry_id": "ce-0123456789abcdef",
+                     *       "evidence": [
+                     *         {
+                     *           "content_type": "image/jpeg",
+                     *           "download_url": "https://uploads.example/...",
+                     *           "filename": "竞赛获奖证书.jpg",
+                     *           "key": "craftsmen/cm-1/ce-1/ab12cd34-证书.jpg",
+                     *           "size_bytes": 204800,
+                     *           "uploaded_at": "2026-11-30T09:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "hours": 48,
+                     *       "issuer": "湖州市总工会",
+                     *       "kind": "competition",
+                     *       "kind_name": "竞赛成绩",
+                     *       "level": "city",
+                     *       "level_name": "市级",
+                     *       "number": "S000033050000251000123",
+                     *       "rank": "一等奖",
+                     *       "title": "湖州市电工职业技能竞赛",
+                     *       "updated_at": "2026-11-30T09:00:00.000Z",
+                     *       "updated_by_name": "三行电气工会主席 沈嘉俊",
+                     *       "verified": true,
+                     *       "verified_at": "2026-11-30T09:00:00.000Z",
+                     *       "verified_by_name": "南浔区总工会 杨老师",
+                     *       "version": 2,
+                     *       "year": 2025
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CraftsmanEntryView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`CRAFTSMEN_NOT_DISTRICT` 档案条目由区县及以上总工会核验；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_NOT_DISTRICT",
+                     *       "details": [],
+                     *       "message": "档案条目由区县及以上总工会核验"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CRAFTSMEN_ENTRY_NOT_FOUND` 找不到该档案条目；`CRAFTSMEN_FILE_NOT_FOUND` 找不到该工匠档案 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_ENTRY_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该档案条目"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`CRAFTSMEN_ENTRY_CHANGED` 该条目刚被他人修改或核验，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CRAFTSMEN_EVIDENCE_MISSING` 该条目缺少证明材料或材料未上传成功，不能核验；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_EVIDENCE_MISSING",
+                     *       "details": [],
+                     *       "message": "该条目缺少证明材料或材料未上传成功，不能核验"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    craftsmen_export_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "expires_in": 300,
+                     *       "filename": "南浔工匠档案-陈宏鑫.pdf",
+                     *       "size_bytes": 8192,
+                     *       "url": "https://uploads.example/..."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CraftsmanPdfTicket"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CRAFTSMEN_FILE_NOT_FOUND` 找不到该工匠档案 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_FILE_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该工匠档案"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    craftsmen_my_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "birth_date": "2001-03-04",
+                     *       "created_at": "2026-11-30T09:00:00.000Z",
+                     *       "created_by_name": "三行电气工会主席 沈嘉俊",
+                     *       "entries": [
+                     *         {
+                     *           "claimable": true,
+                     *           "claimed_app_id": "sub-0123",
+                     *           "description": "",
+                     *           "entry_id": "ce-0123456789abcdef",
+                     *           "evidence": [
+                     *             {
+                     *               "content_type": "image/jpeg",
+                     *               "download_url": "https://uploads.example/...",
+                     *               "filename": "竞赛获奖证书.jpg",
+                     *               "key": "craftsmen/cm-1/ce-1/ab12cd34-证书.jpg",
+                     *               "size_bytes": 204800,
+                     *               "uploaded_at": "2026-11-30T09:00:00.000Z"
+                     *             }
+                     *           ],
+                     *           "hours": 48,
+                     *           "issuer": "湖州市总工会",
+                     *           "kind": "competition",
+                     *           "kind_name": "竞赛成绩",
+                     *           "level": "city",
+                     *           "level_name": "市级",
+                     *           "number": "S000033050000251000123",
+                     *           "rank": "一等奖",
+                     *           "title": "湖州市电工职业技能竞赛",
+                     *           "updated_at": "2026-11-30T09:00:00.000Z",
+                     *           "updated_by_name": "三行电气工会主席 沈嘉俊",
+                     *           "verified": true,
+                     *           "verified_at": "2026-11-30T09:00:00.000Z",
+                     *           "verified_by_name": "南浔区总工会 杨老师",
+                     *           "version": 2,
+                     *           "year": 2025
+                     *         }
+                     *       ],
+                     *       "file_id": "cm-0123456789abcdef01234567",
+                     *       "gender": "male",
+                     *       "gender_name": "男",
+                     *       "id_masked": "330106********7714",
+                     *       "job_title": "二级/技师",
+                     *       "occupation": "电工",
+                     *       "org_name": "浙江三行电气科技有限公司工会",
+                     *       "org_path": "zj/huz/nanxun/e-sanxing",
+                     *       "real_name": "陈宏鑫",
+                     *       "training_hours": 96,
+                     *       "unverified_entries": 1,
+                     *       "verified_entries": 3
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CraftsmanFileView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CRAFTSMEN_FILE_NOT_FOUND` 还没有你的工匠档案（完成实名认证后才能查看） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_FILE_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "还没有你的工匠档案（完成实名认证后才能查看）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    craftsmen_my_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "expires_in": 300,
+                     *       "filename": "南浔工匠档案-陈宏鑫.pdf",
+                     *       "size_bytes": 8192,
+                     *       "url": "https://uploads.example/..."
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CraftsmanPdfTicket"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CRAFTSMEN_FILE_NOT_FOUND` 还没有你的工匠档案（完成实名认证后才能查看） */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CRAFTSMEN_FILE_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "还没有你的工匠档案（完成实名认证后才能查看）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     accounts_dev_login: {
         parameters: {
             query?: never;
@@ -28839,7 +32322,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`DORM_ALREADY_DECIDED` 该申请已被其他管理员处理，请刷新 */
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`DORM_ALREADY_DECIDED` 该申请已由企业规则自动通过（如新入职员工），无需再审批；`DORM_AUTO_REVIEW_PENDING` 该申请正在按企业规则自动审核（通常几秒内完成），请稍后刷新 */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -37256,10 +40739,14 @@ export interface operations {
     };
     identity_list_roster_imports: {
         parameters: {
-            query: {
+            query?: {
                 limit?: number;
                 cursor?: string | null;
-                scope: string;
+                /**
+                 * @description 组织路径（含下级）；不填则取调用者所在的组织
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
             };
             header?: never;
             path?: never;
@@ -39009,11 +42496,6 @@ export interface operations {
     mediation_assigned: {
         parameters: {
             query?: {
-                /**
-                 * @description 区县工会节点，默认本人节点
-                 * @example zj/ls/jinyun
-                 */
-                district?: string | null;
                 /**
                  * @description 每页条数
                  * @example 20
@@ -41553,11 +45035,6 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description 区县工会节点，默认本人节点
-                 * @example zj/ls/jinyun
-                 */
-                district?: string | null;
-                /**
                  * @description 每页条数
                  * @example 20
                  */
@@ -41732,10 +45209,10 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description 区县工会节点，默认本人节点
+                 * @description 区县工会的组织路径；不填则取本人所在的区县
                  * @example zj/ls/jinyun
                  */
-                district?: string | null;
+                org?: string | null;
                 /**
                  * @description 每页条数
                  * @example 20
@@ -42359,6 +45836,8 @@ export interface operations {
                      *           "last_at": "示例",
                      *           "last_seq": 1,
                      *           "other": "示例",
+                     *           "other_avatar_url": "示例",
+                     *           "other_name": "小林",
                      *           "preview": "示例",
                      *           "unread": 1
                      *         }
@@ -44157,8 +47636,11 @@ export interface operations {
     orgs_list_children: {
         parameters: {
             query?: {
-                /** @description 上级组织路径 */
-                parent?: string;
+                /**
+                 * @description 上级组织路径；不填则为全省
+                 * @example zj/huz
+                 */
+                org?: string;
                 limit?: number;
                 cursor?: string | null;
             };
@@ -44671,6 +48153,7 @@ export interface operations {
                      *       "industry": "",
                      *       "intro": "",
                      *       "job": "",
+                     *       "next_step": "示例",
                      *       "nickname": "",
                      *       "paused": false,
                      *       "photos": [
@@ -44859,6 +48342,7 @@ export interface operations {
                      *       "industry": "",
                      *       "intro": "",
                      *       "job": "",
+                     *       "next_step": "示例",
                      *       "nickname": "",
                      *       "paused": false,
                      *       "photos": [
@@ -45238,6 +48722,7 @@ export interface operations {
                      *       "industry": "",
                      *       "intro": "",
                      *       "job": "",
+                     *       "next_step": "示例",
                      *       "nickname": "",
                      *       "paused": false,
                      *       "photos": [
@@ -45443,6 +48928,7 @@ export interface operations {
                      *       "industry": "",
                      *       "intro": "",
                      *       "job": "",
+                     *       "next_step": "示例",
                      *       "nickname": "",
                      *       "paused": false,
                      *       "photos": [
@@ -46526,6 +50012,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "avatar_url": "示例",
+                     *           "nickname": "小林",
                      *           "since": "示例",
                      *           "user_id": "示例"
                      *         }
@@ -46995,6 +50483,8 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "author": "示例",
+                     *           "author_avatar_url": "示例",
+                     *           "author_name": "小林",
                      *           "comments": 1,
                      *           "created_at": "示例",
                      *           "liked_by_me": false,
@@ -47151,6 +50641,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "avatar_url": "示例",
+                     *           "nickname": "小林",
                      *           "since": "示例",
                      *           "user_id": "示例"
                      *         }
@@ -47299,6 +50791,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "avatar_url": "示例",
+                     *           "nickname": "小林",
                      *           "since": "示例",
                      *           "user_id": "示例"
                      *         }
@@ -47765,6 +51259,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "avatar_url": "示例",
+                     *           "nickname": "小林",
                      *           "since": "示例",
                      *           "user_id": "示例"
                      *         }
@@ -48028,6 +51524,8 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "author": "示例",
+                     *           "author_avatar_url": "示例",
+                     *           "author_name": "小林",
                      *           "comments": 1,
                      *           "created_at": "示例",
                      *           "liked_by_me": false,
@@ -48673,9 +52171,11 @@ export interface operations {
                      *           "reason_code": "示例",
                      *           "report_id": "示例",
                      *           "reporter": "示例",
+                     *           "reporter_name": "阿旺",
                      *           "status": "示例",
                      *           "target_id": "示例",
-                     *           "target_member": "示例"
+                     *           "target_member": "示例",
+                     *           "target_member_name": "小林"
                      *         }
                      *       ],
                      *       "next_cursor": "示例"
@@ -48829,9 +52329,11 @@ export interface operations {
                      *       "reason_code": "示例",
                      *       "report_id": "示例",
                      *       "reporter": "示例",
+                     *       "reporter_name": "阿旺",
                      *       "status": "示例",
                      *       "target_id": "示例",
-                     *       "target_member": "示例"
+                     *       "target_member": "示例",
+                     *       "target_member_name": "小林"
                      *     }
                      */
                     "application/json": components["schemas"]["ReportView"];
@@ -48977,9 +52479,11 @@ export interface operations {
                      *       "reason_code": "示例",
                      *       "report_id": "示例",
                      *       "reporter": "示例",
+                     *       "reporter_name": "阿旺",
                      *       "status": "示例",
                      *       "target_id": "示例",
-                     *       "target_member": "示例"
+                     *       "target_member": "示例",
+                     *       "target_member_name": "小林"
                      *     }
                      */
                     "application/json": components["schemas"]["ReportView"];
@@ -49329,6 +52833,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "author": "示例",
+                     *       "author_avatar_url": "示例",
+                     *       "author_name": "小林",
                      *       "comments": 1,
                      *       "created_at": "示例",
                      *       "liked_by_me": false,
@@ -49478,6 +52984,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "author": "示例",
+                     *       "author_avatar_url": "示例",
+                     *       "author_name": "小林",
                      *       "comments": 1,
                      *       "created_at": "示例",
                      *       "liked_by_me": false,
@@ -49509,7 +53017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            /** @description 没有权限：`MEMBER_NOT_ACTIVE` 您的会员资格未生效或已被停用，暂不能使用交友功能；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -49517,9 +53025,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "ROLE_FORBIDDEN",
+                     *       "code": "MEMBER_NOT_ACTIVE",
                      *       "details": [],
-                     *       "message": "当前身份无权执行此操作"
+                     *       "message": "您的会员资格未生效或已被停用，暂不能使用交友功能"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -49741,6 +53249,8 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "author": "示例",
+                     *           "author_avatar_url": "示例",
+                     *           "author_name": "阿旺",
                      *           "comment_id": "示例",
                      *           "created_at": "示例",
                      *           "text": "示例"
@@ -49911,6 +53421,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "author": "示例",
+                     *       "author_avatar_url": "示例",
+                     *       "author_name": "阿旺",
                      *       "comment_id": "示例",
                      *       "created_at": "示例",
                      *       "text": "示例"
@@ -50372,9 +53884,11 @@ export interface operations {
                      *       "reason_code": "示例",
                      *       "report_id": "示例",
                      *       "reporter": "示例",
+                     *       "reporter_name": "阿旺",
                      *       "status": "示例",
                      *       "target_id": "示例",
-                     *       "target_member": "示例"
+                     *       "target_member": "示例",
+                     *       "target_member_name": "小林"
                      *     }
                      */
                     "application/json": components["schemas"]["ReportView"];
@@ -50512,8 +54026,12 @@ export interface operations {
     };
     accounts_list_staff: {
         parameters: {
-            query: {
-                org_path: string;
+            query?: {
+                /**
+                 * @description 组织路径；不填则取调用者所在的组织
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
                 limit?: number;
                 cursor?: string | null;
             };
@@ -51913,7 +55431,11 @@ export interface operations {
     subsidy_get_budget: {
         parameters: {
             query: {
-                district_path: string;
+                /**
+                 * @description 区县组织路径；不填则取调用者所在的区县
+                 * @example zj/nb/yuyao
+                 */
+                org?: string | null;
                 year: number;
             };
             header?: never;
@@ -52020,7 +55542,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            /** @description 校验失败：`DISTRICT_REQUIRED` 请用 org 指定区县；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -52028,9 +55550,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "VALIDATION_FAILED",
+                     *       "code": "DISTRICT_REQUIRED",
                      *       "details": [],
-                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *       "message": "请用 org 指定区县"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -52498,7 +56020,7 @@ export interface operations {
                  * @description 区县组织路径；不填则取调用者所在的区县
                  * @example zj/nb/yuyao
                  */
-                district?: string | null;
+                org?: string | null;
                 /** @description 日期，默认今天 */
                 on?: string | null;
             };
@@ -52625,7 +56147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 校验失败：`DISTRICT_REQUIRED` 请用 district 指定区县；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            /** @description 校验失败：`DISTRICT_REQUIRED` 请用 org 指定区县；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -52635,7 +56157,7 @@ export interface operations {
                      * @example {
                      *       "code": "DISTRICT_REQUIRED",
                      *       "details": [],
-                     *       "message": "请用 district 指定区县"
+                     *       "message": "请用 org 指定区县"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -52858,7 +56380,11 @@ export interface operations {
                 limit?: number;
                 cursor?: string | null;
                 state?: "calculating" | "pending_review" | "waiting_budget" | "approved" | "rejected";
-                district?: string | null;
+                /**
+                 * @description 组织路径（含下级）；不填则为管辖范围
+                 * @example zj/nb/yuyao
+                 */
+                org?: string | null;
             };
             header?: never;
             path?: never;
