@@ -30,8 +30,10 @@ FEATURES: tuple[str, ...] = (
     "bookings",
     "mediation",
     "centres",
-    "enterprises",
     "craftsmen",
+    "talents",
+    "enterprises",
+    "tiers",
 )
 
 

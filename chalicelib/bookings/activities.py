@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.platform import clock
-from chalicelib.platform.auth import Principal
+from chalicelib.platform.auth import Principal, Role
 from chalicelib.platform.db import get_in_scope, get_or_404
 from chalicelib.platform.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from chalicelib.platform.events import SYSTEM, Actor, actor_of, publish
@@ -88,6 +88,8 @@ def _view(a: BookingActivity, sessions: list[BookingSession] | None = None) -> B
         quotas={k: int(v) for k, v in as_map(a.quotas).items()}, fee_fen=int(a.fee_fen), seat_numbers=a.seat_numbers,
         signup_opens_at=a.signup_opens_at, signup_closes_at=a.signup_closes_at, offer_minutes=int(a.offer_minutes),
         waitlist=a.waitlist,
+        early_access_tier=int(a.early_access_tier) if a.early_access_tier is not None else None,
+        early_access_opens_at=a.early_access_opens_at,
         sessions=[_session_view(s) for s in sessions or []])
 
 
@@ -134,15 +136,19 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
                                waiting=dict.fromkeys(groups, 0), wait_seq=0, status="open", close_day=local_day(end),
                                checked_in=0)
                 for start, end in times]
+    opens_at = clock.isoformat(clock.parse(data.signup_opens_at)) if data.signup_opens_at else now
+    early = clock.isoformat(clock.parse(opens_at) - timedelta(hours=data.early_access_hours)) \
+        if data.early_access_tier is not None else None
     activity = BookingActivity(
         activity_id, org_path=data.org_path, audience_org=audience.org or data.org_path,
         owner_key=f"{max(s.ends_at for s in sessions)}#{activity_id}", title=data.title,
         kind=data.kind, description=data.description, location=data.location, audience=audience.model_dump(),
         questions=[q.model_dump() for q in data.questions], group_by=data.group_by, quotas=dict(data.quotas),
         fee_fen=data.fee_fen, seat_numbers=data.seat_numbers,
-        signup_opens_at=clock.isoformat(clock.parse(data.signup_opens_at)) if data.signup_opens_at else now,
+        signup_opens_at=opens_at,
         signup_closes_at=clock.isoformat(clock.parse(data.signup_closes_at)) if data.signup_closes_at else None,
-        offer_minutes=data.offer_minutes, waitlist=data.waitlist, sessions=len(sessions), created_at=now)
+        offer_minutes=data.offer_minutes, waitlist=data.waitlist, sessions=len(sessions), created_at=now,
+        early_access_tier=data.early_access_tier, early_access_opens_at=early)
     with BookingSession.batch_write() as batch:
         for s in sessions:
             batch.save(s)
@@ -229,11 +235,22 @@ def _check_answers(activity: BookingActivity, answers: dict[str, str]) -> dict[s
     return {k: v.strip() for k, v in answers.items() if v.strip()}
 
 
-def _window(activity: BookingActivity, session: BookingSession) -> None:
+def _early(activity: BookingActivity, principal: Principal, now: datetime) -> bool:
+    """A popular activity's early-access window: members whose 光年间 tier reaches its level."""
+    if activity.early_access_tier is None or not activity.early_access_opens_at:
+        return False
+    if now < clock.parse(activity.early_access_opens_at) or principal.role is not Role.WORKER:
+        return False
+    from chalicelib.tiers import logic as tiers
+
+    return tiers.level_of(principal.user_id, principal.org_path) >= int(activity.early_access_tier)
+
+
+def _window(activity: BookingActivity, session: BookingSession, principal: Principal) -> None:
     now = clock.now()
     if session.status != "open":
         raise Conflict("该场次已结束或已取消，不能报名", code="BOOKING_SIGNUP_CLOSED")
-    if now < clock.parse(activity.signup_opens_at):
+    if now < clock.parse(activity.signup_opens_at) and not _early(activity, principal, now):
         opens = clock.to_shanghai(clock.parse(activity.signup_opens_at)).strftime("%m月%d日 %H:%M")
         raise Conflict(f"报名将于 {opens} 开始", code="BOOKING_SIGNUP_NOT_OPEN")
     closes = clock.parse(activity.signup_closes_at) if activity.signup_closes_at else clock.parse(session.starts_at)
@@ -264,7 +281,7 @@ def sign_up(principal: Principal, session_id: str, request: BookingSignUp) -> Bo
     audience = _audience(activity)
     viewer.may_book(owner=activity.org_path, audience_org=audience.org, members_only=audience.members_only,
                     glnj_only=audience.glnj_only, what="活动")
-    _window(activity, session)
+    _window(activity, session, principal)
     quotas = {k: int(v) for k, v in as_map(activity.quotas).items()}
     if activity.group_by:
         if request.group is None:

@@ -124,10 +124,11 @@ def check_in(principal: Principal, code: str) -> BookingEntryView:
                       condition=BookingEntry.status == "confirmed")
             if entry.kind == "session":
                 tx.update(BookingSession(entry.resource_id), actions=[BookingSession.checked_in.add(1)])
+            publish(FEATURE, "BookingCheckedIn", org=entry.org_path, actor=actor_of(principal), tx=tx,
+                    data={"entry_id": entry.entry_id, "kind": entry.kind, "resource_id": entry.resource_id,
+                          "user_id": entry.user_id, "user_org": entry.user_org or ""})
     except TransactWriteError as exc:
         raise Conflict("该签到码已使用过", code="BOOKING_CODE_USED") from exc
-    publish(FEATURE, "BookingCheckedIn", org=entry.org_path, actor=actor_of(principal),
-            data={"entry_id": entry.entry_id, "kind": entry.kind, "resource_id": entry.resource_id})
     return entry_view(BookingEntry.get(entry.entry_id, consistent_read=True))
 
 

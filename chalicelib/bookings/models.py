@@ -173,6 +173,8 @@ class BookingActivity(Model):
     signup_closes_at = UnicodeAttribute(null=True)
     offer_minutes = NumberAttribute(default=30)
     waitlist = BooleanAttribute(default=True)     # full sessions take a waitlist, or refuse
+    early_access_tier = NumberAttribute(null=True)     # 光年间 tier level (tiers) that may sign up early
+    early_access_opens_at = UnicodeAttribute(null=True)
     sessions = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
     by_owner = ActivitiesByOwner()

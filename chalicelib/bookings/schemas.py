@@ -294,6 +294,10 @@ class BookingActivityIn(Schema):
     seat_numbers: bool = Field(False, description="对号入座（返乡包车）")
     offer_minutes: int = Field(30, ge=5, le=24 * 60, description="候补到位后保留多少分钟待确认")
     waitlist: bool = Field(True, description="满员后是否接受候补；否则满员即拒绝报名")
+    early_access_tier: int | None = Field(None, ge=1, le=7, examples=[1],
+                                          description="热门活动：光年间会员等级达到该级（0 起）可提前报名")
+    early_access_hours: int = Field(0, ge=0, le=168, examples=[24],
+                                    description="提前报名的小时数（在报名开始时间之前）")
 
     _org_path = field_validator("org_path")(check_path)
 
@@ -312,6 +316,8 @@ class BookingActivityIn(Schema):
             raise ValueError("问题的 key 重复")
         if self.seat_numbers and self.capacity > 200:
             raise ValueError("对号入座的活动每场最多 200 个座位")
+        if (self.early_access_tier is None) != (self.early_access_hours == 0):
+            raise ValueError("提前报名须同时填写会员等级 early_access_tier 和小时数 early_access_hours")
         return self
 
 
@@ -355,6 +361,8 @@ class BookingActivityView(Schema):
     signup_closes_at: str | None = None
     offer_minutes: int
     waitlist: bool = True
+    early_access_tier: int | None = Field(None, description="可提前报名的光年间会员等级（0 起）", examples=[1])
+    early_access_opens_at: str | None = Field(None, description="达到该等级的会员可报名的时间（UTC）")
     sessions: list[BookingSessionView] = Field(default_factory=list, description="最近的场次（最多一页）")
 
 

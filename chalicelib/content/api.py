@@ -9,9 +9,10 @@ from chalicelib.platform.http import Ownership, endpoint
 from chalicelib.platform.lazy import lazy_import
 
 if TYPE_CHECKING:
-    from . import logic
+    from . import logic, questions
 else:
     logic = lazy_import(f"{__package__}.logic")
+    questions = lazy_import(f"{__package__}.questions")
 from .schemas import (
     ContentArticleDraft,
     ContentArticleEdit,
@@ -22,11 +23,20 @@ from .schemas import (
     ContentFeedQuery,
     ContentImageRequest,
     ContentImageUpload,
+    ContentMyQuestionPage,
+    ContentMyQuestionQuery,
+    ContentMyQuestionView,
     ContentNewChannel,
     ContentPin,
+    ContentQuestionAnswer,
+    ContentQuestionAsk,
+    ContentQuestionPublish,
+    ContentQuestionQuery,
     ContentReact,
     ContentSearchQuery,
     ContentSearchResult,
+    ContentStaffQuestionPage,
+    ContentStaffQuestionView,
     ContentTakeDown,
 )
 
@@ -152,3 +162,48 @@ def pin(principal: Principal, article_id: str, body: ContentPin) -> ContentArtic
           status=201, summary="申请上传文章图片（工会工作人员；仅 jpg/png/webp）", tags=TAGS)
 def image_upload(principal: Principal, body: ContentImageRequest) -> ContentImageUpload:
     return ContentImageUpload.model_validate(logic.image_upload(principal, body.content_type))
+
+
+# --- legal questions (普法 · 法律咨询) ---------------------------------------------------------------
+
+@bp.route("/content/legal/questions", methods=["POST"])
+@endpoint(roles={Role.WORKER}, ownership=Ownership.SELF, body=ContentQuestionAsk, response=ContentMyQuestionView,
+          status=201, summary="匿名提出法律问题（职工；工作人员和公众都看不到提问人）", tags=TAGS)
+def ask_question(principal: Principal, body: ContentQuestionAsk) -> ContentMyQuestionView:
+    """Stored with the asker's id for their own view only; union legal staff of the asker's
+    district answer it, and the asker is told through the inbox. Phone and ID numbers in the
+    text are masked."""
+    return questions.ask(principal, body.text)
+
+
+@bp.route("/content/legal/questions/mine", methods=["GET"])
+@endpoint(roles={Role.WORKER}, ownership=Ownership.SELF, query=ContentMyQuestionQuery, response=ContentMyQuestionPage,
+          summary="我的法律咨询和解答（职工本人，新的在前）", tags=TAGS)
+def my_questions(principal: Principal, query: ContentMyQuestionQuery) -> ContentMyQuestionPage:
+    return questions.my_questions(principal, limit=query.limit, cursor=query.cursor)
+
+
+@bp.route("/content/manage/legal/questions", methods=["GET"])
+@endpoint(roles=UNION_STAFF, ownership=Ownership.SCOPE, query=ContentQuestionQuery, response=ContentStaffQuestionPage,
+          summary="待解答 / 已解答的法律咨询（管辖范围内的工会工作人员；不显示提问人）", tags=TAGS)
+def staff_questions(principal: Principal, query: ContentQuestionQuery) -> ContentStaffQuestionPage:
+    return questions.staff_questions(principal, query.status, query.org, limit=query.limit, cursor=query.cursor)
+
+
+@bp.route("/content/manage/legal/questions/{question_id}/answer", methods=["POST"])
+@endpoint(roles=UNION_STAFF, ownership=Ownership.SCOPE, body=ContentQuestionAnswer, response=ContentStaffQuestionView,
+          summary="解答法律咨询（管辖范围内的工会工作人员；提问人收到消息通知）", tags=TAGS)
+def answer_question(principal: Principal, question_id: str, body: ContentQuestionAnswer) -> ContentStaffQuestionView:
+    """Outside the caller's scope: 404. Already answered: 409 CONTENT_QUESTION_ANSWERED. The asker's
+    inbox notice is queued after the answer is stored."""
+    return questions.answer(principal, question_id, body.answer)
+
+
+@bp.route("/content/manage/legal/questions/{question_id}/publish", methods=["POST"])
+@endpoint(roles=UNION_STAFF, ownership=Ownership.SCOPE, body=ContentQuestionPublish, response=ContentArticleView,
+          status=201, summary="将解答公开为普法栏目的问答（匿名；管辖范围内的工会工作人员）", tags=TAGS)
+def publish_question(principal: Principal, question_id: str, body: ContentQuestionPublish) -> ContentArticleView:
+    """Only an answered question (409 CONTENT_QUESTION_NOT_ANSWERED / CONTENT_QUESTION_PUBLISHED);
+    the article carries the question and the answer, never the asker, and is found in the
+    channel page and by search like any article."""
+    return questions.publish(principal, question_id, body)

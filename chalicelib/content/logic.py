@@ -107,7 +107,8 @@ def _view(a: ContentArticle) -> ContentArticleView:
         title=a.title,
         summary=a.summary, cover=a.cover, body_html=a.body_html, tags=list(a.tags or []), author_name=a.author_name,
         author_org=a.author_org, audience_org=a.audience_org, members_only=bool(a.members_only),
-        publish_at=a.publish_at, published_at=a.published_at, approvals=len(a.approvals or []),
+        min_tier=int(a.min_tier) if a.min_tier is not None else None, publish_at=a.publish_at,
+        published_at=a.published_at, approvals=len(a.approvals or []),
         reviewers=int(a.reviewers), pinned=bool(a.pinned), reads=0, likes=0, favourites=0)
 
 
@@ -140,7 +141,8 @@ def _checked(principal: Principal, body: ContentArticleDraft) -> dict[str, Any]:
         publish_at = clock.isoformat(moment)
     return {"channel_id": chan.channel_id, "title": body.title.strip(), "summary": body.summary.strip(),
             "cover": body.cover, "body_html": text.sanitize(body.body_html), "tags": tags, "audience_org": audience,
-            "members_only": bool(body.members_only or chan.members_only), "publish_at": publish_at,
+            "members_only": bool(body.members_only or chan.members_only), "min_tier": body.min_tier,
+            "publish_at": publish_at,
             "reviewers": chan.reviewers}
 
 
@@ -261,7 +263,7 @@ def _feed_entry(a: ContentArticle, position: str) -> ContentFeedEntry:
                             channel_id=a.channel_id, title=a.title, summary=a.summary, cover=a.cover,
                             tags=list(a.tags or []), author_org=a.author_org, audience_org=a.audience_org,
                             members_only=bool(a.members_only), pinned=bool(a.pinned),
-                            published_at=a.published_at or a.publish_at)
+                            min_tier=a.min_tier, published_at=a.published_at or a.publish_at)
 
 
 def publish(article_id: str) -> bool:
@@ -364,6 +366,24 @@ def _reader_sees_channel(principal: Principal, chan: ContentChannelView) -> None
         raise NotFound("找不到该栏目", code="CONTENT_CHANNEL_NOT_FOUND")
 
 
+class _TierOf:
+    """The reader's 光年间 tier level, asked of ``tiers`` at most once per request and only when
+    an article needs it. Staff read everything their audience allows (they are not ranked)."""
+
+    def __init__(self, principal: Principal) -> None:
+        self.principal = principal
+        self._level: int | None = None
+
+    def reaches(self, min_tier: Any) -> bool:
+        if min_tier is None or self.principal.role is not Role.WORKER:
+            return True
+        if self._level is None:
+            from chalicelib.tiers import logic as tiers
+
+            self._level = tiers.level_of(self.principal.user_id, self.principal.org_path)
+        return self._level >= int(min_tier)
+
+
 def _item(e: ContentFeedEntry) -> ContentFeedItemView:
     return ContentFeedItemView(article_id=e.article_id, channel_id=e.channel_id, title=e.title, summary=e.summary,
                                cover=e.cover, tags=list(e.tags or []), author_org=e.author_org, pinned=bool(e.pinned),
@@ -387,7 +407,8 @@ def channel_page(principal: Principal, channel_id: str, *, limit: int, cursor: s
     page = found[:limit]
     more = len(found) > limit or (len(page) == limit)
     next_cursor = encode_cursor({"p": page[-1].position}, bound_to=bound) if page and more else None
-    return ContentFeedPage(items=[_item(e) for e in page], next_cursor=next_cursor)
+    tier = _TierOf(principal)  # articles above the reader's tier leave the page (it may come back short)
+    return ContentFeedPage(items=[_item(e) for e in page if tier.reaches(e.min_tier)], next_cursor=next_cursor)
 
 
 def _audience_covers(reader_org: str, audience_org: str) -> bool:
@@ -401,7 +422,7 @@ def _readable(principal: Principal, article_id: str) -> ContentArticle:
         raise NotFound("找不到该文章", code="CONTENT_ARTICLE_NOT_FOUND") from None
     visible = a.status == "published" and (
         _audience_covers(principal.org_path, a.audience_org) or principal.role is Role.PLATFORM_ADMIN)
-    if not visible:
+    if not visible or not _TierOf(principal).reaches(a.min_tier):
         raise NotFound("找不到该文章", code="CONTENT_ARTICLE_NOT_FOUND")
     _reader_sees_channel(principal, channel(a.channel_id))
     return a
@@ -486,9 +507,10 @@ def search(principal: Principal, keyword: str, *, channel_id: str | None, limit:
     ordered = sorted((hits or {}).values(), key=lambda t: t.position, reverse=True)[:limit]
     articles = {a.article_id: a for a in ContentArticle.batch_get([t.article_id for t in ordered])}
     items = []
+    tier = _TierOf(principal)
     for t in ordered:
         a = articles.get(t.article_id)
-        if a is None or a.status != "published":
+        if a is None or a.status != "published" or not tier.reaches(a.min_tier):
             continue
         try:
             _reader_sees_channel(principal, channel(a.channel_id))

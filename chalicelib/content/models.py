@@ -11,6 +11,11 @@ Access patterns:
                                                       node ("<channel>|<audience node>", position < cursor),
                                                       each limited to the page size, merged
 - articles containing a Chinese keyword             → Query ``ContentTerm`` per bigram of the keyword
+- a worker's own legal questions, newest first      → Query GSI ``ContentQuestion.by_asker`` (asker_id, created_at)
+- legal questions waiting for / holding an answer in a staff scope
+                                                    → Query GSI ``ContentQuestion.staff_queue`` (status,
+                                                      begins_with(queue_sort, "<scope>/")), sparse: open and
+                                                      answered questions only
 Nothing is Scanned; a taken-down article's feed entry goes in the same transaction as its state.
 """
 from __future__ import annotations
@@ -65,6 +70,7 @@ class ContentArticle(Model):
     author_org = UnicodeAttribute()
     audience_org = UnicodeAttribute()
     members_only = BooleanAttribute(default=False)
+    min_tier = NumberAttribute(null=True)          # a 光年间 tier level (tiers) readers must reach
     publish_at = UnicodeAttribute()
     approvals: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     reviewers = NumberAttribute(default=1)         # the channel's number at submission
@@ -109,6 +115,7 @@ class ContentFeedEntry(Model):
     author_org = UnicodeAttribute()
     audience_org = UnicodeAttribute()
     members_only = BooleanAttribute(default=False)
+    min_tier = NumberAttribute(null=True)
     pinned = BooleanAttribute(default=False)
     published_at = UnicodeAttribute()
 
@@ -162,3 +169,47 @@ class ContentReaction(Model):
     article_id = UnicodeAttribute()
     title = UnicodeAttribute(default="")
     at = UnicodeAttribute()
+
+
+class QuestionsByAsker(GlobalSecondaryIndex["ContentQuestion"]):
+    class Meta:
+        index_name = "by_asker"
+        projection = AllProjection()
+
+    asker_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class QuestionsForStaff(GlobalSecondaryIndex["ContentQuestion"]):
+    class Meta:
+        index_name = "staff_queue"
+        projection = AllProjection()
+
+    queue = UnicodeAttribute(hash_key=True)
+    queue_sort = UnicodeAttribute(range_key=True)
+
+
+class ContentQuestion(Model):
+    """A worker's anonymous legal question (普法 · 法律咨询). The asker's id is kept for their own
+    view only: no staff or public response carries it; staff see the district the question came
+    from (``scope_org``), never the enterprise."""
+
+    class Meta(TableMeta):
+        table_name = table_name("content-questions")
+
+    question_id = UnicodeAttribute(hash_key=True)
+    asker_id = UnicodeAttribute()
+    scope_org = UnicodeAttribute()                 # the asker's org cut to the district ("zj/huz/nanxun")
+    text = UnicodeAttribute()
+    status = UnicodeAttribute()                    # open · answered · published
+    answer = UnicodeAttribute(null=True)
+    answered_by = UnicodeAttribute(null=True)
+    answered_by_name = UnicodeAttribute(null=True)
+    answered_at = UnicodeAttribute(null=True)
+    article_id = UnicodeAttribute(null=True)       # the public Q&A article once published
+    created_at = UnicodeAttribute()
+    queue = UnicodeAttribute(null=True)            # = status while open or answered (sparse index)
+    queue_sort = UnicodeAttribute(null=True)       # "<scope_org>/#<created_at>#<question_id>"
+
+    by_asker = QuestionsByAsker()
+    staff_queue = QuestionsForStaff()

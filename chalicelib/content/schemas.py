@@ -39,6 +39,9 @@ class ContentArticleDraft(Schema):
                                      examples=["zj/huz/nanxun"],
                                      description="面向的组织节点（默认作者所在节点），须在作者管辖范围内")
     members_only: bool = Field(False, description="是否仅限会员")
+    min_tier: int | None = Field(None, ge=1, le=7, examples=[1],
+                                 description="仅光年间会员等级达到该级（0 起）的会员可见；"
+                                             "等级不足的读者在栏目、搜索和详情中都看不到")
     publish_at: str | None = Field(None, max_length=40, description="计划发布时间（ISO 8601，默认审核通过即发布）",
                                    examples=["2026-12-01T09:00:00+08:00"])
 
@@ -69,6 +72,7 @@ class ContentArticleView(Schema):
     author_org: str = Field(..., description="作者所在组织")
     audience_org: str = Field(..., description="面向的组织节点")
     members_only: bool = Field(False, description="是否仅限会员")
+    min_tier: int | None = Field(None, description="读者须达到的光年间会员等级（0 起）", examples=[1])
     publish_at: str = Field(..., description="计划发布时间（UTC）")
     published_at: str | None = Field(None, description="实际发布时间（UTC）")
     approvals: int = Field(0, description="已通过的审核人数")
@@ -125,3 +129,75 @@ class ContentImageUpload(Schema):
     url: str = Field(..., description="预签名上传地址")
     fields: dict[str, str] = Field(..., description="上传表单字段")
     expires_in: int = Field(..., description="有效秒数")
+
+
+QuestionStatus = Literal["open", "answered", "published"]
+QUESTION_STATUS_NAMES = {"open": "待解答", "answered": "已解答", "published": "已解答并公开（匿名）"}
+
+
+class ContentQuestionAsk(Schema):
+    text: str = Field(..., min_length=5, max_length=1000, description="法律问题（匿名：工作人员和公众都看不到提问人）",
+                      examples=["试用期被辞退，公司说不用给补偿，对吗？"])
+
+
+class ContentQuestionAnswer(Schema):
+    answer: str = Field(..., min_length=5, max_length=3000, description="解答", examples=["试用期内解除劳动合同……"])
+
+
+class ContentQuestionPublish(Schema):
+    title: str | None = Field(None, min_length=2, max_length=60, description="公开问答的标题（默认取问题开头）",
+                              examples=["试用期被辞退有没有补偿？"])
+    audience_org: str | None = Field(None, max_length=200, pattern=r"^zj(/[a-z0-9-]{1,40}){0,6}$",
+                                     description="面向的组织节点（默认本人节点），须在本人管辖范围内",
+                                     examples=["zj/huz/nanxun"])
+
+
+class ContentMyQuestionView(Schema):
+    question_id: str = Field(..., examples=["cq-3f2a9c0d1e4b"])
+    text: str = Field(..., description="我的问题")
+    status: QuestionStatus = Field(..., description="open 待解答 · answered 已解答 · published 已公开")
+    status_name: str = Field(..., examples=["待解答"])
+    answer: str | None = Field(None, description="解答")
+    answered_at: str | None = Field(None, description="解答时间（UTC）")
+    article_id: str | None = Field(None, description="公开问答的文章编号（已公开时）")
+    created_at: str = Field(..., examples=["2026-11-30T09:00:00.000Z"])
+    next_step: str = Field(..., description="接下来会发生什么",
+                           examples=["工会法律工作人员解答后，你会在消息中心收到通知"])
+
+
+class ContentMyQuestionPage(Schema):
+    items: list[ContentMyQuestionView] = Field(..., description="新的在前")
+    next_cursor: str | None = None
+
+
+class ContentStaffQuestionView(Schema):
+    """What legal staff see: never who asked."""
+
+    question_id: str = Field(..., examples=["cq-3f2a9c0d1e4b"])
+    org_path: str = Field(..., description="提问人所在区县（不显示提问人和单位）", examples=["zj/huz/nanxun"])
+    text: str
+    status: QuestionStatus
+    status_name: str = Field(..., examples=["待解答"])
+    answer: str | None = None
+    answered_by_name: str | None = Field(None, examples=["南浔区总工会 杨老师"])
+    answered_at: str | None = None
+    article_id: str | None = None
+    created_at: str
+
+
+class ContentStaffQuestionPage(Schema):
+    items: list[ContentStaffQuestionView] = Field(..., description="先提的在前")
+    next_cursor: str | None = None
+
+
+class ContentQuestionQuery(Schema):
+    status: Literal["open", "answered"] = Field("open", description="open 待解答；answered 已解答未公开")
+    org: str | None = Field(None, max_length=200, pattern=r"^zj(/[a-z0-9-]{1,40}){0,6}$",
+                            description="只看某个节点（须在管辖范围内），默认本人节点", examples=["zj/huz/nanxun"])
+    limit: int = Field(20, ge=1, le=50, description="每页条数")
+    cursor: str | None = Field(None, max_length=2048, description="上一页返回的 next_cursor")
+
+
+class ContentMyQuestionQuery(Schema):
+    limit: int = Field(20, ge=1, le=50, description="每页条数")
+    cursor: str | None = Field(None, max_length=2048, description="上一页返回的 next_cursor")

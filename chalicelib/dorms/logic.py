@@ -296,7 +296,8 @@ def import_rooms(principal: Principal, building_id: str, request: RoomImport) ->
         if created:
             tx.update(building, actions=[DormBuilding.rooms.add(created), DormBuilding.beds.add(beds)])
         publish(FEATURE, "DormRoomsImported", org=building.org_path, actor=actor_of(principal), tx=tx,
-                data={"building_id": building_id, "created": created, "skipped": skipped, "beds": beds})
+                data={"building_id": building_id, "created": created, "skipped": skipped, "beds": beds,
+                      "occupied_beds": occupied_beds})
     return ImportResult(created=created, skipped=skipped, beds=beds, occupied_beds=occupied_beds)
 
 

@@ -8,7 +8,8 @@ What is consumed (EventBridge → the ``enterprise-figures`` queue, ``specs.CONS
 - verified_members: identity ``MemberVerified`` +1 at the org the roster matched (as identity's
   own figures, a member who later leaves the roster stays counted as verified);
 - dorm_beds: dorms ``DormRoomsImported``, ``+beds`` at the building's operator;
-- dorm_beds_occupied: dorms ``DormCheckedIn`` +1, ``DormCheckedOut`` −1;
+- dorm_beds_occupied: dorms ``DormRoomsImported`` (``+occupied_beds``: residents on the sheet),
+  ``DormCheckedIn`` +1, ``DormCheckedOut`` −1;
 - aid_cases_open, aid_amount_paid: aid ``AidStepTaken``, +1 when a case leaves draft, −1 when
   it closes; ``amount_fen`` when disbursed;
 - subsidy_amount_claimed: subsidy ``SubsidyCalculated`` (``total_fen``) and
@@ -109,7 +110,8 @@ def deltas_of(source: str, detail_type: str, event: DomainEvent) -> list[tuple[s
     elif feature == "dorms":
         org = event.org
         if detail_type == "DormRoomsImported":
-            found = {"dorm_beds": int(data.get("beds") or 0)}
+            found = {"dorm_beds": int(data.get("beds") or 0),
+                     "dorm_beds_occupied": int(data.get("occupied_beds") or 0)}
         elif detail_type == "DormCheckedIn":
             found = {"dorm_beds_occupied": 1}
         elif detail_type == "DormCheckedOut":

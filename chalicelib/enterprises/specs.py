@@ -7,7 +7,7 @@ from chalicelib.platform.queues import QueueSpec
 
 FEATURE = "enterprises"
 # What the roll-up consumes, by source feature. ``talents`` publishes TalentDeclared and
-# TalentApproved (agreed by name with that feature; data: ``org_path``, ``talent_id``).
+# TalentApproved (agreed by name with that feature; data: ``org_path``, ``declaration_id``).
 CONSUMED: dict[str, list[str]] = {
     "identity": ["MemberVerified", "RosterMembersChanged"],
     "dorms": ["DormRoomsImported", "DormCheckedIn", "DormCheckedOut"],

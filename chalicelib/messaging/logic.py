@@ -162,12 +162,13 @@ def _cancel_codes(exc: TransactWriteError) -> list[str | None]:
     return [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
 
 
-def first_contact_quota(verified: bool, active_days: int, strikes: int) -> int:
+def first_contact_quota(verified: bool, active_days: int, strikes: int, tier_bonus: int = 0) -> int:
     """Daily first contacts: none unverified; 10 verified, 20 after ``VETERAN_DAYS`` days
-    active; halved with 1–2 reports/flags in the last 7 days, quartered from 3 (at least 1)."""
+    active, plus what the member's tier adds (``tiers``); halved with 1–2 reports/flags in the
+    last 7 days, quartered from 3 (at least 1)."""
     if not verified:
         return 0
-    quota = VETERAN_FIRST_CONTACTS if active_days >= VETERAN_DAYS else BASE_FIRST_CONTACTS
+    quota = (VETERAN_FIRST_CONTACTS if active_days >= VETERAN_DAYS else BASE_FIRST_CONTACTS) + tier_bonus
     if strikes >= 3:
         quota //= 4
     elif strikes >= 1:
@@ -175,17 +176,20 @@ def first_contact_quota(verified: bool, active_days: int, strikes: int) -> int:
     return max(1, quota)
 
 
-def daily_first_contacts(user_id: str) -> tuple[int, bool, int, int]:
+def daily_first_contacts(user_id: str, org_path: str | None = None) -> tuple[int, bool, int, int]:
     """(quota, verified, active days, recent strikes) — see the module docstring."""
     verified, days = social.verification(user_id)
     if not verified:
         return 0, False, 0, 0
+    from chalicelib.tiers import logic as tiers
+
     strikes = social.recent_strikes(user_id)
-    return first_contact_quota(True, days, strikes), True, days, strikes
+    bonus = tiers.first_contact_bonus(user_id, org_path)
+    return first_contact_quota(True, days, strikes, bonus), True, days, strikes
 
 
 def quota_view(principal: Principal) -> QuotaView:
-    quota, verified, days, strikes = daily_first_contacts(principal.user_id)
+    quota, verified, days, strikes = daily_first_contacts(principal.user_id, principal.org_path)
     try:
         used = int(Counter.get(f"quota#{principal.user_id}#{clock.today_shanghai().isoformat()}").value or 0)
     except Counter.DoesNotExist:
@@ -198,13 +202,13 @@ def _opened(sender: str, recipient: str) -> str:
     return f"opened#{sender}#{recipient}"
 
 
-def _first_contact(sender: str, recipient: str) -> None:
+def _first_contact(sender: str, recipient: str, sender_org: str | None = None) -> None:
     """A non-friend writes: free when either side already opened the conversation,
     otherwise one of the sender's daily first contacts."""
     keys = [_opened(sender, recipient), _opened(recipient, sender)]
     if list(Counter.batch_get(keys)):
         return
-    quota = daily_first_contacts(sender)[0]
+    quota = daily_first_contacts(sender, sender_org)[0]
     day_key = f"quota#{sender}#{clock.today_shanghai().isoformat()}"
     try:
         with _transaction() as tx:
@@ -301,7 +305,7 @@ def send(principal: Principal, to: str, client_id: str, text: str) -> SendAccept
         if pair.blocked_by == "a":
             raise Forbidden("你已屏蔽对方，请先解除屏蔽", code="YOU_BLOCKED_RECIPIENT")
         if not pair.friends:
-            _first_contact(me, to)
+            _first_contact(me, to, principal.org_path)
     except DomainError:
         # a retry of a send accepted before things changed gets its first answer
         earlier = _duplicate(message_id, digest, text)

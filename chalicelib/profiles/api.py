@@ -26,6 +26,8 @@ from .schemas import (
     PhotoView,
     PrivacyInput,
     ProfileInput,
+    ProfileLikedByPage,
+    ProfileLikedByQuery,
     RecommendationList,
     UploadRequest,
     UploadTicket,
@@ -92,6 +94,14 @@ def browse(principal: Principal, query: BrowseQuery) -> BrowsePage:
           summary="智能匹配：为我推荐的会员和推荐理由", tags=TAGS)
 def recommendations(principal: Principal) -> RecommendationList:
     return logic.recommendations(principal)
+
+
+@bp.route("/profiles/me/liked-by", methods=["GET"])
+@endpoint(roles=MEMBER, ownership=Ownership.SELF, query=ProfileLikedByQuery, response=ProfileLikedByPage,
+          summary="谁对我心动（会员等级解锁，分页）【光年间会员】", tags=TAGS)
+def liked_by(principal: Principal, query: ProfileLikedByQuery) -> ProfileLikedByPage:
+    """A tier unlock: members whose tier lacks it get 403 TIER_REQUIRED (see ``GET /tiers/me``)."""
+    return logic.liked_by(principal, limit=query.limit, cursor=query.cursor)
 
 
 @bp.route("/profiles/members/{user_id}", methods=["GET"])

@@ -18,8 +18,8 @@ from pynamodb.exceptions import PutError, UpdateError
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal
 from chalicelib.platform.concurrency import gather
-from chalicelib.platform.db import dynamo_errors
-from chalicelib.platform.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.platform.db import batch_get_tables, dynamo_errors
+from chalicelib.platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.platform.events import actor_of, publish, transaction
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 from chalicelib.platform.queues import send
@@ -39,6 +39,7 @@ from .models import (
     get_profiles,
     get_recommendations,
     like_exists,
+    likers_of,
     pending_photos,
     photos_of,
     pool_members,
@@ -62,6 +63,8 @@ from .schemas import (
     PhotoView,
     PrivacyInput,
     ProfileInput,
+    ProfileLikedByItem,
+    ProfileLikedByPage,
     Recommendation,
     RecommendationList,
     UploadRequest,
@@ -96,6 +99,20 @@ PHOTO_STATUS_TEXT = {
 
 def vocabulary() -> Vocabulary:
     return Vocabulary(hobbies=HOBBIES, sports=SPORTS, education=EDUCATION, cities=CITIES, districts=DISTRICTS)
+
+
+def interests_of(user_id: str) -> list[str]:
+    """A member's hobbies and sports (vocabulary codes), for other features' suggestions
+    (social's interest planets); empty without a profile."""
+    try:
+        return Profile.get(user_id).interests
+    except Profile.DoesNotExist:
+        return []
+
+
+def interest_label(code: str) -> str | None:
+    """The Chinese label of a hobby or sport code; None for a code outside the vocabulary."""
+    return HOBBIES.get(code) or SPORTS.get(code)
 
 
 def _year() -> int:
@@ -690,6 +707,35 @@ def like(principal: Principal, user_id: str) -> LikeResult:
             return LikeResult(mutual=True, message="互相心动！你们可以开始聊天了")
     mutual = like_exists(user_id, principal.user_id)
     return LikeResult(mutual=mutual, message="互相心动！你们可以开始聊天了" if mutual else "已心动，等待对方回应")
+
+
+def liked_by(principal: Principal, *, limit: int, cursor: str | None) -> ProfileLikedByPage:
+    """Who liked me (互相心动's other half): a tier unlock (``tiers.sees_who_liked``). One
+    Query of the ``liked_by`` index and one BatchGet of those members' profiles per page;
+    members no longer shown, blocked pairs and hiding colleagues are left out."""
+    from chalicelib.tiers import logic as tiers
+
+    if not tiers.sees_who_liked(principal.user_id, principal.org_path):
+        raise Forbidden("会员等级达到后可查看谁对我心动", code="TIER_REQUIRED",
+                        details=[{"unlock": "see_who_liked"}])
+    bound = f"profiles:liked-by:{principal.user_id}"
+    likers, last_key = likers_of(principal.user_id, limit=limit, start=decode_cursor(cursor, bound_to=bound))
+    found, likes = batch_get_tables((Profile, [like.user_id for like in likers], False),
+                                    (Like, [(like.user_id, like.liked) for like in likers], False))
+    profiles = {p.user_id: p for p in found}
+    full = {(like.user_id, like.liked): like for like in likes}
+    blocks = blocks_of(principal.user_id)
+    items = []
+    for like in likers:
+        profile = profiles.get(like.user_id)
+        if profile is None or not profile.visible or _hidden_between(principal, profile, blocks):
+            continue
+        at = full.get((like.user_id, like.liked))
+        items.append(ProfileLikedByItem(user_id=profile.user_id, nickname=profile.nickname,
+                                        age=_year() - int(profile.birth_year), city_name=CITIES.get(profile.city, ""),
+                                        cover_url=storage.view_url(profile.cover or ""),
+                                        liked_at=at.at if at else ""))
+    return ProfileLikedByPage(items=items, next_cursor=encode_cursor(last_key, bound_to=bound))
 
 
 NOTIFY_TEMPLATES = {

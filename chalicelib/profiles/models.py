@@ -277,6 +277,12 @@ def pending_photos(scope: str, *, limit: int, start: dict[str, Any] | None) -> A
                                  last_evaluated_key=start)
 
 
+def likers_of(user_id: str, *, limit: int, start: dict[str, Any] | None) -> tuple[list[Like], dict[str, Any] | None]:
+    """One page of the members who liked ``user_id`` (the ``liked_by`` index: keys only)."""
+    page = Like.liked_by.query(user_id, limit=limit, last_evaluated_key=start)
+    return list(page), page.last_evaluated_key
+
+
 def like_exists(user_id: str, liked: str) -> bool:
     try:
         Like.get(user_id, liked)

@@ -213,6 +213,25 @@ class MemberCard(Schema):
     last_active_at: str = ""
 
 
+class ProfileLikedByItem(Schema):
+    user_id: str = Field(..., examples=["demo-tingting"])
+    nickname: str = Field(..., examples=["婷婷"])
+    age: int = Field(..., examples=[27])
+    city_name: str = Field("", examples=["杭州市"])
+    cover_url: str = Field("", description="封面缩略图地址")
+    liked_at: str = Field(..., description="心动时间（UTC）", examples=["2026-11-30T09:00:00.000Z"])
+
+
+class ProfileLikedByQuery(Schema):
+    limit: int = Field(20, ge=1, le=50, description="每页条数")
+    cursor: str | None = Field(None, max_length=2048, description="上一页返回的 next_cursor")
+
+
+class ProfileLikedByPage(Schema):
+    items: list[ProfileLikedByItem] = Field(..., description="对我心动的会员（只列出仍在展示资料的）")
+    next_cursor: str | None = None
+
+
 class MemberProfileView(MemberCard):
     hometown: str = ""
     industry: str = ""

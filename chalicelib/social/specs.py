@@ -10,4 +10,9 @@ STANDING_QUEUE = QueueSpec(
                    "detail-type": ["MemberActivated", "MemberDeactivated", "ProfileCardChanged"]})
 FANOUT_QUEUE = QueueSpec("social-fanout", visibility_timeout=120, max_receive_count=5,
                          description="新动态写入关注者与好友的时间线")
-QUEUES = [STANDING_QUEUE, FANOUT_QUEUE]
+HEAT_QUEUE = QueueSpec(
+    "social-heat", visibility_timeout=30, max_receive_count=5,
+    description="动态、评论、点赞事件 → 话题热度（每个事件只计一次）",
+    event_pattern={"source": ["gonghui.social"],
+                   "detail-type": ["PostCreated", "PostCommented", "PostLiked", "PostUnliked"]})
+QUEUES = [STANDING_QUEUE, FANOUT_QUEUE, HEAT_QUEUE]

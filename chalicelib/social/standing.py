@@ -15,10 +15,13 @@ from typing import Any
 from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.platform import bucket, clock
+from chalicelib.platform.auth import Principal, Role
+from chalicelib.platform.errors import Forbidden
 from chalicelib.platform.events import SYSTEM, publish
 from chalicelib.platform.pii import scrub
 
 from .models import Edge, Report, Standing, Tally, standings_and_edges
+from .schemas import StandingView
 
 FOLLOWING, FOLLOWER, FRIEND, BLOCKS, BLOCKED_BY = "following", "follower", "friend", "blocks", "blockedby"
 SAFETY_REPORTER = "system:safety"  # the reporter of what the safety rules held
@@ -56,14 +59,6 @@ def active_standing(user_id: str) -> Standing | None:
 def is_active(user_id: str) -> bool:
     """May this member act and be seen (activated by identity, not suspended or banned)?"""
     return _is_active(_standing(user_id))
-
-
-def active_among(user_ids: Iterable[str]) -> set[str]:
-    """Which of these members are active (one BatchGet; bounded by the caller's page)."""
-    wanted = sorted(set(user_ids))
-    if not wanted:
-        return set()
-    return {s.user_id for s in Standing.batch_get(wanted) if _is_active(s)}
 
 
 def org_of(user_id: str) -> str:
@@ -114,13 +109,6 @@ def _existing_edges(keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
 
 def blocked_between(a: str, b: str) -> bool:
     return bool(_existing_edges(_edge_keys(a, (BLOCKS, BLOCKED_BY), [b])))
-
-
-def blocked_with(viewer: str, others: Iterable[str]) -> set[str]:
-    """Which of ``others`` are in a block with ``viewer`` (either direction); one BatchGet."""
-    others = set(others) - {viewer}
-    found = _existing_edges(_edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
-    return {edge.split("#", 1)[1] for _, edge in found}
 
 
 def hidden_from(viewer: str, others: Iterable[str]) -> set[str]:
@@ -241,3 +229,22 @@ def flag(*, kind: str, target_id: str, member: str, excerpt: str | None, categor
         publish("social", "ContentHeld", data={"report_id": saved.report_id, "member": member, "kind": kind,
                                                "categories": categories}, actor=SYSTEM, org=saved.org)
     return saved.report_id
+
+
+def standing_view(user_id: str) -> StandingView:
+    standing = _standing(user_id)
+    verified, days = verification(user_id)
+    if standing is None:
+        return StandingView(user_id=user_id, active=False, identity_status="unknown", sanction="none",
+                            sanction_until=None, warnings=0, verified=False, active_days=0)
+    return StandingView(user_id=user_id, active=_is_active(standing), identity_status=standing.identity_status,
+                        sanction=standing.sanction, sanction_until=standing.sanction_until,
+                        warnings=int(standing.warnings or 0), verified=verified, active_days=days)
+
+
+def require_active(principal: Principal) -> Standing:
+    """The caller's standing, when they are an active member; 403 otherwise (one GetItem)."""
+    standing = active_standing(principal.user_id) if principal.role is Role.WORKER else None
+    if standing is None:
+        raise Forbidden("您的会员资格未生效或已被停用，暂不能使用交友功能", code="MEMBER_NOT_ACTIVE")
+    return standing

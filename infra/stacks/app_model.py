@@ -25,6 +25,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     # the enterprise side (issue 16): features not yet merged simply leave their slot empty
     "enterprise": ("enterprises", "talents", "craftsmen"),
     "services": ("aid", "subsidy", "dorms", "canteen", "bookings"),
+    "community": ("inbox", "content", "mediation", "centres", "tiers"),
 }
 API_FUNCTION = "APIHandler"  # Chalice's; it stays the `system` feature's API function
 

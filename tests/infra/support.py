@@ -297,13 +297,16 @@ def describe_deployment(region: str, stack_names: list[str]) -> dict[str, Any]:
     resources = [r for name in stack_names
                  for r in cfn.list_stack_resources(StackName=name)["StackResourceSummaries"]]
     tables = {}
-    for name in ddb.list_tables()["TableNames"]:
+    # ListTables answers 100 names a page: more than 100 tables need every page
+    names = [n for page in ddb.get_paginator("list_tables").paginate() for n in page["TableNames"]]
+    for name in names:
         tables[name] = ddb.describe_table(TableName=name)["Table"]
     queues = {}
     for url in sqs.list_queues().get("QueueUrls", []):
         attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
         queues[attrs["QueueArn"].rsplit(":", 1)[1]] = attrs
-    functions = {f["FunctionName"]: f for f in lam.list_functions()["Functions"]}
+    functions = {f["FunctionName"]: f for page in lam.get_paginator("list_functions").paginate()
+                 for f in page["Functions"]}
     mappings = lam.list_event_source_mappings()["EventSourceMappings"]
     alarms = client("cloudwatch").describe_alarms()["MetricAlarms"]
     events = client("events")

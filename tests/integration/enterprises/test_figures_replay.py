@@ -2,10 +2,11 @@
 is delivered.
 
 Given two enterprises in 南浔, a roster import and a re-import that marks one person as left,
-and workers scanning a service room's code (some twice a day), when every domain event the
+a dorm building's rooms imported with two residents on the sheet, and workers
+scanning a service room's code (some twice a day), when every domain event the
 figures queue consumes is delivered again one or two more times (1–3 deliveries in all),
 then each org node's figures equal what the features' tables say: active roster entries per
-enterprise and first visits of the day, summed up the hierarchy."""
+enterprise, beds and occupied beds, and first visits of the day, summed up the hierarchy."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,7 @@ import random
 from collections import Counter
 
 from chalicelib.centres.models import CentreVisit
+from chalicelib.dorms.models import DormBed
 from chalicelib.enterprises.specs import CONSUMED, FIGURES_QUEUE
 from chalicelib.identity.models import RosterEntry
 from chalicelib.platform import clock
@@ -31,15 +33,21 @@ def _rows(people):
             for n, (name, org) in enumerate(PEOPLE) if (name, org) in people]
 
 
-def _recomputed(visits_room_day: str, month: str) -> dict[str, dict[str, int]]:
+METRICS = ("roster_members", "people_served", "dorm_beds", "dorm_beds_occupied")
+
+
+def _recomputed(visits_room_day: str, building_id: str) -> dict[str, dict[str, int]]:
     roster = Counter(e.org_path for e in RosterEntry.by_roster_scope.query(NANXUN) if e.status == "active")
     visits = Counter(SANXING for _ in CentreVisit.query(visits_room_day))
+    beds = list(DormBed.query(building_id))
     out: dict[str, dict[str, int]] = {}
-    for counter, metric in ((roster, "roster_members"), (visits, "people_served")):
+    for counter, metric in ((roster, "roster_members"), (visits, "people_served"),
+                            (Counter(b.org_path for b in beds), "dorm_beds"),
+                            (Counter(b.org_path for b in beds if b.status == "occupied"), "dorm_beds_occupied")):
         for org, n in counter.items():
             parts = org.split("/")
             for i in range(1, len(parts) + 1):
-                node = out.setdefault("/".join(parts[:i]), {"roster_members": 0, "people_served": 0})
+                node = out.setdefault("/".join(parts[:i]), dict.fromkeys(METRICS, 0))
                 node[metric] += n
     return out
 
@@ -50,6 +58,14 @@ def test_the_roll_up_equals_a_recomputation_after_events_delivered_one_to_three_
     assert register(code="91330503MA2B3C4D6R", slug="e-hengda", name="湖州恒达丝绸有限公司").status_code == 201
     upload_roster(nanxun, NANXUN, roster_csv(_rows(PEOPLE)))
     upload_roster(nanxun, NANXUN, roster_csv(_rows(PEOPLE[1:])), mode="replace", confirm_leavers=True)
+
+    sanxing_admin = login("enterprise_admin", "ea-sanxing", SANXING, "三行工会主席 沈嘉俊")
+    building = body(sanxing_admin.post("/dorms/buildings", {"org_path": SANXING, "name": "工匠之家",
+                                                            "address": "南浔经济开发区"}))
+    rooms = [{"room_no": str(n), "room_type": "double", "gender": "male", "floor": 3,
+              "residents": [{"bed_no": 1, "resident_ref": f"sx-{n}"}] if n < 303 else []} for n in (301, 302, 303)]
+    imported = sanxing_admin.post(f"/dorms/buildings/{building['building_id']}/rooms/import", {"rooms": rooms})
+    assert imported.status_code in (200, 201), imported.body
 
     centre = body(nanxun.post("/centres", {"org_path": SANXING, "name": "三行电气职工之家", "lat": 30.873,
                                            "lng": 120.425}))
@@ -63,11 +79,12 @@ def test_the_roll_up_equals_a_recomputation_after_events_delivered_one_to_three_
 
     consumed = [e for e in spy.collect()
                 if e["detail-type"] in CONSUMED.get(e["source"].removeprefix("gonghui."), [])]
-    assert {e["detail-type"] for e in consumed} == {"RosterMembersChanged", "CentreVisitRecorded"}
+    assert {e["detail-type"] for e in consumed} == {"RosterMembersChanged", "CentreVisitRecorded",
+                                                    "DormRoomsImported"}
     sqs = client("sqs")
     url = sqs.get_queue_url(QueueName=FIGURES_QUEUE.name)["QueueUrl"]
-    rng = random.Random(16)
-    extra = [rng.randint(0, 2) for _ in consumed]  # delivered once already: now 1–3 times in all
+    extra = [n % 3 for n in range(len(consumed))]  # delivered once already: now 1–3 times in all
+    random.Random(16).shuffle(extra)
     assert {0, 1, 2} <= set(extra)
     for event, times in zip(consumed, extra, strict=True):
         for _ in range(times):
@@ -76,8 +93,8 @@ def test_the_roll_up_equals_a_recomputation_after_events_delivered_one_to_three_
 
     month = clock.today_shanghai().isoformat()[:7]
     day = clock.today_shanghai().isoformat()
-    expected = _recomputed(f"{centre['centre_id']}#{room['room_id']}#{day}", month)
-    assert expected[SANXING] == {"roster_members": 2, "people_served": 4}
+    expected = _recomputed(f"{centre['centre_id']}#{room['room_id']}#{day}", building["building_id"])
+    assert expected[SANXING] == {"roster_members": 2, "people_served": 4, "dorm_beds": 6, "dorm_beds_occupied": 2}
     assert expected[HENGDA]["roster_members"] == 2
     province = login("platform_admin", "pa-province", "zj")
     for org, figures in expected.items():

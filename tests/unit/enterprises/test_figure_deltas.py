@@ -22,6 +22,7 @@ def _event(data: dict, org: str = ORG, time: str = "2026-11-30T17:00:00.000Z") -
 @pytest.mark.parametrize(("feature", "detail_type", "data", "expected"), [
     ("identity", "MemberVerified", {"user_id": "u1", "org_path": ORG}, {"verified_members": 1}),
     ("dorms", "DormRoomsImported", {"beds": 40}, {"dorm_beds": 40}),
+    ("dorms", "DormRoomsImported", {"beds": 40, "occupied_beds": 3}, {"dorm_beds": 40, "dorm_beds_occupied": 3}),
     ("dorms", "DormCheckedIn", {"application_id": "a"}, {"dorm_beds_occupied": 1}),
     ("dorms", "DormCheckedOut", {"application_id": "a"}, {"dorm_beds_occupied": -1}),
     ("aid", "AidStepTaken", {"org_path": ORG, "from_state": "draft", "to_state": "enterprise_review"},
