@@ -724,7 +724,7 @@ export interface paths {
          *
          *     **改变什么**：扫码签到（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `BookingCheckedIn`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `BookingCheckedIn`（写入审计记录），随后由后台处理：光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`BOOKING_ENTRY_NOT_FOUND`（404）、`BOOKING_CHECKIN_TOO_EARLY`（409）、`BOOKING_CODE_USED`（409）、`BOOKING_NOT_CHECKABLE`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`BOOKING_CODE_EXPIRED`（422）、`BOOKING_CODE_INVALID`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
@@ -939,7 +939,7 @@ export interface paths {
          *
          *     **改变什么**：报名活动场次（满员则进入候补）（成功答 201）。带同一个 `Idempotency-Key` 重复提交只执行一次。
          *
-         *     **后台随后**：发布领域事件 `BookingOfferMade`（写入审计记录）。发布领域事件 `BookingSignedUp`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。发布领域事件 `BookingWaitlisted`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `BookingOfferMade`（写入审计记录）。发布领域事件 `BookingSignedUp`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `BookingWaitlisted`（写入审计记录）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`BOOKING_NO_SHOW_BANNED`（403）、`ROLE_FORBIDDEN`（403）、`BOOKING_ACTIVITY_NOT_FOUND`（404）、`BOOKING_SESSION_NOT_FOUND`（404）、`BOOKING_ALREADY_SIGNED_UP`（409）、`BOOKING_SEAT_TAKEN`（409）、`BOOKING_SESSION_FULL`（409）、`BOOKING_SIGNUP_CLOSED`（409）、`BOOKING_SIGNUP_NOT_OPEN`（409）、`BOOKING_STATE_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`BOOKING_ANSWER_CHOICE`（422）、`BOOKING_ANSWER_MISSING`（422）、`BOOKING_ANSWER_UNKNOWN`（422）、`BOOKING_GROUP_REQUIRED`（422）、`BOOKING_SEAT_INVALID`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`BOOKING_BUSY`（503）
          */
@@ -1610,7 +1610,7 @@ export interface paths {
          *
          *     **改变什么**：扫码登记到访（职工本人；同一房间每天只计一次）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `CentreVisitRecorded`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *     **后台随后**：发布领域事件 `CentreVisitRecorded`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。
          *
          *     **错误码**：`CENTRE_CODE_INVALID`（400）、`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CENTRE_ROOM_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
@@ -1878,6 +1878,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/content/legal/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 匿名提出法律问题（职工；工作人员和公众都看不到提问人）【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。只作用于调用者本人的记录。
+         *
+         *     Stored with the asker's id for their own view only; union legal staff of the asker's
+         *     district answer it, and the asker is told through the inbox. Phone and ID numbers in the
+         *     text are masked.
+         *
+         *     **改变什么**：匿名提出法律问题（职工；工作人员和公众都看不到提问人）（成功答 201）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CONTENT_QUESTION_EMPTY`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        post: operations["content_ask_question"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/content/legal/questions/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的法律咨询和解答（职工本人，新的在前）【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。只作用于调用者本人的记录。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["content_my_questions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/content/manage/articles": {
         parameters: {
             query?: never;
@@ -2090,6 +2146,91 @@ export interface paths {
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CONTENT_IMAGE_TYPE`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
         post: operations["content_image_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/content/manage/legal/questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 待解答 / 已解答的法律咨询（管辖范围内的工会工作人员；不显示提问人）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["content_staff_questions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/content/manage/legal/questions/{question_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 解答法律咨询（管辖范围内的工会工作人员；提问人收到消息通知）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     Outside the caller's scope: 404. Already answered: 409 CONTENT_QUESTION_ANSWERED. The asker's
+         *     inbox notice is queued after the answer is stored.
+         *
+         *     **改变什么**：解答法律咨询（管辖范围内的工会工作人员；提问人收到消息通知）（成功答 200）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CONTENT_QUESTION_NOT_FOUND`（404）、`CONTENT_QUESTION_ANSWERED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CONTENT_ANSWER_EMPTY`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）
+         */
+        post: operations["content_answer_question"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/content/manage/legal/questions/{question_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 将解答公开为普法栏目的问答（匿名；管辖范围内的工会工作人员）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     Only an answered question (409 CONTENT_QUESTION_NOT_ANSWERED / CONTENT_QUESTION_PUBLISHED);
+         *     the article carries the question and the answer, never the asker, and is found in the
+         *     channel page and by search like any article.
+         *
+         *     **改变什么**：将解答公开为普法栏目的问答（匿名；管辖范围内的工会工作人员）（成功答 201）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`CONTENT_AUDIENCE_OUT_OF_SCOPE`（403）、`ROLE_FORBIDDEN`（403）、`CONTENT_ARTICLE_NOT_FOUND`（404）、`CONTENT_QUESTION_NOT_FOUND`（404）、`CONTENT_QUESTION_NOT_ANSWERED`（409）、`CONTENT_QUESTION_PUBLISHED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        post: operations["content_publish_question"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3298,7 +3439,7 @@ export interface paths {
          *
          *     **改变什么**：会员身份申诉（会员库中未找到本人）（成功答 201）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MembershipAppealFiled`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MembershipAppealFiled`（写入审计记录）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`APPEAL_NOT_NEEDED`（409）、`APPEAL_PENDING`（409）、`CONFLICT`（409）、`FACE_NOT_VERIFIED`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`ORG_NOT_FOUND`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -3376,7 +3517,7 @@ export interface paths {
          *
          *     **改变什么**：确认申诉并加入会员库（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`APPEAL_NOT_FOUND`（404）、`MEMBER_NOT_FOUND`（404）、`APPEAL_DECIDED`（409）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）、`SERVICE_BUSY`（503）
          */
@@ -3402,7 +3543,7 @@ export interface paths {
          *
          *     **改变什么**：驳回申诉（需说明原因）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`APPEAL_NOT_FOUND`（404）、`MEMBER_NOT_FOUND`（404）、`APPEAL_DECIDED`（409）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）、`SERVICE_BUSY`（503）
          */
@@ -3428,7 +3569,7 @@ export interface paths {
          *
          *     **改变什么**：人脸核验回调（服务端向支付宝查询结果）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `FaceVerificationFailed`（写入审计记录）。发布领域事件 `FaceVerified`（写入审计记录），随后由后台处理：人脸核验通过后与工会会员库比对。发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
+         *     **后台随后**：发布领域事件 `FaceVerificationFailed`（写入审计记录）。发布领域事件 `FaceVerified`（写入审计记录），随后由后台处理：人脸核验通过后与工会会员库比对。发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CERTIFY_NOT_FOUND`（404）、`MEMBER_NOT_FOUND`（404）、`CERTIFY_NOT_COMPLETED`（409）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`ALIPAY_BAD_SIGNATURE`（502）、`PROVIDER_ERROR`（502）、`SERVICE_BUSY`（503）
          */
@@ -3454,7 +3595,7 @@ export interface paths {
          *
          *     **改变什么**：发起支付宝人脸实名认证（成功答 201）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_BLOCKED`（403）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`ALREADY_FACE_VERIFIED`（409）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`ID_NUMBER_BIRTH_DATE`（422）、`ID_NUMBER_CHECKSUM`（422）、`ID_NUMBER_FORMAT`（422）、`ID_NUMBER_REGION`（422）、`VALIDATION_FAILED`（422）、`FACE_ATTEMPTS_EXCEEDED`（429）、`INTERNAL_ERROR`（500）、`ALIPAY_BAD_SIGNATURE`（502）、`PROVIDER_ERROR`（502）、`SERVICE_BUSY`（503）
          */
@@ -3504,7 +3645,7 @@ export interface paths {
          *
          *     **改变什么**：只读，不改变任何数据。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
          */
@@ -3584,7 +3725,7 @@ export interface paths {
          *
          *     **改变什么**：封禁会员（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）
          */
@@ -3610,7 +3751,7 @@ export interface paths {
          *
          *     **改变什么**：恢复会员使用（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`UNBAN_NEEDS_PLATFORM_ADMIN`（403）、`MEMBER_NOT_FOUND`（404）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
@@ -3636,7 +3777,7 @@ export interface paths {
          *
          *     **改变什么**：暂停会员使用（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）
          */
@@ -3688,7 +3829,7 @@ export interface paths {
          *
          *     **改变什么**：重新与工会会员库比对（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberNotInRoster`（写入审计记录）。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberNotInRoster`（写入审计记录）。发布领域事件 `MemberVerified`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`FACE_NOT_VERIFIED`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）
          */
@@ -3724,7 +3865,7 @@ export interface paths {
          *
          *     **改变什么**：签署单身承诺（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`MEMBERSHIP_NOT_VERIFIED`（409）、`MEMBER_BUSY`（409）、`PLEDGE_OUTDATED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
@@ -3735,7 +3876,7 @@ export interface paths {
          *
          *     **改变什么**：撤回单身承诺（立即隐藏资料）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
          */
@@ -4891,11 +5032,39 @@ export interface paths {
          *
          *     **改变什么**：填写或修改我的交友资料（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `ProfileUpdated`（写入审计记录）。排入队列 `profiles-index`，由后台异步处理：资料变化后重写浏览索引（按会员串行）。排入队列 `profiles-rematch`，由后台异步处理：资料变化后增量更新智能匹配。
+         *     **后台随后**：发布领域事件 `ProfileUpdated`（写入审计记录），随后由后台处理：光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。排入队列 `profiles-index`，由后台异步处理：资料变化后重写浏览索引（按会员串行）。排入队列 `profiles-rematch`，由后台异步处理：资料变化后增量更新智能匹配。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
         put: operations["profiles_save_profile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/profiles/me/liked-by": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 谁对我心动（会员等级解锁，分页）【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。只作用于调用者本人的记录。
+         *
+         *     A tier unlock: members whose tier lacks it get 403 TIER_REQUIRED (see ``GET /tiers/me``).
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`TIER_REQUIRED`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["profiles_liked_by"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -5105,7 +5274,7 @@ export interface paths {
          *
          *     **改变什么**：审核会员照片：通过或驳回（写明原因）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `PhotoReviewed`（写入审计记录）。排入队列 `profiles-index`，由后台异步处理：资料变化后重写浏览索引（按会员串行）。排入队列 `profiles-notify`，由后台异步处理：光年间通知（照片审核结果、互相心动）。
+         *     **后台随后**：发布领域事件 `PhotoReviewed`（写入审计记录），随后由后台处理：光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。排入队列 `profiles-index`，由后台异步处理：资料变化后重写浏览索引（按会员串行）。排入队列 `profiles-notify`，由后台异步处理：光年间通知（照片审核结果、互相心动）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PHOTO_NOT_FOUND`（404）、`CONFLICT`（409）、`PHOTO_ALREADY_REVIEWED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -5318,6 +5487,171 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/social/forum/boards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 企业论坛版块【本企业会员、工会工作人员】【企业工会管理员、平台管理员、区县/市总工会工作人员、职工会员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）、职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     A member sees their own enterprise's boards; staff name an enterprise inside their scope.
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`FORUM_NOT_FOUND`（404）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`ORG_REQUIRED`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["social_list_boards"];
+        put?: never;
+        /**
+         * 创建论坛版块【企业工会管理员】【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     A board in the caller's own enterprise's forum.
+         *
+         *     **改变什么**：创建论坛版块【企业工会管理员】（成功答 201）。
+         *
+         *     **后台随后**：发布领域事件 `ForumBoardCreated`（写入审计记录）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["social_create_board"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/forum/boards/{board_id}/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 版块帖子（置顶在前）【本企业会员、工会工作人员】【企业工会管理员、平台管理员、区县/市总工会工作人员、职工会员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）、职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Only the enterprise's own members and staff whose scope covers it; anyone else gets 404.
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`ROLE_FORBIDDEN`（403）、`BOARD_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["social_board_threads"];
+        put?: never;
+        /**
+         * 发帖【本企业会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Only the enterprise's own members (404 to others). Replies are the post's comments
+         *     (``POST /social/posts/{post_id}/comments``); a locked thread refuses them (409 ``THREAD_LOCKED``).
+         *
+         *     **改变什么**：发帖【本企业会员】（成功答 201）。带同一个 `Idempotency-Key` 重复提交只执行一次。
+         *
+         *     **后台随后**：发布领域事件 `ContentHeld`（写入审计记录）。发布领域事件 `PostCreated`（写入审计记录），随后由后台处理：动态、评论、点赞事件 → 话题热度（每个事件只计一次）；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。排入队列 `social-fanout`，由后台异步处理：新动态写入关注者与好友的时间线。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`ROLE_FORBIDDEN`（403）、`BOARD_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`PHOTO_NOT_FOUND`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        post: operations["social_new_thread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/forum/threads/{post_id}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 锁定 / 解锁帖子【企业工会管理员】【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     Only the admin of the thread's own enterprise; a locked thread takes no more replies.
+         *
+         *     **改变什么**：锁定 / 解锁帖子【企业工会管理员】（成功答 200）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`BOARD_NOT_FOUND`（404）、`THREAD_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        put: operations["social_lock_thread"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/forum/threads/{post_id}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 置顶 / 取消置顶帖子【企业工会管理员】【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     Only the admin of the thread's own enterprise.
+         *
+         *     **改变什么**：置顶 / 取消置顶帖子【企业工会管理员】（成功答 200）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`BOARD_NOT_FOUND`（404）、`THREAD_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        put: operations["social_pin_thread"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/forum/threads/{post_id}/removal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 移除帖子【企业工会管理员】【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     Only the admin of the thread's own enterprise; publishes ``PostRemoved``.
+         *
+         *     **改变什么**：移除帖子【企业工会管理员】（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `PostRemoved`（写入审计记录），随后由后台处理：光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`BOARD_NOT_FOUND`（404）、`THREAD_NOT_FOUND`（404）、`CONFLICT`（409）、`POST_ALREADY_REMOVED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["social_remove_thread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/social/friends": {
         parameters: {
             query?: never;
@@ -5344,6 +5678,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/social/me/planet-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 按我的爱好推荐兴趣星球【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。只作用于调用者本人的记录。
+         *
+         *     Approved planets of the hobbies and sports in the caller's profile, biggest first.
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["social_planet_suggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/social/me/standing": {
         parameters: {
             query?: never;
@@ -5362,6 +5724,32 @@ export interface paths {
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
          */
         get: operations["social_my_standing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/me/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我关注的话题（含上次查看后的新动态数）【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。只作用于调用者本人的记录。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["social_my_topics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5468,11 +5856,65 @@ export interface paths {
          *
          *     **改变什么**：解除停用或封禁（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberModerated`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberModerated`（写入审计记录），随后由后台处理：光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
         post: operations["social_lift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/moderation/planets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 待审核的兴趣星球【工会工作人员】【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["social_planet_review_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/moderation/planets/{planet_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 审核兴趣星球【工会工作人员】【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     Approve or reject a planet proposed inside the caller's scope; the owner is told in the inbox.
+         *
+         *     **改变什么**：审核兴趣星球【工会工作人员】（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `PlanetReviewed`（写入审计记录）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PLANET_NOT_FOUND`（404）、`CONFLICT`（409）、`PLANET_ALREADY_REVIEWED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）、`SERVICE_BUSY`（503）
+         */
+        post: operations["social_review_planet"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5546,11 +5988,68 @@ export interface paths {
          *
          *     **改变什么**：处理举报：警告 / 隐藏 / 停用 / 封禁 / 驳回（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberModerated`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `MemberActivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `MemberDeactivated`（写入审计记录），随后由后台处理：会员认证状态变化（来自 identity）；会员激活/停用事件、资料昵称与头像变化 → 交友功能的会员状态与名片。发布领域事件 `MemberModerated`（写入审计记录），随后由后台处理：光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `PostRemoved`（写入审计记录），随后由后台处理：光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`REPORT_NOT_FOUND`（404）、`CONFLICT`（409）、`MEMBER_BUSY`（409）、`REPORT_ALREADY_HANDLED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`HIDE_NEEDS_CONTENT`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
         post: operations["social_moderate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/moderation/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 待审核的会员话题【工会工作人员】【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     Topics members raised with ``#话题#`` inside the caller's scope, oldest first.
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["social_topic_review_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/moderation/topics/{topic_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 审核会员话题【工会工作人员】【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     Approve (the topic joins the square) or reject; a topic outside the caller's scope is 404,
+         *     one already reviewed 409 ``TOPIC_ALREADY_REVIEWED``.
+         *
+         *     **改变什么**：审核会员话题【工会工作人员】（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `TopicReviewed`（写入审计记录）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`NOT_FOUND`（404）、`CONFLICT`（409）、`TOPIC_ALREADY_REVIEWED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["social_review_topic"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5583,6 +6082,357 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/social/planets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 创建兴趣星球（待工会审核）【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。只作用于调用者本人的记录。
+         *
+         *     The caller becomes its owner; it appears after union staff approve it (``next_step``;
+         *     the result arrives in the inbox). A name the safety rules hold is 422 ``PLANET_NAME_REJECTED``.
+         *
+         *     **改变什么**：创建兴趣星球（待工会审核）【光年间会员】（成功答 201）。带同一个 `Idempotency-Key` 重复提交只执行一次。
+         *
+         *     **后台随后**：发布领域事件 `PlanetProposed`（写入审计记录）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`ROLE_FORBIDDEN`（403）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`PLANET_INTEREST_UNKNOWN`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["social_create_planet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/planets/{planet_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查看兴趣星球【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Any active member sees an approved planet (and their own role in it); the owner also
+         *     sees it while it waits for review.
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PLANET_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["social_get_planet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/planets/{planet_id}/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 加入兴趣星球【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Any active member may ask to join an approved planet: an open one admits at once while a
+         *     seat is free (409 ``PLANET_FULL``), an approval-only one files a request for its moderators
+         *     (``next_step``), a closed one refuses (409 ``PLANET_CLOSED``). A removed member is 403
+         *     ``PLANET_MEMBER_REMOVED``; one who left waits 24 hours (409 ``PLANET_REJOIN_COOLDOWN``).
+         *
+         *     **改变什么**：加入兴趣星球【光年间会员】（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `PlanetJoined`（写入审计记录）。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`PLANET_MEMBER_REMOVED`（403）、`ROLE_FORBIDDEN`（403）、`PLANET_NOT_FOUND`（404）、`CONFLICT`（409）、`PLANET_CLOSED`（409）、`PLANET_CONFLICT`（409）、`PLANET_FULL`（409）、`PLANET_MEMBERSHIP_CHANGED`（409）、`PLANET_REJOIN_COOLDOWN`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["social_join_planet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/planets/{planet_id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 退出兴趣星球【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     A member leaves (or withdraws a request); the owner cannot leave.
+         *
+         *     **改变什么**：退出兴趣星球【光年间会员】（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `PlanetLeft`（写入审计记录）。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PLANET_NOT_FOUND`（404）、`CONFLICT`（409）、`PLANET_MEMBERSHIP_CHANGED`（409）、`PLANET_NOT_MEMBER`（409）、`PLANET_OWNER_CANNOT_LEAVE`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["social_leave_planet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/planets/{planet_id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 星球成员 / 加入申请【星球成员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Members see the member list; only the planet's owner and moderators see join requests.
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`PLANET_NOT_MEMBER`（403）、`PLANET_NOT_MODERATOR`（403）、`ROLE_FORBIDDEN`（403）、`PLANET_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["social_planet_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/planets/{planet_id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * 移出成员【星主/管理员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Only this planet's owner and moderators (a moderator cannot remove the owner or another
+         *     moderator); the removed member cannot rejoin by themselves.
+         *
+         *     **改变什么**：移出成员【星主/管理员】（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `PlanetMemberRemoved`（写入审计记录）。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`PLANET_CANNOT_REMOVE`（403）、`PLANET_NOT_MODERATOR`（403）、`ROLE_FORBIDDEN`（403）、`PLANET_MEMBER_NOT_FOUND`（404）、`PLANET_NOT_FOUND`（404）、`CONFLICT`（409）、`PLANET_MEMBERSHIP_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        delete: operations["social_remove_planet_member"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/planets/{planet_id}/moderators/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 设为管理员【星主】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Only the planet's owner, for one of its members.
+         *
+         *     **改变什么**：设为管理员【星主】（成功答 200）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`PLANET_NOT_MODERATOR`（403）、`PLANET_NOT_OWNER`（403）、`ROLE_FORBIDDEN`（403）、`PLANET_MEMBER_NOT_FOUND`（404）、`PLANET_NOT_FOUND`（404）、`CONFLICT`（409）、`PLANET_MEMBERSHIP_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        put: operations["social_add_moderator"];
+        post?: never;
+        /**
+         * 取消管理员【星主】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Only the planet's owner.
+         *
+         *     **改变什么**：取消管理员【星主】（成功答 200）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`PLANET_NOT_MODERATOR`（403）、`PLANET_NOT_OWNER`（403）、`ROLE_FORBIDDEN`（403）、`PLANET_MEMBER_NOT_FOUND`（404）、`PLANET_NOT_FOUND`（404）、`CONFLICT`（409）、`PLANET_MEMBERSHIP_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        delete: operations["social_drop_moderator"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/planets/{planet_id}/pins/{post_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 置顶星球动态【星主/管理员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Only this planet's owner and moderators; at most three pinned.
+         *
+         *     **改变什么**：置顶星球动态【星主/管理员】（成功答 200）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`PLANET_NOT_MODERATOR`（403）、`ROLE_FORBIDDEN`（403）、`PLANET_NOT_FOUND`（404）、`POST_NOT_FOUND`（404）、`PLANET_PIN_LIMIT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        put: operations["social_pin_planet_post"];
+        post?: never;
+        /**
+         * 取消置顶【星主/管理员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Only this planet's owner and moderators.
+         *
+         *     **改变什么**：取消置顶【星主/管理员】（成功答 200）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`PLANET_NOT_MODERATOR`（403）、`ROLE_FORBIDDEN`（403）、`PLANET_NOT_FOUND`（404）、`POST_NOT_FOUND`（404）、`PLANET_PIN_LIMIT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        delete: operations["social_unpin_planet_post"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/planets/{planet_id}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 星球动态（置顶在前）【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Any active member may look into an approved planet's feed; commenting and liking there
+         *     take membership (403 ``PLANET_NOT_MEMBER``).
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`ROLE_FORBIDDEN`（403）、`PLANET_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["social_planet_feed"];
+        put?: never;
+        /**
+         * 在星球发布动态【星球成员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Only the planet's members (403 ``PLANET_NOT_MEMBER``); the same safety scan as the feed.
+         *
+         *     **改变什么**：在星球发布动态【星球成员】（成功答 201）。带同一个 `Idempotency-Key` 重复提交只执行一次。
+         *
+         *     **后台随后**：发布领域事件 `ContentHeld`（写入审计记录）。发布领域事件 `PostCreated`（写入审计记录），随后由后台处理：动态、评论、点赞事件 → 话题热度（每个事件只计一次）；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。排入队列 `social-fanout`，由后台异步处理：新动态写入关注者与好友的时间线。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`PLANET_NOT_MEMBER`（403）、`ROLE_FORBIDDEN`（403）、`PLANET_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`PHOTO_NOT_FOUND`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        post: operations["social_post_in_planet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/planets/{planet_id}/posts/{post_id}/removal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 移除星球动态【星主/管理员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Only this planet's owner and moderators; publishes ``PostRemoved``.
+         *
+         *     **改变什么**：移除星球动态【星主/管理员】（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `PostRemoved`（写入审计记录），随后由后台处理：光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`PLANET_NOT_MODERATOR`（403）、`ROLE_FORBIDDEN`（403）、`PLANET_NOT_FOUND`（404）、`POST_NOT_FOUND`（404）、`CONFLICT`（409）、`POST_ALREADY_REMOVED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["social_remove_planet_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/planets/{planet_id}/requests/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 处理加入申请【星主/管理员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Only this planet's owner and moderators; admitting takes a free seat (409 ``PLANET_FULL``).
+         *
+         *     **改变什么**：处理加入申请【星主/管理员】（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `PlanetJoined`（写入审计记录）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`PLANET_NOT_MODERATOR`（403）、`ROLE_FORBIDDEN`（403）、`PLANET_NOT_FOUND`（404）、`PLANET_REQUEST_NOT_FOUND`（404）、`CONFLICT`（409）、`PLANET_CONFLICT`（409）、`PLANET_FULL`（409）、`PLANET_MEMBERSHIP_CHANGED`（409）、`PLANET_REQUEST_HANDLED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）、`SERVICE_BUSY`（503）
+         */
+        post: operations["social_decide_join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/social/posts": {
         parameters: {
             query?: never;
@@ -5598,7 +6448,7 @@ export interface paths {
          *
          *     **改变什么**：发布动态（文字＋最多9张照片）（成功答 201）。带同一个 `Idempotency-Key` 重复提交只执行一次。
          *
-         *     **后台随后**：发布领域事件 `ContentHeld`（写入审计记录）。发布领域事件 `PostCreated`（写入审计记录）。排入队列 `social-fanout`，由后台异步处理：新动态写入关注者与好友的时间线。
+         *     **后台随后**：发布领域事件 `ContentHeld`（写入审计记录）。发布领域事件 `PostCreated`（写入审计记录），随后由后台处理：动态、评论、点赞事件 → 话题热度（每个事件只计一次）；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。排入队列 `social-fanout`，由后台异步处理：新动态写入关注者与好友的时间线。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`PHOTO_NOT_FOUND`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
@@ -5677,7 +6527,7 @@ export interface paths {
          *
          *     **改变什么**：评论动态（成功答 201）。
          *
-         *     **后台随后**：无，结果在应答里即已完整。
+         *     **后台随后**：发布领域事件 `PostCommented`（写入审计记录），随后由后台处理：动态、评论、点赞事件 → 话题热度（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`ROLE_FORBIDDEN`（403）、`POST_NOT_FOUND`（404）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`COMMENT_REJECTED`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -5704,7 +6554,7 @@ export interface paths {
          *
          *     **改变什么**：点赞（成功答 200）。
          *
-         *     **后台随后**：无，结果在应答里即已完整。
+         *     **后台随后**：发布领域事件 `PostLiked`（写入审计记录），随后由后台处理：动态、评论、点赞事件 → 话题热度（每个事件只计一次）；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `PostUnliked`（写入审计记录），随后由后台处理：动态、评论、点赞事件 → 话题热度（每个事件只计一次）。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`ROLE_FORBIDDEN`（403）、`POST_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
          */
@@ -5718,7 +6568,7 @@ export interface paths {
          *
          *     **改变什么**：取消点赞（成功答 200）。
          *
-         *     **后台随后**：无，结果在应答里即已完整。
+         *     **后台随后**：发布领域事件 `PostLiked`（写入审计记录），随后由后台处理：动态、评论、点赞事件 → 话题热度（每个事件只计一次）；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `PostUnliked`（写入审计记录），随后由后台处理：动态、评论、点赞事件 → 话题热度（每个事件只计一次）。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`ROLE_FORBIDDEN`（403）、`POST_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
          */
@@ -5748,6 +6598,145 @@ export interface paths {
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`MESSAGE_NOT_FOUND`（404）、`POST_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
         post: operations["social_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 话题广场（按热度）【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Approved topics, hottest first. Heat (a time-decayed score of recent posts, comments and
+         *     likes) is kept by an event handler, so a like shows in the order a moment later.
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["social_topic_square"];
+        put?: never;
+        /**
+         * 创建精选话题【工会工作人员】【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     A featured topic with cover and description, on the square at once. A name the chat
+         *     safety rules would hold is 422 ``TOPIC_NAME_REJECTED`` and nothing is stored.
+         *
+         *     **改变什么**：创建精选话题【工会工作人员】（成功答 201）。
+         *
+         *     **后台随后**：发布领域事件 `TopicPublished`（写入审计记录）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CONFLICT`（409）、`TOPIC_EXISTS`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["social_create_topic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/topics/{topic_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查看话题【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Any active member sees an approved topic; one waiting for review or rejected is 404.
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["social_get_topic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/topics/{topic_id}/follow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 关注话题【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Any active member may follow an approved topic (twice counts once).
+         *
+         *     **改变什么**：关注话题【光年间会员】（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `TopicFollowed`（写入审计记录）。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`ROLE_FORBIDDEN`（403）、`NOT_FOUND`（404）、`CONFLICT`（409）、`TOPIC_FOLLOW_CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        put: operations["social_follow_topic"];
+        post?: never;
+        /**
+         * 取消关注话题【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Takes back the caller's own follow.
+         *
+         *     **改变什么**：取消关注话题【光年间会员】（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `TopicFollowed`（写入审计记录）。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`ROLE_FORBIDDEN`（403）、`NOT_FOUND`（404）、`CONFLICT`（409）、`TOPIC_FOLLOW_CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        delete: operations["social_unfollow_topic"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/social/topics/{topic_id}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 话题下的动态（最新 / 最热）【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Any active member sees an approved topic's posts (minus blocked or inactive authors);
+         *     a follower's first page marks the topic seen for "my topics".
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEMBER_NOT_ACTIVE`（403）、`ROLE_FORBIDDEN`（403）、`NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["social_topic_posts"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6064,6 +7053,550 @@ export interface paths {
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`SUBSIDY_NOT_ENTERPRISE`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
         post: operations["subsidy_request_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/declarations/{declaration_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 申报详情（本单位企业工会管理员、管辖范围内的工会管理员）【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`TALENT_DECLARATION_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["talents_get_declaration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * 修改申报（草稿或被退回的申报，企业工会管理员）【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：修改申报（草稿或被退回的申报，企业工会管理员）（成功答 200）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`TALENT_NOT_YOUR_STEP`（403）、`TALENT_DECLARATION_NOT_FOUND`（404）、`CONFLICT`（409）、`TALENT_DECLARATION_CHANGED`（409）、`TALENT_NOT_EDITABLE`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`TALENT_OCCUPATION_UNKNOWN`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        patch: operations["talents_edit_declaration"];
+        trace?: never;
+    };
+    "/talents/declarations/{declaration_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 上传技能证书或获奖证明（预签名上传，限 JPEG/PNG/PDF、10 MB）【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：上传技能证书或获奖证明（预签名上传，限 JPEG/PNG/PDF、10 MB）（成功答 201）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`TALENT_NOT_YOUR_STEP`（403）、`TALENT_DECLARATION_NOT_FOUND`（404）、`CONFLICT`（409）、`TALENT_DECLARATION_CHANGED`（409）、`TALENT_NOT_EDITABLE`（409）、`TALENT_TOO_MANY_ATTACHMENTS`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["talents_attachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/declarations/{declaration_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 审核申报：通过、退回修改或不通过（区县总工会；市级复核由市总工会）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：审核申报：通过、退回修改或不通过（区县总工会；市级复核由市总工会）（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `TalentApproved`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`TALENT_NOT_YOUR_STEP`（403）、`TALENT_DECLARATION_NOT_FOUND`（404）、`CONFLICT`（409）、`TALENT_ALREADY_DECIDED`（409）、`TALENT_DECLARATION_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`TALENT_REASON_REQUIRED`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）、`SERVICE_BUSY`（503）
+         */
+        post: operations["talents_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/declarations/{declaration_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 提交申报（草稿首次提交占用名额；被退回的修改后重新提交）【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：提交申报（草稿首次提交占用名额；被退回的修改后重新提交）（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `TalentDeclared`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`TALENT_NOT_YOUR_STEP`（403）、`TALENT_DECLARATION_NOT_FOUND`（404）、`TALENT_ROUND_NOT_FOUND`（404）、`CONFLICT`（409）、`TALENT_DECLARATION_CHANGED`（409）、`TALENT_NOT_EDITABLE`（409）、`TALENT_QUOTA_EXCEEDED`（409）、`TALENT_ROUND_CLOSED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["talents_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/pool": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 技能人才库：按职业、等级、区县、企业查询【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`TALENT_OCCUPATION_UNKNOWN`（422）、`TALENT_POOL_FILTER_NEEDED`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["talents_pool"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/pool/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 各区县人才库人数与目标（默认 1000 人）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`TALENT_COUNTS_ORG_LEVEL`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["talents_pool_counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/pool/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 设定区县的千名技能人才目标人数【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：设定区县的千名技能人才目标人数（成功答 200）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`TALENT_COUNTS_ORG_LEVEL`（422）、`TALENT_TARGET_ORG_LEVEL`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        put: operations["talents_set_target"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 申报批次（本节点及上级工会发起的）【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["talents_list_rounds"];
+        put?: never;
+        /**
+         * 发起年度技能人才申报（市、区县总工会：截止日期、每家企业名额、是否市级复核）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：发起年度技能人才申报（市、区县总工会：截止日期、每家企业名额、是否市级复核）（成功答 201）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`TALENT_ROUND_LEVEL`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`TALENT_DEADLINE_PAST`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        post: operations["talents_open_round"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/rounds/{round_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 申报批次详情【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`TALENT_ROUND_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["talents_get_round"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/rounds/{round_id}/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量申报：获取 XLSX 上传地址（企业工会管理员）【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：批量申报：获取 XLSX 上传地址（企业工会管理员）（成功答 201）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`TALENT_ROUND_NOT_FOUND`（404）、`TALENT_ROUND_CLOSED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        post: operations["talents_bulk_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/rounds/{round_id}/bulk/{upload_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量申报：逐行校验已上传的 XLSX 并申报（同一文件重复上传不会重复申报）【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：批量申报：逐行校验已上传的 XLSX 并申报（同一文件重复上传不会重复申报）（成功答 200）。
+         *
+         *     **后台随后**：发布领域事件 `TalentDeclared`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`TALENT_ROUND_NOT_FOUND`（404）、`TALENT_UPLOAD_NOT_FOUND`（404）、`CONFLICT`（409）、`TALENT_ALREADY_DECLARED`（409）、`TALENT_QUOTA_EXCEEDED`（409）、`TALENT_ROUND_CLOSED`（409）、`PAYLOAD_TOO_LARGE`（413）、`TALENT_BULK_TOO_LARGE`（413）、`TALENT_BULK_TOO_MANY_ROWS`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`ID_NUMBER_BIRTH_DATE`（422）、`ID_NUMBER_CHECKSUM`（422）、`ID_NUMBER_FORMAT`（422）、`ID_NUMBER_REGION`（422）、`TALENT_BULK_COLUMNS`（422）、`TALENT_BULK_FILE`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["talents_bulk_declare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/rounds/{round_id}/declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 某企业在本批次的申报（企业工会管理员看本单位；工会管理员指定企业）【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`TALENT_ROUND_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`TALENT_ORG_REQUIRED`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["talents_enterprise_declarations"];
+        put?: never;
+        /**
+         * 申报技能人才（企业工会管理员；可存草稿或直接提交）【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：申报技能人才（企业工会管理员；可存草稿或直接提交）（成功答 201）。
+         *
+         *     **后台随后**：发布领域事件 `TalentDeclared`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`TALENT_ROUND_NOT_FOUND`（404）、`CONFLICT`（409）、`TALENT_ALREADY_DECLARED`（409）、`TALENT_QUOTA_EXCEEDED`（409）、`TALENT_ROUND_CLOSED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`ID_NUMBER_BIRTH_DATE`（422）、`ID_NUMBER_CHECKSUM`（422）、`ID_NUMBER_FORMAT`（422）、`ID_NUMBER_REGION`（422）、`TALENT_NAME_MISMATCH`（422）、`TALENT_NOT_ON_ROSTER`（422）、`TALENT_OCCUPATION_UNKNOWN`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["talents_declare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/rounds/{round_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 各企业申报进度（已申报、已提交、已通过与名额）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`TALENT_ROUND_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["talents_progress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/rounds/{round_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 审核队列（区县待审核；市级待复核；按状态查看）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`TALENT_ROUND_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`TALENT_REVIEW_ORG_LEVEL`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["talents_review_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/talents/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载批量申报 XLSX 模板（含职业目录与技能等级）【企业工会管理员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）。登录后可读的公共内容（菜单、组织树、承诺书等）；被停用或封禁的账号答 403。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["talents_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tiers/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 会员等级设置：门槛和各级权益（省、市节点；区县工作人员可查看上级的设置）【工会管理员】【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`TIER_CONFIG_LEVEL`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["tiers_get_config"];
+        /**
+         * 修改会员等级设置（省、市总工会工作人员；生成新版本，立即生效）【工会管理员】【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     Only a province or city node, inside the caller's scope (404 otherwise; a district node
+         *     is 422 TIER_CONFIG_LEVEL). ``based_on_version`` must be the version read (409 otherwise).
+         *     Members' tiers follow at once: a tier is read from points and the definitions in force.
+         *
+         *     **改变什么**：修改会员等级设置（省、市总工会工作人员；生成新版本，立即生效）【工会管理员】（成功答 200）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`TIER_CONFIG_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`TIER_CONFIG_LEVEL`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        put: operations["tiers_save_config"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tiers/config/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 会员等级设置的修改记录（新的在前，分页）【工会管理员】【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`TIER_CONFIG_LEVEL`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["tiers_config_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tiers/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的会员等级：积分、等级、距下一级的进度和已解锁的权益【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Points are counted in the background from what the member does (a complete profile,
+         *     approved photos, activity check-ins, likes others give their posts, days active), each kind
+         *     capped per day; the tier follows the definitions of the member's city or province.
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["tiers_my_tier"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tiers/me/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的积分明细（新的在前，分页）【光年间会员】【职工会员】
+         * @description **谁可以调用**：职工会员（worker）。仅限光年间会员（已实名、已认证、已签署单身承诺、未被停用或封禁），按隐私与拉黑规则过滤；其他调用者答 403 ``MEMBER_NOT_ACTIVE``。
+         *
+         *     Every counted action and every take-back (a ban, a post removed by moderation).
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["tiers_my_history"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6609,6 +8142,44 @@ export interface components {
              */
             next_cursor?: string | null;
         };
+        /** BoardPage */
+        BoardPage: {
+            /** Items */
+            items: components["schemas"]["BoardView"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+        };
+        /** BoardView */
+        BoardView: {
+            /**
+             * Board Id
+             * @example b-1a2b3c4d5e
+             */
+            board_id: string;
+            /** Created At */
+            created_at: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Name */
+            name: string;
+            /**
+             * Org Name
+             * @default
+             * @example 三行电气
+             */
+            org_name?: string;
+            /**
+             * Org Path
+             * @example zj/huz/nanxun/e-sanxing
+             */
+            org_path: string;
+        };
         /** BookingActivityIn */
         BookingActivityIn: {
             audience?: components["schemas"]["BookingAudience"];
@@ -6623,6 +8194,20 @@ export interface components {
              * @default
              */
             description?: string;
+            /**
+             * Early Access Hours
+             * @description 提前报名的小时数（在报名开始时间之前）
+             * @default 0
+             * @example 24
+             */
+            early_access_hours?: number;
+            /**
+             * Early Access Tier
+             * @description 热门活动：光年间会员等级达到该级（0 起）可提前报名
+             * @default null
+             * @example 1
+             */
+            early_access_tier?: number | null;
             /**
              * Fee Fen
              * @description 费用（分），0 为免费
@@ -6731,6 +8316,19 @@ export interface components {
             audience: components["schemas"]["BookingAudience"];
             /** Description */
             description: string;
+            /**
+             * Early Access Opens At
+             * @description 达到该等级的会员可报名的时间（UTC）
+             * @default null
+             */
+            early_access_opens_at?: string | null;
+            /**
+             * Early Access Tier
+             * @description 可提前报名的光年间会员等级（0 起）
+             * @default null
+             * @example 1
+             */
+            early_access_tier?: number | null;
             /** Fee Fen */
             fee_fen: number;
             /**
@@ -8252,6 +9850,13 @@ export interface components {
              */
             members_only?: boolean;
             /**
+             * Min Tier
+             * @description 仅光年间会员等级达到该级（0 起）的会员可见；等级不足的读者在栏目、搜索和详情中都看不到
+             * @default null
+             * @example 1
+             */
+            min_tier?: number | null;
+            /**
              * Publish At
              * @description 计划发布时间（ISO 8601，默认审核通过即发布）
              * @default null
@@ -8315,6 +9920,13 @@ export interface components {
              * @default false
              */
             members_only?: boolean;
+            /**
+             * Min Tier
+             * @description 仅光年间会员等级达到该级（0 起）的会员可见；等级不足的读者在栏目、搜索和详情中都看不到
+             * @default null
+             * @example 1
+             */
+            min_tier?: number | null;
             /**
              * Publish At
              * @description 计划发布时间（ISO 8601，默认审核通过即发布）
@@ -8419,6 +10031,13 @@ export interface components {
              * @default false
              */
             members_only?: boolean;
+            /**
+             * Min Tier
+             * @description 读者须达到的光年间会员等级（0 起）
+             * @default null
+             * @example 1
+             */
+            min_tier?: number | null;
             /**
              * Pinned
              * @description 是否置顶
@@ -8611,6 +10230,72 @@ export interface components {
              */
             url: string;
         };
+        /** ContentMyQuestionPage */
+        ContentMyQuestionPage: {
+            /**
+             * Items
+             * @description 新的在前
+             */
+            items: components["schemas"]["ContentMyQuestionView"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+        };
+        /** ContentMyQuestionView */
+        ContentMyQuestionView: {
+            /**
+             * Answer
+             * @description 解答
+             * @default null
+             */
+            answer?: string | null;
+            /**
+             * Answered At
+             * @description 解答时间（UTC）
+             * @default null
+             */
+            answered_at?: string | null;
+            /**
+             * Article Id
+             * @description 公开问答的文章编号（已公开时）
+             * @default null
+             */
+            article_id?: string | null;
+            /**
+             * Created At
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Next Step
+             * @description 接下来会发生什么
+             * @example 工会法律工作人员解答后，你会在消息中心收到通知
+             */
+            next_step: string;
+            /**
+             * Question Id
+             * @example cq-3f2a9c0d1e4b
+             */
+            question_id: string;
+            /**
+             * Status
+             * @description open 待解答 · answered 已解答 · published 已公开
+             * @enum {string}
+             */
+            status: "open" | "answered" | "published";
+            /**
+             * Status Name
+             * @example 待解答
+             */
+            status_name: string;
+            /**
+             * Text
+             * @description 我的问题
+             */
+            text: string;
+        };
         /** ContentNewChannel */
         ContentNewChannel: {
             /**
@@ -8647,6 +10332,41 @@ export interface components {
              */
             pinned: boolean;
         };
+        /** ContentQuestionAnswer */
+        ContentQuestionAnswer: {
+            /**
+             * Answer
+             * @description 解答
+             * @example 试用期内解除劳动合同……
+             */
+            answer: string;
+        };
+        /** ContentQuestionAsk */
+        ContentQuestionAsk: {
+            /**
+             * Text
+             * @description 法律问题（匿名：工作人员和公众都看不到提问人）
+             * @example 试用期被辞退，公司说不用给补偿，对吗？
+             */
+            text: string;
+        };
+        /** ContentQuestionPublish */
+        ContentQuestionPublish: {
+            /**
+             * Audience Org
+             * @description 面向的组织节点（默认本人节点），须在本人管辖范围内
+             * @default null
+             * @example zj/huz/nanxun
+             */
+            audience_org?: string | null;
+            /**
+             * Title
+             * @description 公开问答的标题（默认取问题开头）
+             * @default null
+             * @example 试用期被辞退有没有补偿？
+             */
+            title?: string | null;
+        };
         /** ContentReact */
         ContentReact: {
             /**
@@ -8663,6 +10383,71 @@ export interface components {
              * @description 命中的文章，新的在前
              */
             items: components["schemas"]["ContentFeedItemView"][];
+        };
+        /** ContentStaffQuestionPage */
+        ContentStaffQuestionPage: {
+            /**
+             * Items
+             * @description 先提的在前
+             */
+            items: components["schemas"]["ContentStaffQuestionView"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+        };
+        /**
+         * ContentStaffQuestionView
+         * @description What legal staff see: never who asked.
+         */
+        ContentStaffQuestionView: {
+            /**
+             * Answer
+             * @default null
+             */
+            answer?: string | null;
+            /**
+             * Answered At
+             * @default null
+             */
+            answered_at?: string | null;
+            /**
+             * Answered By Name
+             * @default null
+             * @example 南浔区总工会 杨老师
+             */
+            answered_by_name?: string | null;
+            /**
+             * Article Id
+             * @default null
+             */
+            article_id?: string | null;
+            /** Created At */
+            created_at: string;
+            /**
+             * Org Path
+             * @description 提问人所在区县（不显示提问人和单位）
+             * @example zj/huz/nanxun
+             */
+            org_path: string;
+            /**
+             * Question Id
+             * @example cq-3f2a9c0d1e4b
+             */
+            question_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "answered" | "published";
+            /**
+             * Status Name
+             * @example 待解答
+             */
+            status_name: string;
+            /** Text */
+            text: string;
         };
         /** ContentTakeDown */
         ContentTakeDown: {
@@ -10439,6 +12224,14 @@ export interface components {
              */
             total: number;
         };
+        /** JoinDecision */
+        JoinDecision: {
+            /**
+             * Approve
+             * @example true
+             */
+            approve: boolean;
+        };
         /** LiftSanction */
         LiftSanction: {
             /** Reason */
@@ -11446,6 +13239,93 @@ export interface components {
             /** Visible */
             visible: boolean;
         };
+        /** MyTopicPage */
+        MyTopicPage: {
+            /** Items */
+            items: components["schemas"]["MyTopicView"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+        };
+        /** MyTopicView */
+        MyTopicView: {
+            /**
+             * Cover
+             * @default null
+             */
+            cover?: string | null;
+            /**
+             * Created At
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Description
+             * @default null
+             */
+            description?: string | null;
+            /**
+             * Featured
+             * @default false
+             */
+            featured?: boolean;
+            /**
+             * Followed By Me
+             * @default false
+             */
+            followed_by_me?: boolean;
+            /**
+             * Followers
+             * @default 0
+             */
+            followers?: number;
+            /**
+             * Heat
+             * @description 当前热度（随时间衰减）
+             * @default 0
+             * @example 12.5
+             */
+            heat?: number;
+            /**
+             * Last Visit
+             * @default null
+             */
+            last_visit?: string | null;
+            /**
+             * Name
+             * @example 周末徒步
+             */
+            name: string;
+            /**
+             * New Posts
+             * @description 上次查看后的新动态数
+             * @default 0
+             * @example 3
+             */
+            new_posts?: number;
+            /**
+             * Posts
+             * @default 0
+             */
+            posts?: number;
+            /**
+             * Status
+             * @example approved
+             */
+            status: string;
+            /**
+             * Status Name
+             * @example 已上线
+             */
+            status_name: string;
+            /**
+             * Topic Id
+             * @example t-1a2b3c4d5e6f
+             */
+            topic_id: string;
+        };
         /** NewAppeal */
         NewAppeal: {
             /**
@@ -11464,6 +13344,20 @@ export interface components {
              * @description 所在企业工会的组织路径
              */
             org_path: string;
+        };
+        /** NewBoard */
+        NewBoard: {
+            /**
+             * Description
+             * @default
+             * @example 对食堂菜品、服务的建议
+             */
+            description?: string;
+            /**
+             * Name
+             * @example 食堂建议
+             */
+            name: string;
         };
         /** NewBuilding */
         NewBuilding: {
@@ -11552,6 +13446,42 @@ export interface components {
              */
             slug: string;
         };
+        /** NewPlanet */
+        NewPlanet: {
+            /**
+             * Cap
+             * @description 成员上限
+             * @default 200
+             * @example 200
+             */
+            cap?: number;
+            /**
+             * Description
+             * @default
+             * @example 每周末一起走杭州周边的山
+             */
+            description?: string;
+            /**
+             * Interest
+             * @description 兴趣（资料中的爱好/运动代码）
+             * @example hiking
+             */
+            interest: string;
+            /**
+             * Join Mode
+             * @description 加入方式：直接加入 / 需审核 / 暂停加入
+             * @default open
+             * @example open
+             * @enum {string}
+             */
+            join_mode?: "open" | "approval" | "closed";
+            /**
+             * Name
+             * @description 星球名
+             * @example 西湖徒步星球
+             */
+            name: string;
+        };
         /** NewPost */
         NewPost: {
             /**
@@ -11628,6 +13558,42 @@ export interface components {
              * @example zj/hz/xihu
              */
             scope: string;
+        };
+        /** NewThread */
+        NewThread: {
+            /**
+             * Text
+             * @example 夜班下班后只有盒饭，希望加个面食窗口。
+             */
+            text: string;
+            /**
+             * Title
+             * @example 夜班食堂能不能加个面食窗口？
+             */
+            title: string;
+        };
+        /** NewTopic */
+        NewTopic: {
+            /**
+             * Cover
+             * @description 封面图地址
+             * @default null
+             * @example covers/hiking.jpg
+             */
+            cover?: string | null;
+            /**
+             * Description
+             * @description 话题简介
+             * @default
+             * @example 分享杭州周边的徒步路线
+             */
+            description?: string;
+            /**
+             * Name
+             * @description 话题名（不含 #）
+             * @example 周末徒步
+             */
+            name: string;
         };
         /** NoticeItem */
         NoticeItem: {
@@ -11820,6 +13786,135 @@ export interface components {
              */
             thumb_url?: string;
         };
+        /** PlanetMemberPage */
+        PlanetMemberPage: {
+            /** Items */
+            items: components["schemas"]["PlanetMemberView"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+        };
+        /** PlanetMemberView */
+        PlanetMemberView: {
+            /**
+             * Role
+             * @example member
+             */
+            role: string;
+            /**
+             * Role Name
+             * @example 成员
+             */
+            role_name: string;
+            /**
+             * State
+             * @example pending
+             */
+            state: string;
+            /**
+             * State Name
+             * @example 待审核
+             */
+            state_name: string;
+            /** Updated At */
+            updated_at: string;
+            /** User Id */
+            user_id: string;
+        };
+        /** PlanetPage */
+        PlanetPage: {
+            /** Items */
+            items: components["schemas"]["PlanetView"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+        };
+        /** PlanetView */
+        PlanetView: {
+            /** Cap */
+            cap: number;
+            /** Created At */
+            created_at: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /**
+             * Interest
+             * @example hiking
+             */
+            interest: string;
+            /**
+             * Interest Name
+             * @example 徒步
+             */
+            interest_name: string;
+            /**
+             * Join Mode
+             * @example open
+             */
+            join_mode: string;
+            /**
+             * Join Mode Name
+             * @example 直接加入
+             */
+            join_mode_name: string;
+            /** Members */
+            members: number;
+            /**
+             * My Role
+             * @description 我在星球中的角色：owner / moderator / member
+             * @default null
+             * @example member
+             */
+            my_role?: string | null;
+            /**
+             * My State
+             * @description 我的成员状态：member / pending / left / removed
+             * @default null
+             * @example member
+             */
+            my_state?: string | null;
+            /**
+             * Name
+             * @example 西湖徒步星球
+             */
+            name: string;
+            /**
+             * Next Step
+             * @description 接下来会发生什么
+             * @default null
+             * @example 等待工会工作人员审核
+             */
+            next_step?: string | null;
+            /**
+             * Org Path
+             * @default
+             */
+            org_path?: string;
+            /** Owner */
+            owner: string;
+            /**
+             * Planet Id
+             * @example pl-1a2b3c4d5e
+             */
+            planet_id: string;
+            /**
+             * Status
+             * @example approved
+             */
+            status: string;
+            /**
+             * Status Name
+             * @example 已上线
+             */
+            status_name: string;
+        };
         /** PledgeText */
         PledgeText: {
             /** Text */
@@ -11901,14 +13996,45 @@ export interface components {
             liked_by_me?: boolean;
             /** Likes */
             likes: number;
+            /**
+             * Locked
+             * @default false
+             */
+            locked?: boolean;
             /** Photos */
             photos: string[];
+            /**
+             * Pinned
+             * @default false
+             */
+            pinned?: boolean;
             /** Post Id */
             post_id: string;
+            /**
+             * Space
+             * @description 所在空间：planet#<星球> / board#<版块>；空为普通动态
+             * @default null
+             * @example planet#pl-1a2b3c4d5e
+             */
+            space?: string | null;
             /** Status */
             status: string;
             /** Text */
             text: string;
+            /**
+             * Title
+             * @description 帖子标题（企业论坛）
+             * @default null
+             */
+            title?: string | null;
+            /**
+             * Topics
+             * @description 所带话题的 id
+             * @example [
+             *       "t-1a2b3c4d5e6f"
+             *     ]
+             */
+            topics?: string[];
         };
         /** PrivacyInput */
         PrivacyInput: {
@@ -11984,6 +14110,55 @@ export interface components {
             seeking?: components["schemas"]["Seeking"];
             /** Sports */
             sports?: string[];
+        };
+        /** ProfileLikedByItem */
+        ProfileLikedByItem: {
+            /**
+             * Age
+             * @example 27
+             */
+            age: number;
+            /**
+             * City Name
+             * @default
+             * @example 杭州市
+             */
+            city_name?: string;
+            /**
+             * Cover Url
+             * @description 封面缩略图地址
+             * @default
+             */
+            cover_url?: string;
+            /**
+             * Liked At
+             * @description 心动时间（UTC）
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            liked_at: string;
+            /**
+             * Nickname
+             * @example 婷婷
+             */
+            nickname: string;
+            /**
+             * User Id
+             * @example demo-tingting
+             */
+            user_id: string;
+        };
+        /** ProfileLikedByPage */
+        ProfileLikedByPage: {
+            /**
+             * Items
+             * @description 对我心动的会员（只列出仍在展示资料的）
+             */
+            items: components["schemas"]["ProfileLikedByItem"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
         };
         /** ProfilePhotoUploadRequest */
         ProfilePhotoUploadRequest: {
@@ -12920,6 +15095,12 @@ export interface components {
             /** Tags */
             tags: string[];
         };
+        /**
+         * SkillLevel
+         * @description 国家职业资格（职业技能等级）五个等级，从低到高。
+         * @enum {string}
+         */
+        SkillLevel: "junior" | "intermediate" | "senior" | "technician" | "senior_technician";
         /** SocialOk */
         SocialOk: {
             /**
@@ -12949,6 +15130,30 @@ export interface components {
              * @enum {string}
              */
             content_type?: "image/jpeg" | "image/png" | "image/webp";
+        };
+        /** SpaceRemoval */
+        SpaceRemoval: {
+            /**
+             * Reason
+             * @description 移除理由（会被记录）
+             * @example 广告内容，与星球主题无关
+             */
+            reason: string;
+        };
+        /** SpaceReview */
+        SpaceReview: {
+            /**
+             * Approve
+             * @example true
+             */
+            approve: boolean;
+            /**
+             * Reason
+             * @description 审核意见
+             * @default
+             * @example 内容健康，同意上线
+             */
+            reason?: string;
         };
         /** StaffGrant */
         StaffGrant: {
@@ -13161,6 +15366,1033 @@ export interface components {
             /** Url */
             url: string;
         };
+        /** TalentAttachmentBody */
+        TalentAttachmentBody: {
+            /**
+             * Content Type
+             * @description 文件类型：仅限 JPEG、PNG 图片或 PDF
+             * @example application/pdf
+             * @enum {string}
+             */
+            content_type: "image/jpeg" | "image/png" | "application/pdf";
+            /**
+             * Filename
+             * @description 文件名
+             * @example 电工技师证书.pdf
+             */
+            filename: string;
+            /**
+             * Kind
+             * @description certificate 技能证书；award 获奖证明
+             * @example certificate
+             * @enum {string}
+             */
+            kind: "certificate" | "award";
+            /**
+             * Size Bytes
+             * @description 文件大小（字节），不超过 10 MB
+             * @example 204800
+             */
+            size_bytes: number;
+        };
+        /** TalentAttachmentView */
+        TalentAttachmentView: {
+            /**
+             * Content Type
+             * @example application/pdf
+             */
+            content_type: string;
+            /**
+             * Filename
+             * @example 电工技师证书.pdf
+             */
+            filename: string;
+            /**
+             * Kind
+             * @example certificate
+             */
+            kind: string;
+            /**
+             * Kind Name
+             * @example 技能证书
+             */
+            kind_name: string;
+            /**
+             * Uploaded
+             * @description 文件是否已上传（提交时核对）
+             * @example true
+             */
+            uploaded: boolean;
+        };
+        /** TalentBulkRejection */
+        TalentBulkRejection: {
+            /**
+             * Code
+             * @example TALENT_NOT_ON_ROSTER
+             */
+            code: string;
+            /**
+             * Reason
+             * @example 该职工不在本单位工会会员名册中
+             */
+            reason: string;
+            /**
+             * Row
+             * @description Excel 行号（表头为第 1 行）
+             * @example 7
+             */
+            row: number;
+        };
+        /** TalentBulkResult */
+        TalentBulkResult: {
+            /**
+             * Already Declared
+             * @description 本批次已由本单位申报过、本次未重复申报的人数
+             * @example 0
+             */
+            already_declared: number;
+            /**
+             * Declared
+             * @description 本次新申报并提交的人数
+             * @example 3
+             */
+            declared: number;
+            /**
+             * Next Step
+             * @example 新申报已提交区县工会审核；被拒的行改正后可再次上传，已申报的人不会重复
+             */
+            next_step: string;
+            /** Rejected */
+            rejected?: components["schemas"]["TalentBulkRejection"][];
+            /**
+             * Rows
+             * @description 数据行数
+             * @example 3
+             */
+            rows: number;
+            /**
+             * Upload Id
+             * @example tu-0c9d8e7f6a5b4c3d2e1f
+             */
+            upload_id: string;
+        };
+        /** TalentBulkTicket */
+        TalentBulkTicket: {
+            /**
+             * Expires In
+             * @example 900
+             */
+            expires_in: number;
+            /**
+             * Fields
+             * @description 随表单提交的字段
+             */
+            fields: {
+                [key: string]: string;
+            };
+            /**
+             * Max Bytes
+             * @example 2097152
+             */
+            max_bytes: number;
+            /**
+             * Next Step
+             * @example 上传后调用 POST /talents/rounds/{round_id}/bulk/{upload_id} 逐行校验并申报
+             */
+            next_step: string;
+            /**
+             * Upload Id
+             * @example tu-0c9d8e7f6a5b4c3d2e1f
+             */
+            upload_id: string;
+            /**
+             * Url
+             * @description 预签名上传地址（POST 表单）
+             * @example https://uploads.example/
+             */
+            url: string;
+        };
+        /** TalentCountRow */
+        TalentCountRow: {
+            /**
+             * Approved
+             * @description 人才库人数
+             * @example 2
+             */
+            approved: number;
+            /**
+             * Org Path
+             * @description 区县工会
+             * @example zj/huz/nanxun
+             */
+            org_path: string;
+            /**
+             * Percent
+             * @description 完成比例（%）
+             * @example 0.2
+             */
+            percent: number;
+            /**
+             * Target
+             * @description 目标人数（工会设定，默认 1000）
+             * @example 1000
+             */
+            target: number;
+        };
+        /** TalentCountsView */
+        TalentCountsView: {
+            /** Items */
+            items: components["schemas"]["TalentCountRow"][];
+            /**
+             * Org Path
+             * @example zj/huz/nanxun
+             */
+            org_path: string;
+            /**
+             * Total
+             * @example 2
+             */
+            total: number;
+        };
+        /** TalentDecisionBody */
+        TalentDecisionBody: {
+            /**
+             * Action
+             * @description approve 通过；return 退回修改（须写理由）；reject 不通过（须写理由）
+             * @example approve
+             * @enum {string}
+             */
+            action: "approve" | "return" | "reject";
+            /**
+             * Reason
+             * @description 理由（退回、不通过时必填）
+             * @default null
+             * @example 推荐理由与证书等级不符，请补充技师证书
+             */
+            reason?: string | null;
+        };
+        /** TalentDecisionView */
+        TalentDecisionView: {
+            /**
+             * Action
+             * @example return
+             */
+            action: string;
+            /**
+             * Action Name
+             * @example 退回修改
+             */
+            action_name: string;
+            /**
+             * At
+             * @example 2026-12-02T03:00:00.000Z
+             */
+            at: string;
+            /**
+             * By Name
+             * @example 南浔区总工会 杨老师
+             */
+            by_name: string;
+            /**
+             * Reason
+             * @default
+             * @example 请补充技师证书扫描件
+             */
+            reason?: string;
+            /**
+             * Step
+             * @description district 区县审核；city 市级复核
+             * @example district
+             */
+            step: string;
+        };
+        /** TalentDeclarationBody */
+        TalentDeclarationBody: {
+            /**
+             * Id Number
+             * @description 身份证号（加密保存，只显示掩码）
+             * @example 330106200103047714
+             */
+            id_number: string;
+            /**
+             * @description 技能等级：junior 五级/初级工 … senior_technician 一级/高级技师
+             * @example technician
+             */
+            level: components["schemas"]["SkillLevel"];
+            /**
+             * Occupation Code
+             * @description 职业编码（国家职业分类大典细类）
+             * @example 6-31-01-03
+             */
+            occupation_code: string;
+            /**
+             * Real Name
+             * @description 姓名（须与本单位工会会员名册一致）
+             * @example 陈宏鑫
+             */
+            real_name: string;
+            /**
+             * Recommendation
+             * @description 推荐理由
+             * @example 从事电气装配十二年，主持完成变频柜装配工艺改进，年节约成本三十万元。
+             */
+            recommendation: string;
+            /**
+             * Submit
+             * @description true：保存并提交区县工会审核；false：只保存草稿
+             * @default false
+             * @example false
+             */
+            submit?: boolean;
+        };
+        /** TalentDeclarationEdit */
+        TalentDeclarationEdit: {
+            /**
+             * @description 技能等级
+             * @example senior_technician
+             */
+            level?: components["schemas"]["SkillLevel"] | (null);
+            /**
+             * Occupation Code
+             * @description 职业编码
+             * @default null
+             * @example 6-31-01-03
+             */
+            occupation_code?: string | null;
+            /**
+             * Recommendation
+             * @description 推荐理由
+             * @default null
+             * @example 补充：2025年获湖州市职业技能大赛电工项目一等奖。
+             */
+            recommendation?: string | null;
+        };
+        /** TalentDeclarationPage */
+        TalentDeclarationPage: {
+            /** Items */
+            items: components["schemas"]["TalentDeclarationRow"][];
+            /**
+             * Next Cursor
+             * @default null
+             * @example null
+             */
+            next_cursor?: string | null;
+        };
+        /** TalentDeclarationRow */
+        TalentDeclarationRow: {
+            /**
+             * Declaration Id
+             * @example td-3b8f0c2d9e1a4f5b6c7d
+             */
+            declaration_id: string;
+            /**
+             * Id Masked
+             * @example 330106********7714
+             */
+            id_masked: string;
+            /** @example technician */
+            level: components["schemas"]["SkillLevel"];
+            /**
+             * Level Name
+             * @example 二级/技师
+             */
+            level_name: string;
+            /**
+             * Occupation Code
+             * @example 6-31-01-03
+             */
+            occupation_code: string;
+            /**
+             * Occupation Name
+             * @example 电工
+             */
+            occupation_name: string;
+            /**
+             * Org Name
+             * @example 浙江三行电气科技有限公司工会
+             */
+            org_name: string;
+            /**
+             * Org Path
+             * @example zj/huz/nanxun/e-sanxing
+             */
+            org_path: string;
+            /**
+             * Real Name
+             * @example 陈宏鑫
+             */
+            real_name: string;
+            /**
+             * State
+             * @example submitted
+             */
+            state: string;
+            /**
+             * State Name
+             * @example 已提交，待区县工会审核
+             */
+            state_name: string;
+            /**
+             * Updated At
+             * @example 2026-11-30T02:05:00.000Z
+             */
+            updated_at: string;
+        };
+        /** TalentDeclarationView */
+        TalentDeclarationView: {
+            /** Attachments */
+            attachments?: components["schemas"]["TalentAttachmentView"][];
+            /**
+             * Created At
+             * @example 2026-11-30T02:00:00.000Z
+             */
+            created_at: string;
+            /** Decisions */
+            decisions?: components["schemas"]["TalentDecisionView"][];
+            /**
+             * Declaration Id
+             * @example td-3b8f0c2d9e1a4f5b6c7d
+             */
+            declaration_id: string;
+            /**
+             * Id Masked
+             * @description 身份证号（掩码）
+             * @example 330106********7714
+             */
+            id_masked: string;
+            /** @example technician */
+            level: components["schemas"]["SkillLevel"];
+            /**
+             * Level Name
+             * @example 二级/技师
+             */
+            level_name: string;
+            /**
+             * Next Step
+             * @description 接下来会发生什么、如何得知
+             * @example 等待南浔区总工会审核；结果会发到申报人的消息中心
+             */
+            next_step: string;
+            /**
+             * Occupation Code
+             * @example 6-31-01-03
+             */
+            occupation_code: string;
+            /**
+             * Occupation Name
+             * @example 电工
+             */
+            occupation_name: string;
+            /**
+             * Org Name
+             * @example 浙江三行电气科技有限公司工会
+             */
+            org_name: string;
+            /**
+             * Org Path
+             * @description 申报企业工会
+             * @example zj/huz/nanxun/e-sanxing
+             */
+            org_path: string;
+            /**
+             * Real Name
+             * @example 陈宏鑫
+             */
+            real_name: string;
+            /**
+             * Recommendation
+             * @example 从事电气装配十二年……
+             */
+            recommendation: string;
+            /**
+             * Round Id
+             * @example tr-2026-6f1c2a9d
+             */
+            round_id: string;
+            /**
+             * State
+             * @example submitted
+             */
+            state: string;
+            /**
+             * State Name
+             * @example 已提交，待区县工会审核
+             */
+            state_name: string;
+            /**
+             * Submitted At
+             * @default null
+             * @example 2026-11-30T02:05:00.000Z
+             */
+            submitted_at?: string | null;
+        };
+        /** TalentPoolPage */
+        TalentPoolPage: {
+            /** Items */
+            items: components["schemas"]["TalentPoolRow"][];
+            /**
+             * Next Cursor
+             * @default null
+             * @example null
+             */
+            next_cursor?: string | null;
+        };
+        /** TalentPoolRow */
+        TalentPoolRow: {
+            /**
+             * Approved At
+             * @example 2026-12-05T06:00:00.000Z
+             */
+            approved_at: string;
+            /**
+             * Id Masked
+             * @example 330106********7714
+             */
+            id_masked: string;
+            /** @example technician */
+            level: components["schemas"]["SkillLevel"];
+            /**
+             * Level Name
+             * @example 二级/技师
+             */
+            level_name: string;
+            /**
+             * Occupation Code
+             * @example 6-31-01-03
+             */
+            occupation_code: string;
+            /**
+             * Occupation Name
+             * @example 电工
+             */
+            occupation_name: string;
+            /**
+             * Org Name
+             * @example 浙江三行电气科技有限公司工会
+             */
+            org_name: string;
+            /**
+             * Org Path
+             * @example zj/huz/nanxun/e-sanxing
+             */
+            org_path: string;
+            /**
+             * Real Name
+             * @example 陈宏鑫
+             */
+            real_name: string;
+            /**
+             * Talent Id
+             * @example td-3b8f0c2d9e1a4f5b6c7d
+             */
+            talent_id: string;
+            /**
+             * Year
+             * @example 2026
+             */
+            year: number;
+        };
+        /** TalentProgressPage */
+        TalentProgressPage: {
+            /** Items */
+            items: components["schemas"]["TalentProgressRow"][];
+            /**
+             * Next Cursor
+             * @default null
+             * @example null
+             */
+            next_cursor?: string | null;
+            /**
+             * Round Id
+             * @example tr-2026-6f1c2a9d
+             */
+            round_id: string;
+        };
+        /** TalentProgressRow */
+        TalentProgressRow: {
+            /**
+             * Approved
+             * @example 2
+             */
+            approved: number;
+            /**
+             * Declared
+             * @description 已建申报（含草稿）
+             * @example 3
+             */
+            declared: number;
+            /**
+             * Org Name
+             * @example 浙江三行电气科技有限公司工会
+             */
+            org_name: string;
+            /**
+             * Org Path
+             * @example zj/huz/nanxun/e-sanxing
+             */
+            org_path: string;
+            /**
+             * Quota
+             * @example 10
+             */
+            quota: number;
+            /**
+             * Rejected
+             * @example 0
+             */
+            rejected: number;
+            /**
+             * Submitted
+             * @description 已提交（占用名额）
+             * @example 3
+             */
+            submitted: number;
+        };
+        /** TalentRoundBody */
+        TalentRoundBody: {
+            /**
+             * City Step
+             * @description 区县审核通过后是否还需市总工会复核
+             * @default false
+             * @example false
+             */
+            city_step?: boolean;
+            /**
+             * Deadline
+             * @description 截止日期（北京时间，当天有效）
+             * @example 2026-12-31
+             */
+            deadline: string;
+            /**
+             * Quota Per Enterprise
+             * @description 每家企业可申报人数上限
+             * @example 10
+             */
+            quota_per_enterprise: number;
+            /**
+             * Title
+             * @description 申报名称
+             * @example 2026年度南浔区千名技能人才申报
+             */
+            title: string;
+            /**
+             * Year
+             * @description 申报年度
+             * @example 2026
+             */
+            year: number;
+        };
+        /** TalentRoundList */
+        TalentRoundList: {
+            /** Items */
+            items: components["schemas"]["TalentRoundView"][];
+        };
+        /** TalentRoundView */
+        TalentRoundView: {
+            /**
+             * City Step
+             * @example false
+             */
+            city_step: boolean;
+            /**
+             * Created At
+             * @example 2026-11-30T02:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Deadline
+             * @example 2026-12-31
+             */
+            deadline: string;
+            /**
+             * Open
+             * @description 是否仍在申报期内
+             * @example true
+             */
+            open: boolean;
+            /**
+             * Org Name
+             * @example 南浔区总工会
+             */
+            org_name: string;
+            /**
+             * Org Path
+             * @description 发起申报的工会节点
+             * @example zj/huz/nanxun
+             */
+            org_path: string;
+            /**
+             * Quota Per Enterprise
+             * @example 10
+             */
+            quota_per_enterprise: number;
+            /**
+             * Round Id
+             * @description 申报批次编号
+             * @example tr-2026-6f1c2a9d
+             */
+            round_id: string;
+            /**
+             * Title
+             * @example 2026年度南浔区千名技能人才申报
+             */
+            title: string;
+            /**
+             * Year
+             * @example 2026
+             */
+            year: number;
+        };
+        /** TalentTargetBody */
+        TalentTargetBody: {
+            /**
+             * Org Path
+             * @description 区县工会节点
+             * @example zj/huz/nanxun
+             */
+            org_path: string;
+            /**
+             * Target
+             * @description 目标人数
+             * @example 1000
+             */
+            target: number;
+        };
+        /** TalentTemplateView */
+        TalentTemplateView: {
+            /**
+             * Columns
+             * @example [
+             *       "姓名",
+             *       "身份证号",
+             *       "职业编码",
+             *       "技能等级",
+             *       "推荐理由"
+             *     ]
+             */
+            columns: string[];
+            /**
+             * Content Base64
+             * @description XLSX 文件内容（Base64）
+             * @example UEsDBBQAAAAIAA==
+             */
+            content_base64: string;
+            /**
+             * Content Type
+             * @example application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+             */
+            content_type: string;
+            /**
+             * Filename
+             * @example 千名技能人才申报模板.xlsx
+             */
+            filename: string;
+        };
+        /** TalentUploadTicket */
+        TalentUploadTicket: {
+            /**
+             * Expires In
+             * @description 上传地址有效秒数
+             * @example 900
+             */
+            expires_in: number;
+            /**
+             * Fields
+             * @description 随表单提交的字段
+             */
+            fields: {
+                [key: string]: string;
+            };
+            /**
+             * Key
+             * @description 上传对象键
+             * @example talents/td-1/certificate/ab12-证书.pdf
+             */
+            key: string;
+            /**
+             * Max Bytes
+             * @description 允许的最大字节数
+             * @example 204800
+             */
+            max_bytes: number;
+            /**
+             * Next Step
+             * @description 接下来做什么
+             * @example 用 url 和 fields 以表单 POST 上传文件；提交申报时只计入已上传的文件
+             */
+            next_step: string;
+            /**
+             * Url
+             * @description 预签名上传地址（POST 表单）
+             * @example https://uploads.example/
+             */
+            url: string;
+        };
+        /** ThreadFlag */
+        ThreadFlag: {
+            /**
+             * On
+             * @description 置顶/锁定：true 开启，false 取消
+             * @example true
+             */
+            on: boolean;
+        };
+        /** TierConfigBody */
+        TierConfigBody: {
+            /**
+             * Based On Version
+             * @description 修改所基于的版本号（首次设置为 0；并发修改时防覆盖）
+             * @example 1
+             */
+            based_on_version: number;
+            /**
+             * Note
+             * @description 修改说明
+             * @default
+             * @example 提高恒星门槛
+             */
+            note?: string;
+            /**
+             * Org Path
+             * @description 省或市总工会节点
+             * @example zj/hz
+             */
+            org_path: string;
+            /**
+             * Tiers
+             * @description 从低到高的等级；第一级门槛须为 0，门槛逐级递增
+             */
+            tiers: components["schemas"]["TierDefinition"][];
+        };
+        /** TierConfigHistory */
+        TierConfigHistory: {
+            /**
+             * Items
+             * @description 新的在前
+             */
+            items: components["schemas"]["TierConfigView"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+        };
+        /** TierConfigView */
+        TierConfigView: {
+            /**
+             * Changed At
+             * @description 修改时间（UTC）
+             * @default null
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            changed_at?: string | null;
+            /**
+             * Changed By Name
+             * @description 修改人
+             * @default
+             * @example 省总工会平台管理员
+             */
+            changed_by_name?: string;
+            /**
+             * Note
+             * @description 修改说明
+             * @default
+             */
+            note?: string;
+            /**
+             * Org Path
+             * @description 定义所属的省或市节点（默认定义为 zj）
+             * @example zj
+             */
+            org_path: string;
+            /** Tiers */
+            tiers: components["schemas"]["TierDefinition"][];
+            /**
+             * Version
+             * @description 版本号（0 为系统默认，从未修改）
+             * @example 1
+             */
+            version: number;
+        };
+        /** TierDefinition */
+        TierDefinition: {
+            /**
+             * Extra First Messages
+             * @description 每天可多主动打招呼的人数
+             * @default 0
+             * @example 5
+             */
+            extra_first_messages?: number;
+            /**
+             * Min Points
+             * @description 达到该等级所需积分
+             * @example 100
+             */
+            min_points: number;
+            /**
+             * Name
+             * @description 等级名称
+             * @example 亮星
+             */
+            name: string;
+            /**
+             * See Who Liked
+             * @description 可查看谁对我心动
+             * @default false
+             */
+            see_who_liked?: boolean;
+        };
+        /** TierEarnRuleView */
+        TierEarnRuleView: {
+            /**
+             * Cap
+             * @description 上限次数
+             * @example 20
+             */
+            cap: number;
+            /**
+             * Cap Per
+             * @description day：每天；ever：仅一次
+             * @example day
+             */
+            cap_per: string;
+            /**
+             * Kind
+             * @example liked
+             */
+            kind: string;
+            /**
+             * Kind Name
+             * @example 动态获得他人点赞
+             */
+            kind_name: string;
+            /**
+             * Points
+             * @description 每次得分
+             * @example 2
+             */
+            points: number;
+        };
+        /** TierHistoryItem */
+        TierHistoryItem: {
+            /**
+             * At
+             * @description 发生时间（UTC）
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            at: string;
+            /**
+             * Kind
+             * @example liked
+             */
+            kind: string;
+            /**
+             * Kind Name
+             * @example 动态获得他人点赞
+             */
+            kind_name: string;
+            /**
+             * Points
+             * @description 本次变动（扣回为负数）
+             * @example 2
+             */
+            points: number;
+        };
+        /** TierHistoryPage */
+        TierHistoryPage: {
+            /**
+             * Items
+             * @description 新的在前
+             */
+            items: components["schemas"]["TierHistoryItem"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+        };
+        /** TierLevelView */
+        TierLevelView: {
+            /**
+             * Extra First Messages
+             * @default 0
+             * @example 5
+             */
+            extra_first_messages?: number;
+            /**
+             * Level
+             * @description 等级序号（0 起）
+             * @example 1
+             */
+            level: number;
+            /**
+             * Min Points
+             * @example 100
+             */
+            min_points: number;
+            /**
+             * Name
+             * @example 亮星
+             */
+            name: string;
+            /**
+             * See Who Liked
+             * @default false
+             */
+            see_who_liked?: boolean;
+            /**
+             * Unlocks
+             * @description 该等级解锁的权益（中文）
+             * @example [
+             *       "每天多 5 次主动打招呼",
+             *       "查看谁对我心动"
+             *     ]
+             */
+            unlocks?: string[];
+        };
+        /** TierMeView */
+        TierMeView: {
+            /**
+             * Frozen
+             * @description 账号被封禁期间不累计积分
+             * @default false
+             */
+            frozen?: boolean;
+            /**
+             * Next Step
+             * @description 积分如何变化：由后台按事件计入，通常几秒内可见
+             * @example 积分由后台根据你的行为计入，通常几秒内更新
+             */
+            next_step: string;
+            /** @description 下一等级；已是最高级为空 */
+            next_tier?: components["schemas"]["TierLevelView"] | (null);
+            /**
+             * Points
+             * @description 当前积分
+             * @example 120
+             */
+            points: number;
+            /**
+             * Points To Next
+             * @description 距下一等级还差的积分
+             * @default 0
+             * @example 180
+             */
+            points_to_next?: number;
+            /**
+             * Progress Percent
+             * @description 本级到下一级的进度（百分比）
+             * @default 100
+             * @example 6
+             */
+            progress_percent?: number;
+            /**
+             * Rules
+             * @description 积分规则（每类行为有上限；对自己内容的操作不计分）
+             */
+            rules: components["schemas"]["TierEarnRuleView"][];
+            tier: components["schemas"]["TierLevelView"];
+        };
         /** TimelineEntry */
         TimelineEntry: {
             /** Action */
@@ -13203,6 +16435,81 @@ export interface components {
              * @default Bearer
              */
             token_type?: string;
+        };
+        /** TopicPage */
+        TopicPage: {
+            /** Items */
+            items: components["schemas"]["TopicView"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor?: string | null;
+        };
+        /** TopicView */
+        TopicView: {
+            /**
+             * Cover
+             * @default null
+             */
+            cover?: string | null;
+            /**
+             * Created At
+             * @example 2026-11-30T09:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Description
+             * @default null
+             */
+            description?: string | null;
+            /**
+             * Featured
+             * @default false
+             */
+            featured?: boolean;
+            /**
+             * Followed By Me
+             * @default false
+             */
+            followed_by_me?: boolean;
+            /**
+             * Followers
+             * @default 0
+             */
+            followers?: number;
+            /**
+             * Heat
+             * @description 当前热度（随时间衰减）
+             * @default 0
+             * @example 12.5
+             */
+            heat?: number;
+            /**
+             * Name
+             * @example 周末徒步
+             */
+            name: string;
+            /**
+             * Posts
+             * @default 0
+             */
+            posts?: number;
+            /**
+             * Status
+             * @example approved
+             */
+            status: string;
+            /**
+             * Status Name
+             * @example 已上线
+             */
+            status_name: string;
+            /**
+             * Topic Id
+             * @example t-1a2b3c4d5e6f
+             */
+            topic_id: string;
         };
         /** TransitionPage */
         TransitionPage: {
@@ -17731,6 +21038,8 @@ export interface operations {
                      *             "org": "示例"
                      *           },
                      *           "description": "示例",
+                     *           "early_access_opens_at": "示例",
+                     *           "early_access_tier": 1,
                      *           "fee_fen": 1,
                      *           "group_by": "示例",
                      *           "kind": "示例",
@@ -17930,6 +21239,8 @@ export interface operations {
                  *       },
                  *       "capacity": 40,
                  *       "description": "",
+                 *       "early_access_hours": 24,
+                 *       "early_access_tier": 1,
                  *       "fee_fen": 0,
                  *       "group_by": "gender",
                  *       "kind": "glnj",
@@ -17991,6 +21302,8 @@ export interface operations {
                      *         "org": "示例"
                      *       },
                      *       "description": "示例",
+                     *       "early_access_opens_at": "示例",
+                     *       "early_access_tier": 1,
                      *       "fee_fen": 1,
                      *       "group_by": "示例",
                      *       "kind": "示例",
@@ -18192,6 +21505,8 @@ export interface operations {
                      *         "org": "示例"
                      *       },
                      *       "description": "示例",
+                     *       "early_access_opens_at": "示例",
+                     *       "early_access_tier": 1,
                      *       "fee_fen": 1,
                      *       "group_by": "示例",
                      *       "kind": "示例",
@@ -26090,6 +29405,7 @@ export interface operations {
                      *       "favourites": 5,
                      *       "likes": 12,
                      *       "members_only": false,
+                     *       "min_tier": 1,
                      *       "pinned": false,
                      *       "publish_at": "示例",
                      *       "published_at": "示例",
@@ -26244,6 +29560,7 @@ export interface operations {
                      *       "favourites": 5,
                      *       "likes": 12,
                      *       "members_only": false,
+                     *       "min_tier": 1,
                      *       "pinned": false,
                      *       "publish_at": "示例",
                      *       "published_at": "示例",
@@ -26430,6 +29747,7 @@ export interface operations {
                      *       "favourites": 5,
                      *       "likes": 12,
                      *       "members_only": false,
+                     *       "min_tier": 1,
                      *       "pinned": false,
                      *       "publish_at": "示例",
                      *       "published_at": "示例",
@@ -27048,6 +30366,315 @@ export interface operations {
             };
         };
     };
+    content_ask_question: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "试用期被辞退，公司说不用给补偿，对吗？"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ContentQuestionAsk"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "answer": "示例",
+                     *       "answered_at": "示例",
+                     *       "article_id": "示例",
+                     *       "created_at": "2026-11-30T09:00:00.000Z",
+                     *       "next_step": "工会法律工作人员解答后，你会在消息中心收到通知",
+                     *       "question_id": "cq-3f2a9c0d1e4b",
+                     *       "status": "open",
+                     *       "status_name": "待解答",
+                     *       "text": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContentMyQuestionView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CONTENT_QUESTION_EMPTY` 问题至少 5 个字；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONTENT_QUESTION_EMPTY",
+                     *       "details": [],
+                     *       "message": "问题至少 5 个字"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    content_my_questions: {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "answer": "示例",
+                     *           "answered_at": "示例",
+                     *           "article_id": "示例",
+                     *           "created_at": "2026-11-30T09:00:00.000Z",
+                     *           "next_step": "工会法律工作人员解答后，你会在消息中心收到通知",
+                     *           "question_id": "cq-3f2a9c0d1e4b",
+                     *           "status": "open",
+                     *           "status_name": "待解答",
+                     *           "text": "示例"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContentMyQuestionPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     content_create_article: {
         parameters: {
             query?: never;
@@ -27064,6 +30691,7 @@ export interface operations {
                  *       "channel_id": "legal",
                  *       "cover": "content/u-1/3f2a9c0d.jpg",
                  *       "members_only": false,
+                 *       "min_tier": 1,
                  *       "publish_at": "2026-12-01T09:00:00+08:00",
                  *       "summary": "试用期工资不得低于转正工资的百分之八十。",
                  *       "tags": [
@@ -27096,6 +30724,7 @@ export interface operations {
                      *       "favourites": 5,
                      *       "likes": 12,
                      *       "members_only": false,
+                     *       "min_tier": 1,
                      *       "pinned": false,
                      *       "publish_at": "示例",
                      *       "published_at": "示例",
@@ -27273,6 +30902,7 @@ export interface operations {
                      *       "favourites": 5,
                      *       "likes": 12,
                      *       "members_only": false,
+                     *       "min_tier": 1,
                      *       "pinned": false,
                      *       "publish_at": "示例",
                      *       "published_at": "示例",
@@ -27406,6 +31036,7 @@ export interface operations {
                  *       "channel_id": "legal",
                  *       "cover": "content/u-1/3f2a9c0d.jpg",
                  *       "members_only": false,
+                 *       "min_tier": 1,
                  *       "publish_at": "2026-12-01T09:00:00+08:00",
                  *       "summary": "试用期工资不得低于转正工资的百分之八十。",
                  *       "tags": [
@@ -27439,6 +31070,7 @@ export interface operations {
                      *       "favourites": 5,
                      *       "likes": 12,
                      *       "members_only": false,
+                     *       "min_tier": 1,
                      *       "pinned": false,
                      *       "publish_at": "示例",
                      *       "published_at": "示例",
@@ -27632,6 +31264,7 @@ export interface operations {
                      *       "favourites": 5,
                      *       "likes": 12,
                      *       "members_only": false,
+                     *       "min_tier": 1,
                      *       "pinned": false,
                      *       "publish_at": "示例",
                      *       "published_at": "示例",
@@ -27802,6 +31435,7 @@ export interface operations {
                      *       "favourites": 5,
                      *       "likes": 12,
                      *       "members_only": false,
+                     *       "min_tier": 1,
                      *       "pinned": false,
                      *       "publish_at": "示例",
                      *       "published_at": "示例",
@@ -27995,6 +31629,7 @@ export interface operations {
                      *       "favourites": 5,
                      *       "likes": 12,
                      *       "members_only": false,
+                     *       "min_tier": 1,
                      *       "pinned": false,
                      *       "publish_at": "示例",
                      *       "published_at": "示例",
@@ -28156,6 +31791,7 @@ export interface operations {
                      *       "favourites": 5,
                      *       "likes": 12,
                      *       "members_only": false,
+                     *       "min_tier": 1,
                      *       "pinned": false,
                      *       "publish_at": "示例",
                      *       "published_at": "示例",
@@ -28326,6 +31962,7 @@ export interface operations {
                      *       "favourites": 5,
                      *       "likes": 12,
                      *       "members_only": false,
+                     *       "min_tier": 1,
                      *       "pinned": false,
                      *       "publish_at": "示例",
                      *       "published_at": "示例",
@@ -28615,6 +32252,594 @@ export interface operations {
                      *       "code": "CONTENT_IMAGE_TYPE",
                      *       "details": [],
                      *       "message": "图片只能是 jpg、png 或 webp"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    content_staff_questions: {
+        parameters: {
+            query?: {
+                /** @description open 待解答；answered 已解答未公开 */
+                status?: "open" | "answered";
+                /**
+                 * @description 只看某个节点（须在管辖范围内），默认本人节点
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "answer": "示例",
+                     *           "answered_at": "示例",
+                     *           "answered_by_name": "南浔区总工会 杨老师",
+                     *           "article_id": "示例",
+                     *           "created_at": "示例",
+                     *           "org_path": "zj/huz/nanxun",
+                     *           "question_id": "cq-3f2a9c0d1e4b",
+                     *           "status": "open",
+                     *           "status_name": "待解答",
+                     *           "text": "示例"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContentStaffQuestionPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织节点 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织节点"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    content_answer_question: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "answer": "试用期内解除劳动合同……"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ContentQuestionAnswer"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "answer": "示例",
+                     *       "answered_at": "示例",
+                     *       "answered_by_name": "南浔区总工会 杨老师",
+                     *       "article_id": "示例",
+                     *       "created_at": "示例",
+                     *       "org_path": "zj/huz/nanxun",
+                     *       "question_id": "cq-3f2a9c0d1e4b",
+                     *       "status": "open",
+                     *       "status_name": "待解答",
+                     *       "text": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContentStaffQuestionView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CONTENT_QUESTION_NOT_FOUND` 找不到该问题 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONTENT_QUESTION_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该问题"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONTENT_QUESTION_ANSWERED` 该问题已解答 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONTENT_QUESTION_ANSWERED",
+                     *       "details": [],
+                     *       "message": "该问题已解答"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CONTENT_ANSWER_EMPTY` 解答至少 5 个字；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONTENT_ANSWER_EMPTY",
+                     *       "details": [],
+                     *       "message": "解答至少 5 个字"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`NOTICE_QUEUE_FAILED` 通知排队失败，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOTICE_QUEUE_FAILED",
+                     *       "details": [],
+                     *       "message": "通知排队失败，请稍后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    content_publish_question: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                question_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "audience_org": "zj/huz/nanxun",
+                 *       "title": "试用期被辞退有没有补偿？"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ContentQuestionPublish"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approvals": 0,
+                     *       "article_id": "ca-3f2a9c0d1e4b",
+                     *       "audience_org": "示例",
+                     *       "author_name": "",
+                     *       "author_org": "示例",
+                     *       "body_html": "",
+                     *       "channel_id": "legal",
+                     *       "cover": "示例",
+                     *       "favourites": 5,
+                     *       "likes": 12,
+                     *       "members_only": false,
+                     *       "min_tier": 1,
+                     *       "pinned": false,
+                     *       "publish_at": "示例",
+                     *       "published_at": "示例",
+                     *       "reads": 128,
+                     *       "reviewers": 1,
+                     *       "status": "draft",
+                     *       "summary": "",
+                     *       "tags": [
+                     *         "示例"
+                     *       ],
+                     *       "title": "示例",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContentArticleView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`CONTENT_AUDIENCE_OUT_OF_SCOPE` 只能面向本人管辖范围内的组织发布；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONTENT_AUDIENCE_OUT_OF_SCOPE",
+                     *       "details": [],
+                     *       "message": "只能面向本人管辖范围内的组织发布"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CONTENT_ARTICLE_NOT_FOUND` 找不到该文章；`CONTENT_QUESTION_NOT_FOUND` 找不到该问题 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONTENT_ARTICLE_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该文章"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONTENT_QUESTION_NOT_ANSWERED` 问题尚未解答，不能公开；`CONTENT_QUESTION_PUBLISHED` 该问答已公开 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONTENT_QUESTION_NOT_ANSWERED",
+                     *       "details": [],
+                     *       "message": "问题尚未解答，不能公开"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求（details 逐字段说明）"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -48499,6 +52724,158 @@ export interface operations {
             };
         };
     };
+    profiles_liked_by: {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "age": 27,
+                     *           "city_name": "杭州市",
+                     *           "cover_url": "",
+                     *           "liked_at": "2026-11-30T09:00:00.000Z",
+                     *           "nickname": "婷婷",
+                     *           "user_id": "demo-tingting"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProfileLikedByPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作；`TIER_REQUIRED` 会员等级达到后可查看谁对我心动 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     profiles_start_upload: {
         parameters: {
             query?: never;
@@ -50489,12 +54866,19 @@ export interface operations {
                      *           "created_at": "示例",
                      *           "liked_by_me": false,
                      *           "likes": 1,
+                     *           "locked": false,
                      *           "photos": [
                      *             "示例"
                      *           ],
+                     *           "pinned": false,
                      *           "post_id": "示例",
+                     *           "space": "planet#pl-1a2b3c4d5e",
                      *           "status": "示例",
-                     *           "text": "示例"
+                     *           "text": "示例",
+                     *           "title": "示例",
+                     *           "topics": [
+                     *             "t-1a2b3c4d5e6f"
+                     *           ]
                      *         }
                      *       ],
                      *       "next_cursor": "示例"
@@ -51235,6 +55619,1331 @@ export interface operations {
             };
         };
     };
+    social_list_boards: {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+                /**
+                 * @description 企业（工会工作人员查看时必填）
+                 * @example zj/huz/nanxun/e-sanxing
+                 */
+                org?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "board_id": "b-1a2b3c4d5e",
+                     *           "created_at": "示例",
+                     *           "description": "",
+                     *           "name": "示例",
+                     *           "org_name": "三行电气",
+                     *           "org_path": "zj/huz/nanxun/e-sanxing"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BoardPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`FORUM_NOT_FOUND` 找不到该企业论坛；`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "FORUM_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该企业论坛"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`ORG_REQUIRED` 请指定企业（org）；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_REQUIRED",
+                     *       "details": [],
+                     *       "message": "请指定企业（org）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_create_board: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "对食堂菜品、服务的建议",
+                 *       "name": "食堂建议"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewBoard"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "board_id": "b-1a2b3c4d5e",
+                     *       "created_at": "示例",
+                     *       "description": "",
+                     *       "name": "示例",
+                     *       "org_name": "三行电气",
+                     *       "org_path": "zj/huz/nanxun/e-sanxing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BoardView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_board_threads: {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                board_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "author": "示例",
+                     *           "author_avatar_url": "示例",
+                     *           "author_name": "小林",
+                     *           "comments": 1,
+                     *           "created_at": "示例",
+                     *           "liked_by_me": false,
+                     *           "likes": 1,
+                     *           "locked": false,
+                     *           "photos": [
+                     *             "示例"
+                     *           ],
+                     *           "pinned": false,
+                     *           "post_id": "示例",
+                     *           "space": "planet#pl-1a2b3c4d5e",
+                     *           "status": "示例",
+                     *           "text": "示例",
+                     *           "title": "示例",
+                     *           "topics": [
+                     *             "t-1a2b3c4d5e6f"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`MEMBER_NOT_ACTIVE` 您的会员资格未生效或已被停用，暂不能使用交友功能；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MEMBER_NOT_ACTIVE",
+                     *       "details": [],
+                     *       "message": "您的会员资格未生效或已被停用，暂不能使用交友功能"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`BOARD_NOT_FOUND` 找不到该版块 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "BOARD_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该版块"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_new_thread: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 同一个键重复提交只执行一次，返回第一次的结果 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                board_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "夜班下班后只有盒饭，希望加个面食窗口。",
+                 *       "title": "夜班食堂能不能加个面食窗口？"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewThread"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": "示例",
+                     *       "author_avatar_url": "示例",
+                     *       "author_name": "小林",
+                     *       "comments": 1,
+                     *       "created_at": "示例",
+                     *       "liked_by_me": false,
+                     *       "likes": 1,
+                     *       "locked": false,
+                     *       "photos": [
+                     *         "示例"
+                     *       ],
+                     *       "pinned": false,
+                     *       "post_id": "示例",
+                     *       "space": "planet#pl-1a2b3c4d5e",
+                     *       "status": "示例",
+                     *       "text": "示例",
+                     *       "title": "示例",
+                     *       "topics": [
+                     *         "t-1a2b3c4d5e6f"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`MEMBER_NOT_ACTIVE` 您的会员资格未生效或已被停用，暂不能使用交友功能；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MEMBER_NOT_ACTIVE",
+                     *       "details": [],
+                     *       "message": "您的会员资格未生效或已被停用，暂不能使用交友功能"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`BOARD_NOT_FOUND` 找不到该版块 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "BOARD_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该版块"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`PHOTO_NOT_FOUND` 照片未上传或不属于你；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PHOTO_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "照片未上传或不属于你"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_lock_thread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "on": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["ThreadFlag"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": "示例",
+                     *       "author_avatar_url": "示例",
+                     *       "author_name": "小林",
+                     *       "comments": 1,
+                     *       "created_at": "示例",
+                     *       "liked_by_me": false,
+                     *       "likes": 1,
+                     *       "locked": false,
+                     *       "photos": [
+                     *         "示例"
+                     *       ],
+                     *       "pinned": false,
+                     *       "post_id": "示例",
+                     *       "space": "planet#pl-1a2b3c4d5e",
+                     *       "status": "示例",
+                     *       "text": "示例",
+                     *       "title": "示例",
+                     *       "topics": [
+                     *         "t-1a2b3c4d5e6f"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`BOARD_NOT_FOUND` 找不到该版块；`THREAD_NOT_FOUND` 找不到该帖子 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "BOARD_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该版块"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_pin_thread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "on": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["ThreadFlag"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": "示例",
+                     *       "author_avatar_url": "示例",
+                     *       "author_name": "小林",
+                     *       "comments": 1,
+                     *       "created_at": "示例",
+                     *       "liked_by_me": false,
+                     *       "likes": 1,
+                     *       "locked": false,
+                     *       "photos": [
+                     *         "示例"
+                     *       ],
+                     *       "pinned": false,
+                     *       "post_id": "示例",
+                     *       "space": "planet#pl-1a2b3c4d5e",
+                     *       "status": "示例",
+                     *       "text": "示例",
+                     *       "title": "示例",
+                     *       "topics": [
+                     *         "t-1a2b3c4d5e6f"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`BOARD_NOT_FOUND` 找不到该版块；`THREAD_NOT_FOUND` 找不到该帖子 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "BOARD_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该版块"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_remove_thread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "广告内容，与星球主题无关"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SpaceRemoval"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": "示例",
+                     *       "author_avatar_url": "示例",
+                     *       "author_name": "小林",
+                     *       "comments": 1,
+                     *       "created_at": "示例",
+                     *       "liked_by_me": false,
+                     *       "likes": 1,
+                     *       "locked": false,
+                     *       "photos": [
+                     *         "示例"
+                     *       ],
+                     *       "pinned": false,
+                     *       "post_id": "示例",
+                     *       "space": "planet#pl-1a2b3c4d5e",
+                     *       "status": "示例",
+                     *       "text": "示例",
+                     *       "title": "示例",
+                     *       "topics": [
+                     *         "t-1a2b3c4d5e6f"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`BOARD_NOT_FOUND` 找不到该版块；`THREAD_NOT_FOUND` 找不到该帖子 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "BOARD_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该版块"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`POST_ALREADY_REMOVED` 该动态已被处理 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     social_list_friends: {
         parameters: {
             query?: {
@@ -51285,6 +56994,153 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_planet_suggestions: {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cap": 1,
+                     *           "created_at": "示例",
+                     *           "description": "",
+                     *           "interest": "hiking",
+                     *           "interest_name": "徒步",
+                     *           "join_mode": "open",
+                     *           "join_mode_name": "直接加入",
+                     *           "members": 1,
+                     *           "my_role": "member",
+                     *           "my_state": "member",
+                     *           "name": "西湖徒步星球",
+                     *           "next_step": "等待工会工作人员审核",
+                     *           "org_path": "",
+                     *           "owner": "示例",
+                     *           "planet_id": "pl-1a2b3c4d5e",
+                     *           "status": "approved",
+                     *           "status_name": "已上线"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetPage"];
                 };
             };
             /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
@@ -51497,6 +57353,166 @@ export interface operations {
             };
         };
     };
+    social_my_topics: {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cover": "示例",
+                     *           "created_at": "2026-11-30T09:00:00.000Z",
+                     *           "description": "示例",
+                     *           "featured": false,
+                     *           "followed_by_me": false,
+                     *           "followers": 0,
+                     *           "heat": 12.5,
+                     *           "last_visit": "示例",
+                     *           "name": "周末徒步",
+                     *           "new_posts": 3,
+                     *           "posts": 0,
+                     *           "status": "approved",
+                     *           "status_name": "已上线",
+                     *           "topic_id": "t-1a2b3c4d5e6f"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MyTopicPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     social_posts_of: {
         parameters: {
             query?: {
@@ -51530,12 +57546,19 @@ export interface operations {
                      *           "created_at": "示例",
                      *           "liked_by_me": false,
                      *           "likes": 1,
+                     *           "locked": false,
                      *           "photos": [
                      *             "示例"
                      *           ],
+                     *           "pinned": false,
                      *           "post_id": "示例",
+                     *           "space": "planet#pl-1a2b3c4d5e",
                      *           "status": "示例",
-                     *           "text": "示例"
+                     *           "text": "示例",
+                     *           "title": "示例",
+                     *           "topics": [
+                     *             "t-1a2b3c4d5e6f"
+                     *           ]
                      *         }
                      *       ],
                      *       "next_cursor": "示例"
@@ -52134,6 +58157,383 @@ export interface operations {
             };
         };
     };
+    social_planet_review_queue: {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+                status?: "pending" | "approved" | "rejected";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cap": 1,
+                     *           "created_at": "示例",
+                     *           "description": "",
+                     *           "interest": "hiking",
+                     *           "interest_name": "徒步",
+                     *           "join_mode": "open",
+                     *           "join_mode_name": "直接加入",
+                     *           "members": 1,
+                     *           "my_role": "member",
+                     *           "my_state": "member",
+                     *           "name": "西湖徒步星球",
+                     *           "next_step": "等待工会工作人员审核",
+                     *           "org_path": "",
+                     *           "owner": "示例",
+                     *           "planet_id": "pl-1a2b3c4d5e",
+                     *           "status": "approved",
+                     *           "status_name": "已上线"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_review_planet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                planet_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "approve": true,
+                 *       "reason": "内容健康，同意上线"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SpaceReview"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cap": 1,
+                     *       "created_at": "示例",
+                     *       "description": "",
+                     *       "interest": "hiking",
+                     *       "interest_name": "徒步",
+                     *       "join_mode": "open",
+                     *       "join_mode_name": "直接加入",
+                     *       "members": 1,
+                     *       "my_role": "member",
+                     *       "my_state": "member",
+                     *       "name": "西湖徒步星球",
+                     *       "next_step": "等待工会工作人员审核",
+                     *       "org_path": "",
+                     *       "owner": "示例",
+                     *       "planet_id": "pl-1a2b3c4d5e",
+                     *       "status": "approved",
+                     *       "status_name": "已上线"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_NOT_FOUND` 找不到该星球 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该星球"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`PLANET_ALREADY_REVIEWED` 该星球已审核 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`NOTICE_QUEUE_FAILED` 通知排队失败，请稍后重试；`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOTICE_QUEUE_FAILED",
+                     *       "details": [],
+                     *       "message": "通知排队失败，请稍后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     social_report_queue: {
         parameters: {
             query?: {
@@ -52651,6 +59051,373 @@ export interface operations {
             };
         };
     };
+    social_topic_review_queue: {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+                status?: "pending" | "approved" | "rejected";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cover": "示例",
+                     *           "created_at": "2026-11-30T09:00:00.000Z",
+                     *           "description": "示例",
+                     *           "featured": false,
+                     *           "followed_by_me": false,
+                     *           "followers": 0,
+                     *           "heat": 12.5,
+                     *           "name": "周末徒步",
+                     *           "posts": 0,
+                     *           "status": "approved",
+                     *           "status_name": "已上线",
+                     *           "topic_id": "t-1a2b3c4d5e6f"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TopicPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_review_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "approve": true,
+                 *       "reason": "内容健康，同意上线"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SpaceReview"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cover": "示例",
+                     *       "created_at": "2026-11-30T09:00:00.000Z",
+                     *       "description": "示例",
+                     *       "featured": false,
+                     *       "followed_by_me": false,
+                     *       "followers": 0,
+                     *       "heat": 12.5,
+                     *       "name": "周末徒步",
+                     *       "posts": 0,
+                     *       "status": "approved",
+                     *       "status_name": "已上线",
+                     *       "topic_id": "t-1a2b3c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TopicView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`NOT_FOUND` 找不到该内容 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该内容"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`TOPIC_ALREADY_REVIEWED` 该话题已审核 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     social_photo_upload: {
         parameters: {
             query?: never;
@@ -52800,6 +59567,2446 @@ export interface operations {
             };
         };
     };
+    social_create_planet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 同一个键重复提交只执行一次，返回第一次的结果 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "cap": 200,
+                 *       "description": "每周末一起走杭州周边的山",
+                 *       "interest": "hiking",
+                 *       "join_mode": "open",
+                 *       "name": "西湖徒步星球"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewPlanet"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cap": 1,
+                     *       "created_at": "示例",
+                     *       "description": "",
+                     *       "interest": "hiking",
+                     *       "interest_name": "徒步",
+                     *       "join_mode": "open",
+                     *       "join_mode_name": "直接加入",
+                     *       "members": 1,
+                     *       "my_role": "member",
+                     *       "my_state": "member",
+                     *       "name": "西湖徒步星球",
+                     *       "next_step": "等待工会工作人员审核",
+                     *       "org_path": "",
+                     *       "owner": "示例",
+                     *       "planet_id": "pl-1a2b3c4d5e",
+                     *       "status": "approved",
+                     *       "status_name": "已上线"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`MEMBER_NOT_ACTIVE` 您的会员资格未生效或已被停用，暂不能使用交友功能；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MEMBER_NOT_ACTIVE",
+                     *       "details": [],
+                     *       "message": "您的会员资格未生效或已被停用，暂不能使用交友功能"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`PLANET_INTEREST_UNKNOWN` 兴趣不在光年间的爱好/运动列表中；`VALIDATION_FAILED` 提交的内容不符合要求 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_INTEREST_UNKNOWN",
+                     *       "details": [],
+                     *       "message": "兴趣不在光年间的爱好/运动列表中"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_get_planet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                planet_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cap": 1,
+                     *       "created_at": "示例",
+                     *       "description": "",
+                     *       "interest": "hiking",
+                     *       "interest_name": "徒步",
+                     *       "join_mode": "open",
+                     *       "join_mode_name": "直接加入",
+                     *       "members": 1,
+                     *       "my_role": "member",
+                     *       "my_state": "member",
+                     *       "name": "西湖徒步星球",
+                     *       "next_step": "等待工会工作人员审核",
+                     *       "org_path": "",
+                     *       "owner": "示例",
+                     *       "planet_id": "pl-1a2b3c4d5e",
+                     *       "status": "approved",
+                     *       "status_name": "已上线"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_NOT_FOUND` 找不到该星球 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该星球"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_join_planet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                planet_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cap": 1,
+                     *       "created_at": "示例",
+                     *       "description": "",
+                     *       "interest": "hiking",
+                     *       "interest_name": "徒步",
+                     *       "join_mode": "open",
+                     *       "join_mode_name": "直接加入",
+                     *       "members": 1,
+                     *       "my_role": "member",
+                     *       "my_state": "member",
+                     *       "name": "西湖徒步星球",
+                     *       "next_step": "等待工会工作人员审核",
+                     *       "org_path": "",
+                     *       "owner": "示例",
+                     *       "planet_id": "pl-1a2b3c4d5e",
+                     *       "status": "approved",
+                     *       "status_name": "已上线"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`MEMBER_NOT_ACTIVE` 您的会员资格未生效或已被停用，暂不能使用交友功能；`PLANET_MEMBER_REMOVED` 你已被星球管理员移出，不能自行重新加入；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MEMBER_NOT_ACTIVE",
+                     *       "details": [],
+                     *       "message": "您的会员资格未生效或已被停用，暂不能使用交友功能"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_NOT_FOUND` 找不到该星球 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该星球"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`PLANET_CLOSED` 该星球暂停加入新成员；`PLANET_CONFLICT` 操作冲突，请稍后重试；`PLANET_FULL` 星球成员已满；`PLANET_MEMBERSHIP_CHANGED` 你的成员状态刚刚发生了变化，请刷新后再试；`PLANET_REJOIN_COOLDOWN` 操作冲突，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_leave_planet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                planet_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cap": 1,
+                     *       "created_at": "示例",
+                     *       "description": "",
+                     *       "interest": "hiking",
+                     *       "interest_name": "徒步",
+                     *       "join_mode": "open",
+                     *       "join_mode_name": "直接加入",
+                     *       "members": 1,
+                     *       "my_role": "member",
+                     *       "my_state": "member",
+                     *       "name": "西湖徒步星球",
+                     *       "next_step": "等待工会工作人员审核",
+                     *       "org_path": "",
+                     *       "owner": "示例",
+                     *       "planet_id": "pl-1a2b3c4d5e",
+                     *       "status": "approved",
+                     *       "status_name": "已上线"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_NOT_FOUND` 找不到该星球 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该星球"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`PLANET_MEMBERSHIP_CHANGED` 你的成员状态刚刚发生了变化，请刷新后再试；`PLANET_NOT_MEMBER` 你不是该星球的成员；`PLANET_OWNER_CANNOT_LEAVE` 星主不能退出自己的星球 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_planet_members: {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+                /** @description 成员 / 待审核的申请 */
+                state?: "member" | "pending";
+            };
+            header?: never;
+            path: {
+                planet_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "role": "member",
+                     *           "role_name": "成员",
+                     *           "state": "pending",
+                     *           "state_name": "待审核",
+                     *           "updated_at": "示例",
+                     *           "user_id": "示例"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetMemberPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`PLANET_NOT_MEMBER` 你还不是该星球的成员，加入后才能发帖、评论和点赞；`PLANET_NOT_MODERATOR` 只有本星球的星主或管理员可以这样做；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_MEMBER",
+                     *       "details": [],
+                     *       "message": "你还不是该星球的成员，加入后才能发帖、评论和点赞"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_NOT_FOUND` 找不到该星球 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该星球"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_remove_planet_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                planet_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "role": "member",
+                     *       "role_name": "成员",
+                     *       "state": "pending",
+                     *       "state_name": "待审核",
+                     *       "updated_at": "示例",
+                     *       "user_id": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetMemberView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`PLANET_CANNOT_REMOVE` 不能移出星主或其他管理员；`PLANET_NOT_MODERATOR` 只有本星球的星主或管理员可以这样做；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_CANNOT_REMOVE",
+                     *       "details": [],
+                     *       "message": "不能移出星主或其他管理员"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_MEMBER_NOT_FOUND` 找不到该成员；`PLANET_NOT_FOUND` 找不到该星球 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_MEMBER_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该成员"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`PLANET_MEMBERSHIP_CHANGED` 成员状态已变化，请刷新 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_add_moderator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                planet_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "role": "member",
+                     *       "role_name": "成员",
+                     *       "state": "pending",
+                     *       "state_name": "待审核",
+                     *       "updated_at": "示例",
+                     *       "user_id": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetMemberView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`PLANET_NOT_MODERATOR` 只有本星球的星主或管理员可以这样做；`PLANET_NOT_OWNER` 只有星主可以任免管理员；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_MODERATOR",
+                     *       "details": [],
+                     *       "message": "只有本星球的星主或管理员可以这样做"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_MEMBER_NOT_FOUND` 找不到该成员；`PLANET_NOT_FOUND` 找不到该星球 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_MEMBER_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该成员"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`PLANET_MEMBERSHIP_CHANGED` 成员状态已变化，请刷新 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_drop_moderator: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                planet_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "role": "member",
+                     *       "role_name": "成员",
+                     *       "state": "pending",
+                     *       "state_name": "待审核",
+                     *       "updated_at": "示例",
+                     *       "user_id": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetMemberView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`PLANET_NOT_MODERATOR` 只有本星球的星主或管理员可以这样做；`PLANET_NOT_OWNER` 只有星主可以任免管理员；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_MODERATOR",
+                     *       "details": [],
+                     *       "message": "只有本星球的星主或管理员可以这样做"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_MEMBER_NOT_FOUND` 找不到该成员；`PLANET_NOT_FOUND` 找不到该星球 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_MEMBER_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该成员"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`PLANET_MEMBERSHIP_CHANGED` 成员状态已变化，请刷新 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_pin_planet_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                planet_id: string;
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cap": 1,
+                     *       "created_at": "示例",
+                     *       "description": "",
+                     *       "interest": "hiking",
+                     *       "interest_name": "徒步",
+                     *       "join_mode": "open",
+                     *       "join_mode_name": "直接加入",
+                     *       "members": 1,
+                     *       "my_role": "member",
+                     *       "my_state": "member",
+                     *       "name": "西湖徒步星球",
+                     *       "next_step": "等待工会工作人员审核",
+                     *       "org_path": "",
+                     *       "owner": "示例",
+                     *       "planet_id": "pl-1a2b3c4d5e",
+                     *       "status": "approved",
+                     *       "status_name": "已上线"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`PLANET_NOT_MODERATOR` 只有本星球的星主或管理员可以这样做；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_MODERATOR",
+                     *       "details": [],
+                     *       "message": "只有本星球的星主或管理员可以这样做"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_NOT_FOUND` 找不到该星球；`POST_NOT_FOUND` 找不到该动态 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该星球"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`PLANET_PIN_LIMIT` 操作冲突，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_PIN_LIMIT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_unpin_planet_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                planet_id: string;
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cap": 1,
+                     *       "created_at": "示例",
+                     *       "description": "",
+                     *       "interest": "hiking",
+                     *       "interest_name": "徒步",
+                     *       "join_mode": "open",
+                     *       "join_mode_name": "直接加入",
+                     *       "members": 1,
+                     *       "my_role": "member",
+                     *       "my_state": "member",
+                     *       "name": "西湖徒步星球",
+                     *       "next_step": "等待工会工作人员审核",
+                     *       "org_path": "",
+                     *       "owner": "示例",
+                     *       "planet_id": "pl-1a2b3c4d5e",
+                     *       "status": "approved",
+                     *       "status_name": "已上线"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`PLANET_NOT_MODERATOR` 只有本星球的星主或管理员可以这样做；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_MODERATOR",
+                     *       "details": [],
+                     *       "message": "只有本星球的星主或管理员可以这样做"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_NOT_FOUND` 找不到该星球；`POST_NOT_FOUND` 找不到该动态 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该星球"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`PLANET_PIN_LIMIT` 操作冲突，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_PIN_LIMIT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_planet_feed: {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                planet_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "author": "示例",
+                     *           "author_avatar_url": "示例",
+                     *           "author_name": "小林",
+                     *           "comments": 1,
+                     *           "created_at": "示例",
+                     *           "liked_by_me": false,
+                     *           "likes": 1,
+                     *           "locked": false,
+                     *           "photos": [
+                     *             "示例"
+                     *           ],
+                     *           "pinned": false,
+                     *           "post_id": "示例",
+                     *           "space": "planet#pl-1a2b3c4d5e",
+                     *           "status": "示例",
+                     *           "text": "示例",
+                     *           "title": "示例",
+                     *           "topics": [
+                     *             "t-1a2b3c4d5e6f"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`MEMBER_NOT_ACTIVE` 您的会员资格未生效或已被停用，暂不能使用交友功能；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MEMBER_NOT_ACTIVE",
+                     *       "details": [],
+                     *       "message": "您的会员资格未生效或已被停用，暂不能使用交友功能"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_NOT_FOUND` 找不到该星球 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该星球"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_post_in_planet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 同一个键重复提交只执行一次，返回第一次的结果 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                planet_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "photos": [
+                 *         "示例"
+                 *       ],
+                 *       "text": "示例"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewPost"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": "示例",
+                     *       "author_avatar_url": "示例",
+                     *       "author_name": "小林",
+                     *       "comments": 1,
+                     *       "created_at": "示例",
+                     *       "liked_by_me": false,
+                     *       "likes": 1,
+                     *       "locked": false,
+                     *       "photos": [
+                     *         "示例"
+                     *       ],
+                     *       "pinned": false,
+                     *       "post_id": "示例",
+                     *       "space": "planet#pl-1a2b3c4d5e",
+                     *       "status": "示例",
+                     *       "text": "示例",
+                     *       "title": "示例",
+                     *       "topics": [
+                     *         "t-1a2b3c4d5e6f"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`MEMBER_NOT_ACTIVE` 您的会员资格未生效或已被停用，暂不能使用交友功能；`PLANET_NOT_MEMBER` 你还不是该星球的成员，加入后才能发帖、评论和点赞；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MEMBER_NOT_ACTIVE",
+                     *       "details": [],
+                     *       "message": "您的会员资格未生效或已被停用，暂不能使用交友功能"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_NOT_FOUND` 找不到该星球 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该星球"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`PHOTO_NOT_FOUND` 照片未上传或不属于你；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PHOTO_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "照片未上传或不属于你"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_remove_planet_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                planet_id: string;
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "广告内容，与星球主题无关"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SpaceRemoval"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "author": "示例",
+                     *       "author_avatar_url": "示例",
+                     *       "author_name": "小林",
+                     *       "comments": 1,
+                     *       "created_at": "示例",
+                     *       "liked_by_me": false,
+                     *       "likes": 1,
+                     *       "locked": false,
+                     *       "photos": [
+                     *         "示例"
+                     *       ],
+                     *       "pinned": false,
+                     *       "post_id": "示例",
+                     *       "space": "planet#pl-1a2b3c4d5e",
+                     *       "status": "示例",
+                     *       "text": "示例",
+                     *       "title": "示例",
+                     *       "topics": [
+                     *         "t-1a2b3c4d5e6f"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`PLANET_NOT_MODERATOR` 只有本星球的星主或管理员可以这样做；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_MODERATOR",
+                     *       "details": [],
+                     *       "message": "只有本星球的星主或管理员可以这样做"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_NOT_FOUND` 找不到该星球；`POST_NOT_FOUND` 找不到该动态 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该星球"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`POST_ALREADY_REMOVED` 该动态已被处理 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_decide_join: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                planet_id: string;
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "approve": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["JoinDecision"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "role": "member",
+                     *       "role_name": "成员",
+                     *       "state": "pending",
+                     *       "state_name": "待审核",
+                     *       "updated_at": "示例",
+                     *       "user_id": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlanetMemberView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`PLANET_NOT_MODERATOR` 只有本星球的星主或管理员可以这样做；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_MODERATOR",
+                     *       "details": [],
+                     *       "message": "只有本星球的星主或管理员可以这样做"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`PLANET_NOT_FOUND` 找不到该星球；`PLANET_REQUEST_NOT_FOUND` 找不到该加入申请 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PLANET_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该星球"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`PLANET_CONFLICT` 操作冲突，请稍后重试；`PLANET_FULL` 星球成员已满；`PLANET_MEMBERSHIP_CHANGED` 你的成员状态刚刚发生了变化，请刷新后再试；`PLANET_REQUEST_HANDLED` 该申请已处理 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`NOTICE_QUEUE_FAILED` 通知排队失败，请稍后重试；`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOTICE_QUEUE_FAILED",
+                     *       "details": [],
+                     *       "message": "通知排队失败，请稍后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     social_create_post: {
         parameters: {
             query?: never;
@@ -52839,12 +62046,19 @@ export interface operations {
                      *       "created_at": "示例",
                      *       "liked_by_me": false,
                      *       "likes": 1,
+                     *       "locked": false,
                      *       "photos": [
                      *         "示例"
                      *       ],
+                     *       "pinned": false,
                      *       "post_id": "示例",
+                     *       "space": "planet#pl-1a2b3c4d5e",
                      *       "status": "示例",
-                     *       "text": "示例"
+                     *       "text": "示例",
+                     *       "title": "示例",
+                     *       "topics": [
+                     *         "t-1a2b3c4d5e6f"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["PostView"];
@@ -52990,12 +62204,19 @@ export interface operations {
                      *       "created_at": "示例",
                      *       "liked_by_me": false,
                      *       "likes": 1,
+                     *       "locked": false,
                      *       "photos": [
                      *         "示例"
                      *       ],
+                     *       "pinned": false,
                      *       "post_id": "示例",
+                     *       "space": "planet#pl-1a2b3c4d5e",
                      *       "status": "示例",
-                     *       "text": "示例"
+                     *       "text": "示例",
+                     *       "title": "示例",
+                     *       "topics": [
+                     *         "t-1a2b3c4d5e6f"
+                     *       ]
                      *     }
                      */
                     "application/json": components["schemas"]["PostView"];
@@ -54001,6 +63222,1007 @@ export interface operations {
                      *       "code": "VALIDATION_FAILED",
                      *       "details": [],
                      *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_topic_square: {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "cover": "示例",
+                     *           "created_at": "2026-11-30T09:00:00.000Z",
+                     *           "description": "示例",
+                     *           "featured": false,
+                     *           "followed_by_me": false,
+                     *           "followers": 0,
+                     *           "heat": 12.5,
+                     *           "name": "周末徒步",
+                     *           "posts": 0,
+                     *           "status": "approved",
+                     *           "status_name": "已上线",
+                     *           "topic_id": "t-1a2b3c4d5e6f"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TopicPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_create_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "cover": "covers/hiking.jpg",
+                 *       "description": "分享杭州周边的徒步路线",
+                 *       "name": "周末徒步"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NewTopic"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cover": "示例",
+                     *       "created_at": "2026-11-30T09:00:00.000Z",
+                     *       "description": "示例",
+                     *       "featured": false,
+                     *       "followed_by_me": false,
+                     *       "followers": 0,
+                     *       "heat": 12.5,
+                     *       "name": "周末徒步",
+                     *       "posts": 0,
+                     *       "status": "approved",
+                     *       "status_name": "已上线",
+                     *       "topic_id": "t-1a2b3c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TopicView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`TOPIC_EXISTS` 已有同名话题 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_get_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cover": "示例",
+                     *       "created_at": "2026-11-30T09:00:00.000Z",
+                     *       "description": "示例",
+                     *       "featured": false,
+                     *       "followed_by_me": false,
+                     *       "followers": 0,
+                     *       "heat": 12.5,
+                     *       "name": "周末徒步",
+                     *       "posts": 0,
+                     *       "status": "approved",
+                     *       "status_name": "已上线",
+                     *       "topic_id": "t-1a2b3c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TopicView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`NOT_FOUND` 找不到该内容 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该内容"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_follow_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cover": "示例",
+                     *       "created_at": "2026-11-30T09:00:00.000Z",
+                     *       "description": "示例",
+                     *       "featured": false,
+                     *       "followed_by_me": false,
+                     *       "followers": 0,
+                     *       "heat": 12.5,
+                     *       "name": "周末徒步",
+                     *       "posts": 0,
+                     *       "status": "approved",
+                     *       "status_name": "已上线",
+                     *       "topic_id": "t-1a2b3c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TopicView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`MEMBER_NOT_ACTIVE` 您的会员资格未生效或已被停用，暂不能使用交友功能；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MEMBER_NOT_ACTIVE",
+                     *       "details": [],
+                     *       "message": "您的会员资格未生效或已被停用，暂不能使用交友功能"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`NOT_FOUND` 找不到该内容 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该内容"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`TOPIC_FOLLOW_CONFLICT` 操作冲突，请稍后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_unfollow_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                topic_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "cover": "示例",
+                     *       "created_at": "2026-11-30T09:00:00.000Z",
+                     *       "description": "示例",
+                     *       "featured": false,
+                     *       "followed_by_me": false,
+                     *       "followers": 0,
+                     *       "heat": 12.5,
+                     *       "name": "周末徒步",
+                     *       "posts": 0,
+                     *       "status": "approved",
+                     *       "status_name": "已上线",
+                     *       "topic_id": "t-1a2b3c4d5e6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TopicView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`MEMBER_NOT_ACTIVE` 您的会员资格未生效或已被停用，暂不能使用交友功能；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MEMBER_NOT_ACTIVE",
+                     *       "details": [],
+                     *       "message": "您的会员资格未生效或已被停用，暂不能使用交友功能"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`NOT_FOUND` 找不到该内容 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该内容"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`TOPIC_FOLLOW_CONFLICT` 操作冲突，请稍后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    social_topic_posts: {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+                /** @description 排序：最新 / 最热 */
+                order?: "newest" | "hottest";
+            };
+            header?: never;
+            path: {
+                topic_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "author": "示例",
+                     *           "author_avatar_url": "示例",
+                     *           "author_name": "小林",
+                     *           "comments": 1,
+                     *           "created_at": "示例",
+                     *           "liked_by_me": false,
+                     *           "likes": 1,
+                     *           "locked": false,
+                     *           "photos": [
+                     *             "示例"
+                     *           ],
+                     *           "pinned": false,
+                     *           "post_id": "示例",
+                     *           "space": "planet#pl-1a2b3c4d5e",
+                     *           "status": "示例",
+                     *           "text": "示例",
+                     *           "title": "示例",
+                     *           "topics": [
+                     *             "t-1a2b3c4d5e6f"
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`MEMBER_NOT_ACTIVE` 您的会员资格未生效或已被停用，暂不能使用交友功能；`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "MEMBER_NOT_ACTIVE",
+                     *       "details": [],
+                     *       "message": "您的会员资格未生效或已被停用，暂不能使用交友功能"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`NOT_FOUND` 找不到该内容 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该内容"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -56675,6 +66897,4051 @@ export interface operations {
                      *       "code": "SUBSIDY_NOT_ENTERPRISE",
                      *       "details": [],
                      *       "message": "请使用企业管理员账号申报"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_get_declaration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                declaration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attachments": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "电工技师证书.pdf",
+                     *           "kind": "certificate",
+                     *           "kind_name": "技能证书",
+                     *           "uploaded": true
+                     *         }
+                     *       ],
+                     *       "created_at": "2026-11-30T02:00:00.000Z",
+                     *       "decisions": [
+                     *         {
+                     *           "action": "return",
+                     *           "action_name": "退回修改",
+                     *           "at": "2026-12-02T03:00:00.000Z",
+                     *           "by_name": "南浔区总工会 杨老师",
+                     *           "reason": "请补充技师证书扫描件",
+                     *           "step": "district"
+                     *         }
+                     *       ],
+                     *       "declaration_id": "td-3b8f0c2d9e1a4f5b6c7d",
+                     *       "id_masked": "330106********7714",
+                     *       "level": "technician",
+                     *       "level_name": "二级/技师",
+                     *       "next_step": "等待南浔区总工会审核；结果会发到申报人的消息中心",
+                     *       "occupation_code": "6-31-01-03",
+                     *       "occupation_name": "电工",
+                     *       "org_name": "浙江三行电气科技有限公司工会",
+                     *       "org_path": "zj/huz/nanxun/e-sanxing",
+                     *       "real_name": "陈宏鑫",
+                     *       "recommendation": "从事电气装配十二年……",
+                     *       "round_id": "tr-2026-6f1c2a9d",
+                     *       "state": "submitted",
+                     *       "state_name": "已提交，待区县工会审核",
+                     *       "submitted_at": "2026-11-30T02:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentDeclarationView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`TALENT_DECLARATION_NOT_FOUND` 找不到该申报 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_DECLARATION_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该申报"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_edit_declaration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                declaration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "level": "senior_technician",
+                 *       "occupation_code": "6-31-01-03",
+                 *       "recommendation": "补充：2025年获湖州市职业技能大赛电工项目一等奖。"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TalentDeclarationEdit"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attachments": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "电工技师证书.pdf",
+                     *           "kind": "certificate",
+                     *           "kind_name": "技能证书",
+                     *           "uploaded": true
+                     *         }
+                     *       ],
+                     *       "created_at": "2026-11-30T02:00:00.000Z",
+                     *       "decisions": [
+                     *         {
+                     *           "action": "return",
+                     *           "action_name": "退回修改",
+                     *           "at": "2026-12-02T03:00:00.000Z",
+                     *           "by_name": "南浔区总工会 杨老师",
+                     *           "reason": "请补充技师证书扫描件",
+                     *           "step": "district"
+                     *         }
+                     *       ],
+                     *       "declaration_id": "td-3b8f0c2d9e1a4f5b6c7d",
+                     *       "id_masked": "330106********7714",
+                     *       "level": "technician",
+                     *       "level_name": "二级/技师",
+                     *       "next_step": "等待南浔区总工会审核；结果会发到申报人的消息中心",
+                     *       "occupation_code": "6-31-01-03",
+                     *       "occupation_name": "电工",
+                     *       "org_name": "浙江三行电气科技有限公司工会",
+                     *       "org_path": "zj/huz/nanxun/e-sanxing",
+                     *       "real_name": "陈宏鑫",
+                     *       "recommendation": "从事电气装配十二年……",
+                     *       "round_id": "tr-2026-6f1c2a9d",
+                     *       "state": "submitted",
+                     *       "state_name": "已提交，待区县工会审核",
+                     *       "submitted_at": "2026-11-30T02:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentDeclarationView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作；`TALENT_NOT_YOUR_STEP` 申报只能由本单位工会管理员修改 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`TALENT_DECLARATION_NOT_FOUND` 找不到该申报 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_DECLARATION_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该申报"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`TALENT_DECLARATION_CHANGED` 该申报刚被他人更新，请刷新后重试；`TALENT_NOT_EDITABLE` 操作冲突，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`TALENT_OCCUPATION_UNKNOWN` 提交的内容不符合要求；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_OCCUPATION_UNKNOWN",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                declaration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "content_type": "application/pdf",
+                 *       "filename": "电工技师证书.pdf",
+                 *       "kind": "certificate",
+                 *       "size_bytes": 204800
+                 *     }
+                 */
+                "application/json": components["schemas"]["TalentAttachmentBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "expires_in": 900,
+                     *       "fields": {},
+                     *       "key": "talents/td-1/certificate/ab12-证书.pdf",
+                     *       "max_bytes": 204800,
+                     *       "next_step": "用 url 和 fields 以表单 POST 上传文件；提交申报时只计入已上传的文件",
+                     *       "url": "https://uploads.example/"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentUploadTicket"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作；`TALENT_NOT_YOUR_STEP` 申报只能由本单位工会管理员修改 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`TALENT_DECLARATION_NOT_FOUND` 找不到该申报 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_DECLARATION_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该申报"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`TALENT_DECLARATION_CHANGED` 该申报刚被他人更新，请刷新后重试；`TALENT_NOT_EDITABLE` 操作冲突，请刷新后重试；`TALENT_TOO_MANY_ATTACHMENTS` 操作冲突，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_decide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                declaration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": "approve",
+                 *       "reason": "推荐理由与证书等级不符，请补充技师证书"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TalentDecisionBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attachments": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "电工技师证书.pdf",
+                     *           "kind": "certificate",
+                     *           "kind_name": "技能证书",
+                     *           "uploaded": true
+                     *         }
+                     *       ],
+                     *       "created_at": "2026-11-30T02:00:00.000Z",
+                     *       "decisions": [
+                     *         {
+                     *           "action": "return",
+                     *           "action_name": "退回修改",
+                     *           "at": "2026-12-02T03:00:00.000Z",
+                     *           "by_name": "南浔区总工会 杨老师",
+                     *           "reason": "请补充技师证书扫描件",
+                     *           "step": "district"
+                     *         }
+                     *       ],
+                     *       "declaration_id": "td-3b8f0c2d9e1a4f5b6c7d",
+                     *       "id_masked": "330106********7714",
+                     *       "level": "technician",
+                     *       "level_name": "二级/技师",
+                     *       "next_step": "等待南浔区总工会审核；结果会发到申报人的消息中心",
+                     *       "occupation_code": "6-31-01-03",
+                     *       "occupation_name": "电工",
+                     *       "org_name": "浙江三行电气科技有限公司工会",
+                     *       "org_path": "zj/huz/nanxun/e-sanxing",
+                     *       "real_name": "陈宏鑫",
+                     *       "recommendation": "从事电气装配十二年……",
+                     *       "round_id": "tr-2026-6f1c2a9d",
+                     *       "state": "submitted",
+                     *       "state_name": "已提交，待区县工会审核",
+                     *       "submitted_at": "2026-11-30T02:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentDeclarationView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作；`TALENT_NOT_YOUR_STEP` 没有权限执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`TALENT_DECLARATION_NOT_FOUND` 找不到该申报 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_DECLARATION_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该申报"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`TALENT_ALREADY_DECIDED` 操作冲突，请刷新后重试；`TALENT_DECLARATION_CHANGED` 该申报刚被他人更新，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`TALENT_REASON_REQUIRED` 退回或不通过须写明理由；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_REASON_REQUIRED",
+                     *       "details": [],
+                     *       "message": "退回或不通过须写明理由"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`NOTICE_QUEUE_FAILED` 通知排队失败，请稍后重试；`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOTICE_QUEUE_FAILED",
+                     *       "details": [],
+                     *       "message": "通知排队失败，请稍后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                declaration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attachments": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "电工技师证书.pdf",
+                     *           "kind": "certificate",
+                     *           "kind_name": "技能证书",
+                     *           "uploaded": true
+                     *         }
+                     *       ],
+                     *       "created_at": "2026-11-30T02:00:00.000Z",
+                     *       "decisions": [
+                     *         {
+                     *           "action": "return",
+                     *           "action_name": "退回修改",
+                     *           "at": "2026-12-02T03:00:00.000Z",
+                     *           "by_name": "南浔区总工会 杨老师",
+                     *           "reason": "请补充技师证书扫描件",
+                     *           "step": "district"
+                     *         }
+                     *       ],
+                     *       "declaration_id": "td-3b8f0c2d9e1a4f5b6c7d",
+                     *       "id_masked": "330106********7714",
+                     *       "level": "technician",
+                     *       "level_name": "二级/技师",
+                     *       "next_step": "等待南浔区总工会审核；结果会发到申报人的消息中心",
+                     *       "occupation_code": "6-31-01-03",
+                     *       "occupation_name": "电工",
+                     *       "org_name": "浙江三行电气科技有限公司工会",
+                     *       "org_path": "zj/huz/nanxun/e-sanxing",
+                     *       "real_name": "陈宏鑫",
+                     *       "recommendation": "从事电气装配十二年……",
+                     *       "round_id": "tr-2026-6f1c2a9d",
+                     *       "state": "submitted",
+                     *       "state_name": "已提交，待区县工会审核",
+                     *       "submitted_at": "2026-11-30T02:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentDeclarationView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作；`TALENT_NOT_YOUR_STEP` 申报只能由本单位工会管理员修改 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`TALENT_DECLARATION_NOT_FOUND` 找不到该申报；`TALENT_ROUND_NOT_FOUND` 找不到该申报批次 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_DECLARATION_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该申报"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`TALENT_DECLARATION_CHANGED` 该申报刚被他人更新，请刷新后重试；`TALENT_NOT_EDITABLE` 操作冲突，请刷新后重试；`TALENT_QUOTA_EXCEEDED` 本单位本批次的申报名额已用完；`TALENT_ROUND_CLOSED` 操作冲突，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_pool: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 市、区县或企业节点（含下级），默认本人所在节点
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
+                /** @example 6-31-01-03 */
+                occupation_code?: string | null;
+                /** @example technician */
+                level?: components["schemas"]["SkillLevel"] | (null);
+                /**
+                 * @description 每页条数
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "approved_at": "2026-12-05T06:00:00.000Z",
+                     *           "id_masked": "330106********7714",
+                     *           "level": "technician",
+                     *           "level_name": "二级/技师",
+                     *           "occupation_code": "6-31-01-03",
+                     *           "occupation_name": "电工",
+                     *           "org_name": "浙江三行电气科技有限公司工会",
+                     *           "org_path": "zj/huz/nanxun/e-sanxing",
+                     *           "real_name": "陈宏鑫",
+                     *           "talent_id": "td-3b8f0c2d9e1a4f5b6c7d",
+                     *           "year": 2026
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentPoolPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`TALENT_OCCUPATION_UNKNOWN` 提交的内容不符合要求；`TALENT_POOL_FILTER_NEEDED` 全省范围请按职业或技能等级查询，或选择市、区县；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_OCCUPATION_UNKNOWN",
+                     *       "details": [],
+                     *       "message": "提交的内容不符合要求"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_pool_counts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 市或区县节点，默认本人所在节点
+                 * @example zj/huz
+                 */
+                org?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "approved": 2,
+                     *           "org_path": "zj/huz/nanxun",
+                     *           "percent": 0.2,
+                     *           "target": 1000
+                     *         }
+                     *       ],
+                     *       "org_path": "zj/huz/nanxun",
+                     *       "total": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentCountsView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`TALENT_COUNTS_ORG_LEVEL` 请按市或区县查看人才数量；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_COUNTS_ORG_LEVEL",
+                     *       "details": [],
+                     *       "message": "请按市或区县查看人才数量"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_set_target: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "org_path": "zj/huz/nanxun",
+                 *       "target": 1000
+                 *     }
+                 */
+                "application/json": components["schemas"]["TalentTargetBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "approved": 2,
+                     *           "org_path": "zj/huz/nanxun",
+                     *           "percent": 0.2,
+                     *           "target": 1000
+                     *         }
+                     *       ],
+                     *       "org_path": "zj/huz/nanxun",
+                     *       "total": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentCountsView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`TALENT_COUNTS_ORG_LEVEL` 请按市或区县查看人才数量；`TALENT_TARGET_ORG_LEVEL` 目标人数按区县设定；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_COUNTS_ORG_LEVEL",
+                     *       "details": [],
+                     *       "message": "请按市或区县查看人才数量"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_list_rounds: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 工会节点（含下级），默认本人所在节点
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "city_step": false,
+                     *           "created_at": "2026-11-30T02:00:00.000Z",
+                     *           "deadline": "2026-12-31",
+                     *           "open": true,
+                     *           "org_name": "南浔区总工会",
+                     *           "org_path": "zj/huz/nanxun",
+                     *           "quota_per_enterprise": 10,
+                     *           "round_id": "tr-2026-6f1c2a9d",
+                     *           "title": "2026年度南浔区千名技能人才申报",
+                     *           "year": 2026
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentRoundList"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_open_round: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "city_step": false,
+                 *       "deadline": "2026-12-31",
+                 *       "quota_per_enterprise": 10,
+                 *       "title": "2026年度南浔区千名技能人才申报",
+                 *       "year": 2026
+                 *     }
+                 */
+                "application/json": components["schemas"]["TalentRoundBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "city_step": false,
+                     *       "created_at": "2026-11-30T02:00:00.000Z",
+                     *       "deadline": "2026-12-31",
+                     *       "open": true,
+                     *       "org_name": "南浔区总工会",
+                     *       "org_path": "zj/huz/nanxun",
+                     *       "quota_per_enterprise": 10,
+                     *       "round_id": "tr-2026-6f1c2a9d",
+                     *       "title": "2026年度南浔区千名技能人才申报",
+                     *       "year": 2026
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentRoundView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作；`TALENT_ROUND_LEVEL` 只有市、区县总工会可以发起技能人才申报 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`TALENT_DEADLINE_PAST` 截止日期不能早于今天；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_DEADLINE_PAST",
+                     *       "details": [],
+                     *       "message": "截止日期不能早于今天"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_get_round: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                round_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "city_step": false,
+                     *       "created_at": "2026-11-30T02:00:00.000Z",
+                     *       "deadline": "2026-12-31",
+                     *       "open": true,
+                     *       "org_name": "南浔区总工会",
+                     *       "org_path": "zj/huz/nanxun",
+                     *       "quota_per_enterprise": 10,
+                     *       "round_id": "tr-2026-6f1c2a9d",
+                     *       "title": "2026年度南浔区千名技能人才申报",
+                     *       "year": 2026
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentRoundView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`TALENT_ROUND_NOT_FOUND` 找不到该申报批次 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_ROUND_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该申报批次"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_bulk_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                round_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "expires_in": 900,
+                     *       "fields": {},
+                     *       "max_bytes": 2097152,
+                     *       "next_step": "上传后调用 POST /talents/rounds/{round_id}/bulk/{upload_id} 逐行校验并申报",
+                     *       "upload_id": "tu-0c9d8e7f6a5b4c3d2e1f",
+                     *       "url": "https://uploads.example/"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentBulkTicket"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`TALENT_ROUND_NOT_FOUND` 找不到该申报批次 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_ROUND_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该申报批次"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`TALENT_ROUND_CLOSED` 操作冲突，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_ROUND_CLOSED",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_bulk_declare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                round_id: string;
+                upload_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "already_declared": 0,
+                     *       "declared": 3,
+                     *       "next_step": "新申报已提交区县工会审核；被拒的行改正后可再次上传，已申报的人不会重复",
+                     *       "rejected": [
+                     *         {
+                     *           "code": "TALENT_NOT_ON_ROSTER",
+                     *           "reason": "该职工不在本单位工会会员名册中",
+                     *           "row": 7
+                     *         }
+                     *       ],
+                     *       "rows": 3,
+                     *       "upload_id": "tu-0c9d8e7f6a5b4c3d2e1f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentBulkResult"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织；`TALENT_ROUND_NOT_FOUND` 找不到该申报批次；`TALENT_UPLOAD_NOT_FOUND` 找不到该上传文件 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`TALENT_ALREADY_DECLARED` 该职工在本批次已有申报，同一人每批次只能申报一次；`TALENT_QUOTA_EXCEEDED` 本单位本批次的申报名额已用完；`TALENT_ROUND_CLOSED` 操作冲突，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大；`TALENT_BULK_TOO_LARGE` 提交的内容过大；`TALENT_BULK_TOO_MANY_ROWS` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`ID_NUMBER_BIRTH_DATE` 身份证号码中的出生日期不存在；`ID_NUMBER_CHECKSUM` 身份证号码校验位不正确，请核对；`ID_NUMBER_FORMAT` 身份证号码应为18位，最后一位可以是X；`ID_NUMBER_REGION` 身份证号码的地区码不正确；`TALENT_BULK_COLUMNS` 提交的内容不符合要求；`TALENT_BULK_FILE` 文件不是有效的 XLSX 表格，请使用下载的模板 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ID_NUMBER_BIRTH_DATE",
+                     *       "details": [],
+                     *       "message": "身份证号码中的出生日期不存在"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_enterprise_declarations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 企业工会节点（工会管理员查看某企业时必填；企业管理员默认本单位）
+                 * @example zj/huz/nanxun/e-sanxing
+                 */
+                org?: string | null;
+                /**
+                 * @description 每页条数
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                round_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "declaration_id": "td-3b8f0c2d9e1a4f5b6c7d",
+                     *           "id_masked": "330106********7714",
+                     *           "level": "technician",
+                     *           "level_name": "二级/技师",
+                     *           "occupation_code": "6-31-01-03",
+                     *           "occupation_name": "电工",
+                     *           "org_name": "浙江三行电气科技有限公司工会",
+                     *           "org_path": "zj/huz/nanxun/e-sanxing",
+                     *           "real_name": "陈宏鑫",
+                     *           "state": "submitted",
+                     *           "state_name": "已提交，待区县工会审核",
+                     *           "updated_at": "2026-11-30T02:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentDeclarationPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织；`TALENT_ROUND_NOT_FOUND` 找不到该申报批次 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`TALENT_ORG_REQUIRED` 请指定企业工会节点 org；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_ORG_REQUIRED",
+                     *       "details": [],
+                     *       "message": "请指定企业工会节点 org"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_declare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                round_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id_number": "330106200103047714",
+                 *       "level": "technician",
+                 *       "occupation_code": "6-31-01-03",
+                 *       "real_name": "陈宏鑫",
+                 *       "recommendation": "从事电气装配十二年，主持完成变频柜装配工艺改进，年节约成本三十万元。",
+                 *       "submit": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["TalentDeclarationBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attachments": [
+                     *         {
+                     *           "content_type": "application/pdf",
+                     *           "filename": "电工技师证书.pdf",
+                     *           "kind": "certificate",
+                     *           "kind_name": "技能证书",
+                     *           "uploaded": true
+                     *         }
+                     *       ],
+                     *       "created_at": "2026-11-30T02:00:00.000Z",
+                     *       "decisions": [
+                     *         {
+                     *           "action": "return",
+                     *           "action_name": "退回修改",
+                     *           "at": "2026-12-02T03:00:00.000Z",
+                     *           "by_name": "南浔区总工会 杨老师",
+                     *           "reason": "请补充技师证书扫描件",
+                     *           "step": "district"
+                     *         }
+                     *       ],
+                     *       "declaration_id": "td-3b8f0c2d9e1a4f5b6c7d",
+                     *       "id_masked": "330106********7714",
+                     *       "level": "technician",
+                     *       "level_name": "二级/技师",
+                     *       "next_step": "等待南浔区总工会审核；结果会发到申报人的消息中心",
+                     *       "occupation_code": "6-31-01-03",
+                     *       "occupation_name": "电工",
+                     *       "org_name": "浙江三行电气科技有限公司工会",
+                     *       "org_path": "zj/huz/nanxun/e-sanxing",
+                     *       "real_name": "陈宏鑫",
+                     *       "recommendation": "从事电气装配十二年……",
+                     *       "round_id": "tr-2026-6f1c2a9d",
+                     *       "state": "submitted",
+                     *       "state_name": "已提交，待区县工会审核",
+                     *       "submitted_at": "2026-11-30T02:05:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentDeclarationView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织；`TALENT_ROUND_NOT_FOUND` 找不到该申报批次 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`TALENT_ALREADY_DECLARED` 该职工在本批次已有申报，同一人每批次只能申报一次；`TALENT_QUOTA_EXCEEDED` 本单位本批次的申报名额已用完；`TALENT_ROUND_CLOSED` 操作冲突，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`ID_NUMBER_BIRTH_DATE` 身份证号码中的出生日期不存在；`ID_NUMBER_CHECKSUM` 身份证号码校验位不正确，请核对；`ID_NUMBER_FORMAT` 身份证号码应为18位，最后一位可以是X；`ID_NUMBER_REGION` 身份证号码的地区码不正确；`TALENT_NAME_MISMATCH` 姓名与工会会员名册不一致，请核对；`TALENT_NOT_ON_ROSTER` 该职工不在本单位工会会员名册中，请先由工会更新名册；`TALENT_OCCUPATION_UNKNOWN` 提交的内容不符合要求；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ID_NUMBER_BIRTH_DATE",
+                     *       "details": [],
+                     *       "message": "身份证号码中的出生日期不存在"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_progress: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 只看该节点（含下级）的企业，默认本人所在节点
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
+                /**
+                 * @description 每页条数
+                 * @example 50
+                 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                round_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "approved": 2,
+                     *           "declared": 3,
+                     *           "org_name": "浙江三行电气科技有限公司工会",
+                     *           "org_path": "zj/huz/nanxun/e-sanxing",
+                     *           "quota": 10,
+                     *           "rejected": 0,
+                     *           "submitted": 3
+                     *         }
+                     *       ],
+                     *       "next_cursor": null,
+                     *       "round_id": "tr-2026-6f1c2a9d"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentProgressPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织；`TALENT_ROUND_NOT_FOUND` 找不到该申报批次 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_review_queue: {
+        parameters: {
+            query?: {
+                /**
+                 * @description submitted 待区县审核（org 为区县）；city_review 待市级复核（org 为市）；returned / approved / rejected 按区县查看
+                 * @example submitted
+                 */
+                state?: "submitted" | "city_review" | "returned" | "approved" | "rejected";
+                /**
+                 * @description 区县节点（city_review 时为市级节点），默认本人所在节点
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
+                /**
+                 * @description 每页条数
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                round_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "declaration_id": "td-3b8f0c2d9e1a4f5b6c7d",
+                     *           "id_masked": "330106********7714",
+                     *           "level": "technician",
+                     *           "level_name": "二级/技师",
+                     *           "occupation_code": "6-31-01-03",
+                     *           "occupation_name": "电工",
+                     *           "org_name": "浙江三行电气科技有限公司工会",
+                     *           "org_path": "zj/huz/nanxun/e-sanxing",
+                     *           "real_name": "陈宏鑫",
+                     *           "state": "submitted",
+                     *           "state_name": "已提交，待区县工会审核",
+                     *           "updated_at": "2026-11-30T02:05:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentDeclarationPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织；`TALENT_ROUND_NOT_FOUND` 找不到该申报批次 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`TALENT_REVIEW_ORG_LEVEL` 待市级复核请按市级节点查看，其他状态请按区县节点查看；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TALENT_REVIEW_ORG_LEVEL",
+                     *       "details": [],
+                     *       "message": "待市级复核请按市级节点查看，其他状态请按区县节点查看"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    talents_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "columns": [
+                     *         "姓名",
+                     *         "身份证号",
+                     *         "职业编码",
+                     *         "技能等级",
+                     *         "推荐理由"
+                     *       ],
+                     *       "content_base64": "UEsDBBQAAAAIAA==",
+                     *       "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     *       "filename": "千名技能人才申报模板.xlsx"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TalentTemplateView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tiers_get_config: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 省或市节点，默认 zj
+                 * @example zj/hz
+                 */
+                org?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "changed_at": "2026-11-30T09:00:00.000Z",
+                     *       "changed_by_name": "省总工会平台管理员",
+                     *       "note": "",
+                     *       "org_path": "zj",
+                     *       "tiers": [
+                     *         {
+                     *           "extra_first_messages": 5,
+                     *           "min_points": 100,
+                     *           "name": "亮星",
+                     *           "see_who_liked": false
+                     *         }
+                     *       ],
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TierConfigView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织节点 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织节点"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`TIER_CONFIG_LEVEL` 会员等级只能由省或市总工会设定；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TIER_CONFIG_LEVEL",
+                     *       "details": [],
+                     *       "message": "会员等级只能由省或市总工会设定"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tiers_save_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "based_on_version": 1,
+                 *       "note": "提高恒星门槛",
+                 *       "org_path": "zj/hz",
+                 *       "tiers": [
+                 *         {
+                 *           "extra_first_messages": 5,
+                 *           "min_points": 100,
+                 *           "name": "亮星",
+                 *           "see_who_liked": false
+                 *         },
+                 *         {
+                 *           "extra_first_messages": 5,
+                 *           "min_points": 100,
+                 *           "name": "亮星",
+                 *           "see_who_liked": false
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["TierConfigBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "changed_at": "2026-11-30T09:00:00.000Z",
+                     *       "changed_by_name": "省总工会平台管理员",
+                     *       "note": "",
+                     *       "org_path": "zj",
+                     *       "tiers": [
+                     *         {
+                     *           "extra_first_messages": 5,
+                     *           "min_points": 100,
+                     *           "name": "亮星",
+                     *           "see_who_liked": false
+                     *         }
+                     *       ],
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TierConfigView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织节点 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织节点"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`TIER_CONFIG_CHANGED` 等级设置已被他人修改，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TIER_CONFIG_CHANGED",
+                     *       "details": [],
+                     *       "message": "等级设置已被他人修改，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`TIER_CONFIG_LEVEL` 会员等级只能由省或市总工会设定；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TIER_CONFIG_LEVEL",
+                     *       "details": [],
+                     *       "message": "会员等级只能由省或市总工会设定"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tiers_config_history: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 省或市节点，默认 zj
+                 * @example zj/hz
+                 */
+                org?: string | null;
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "changed_at": "2026-11-30T09:00:00.000Z",
+                     *           "changed_by_name": "省总工会平台管理员",
+                     *           "note": "",
+                     *           "org_path": "zj",
+                     *           "tiers": [
+                     *             {
+                     *               "extra_first_messages": 5,
+                     *               "min_points": 100,
+                     *               "name": "亮星",
+                     *               "see_who_liked": false
+                     *             }
+                     *           ],
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TierConfigHistory"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织节点 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织节点"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`TIER_CONFIG_LEVEL` 会员等级只能由省或市总工会设定；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TIER_CONFIG_LEVEL",
+                     *       "details": [],
+                     *       "message": "会员等级只能由省或市总工会设定"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tiers_my_tier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "frozen": false,
+                     *       "next_step": "积分由后台根据你的行为计入，通常几秒内更新",
+                     *       "next_tier": {
+                     *         "extra_first_messages": 5,
+                     *         "level": 1,
+                     *         "min_points": 100,
+                     *         "name": "亮星",
+                     *         "see_who_liked": false,
+                     *         "unlocks": [
+                     *           "每天多 5 次主动打招呼",
+                     *           "查看谁对我心动"
+                     *         ]
+                     *       },
+                     *       "points": 120,
+                     *       "points_to_next": 180,
+                     *       "progress_percent": 6,
+                     *       "rules": [
+                     *         {
+                     *           "cap": 20,
+                     *           "cap_per": "day",
+                     *           "kind": "liked",
+                     *           "kind_name": "动态获得他人点赞",
+                     *           "points": 2
+                     *         }
+                     *       ],
+                     *       "tier": {
+                     *         "extra_first_messages": 5,
+                     *         "level": 1,
+                     *         "min_points": 100,
+                     *         "name": "亮星",
+                     *         "see_who_liked": false,
+                     *         "unlocks": [
+                     *           "每天多 5 次主动打招呼",
+                     *           "查看谁对我心动"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TierMeView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    tiers_my_history: {
+        parameters: {
+            query?: {
+                /** @description 每页条数 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "at": "2026-11-30T09:00:00.000Z",
+                     *           "kind": "liked",
+                     *           "kind_name": "动态获得他人点赞",
+                     *           "points": 2
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TierHistoryPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
