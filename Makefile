@@ -14,7 +14,12 @@ PYTEST_WORKERS ?= 2
 # checkov pins its own boto3/packaging: it gets an environment of its own inside the venv.
 CHECKOV_VENV := $(VENV)/tools/checkov
 
-.PHONY: venv run test lint unit integration e2e fuzz synth bench mutation clean lock
+.PHONY: venv run test lint unit integration e2e fuzz synth bench mutation clean lock console console-types
+
+# The union console (console/: Vue 3 + Element Plus + ECharts, built by Vite). `npm ci` runs when
+# the lock changed or node_modules is missing; the build runs when a source is newer than dist.
+CONSOLE_SOURCES := $(shell find console/src console/public -type f 2>/dev/null) console/index.html \
+	console/vite.config.ts console/tsconfig.json console/scripts/sizes.mjs console/package.json
 
 # Installs exactly the locks (hashes required). After editing a requirements*.txt: `make lock`.
 $(STAMP): requirements.lock requirements-dev.lock requirements-checkov.lock
@@ -33,13 +38,29 @@ lock:
 	@test -x $(VENV)/bin/uv || $(PY) -m pip install -q "$$(grep -E '^uv==' requirements-dev.txt)"
 	$(PY) -m infra.locks
 
-## The embedded local stack: moto, tables, queues, rules, demo data, fakes, event pump, API on :8000
-run: $(STAMP)
+console/node_modules/.package-lock.json: console/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); $$SUDO apt-get update -q && $$SUDO apt-get install -y -q nodejs npm; }
+	cd console && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+console/dist/index.html: console/node_modules/.package-lock.json $(CONSOLE_SOURCES)
+	cd console && npm run --silent build
+
+## Build the union console into console/dist (served by `make run` at /console)
+console: console/dist/index.html
+
+## After an API change: the console's types from the app's OpenAPI document (tests/quality checks they are current)
+console-types: $(STAMP) console/node_modules/.package-lock.json
+	$(PY) console/scripts/dump_openapi.py
+	cd console && npm run --silent types
+
+## The embedded local stack: moto, tables, queues, rules, demo data, fakes, event pump, API and console on :8000
+run: $(STAMP) console
 	$(PY) -m local
 
 ## Every test: lint, unit, integration, infra checks, e2e against the local stack, a short fuzz
-test: $(STAMP) lint
-	$(PY) -m pytest -q -n $(PYTEST_WORKERS) -p no:cacheprovider --durations=15
+test: $(STAMP) lint console
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup -p no:cacheprovider --durations=15
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -51,7 +72,7 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(PY) -m pytest -q -n $(PYTEST_WORKERS) tests/integration
 
-e2e: $(STAMP)
+e2e: $(STAMP) console
 	$(PY) -m pytest -q tests/e2e
 
 ## Schemathesis against the local stack's OpenAPI document, more examples than `make test` runs
@@ -75,4 +96,4 @@ mutation: $(STAMP)
 	$(PY) -m mutmut results
 
 clean:
-	rm -rf $(VENV) infra/cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) infra/cdk.out .pytest_cache .mypy_cache .ruff_cache console/node_modules console/dist

@@ -53,6 +53,10 @@ class Target:
     # The stage's WeChat / Alipay / 浙政钉 app ids (account subjects include them, so they are
     # fixed before launch): context ``wechat_app_id``, ``alipay_app_id``, ``dingtalk_app_key``.
     app_ids: tuple[tuple[str, str], ...] = ()
+    # The union console: the API URL it calls (``api_base``; its origin is the console's CSP
+    # connect-src) and its own origin (``console_origin``; the API's CORS allows it). Optional.
+    console_api_base: str = ""
+    console_origin: str = ""
 
     def __post_init__(self) -> None:
         if self.stage not in DEPLOYABLE_STAGES:
@@ -100,6 +104,7 @@ class Target:
             "GONGHUI_EVENT_BUS": self.event_bus,
             "GONGHUI_UPLOADS_BUCKET": self.bucket_name,
             **{APP_ID_ENV[k]: v for k, v in self.app_ids},
+            **({"GONGHUI_CORS_ORIGINS": self.console_origin} if self.console_origin else {}),
         }
 
     def require_app_ids(self) -> None:
@@ -124,6 +129,8 @@ class Target:
             uploads_bucket=get("uploads_bucket") or None,
             alarm_email=get("alarm_email") or configured.get("alarm_email") or None,
             app_ids=app_ids,
+            console_api_base=str(get("api_base") or configured.get("api_base") or ""),
+            console_origin=str(get("console_origin") or configured.get("console_origin") or "").rstrip("/"),
         )
 
 

@@ -64,6 +64,7 @@ PORTS = [
 def banner(api: str, fakes: str, ws: str) -> str:
     lines = ["", "[local] ── Getting started (README: Getting started locally) ──",
              f"  docs        {api}/docs    WebSocket protocol: {api}/messaging/asyncapi.json",
+             f"  console     {api}/console    (工会工作台: 本地演示登录, or {api}/console/?authCode=<浙政钉 code>)",
              f"  demo login  curl -s -X POST {api}/dev/login -H 'Content-Type: application/json' -d '<body>'"]
     for body, who, shows in DEMO_ACCOUNTS:
         lines.append(f"    {body:<78} {who}: {shows}")

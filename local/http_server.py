@@ -33,10 +33,36 @@ def load_lazy_modules() -> int:
     return len(lazy)
 
 
+def _handler_class() -> Any:
+    """Chalice's request handler, with ``/console`` (the union console's built files, see
+    ``local/console.py``) answered before the API's routes."""
+    from chalice.local import ChaliceRequestHandler
+
+    from local import console
+
+    class Handler(ChaliceRequestHandler):
+        def _console_or_api(self) -> None:
+            if self.command in ("GET", "HEAD") and console.wants(self.path.split("?", 1)[0]):
+                status, headers, body = console.answer(self.path)
+                self.send_response(status)
+                for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                if self.command == "GET":
+                    self.wfile.write(body)
+                return
+            self._generic_handle()
+
+        do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _console_or_api
+
+    return Handler
+
+
 def create_api_server(app: Any, config: Any, host: str, port: int) -> Any:
     """Chalice's ``LocalDevServer`` (its request handler: API Gateway's event shape, CORS,
-    authorizers) on ``ApiHttpServer``. The app is adapted for local serving once per process,
-    and its lazily imported modules are loaded before the first request."""
+    authorizers) on ``ApiHttpServer``, serving the union console at ``/console`` too. The app is
+    adapted for local serving once per process, and its lazily imported modules are loaded
+    before the first request."""
     from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
 
     load_lazy_modules()
@@ -44,4 +70,4 @@ def create_api_server(app: Any, config: Any, host: str, port: int) -> Any:
     if not isinstance(app, CustomLocalChalice):  # what chalice.local.create_local_server does
         CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
         app.__class__ = CustomLocalChalice
-    return LocalDevServer(app, config, host, port, server_cls=ApiHttpServer)
+    return LocalDevServer(app, config, host, port, handler_cls=_handler_class(), server_cls=ApiHttpServer)

@@ -356,7 +356,12 @@ def build_stacks(scope: Construct, target: Target, **kwargs: Any) -> list[Stack]
     for stack in function_stacks:
         if any(s.function in stack.function_ids for s in packaged.s3):
             uploads.add_stack_dependency(stack)
-    return [tables, queues, *function_stacks, uploads]
+    if not target.console_origin:
+        return [tables, queues, *function_stacks, uploads]
+    # The union console's hosting, once the stage names the console's address (stages.json).
+    from infra.stacks.console import ConsoleStack
+
+    return [tables, queues, *function_stacks, uploads, ConsoleStack(scope, target, **kwargs)]
 
 
 def _stack_kwargs(target: Target, part: str, description: str) -> dict[str, Any]:
