@@ -6770,7 +6770,7 @@ export interface paths {
          *
          *     **后台随后**：发布领域事件 `AccountRegistered`（写入审计记录），随后由后台处理：新注册账号计入注册人数。发布领域事件 `StaffGranted`（写入审计记录）。
          *
-         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`GRANT_TOO_HIGH`（403）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`ORG_NOT_FOUND`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`GRANT_TOO_HIGH`（403）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`CONFLICT`（409）、`STAFF_GRANT_CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`ORG_NOT_FOUND`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
         post: operations["accounts_grant_staff"];
         delete?: never;
@@ -64524,7 +64524,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试 */
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`STAFF_GRANT_CONFLICT` 该账号刚被其他管理员修改，请刷新后重试 */
             409: {
                 headers: {
                     [name: string]: unknown;
