@@ -432,17 +432,22 @@ def advance(session_id: str) -> int:
 
 
 def _notify_offer(entry: BookingEntry, activity: BookingActivity, expires: datetime) -> None:
-    from chalicelib.accounts import logic as accounts
+    from chalicelib.platform.notices import NoticePush, request_notice
 
     publish(FEATURE, "BookingOfferMade", org=entry.org_path, data={
         "entry_id": entry.entry_id, "user_id": entry.user_id, "session_id": entry.resource_id,
         "offer_expires": clock.isoformat(expires)})
-    try:
-        accounts.notify_person(entry.user_id, "booking_offer", {
-            "thing1": activity.title[:20], "time2": clock.to_shanghai(expires).strftime("%Y-%m-%d %H:%M"),
-            "thing3": "候补到位，请在截止前确认"}, page=f"pages/bookings/entry?id={entry.entry_id}")
+    until = clock.to_shanghai(expires).strftime("%Y-%m-%d %H:%M")
+    page = f"pages/bookings/entry?id={entry.entry_id}"
+    try:  # the one inbox: an item (once per offer) and a push the inbox sends once
+        request_notice(entry.user_id, kind="bookings", title=f"候补到位：{activity.title}"[:100],
+                       body=f"请在 {until} 前确认", link=page,
+                       dedup_key=f"booking-offer:{entry.entry_id}:{clock.isoformat(expires)}",
+                       occurred_at=clock.now_iso(), meta={"entry_id": entry.entry_id, "template": "booking_offer"},
+                       push=NoticePush(template="booking_offer", page=page, data={
+                           "thing1": activity.title[:20], "time2": until, "thing3": "候补到位，请在截止前确认"}))
     except DomainError:
-        pass  # the offer stands without the push; the person sees it in 我的预约
+        pass  # the offer stands without the notice; the person sees it in 我的预约
 
 
 def accept_offer(principal: Principal, entry: BookingEntry) -> BookingEntryView:

@@ -353,18 +353,23 @@ def _worker_of(case: MediationCase) -> str | None:
     return case.respondent_user_id
 
 
-def _notify(user_id: str | None, template: str, data: dict[str, str], case_id: str) -> str:
+TITLES = {"mediation_deadline_warning": "调解期限即将届满", "mediation_arbitration_right": "您可以申请劳动仲裁"}
+
+
+def _notify(user_id: str | None, template: str, data: dict[str, str], case_id: str, *, step: str) -> str:
+    """Tell a person through the one inbox (kind ``mediation``, once per case and step): an
+    inbox item, and a subscribe message the inbox pushes once."""
     if not user_id:
-        return "no_channel"
-    from chalicelib.accounts.logic import notify_person
+        return "no_recipient"
+    from chalicelib.platform.notices import NoticePush, request_notice
 
-    try:
-        return notify_person(user_id, template, data, page=f"pages/mediation/case?id={case_id}")
-    except Exception:  # the notice is recorded on the case; a push outage must not undo it
-        from chalicelib.platform.observability import logger
-
-        logger.exception("mediation notice push failed", extra={"case_id": case_id, "template": template})
-        return "failed"
+    page = f"pages/mediation/case?id={case_id}"
+    body = data.get("text") or f"案件 {case_id} 的调解期限：{data.get('deadline', '')}"
+    request_notice(user_id, kind="mediation", title=TITLES[template], body=body, link=page,
+                   dedup_key=f"mediation:{case_id}:{step}", occurred_at=clock.now_iso(),
+                   meta={"case_id": case_id, "template": template},
+                   push=NoticePush(template=template, data={k: v[:20] for k, v in data.items()}, page=page))
+    return "queued"
 
 
 def run_deadlines(limit: int = 100) -> dict[str, int]:
@@ -392,6 +397,8 @@ def run_deadlines(limit: int = 100) -> dict[str, int]:
                 next_kind, next_at = None, None
             notice = MediationNotice(kind="deadline_warning" if kind == "warn" else "arbitration_right",
                                      to_user=to_user or "", at=now, delivery="queued" if to_user else "no_recipient")
+            # queued first, keyed on the step: a crash before the update re-runs into the same item
+            _notify(to_user, template, data, case.case_id, step=f"{kind}:{key.due_at}")
             try:  # the step is taken once: the condition holds for exactly one run
                 case.update(actions=[MediationCase.notices.set(MediationCase.notices.append([notice])),
                                      MediationCase.due_kind.set(next_kind) if next_kind else
@@ -400,6 +407,5 @@ def run_deadlines(limit: int = 100) -> dict[str, int]:
                             condition=(MediationCase.due_kind == kind) & (MediationCase.due_at == key.due_at))
             except UpdateError:
                 continue
-            _notify(to_user, template, data, case.case_id)
             done["warned" if kind == "warn" else "notified"] += 1
     return done
