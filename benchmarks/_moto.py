@@ -48,7 +48,7 @@ class Writes:
     """Every DynamoDB write this process makes, by table (transaction items included), while
     installed: proof that a path never writes some item."""
 
-    WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+    WRITES = frozenset({"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"})
 
     def __init__(self) -> None:
         self.by_table: dict[str, int] = {}
