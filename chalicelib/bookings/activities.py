@@ -87,7 +87,7 @@ def _view(a: BookingActivity, sessions: list[BookingSession] | None = None) -> B
         questions=[BookingQuestion.model_validate(as_map(q)) for q in a.questions or []], group_by=a.group_by,
         quotas={k: int(v) for k, v in as_map(a.quotas).items()}, fee_fen=int(a.fee_fen), seat_numbers=a.seat_numbers,
         signup_opens_at=a.signup_opens_at, signup_closes_at=a.signup_closes_at, offer_minutes=int(a.offer_minutes),
-        waitlist=a.waitlist,
+        waitlist=a.waitlist, host=a.host,
         sessions=[_session_view(s) for s in sessions or []])
 
 
@@ -124,6 +124,12 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
         audience = audience.model_copy(update={"org": data.org_path, "members_only": True})
     if not (within(audience.org or data.org_path, data.org_path) or within(data.org_path, audience.org or "")):
         raise ValidationFailed("面向的组织应为主办组织的上级或下级", code="BOOKING_AUDIENCE_INVALID")
+    if data.host:
+        from chalicelib.centres import logic as centres  # the room or reading room must exist, near the organiser
+
+        host_org = centres.host_org(data.host)
+        if not (within(data.org_path, host_org) or within(host_org, data.org_path)):
+            raise ValidationFailed("举办场所应属于主办组织的上级或下级", code="BOOKING_HOST_INVALID")
     times = _session_times(data)
     now = clock.now_iso()
     activity_id = new_id("a")
@@ -132,7 +138,7 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
                                kind=data.kind, starts_at=clock.isoformat(start), ends_at=clock.isoformat(end),
                                capacity=data.capacity, taken=0, held=dict.fromkeys(groups, 0),
                                waiting=dict.fromkeys(groups, 0), wait_seq=0, status="open", close_day=local_day(end),
-                               checked_in=0)
+                               checked_in=0, host=data.host)
                 for start, end in times]
     activity = BookingActivity(
         activity_id, org_path=data.org_path, audience_org=audience.org or data.org_path,
@@ -142,7 +148,8 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
         fee_fen=data.fee_fen, seat_numbers=data.seat_numbers,
         signup_opens_at=clock.isoformat(clock.parse(data.signup_opens_at)) if data.signup_opens_at else now,
         signup_closes_at=clock.isoformat(clock.parse(data.signup_closes_at)) if data.signup_closes_at else None,
-        offer_minutes=data.offer_minutes, waitlist=data.waitlist, sessions=len(sessions), created_at=now)
+        offer_minutes=data.offer_minutes, waitlist=data.waitlist, host=data.host, sessions=len(sessions),
+        created_at=now)
     with BookingSession.batch_write() as batch:
         for s in sessions:
             batch.save(s)

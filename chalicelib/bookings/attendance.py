@@ -253,7 +253,9 @@ def _close(session_id: str) -> bool:
         return False
     data = {"ref": f"session:{session_id}", "org": session.org_path, "category": session.kind,
             "day": local_day(clock.parse(session.starts_at)), "sessions": 1, "signups": signups,
-            "attended": attended, "no_shows": no_shows}
+            "attended": attended, "no_shows": no_shows, "activity_id": session.activity_id}
+    if session.host:
+        data["host"] = session.host  # the centres feature counts it for the room's centre or reading room
     publish(FEATURE, "BookingAttendanceClosed", org=session.org_path, data=data, event_id=f"closed-{session_id}")
     return True
 

@@ -173,6 +173,7 @@ class BookingActivity(Model):
     signup_closes_at = UnicodeAttribute(null=True)
     offer_minutes = NumberAttribute(default=30)
     waitlist = BooleanAttribute(default=True)     # full sessions take a waitlist, or refuse
+    host = UnicodeAttribute(null=True)            # the centre room / reading room it is held in
     sessions = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
     by_owner = ActivitiesByOwner()
@@ -229,6 +230,7 @@ class BookingSession(Model):
     signups = NumberAttribute(null=True)          # figures written when the session is closed
     attended = NumberAttribute(null=True)
     no_shows = NumberAttribute(null=True)
+    host = UnicodeAttribute(null=True)            # the activity's host, carried into the closing event
     by_activity = SessionsByActivity()
     to_close = SessionsToClose()
     to_advance = SessionsToAdvance()
@@ -337,6 +339,7 @@ class BookingEntry(Model):
     offer_expires = UnicodeAttribute(null=True)
     due_day = UnicodeAttribute(null=True)
     remind_day = UnicodeAttribute(null=True)
+    held_for = UnicodeAttribute(null=True)        # a slot held by staff for another feature's work ("mediation:<case>")
     by_user = EntriesByUser()
     by_resource = EntriesByResource()
     waitlist = Waitlist()

@@ -12,11 +12,13 @@ from chalicelib.platform.money import Fen
 from chalicelib.platform.schema import Schema
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
-VenueKind = Literal["court", "gym", "meeting_room", "workers_home", "reading_room", "love_hall", "hall", "other"]
+VenueKind = Literal["court", "gym", "meeting_room", "workers_home", "reading_room", "mediation_room", "love_hall",
+                    "hall", "other"]
 ActivityKind = Literal["union", "glnj", "party", "reading", "bus", "childcare", "health", "class", "other"]
 Gender = Literal["male", "female"]
 KIND_CN = {"court": "球场", "gym": "健身房", "meeting_room": "会议室", "workers_home": "职工之家",
-           "reading_room": "职工书屋", "love_hall": "恋爱体验馆", "hall": "活动室", "other": "其他",
+           "reading_room": "职工书屋", "mediation_room": "调解室", "love_hall": "恋爱体验馆", "hall": "活动室",
+           "other": "其他",
            "union": "工会活动", "glnj": "光年间联谊", "party": "党建活动", "reading": "职工书屋阅读活动",
            "bus": "返乡包车", "childcare": "暑期托班", "health": "免费体检", "class": "兴趣课堂"}
 STATUS_CN = {"pending": "待审核", "confirmed": "已预约", "waiting": "候补中", "offered": "候补到位，待确认",
@@ -294,6 +296,10 @@ class BookingActivityIn(Schema):
     seat_numbers: bool = Field(False, description="对号入座（返乡包车）")
     offer_minutes: int = Field(30, ge=5, le=24 * 60, description="候补到位后保留多少分钟待确认")
     waitlist: bool = Field(True, description="满员后是否接受候补；否则满员即拒绝报名")
+    host: str | None = Field(None, max_length=60, pattern=r"^(ct-[0-9a-f]{12}/r-[0-9a-f]{10}|rr-[0-9a-f]{12})$",
+                             description="举办场所：服务中心的房间（<centre_id>/<room_id>）或职工书屋（rr-…）；"
+                                         "场次结束后计入该中心、书屋的活动与参与人次",
+                             examples=["ct-0123456789ab/r-0123456789"])
 
     _org_path = field_validator("org_path")(check_path)
 
@@ -355,6 +361,7 @@ class BookingActivityView(Schema):
     signup_closes_at: str | None = None
     offer_minutes: int
     waitlist: bool = True
+    host: str | None = Field(None, description="举办场所：服务中心的房间或职工书屋", examples=["rr-0123456789ab"])
     sessions: list[BookingSessionView] = Field(default_factory=list, description="最近的场次（最多一页）")
 
 

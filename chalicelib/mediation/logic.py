@@ -106,8 +106,8 @@ def _view(case: MediationCase, relation: str) -> MediationCaseView:
         district_path=case.district_path, filed_at=case.filed_at, deadline_at=case.deadline_at,
         your_relation=relation, mediator_name=case.mediator_name, decline_reason=case.decline_reason,
         referral=case.referral,
-        sessions=[MediationSessionView(session_id=s.session_id, starts_at=s.starts_at, room=s.room, note=s.note)
-                  for s in case.sessions],
+        sessions=[MediationSessionView(session_id=s.session_id, starts_at=s.starts_at, room=s.room, note=s.note,
+                                       venue_id=s.venue_id, booking_id=s.booking_id) for s in case.sessions],
         evidence=[MediationEvidenceView(filename=e.filename, content_type=e.content_type,
                                         size_bytes=int(e.size_bytes), party=e.party, uploaded_at=e.uploaded_at)
                   for e in case.evidence],
@@ -251,21 +251,27 @@ def assign_mediator(principal: Principal, case_id: str, mediator_id: str) -> Med
 
 
 def schedule_session(principal: Principal, case_id: str, body: MediationSessionBody) -> MediationCaseView:
+    """A session in the mediation room, booked through the booking engine: the room's slot is held
+    for the case (nobody else can book it), then the case records the session. A case that closed
+    meanwhile keeps nothing: its save fails and the slot is given back."""
+    from chalicelib.bookings import logic as bookings
+
     case, relation = _case_for(principal, case_id, {"mediator", "supervisor"})
     if case.state in CLOSED:
         raise Conflict("案件已结束，不能再安排调解", code="MEDIATION_CASE_CLOSED")
     if case.state != "mediating":
         raise Conflict("请先受理并指派调解员", code="MEDIATION_NOT_ACCEPTED")
+    number = len(case.sessions) + 1
+    held = bookings.hold_slot(principal, body.venue_id, body.date, body.start,
+                              held_for=f"mediation:{case_id}#s-{number}")
+    case.sessions = [*case.sessions, MediationSession(session_id=f"s-{number}", starts_at=held.starts_at,
+                                                      room=held.title, note=body.note, venue_id=body.venue_id,
+                                                      booking_id=held.entry_id)]
     try:
-        starts = clock.parse(body.starts_at)
-    except ValueError as exc:
-        raise ValidationFailed("开始时间格式不正确", code="MEDIATION_SESSION_TIME_INVALID") from exc
-    if starts < clock.now():
-        raise ValidationFailed("不能安排过去的时间", code="MEDIATION_SESSION_IN_PAST")
-    case.sessions = [*case.sessions, MediationSession(session_id=f"s-{len(case.sessions) + 1}",
-                                                      starts_at=clock.isoformat(starts), room=body.room,
-                                                      note=body.note)]
-    _save(case)
+        _save(case)
+    except Conflict:
+        bookings.release_hold(held.entry_id)
+        raise
     return _view(case, relation)
 
 
