@@ -128,6 +128,9 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
         from chalicelib.centres import logic as centres  # the room or reading room must exist, near the organiser
 
         host_org = centres.host_org(data.host)
+        if host_org is None:
+            raise ValidationFailed("找不到该举办场所（服务中心的房间或职工书屋）", code="BOOKING_HOST_INVALID",
+                                   details=[{"host": data.host}])
         if not (within(data.org_path, host_org) or within(host_org, data.org_path)):
             raise ValidationFailed("举办场所应属于主办组织的上级或下级", code="BOOKING_HOST_INVALID")
     times = _session_times(data)

@@ -21,6 +21,12 @@ from .schemas import (
     CentreFiguresView,
     CentreNearbyList,
     CentreNearbyQuery,
+    CentreReadingFiguresQuery,
+    CentreReadingFiguresView,
+    CentreReadingRoomBody,
+    CentreReadingRoomPage,
+    CentreReadingRoomQuery,
+    CentreReadingRoomView,
     CentreRoomBody,
     CentreRoomCode,
     CentreRoomPatch,
@@ -61,6 +67,42 @@ def visit(principal: Principal, body: CentreVisitBody) -> CentreVisitView:
           summary="服务中心月度数据：服务人次、活动、调解（本级及下级汇总，工会管理员）", tags=TAGS)
 def figures(principal: Principal, query: CentreFiguresQuery) -> CentreFiguresView:
     return logic.figures(principal, query.org, query.month)
+
+
+@bp.route("/centres/reading-rooms", methods=["POST"])
+@endpoint(roles=UNION, ownership=Ownership.SCOPE, body=CentreReadingRoomBody, response=CentreReadingRoomView,
+          status=201, summary="登记职工书屋：级别、承办单位、开放时间、藏书、位置（管辖该节点的工会管理员；GCJ-02）",
+          tags=TAGS)
+def register_reading_room(principal: Principal, body: CentreReadingRoomBody) -> CentreReadingRoomView:
+    """登记在市级或以下的组织节点；本节点及各上级的分级书屋数同时更新。阅读活动通过预约引擎发布，
+    活动的 host 填书屋编号。错误：404 ORG_NOT_FOUND、422 CENTRE_READING_ROOM_ORG_TOO_HIGH、
+    422 CENTRE_COORDINATES_OUTSIDE_CHINA。"""
+    return logic.register_reading_room(principal, body)
+
+
+@bp.route("/centres/reading-rooms", methods=["GET"])
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=CentreReadingRoomQuery, response=CentreReadingRoomPage,
+          summary="职工书屋名录（所有登录用户；市级或以下组织及其下级，可按级别筛选）", tags=TAGS)
+def reading_rooms(principal: Principal, query: CentreReadingRoomQuery) -> CentreReadingRoomPage:
+    """书屋是公共场所，任何登录用户都可查阅。一次查询读取不超过一页。错误：422 CENTRE_READING_ROOM_ORG_TOO_HIGH。"""
+    return logic.reading_rooms(principal, query.org, query.level, limit=query.limit, cursor=query.cursor)
+
+
+@bp.route("/centres/reading-rooms/figures", methods=["GET"])
+@endpoint(roles=UNION, ownership=Ownership.SCOPE, query=CentreReadingFiguresQuery, response=CentreReadingFiguresView,
+          summary="职工书屋年度数据：阅读活动场次、参与人次，按书屋、区县与年份（工会管理员，本级及下级）", tags=TAGS)
+def reading_figures(principal: Principal, query: CentreReadingFiguresQuery) -> CentreReadingFiguresView:
+    """阅读活动场次结束后（预约引擎的 BookingAttendanceClosed），由服务中心数据队列计入书屋及其各级组织，
+    每场只计一次。错误：404 ORG_NOT_FOUND。"""
+    return logic.reading_figures(principal, query.org, query.year, limit=query.limit, cursor=query.cursor)
+
+
+@bp.route("/centres/reading-rooms/{rr_id}", methods=["GET"])
+@endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, response=CentreReadingRoomView,
+          summary="职工书屋详情（所有登录用户）", tags=TAGS)
+def reading_room(rr_id: str) -> CentreReadingRoomView:
+    """错误：404 CENTRE_READING_ROOM_NOT_FOUND。"""
+    return logic.get_reading_room(rr_id)
 
 
 @bp.route("/centres/{centre_id}", methods=["GET"])

@@ -22,7 +22,7 @@ from chalicelib.platform.db import dynamo_errors
 from chalicelib.platform.errors import BadRequest, NotFound, ValidationFailed
 from chalicelib.platform.events import DomainEvent
 
-from . import geo
+from . import geo, reading
 from .models import Centre, CentreCounted, CentreFigure, CentreNearby, CentreRoom, CentreVisit
 from .schemas import (
     KIND_NAMES,
@@ -31,6 +31,7 @@ from .schemas import (
     CentreNearbyItem,
     CentreNearbyList,
     CentreNearbyQuery,
+    CentreReadingRoomView,
     CentreRoomBody,
     CentreRoomCode,
     CentreRoomPatch,
@@ -219,13 +220,16 @@ def _ancestors(org_path: str) -> list[str]:
     return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def count(key: str, org_path: str, month: str, metric: str) -> bool:
-    """Add one to ``metric`` for the org node and every node above it, once per ``key``."""
+def count(key: str, org_path: str, month: str, metric: str | dict[str, int]) -> bool:
+    """Add one to ``metric`` (or each of ``{metric: amount}``) for the org node and every node
+    above it, once per ``key``."""
+    amounts = {metric: 1} if isinstance(metric, str) else metric
     try:
         with TransactWrite(connection=_connection()) as tx:
             tx.save(CentreCounted(key, at=clock.now_iso()), condition=CentreCounted.key.does_not_exist())
             for node in _ancestors(org_path):
-                tx.update(CentreFigure(node, month), actions=[getattr(CentreFigure, metric).add(1)])
+                tx.update(CentreFigure(node, month),
+                          actions=[getattr(CentreFigure, name).add(n) for name, n in amounts.items()])
     except TransactWriteError as exc:
         if _condition_failed(exc):
             return False
@@ -246,7 +250,36 @@ def count_event(detail_type: str, event: DomainEvent) -> bool:
     if detail_type == "MediationCaseClosed" and data.get("outcome") in ("settled", "failed"):
         month = clock.to_shanghai(clock.parse(str(data["closed_at"]))).strftime("%Y-%m")
         return count(f"mediation#{data['case_id']}", str(data["org_path"]), month, "mediations")
+    if detail_type == "BookingAttendanceClosed" and data.get("host"):
+        return count_hosted_session(data)
     return False
+
+
+def host_org(host: str) -> str | None:
+    """For bookings: the org node of an activity's host — a centre room (``<centre>/<room>``) or
+    a reading room (``rr-…``) — or None when there is no such place."""
+    if host.startswith("rr-"):
+        return reading.host_org(host)
+    centre_id, _, room_id = host.partition("/")
+    try:
+        return str(CentreRoom.get(centre_id, room_id, attributes_to_get=["org_path"]).org_path)
+    except CentreRoom.DoesNotExist:
+        return None
+
+
+def count_hosted_session(data: dict[str, Any]) -> bool:
+    """A closed session of an activity held in a centre's room (one more activity held and its
+    attended people, for the month of the session) or in a reading room (its reading figures)."""
+    host = str(data["host"])
+    if host.startswith("rr-"):
+        return reading.count_session(data)
+    centre_id, _, room_id = host.partition("/")
+    try:
+        room = CentreRoom.get(centre_id, room_id)
+    except CentreRoom.DoesNotExist:
+        return False
+    return count(f"activity#{data['ref']}", room.org_path, str(data["day"])[:7],
+                 {"activities": int(data.get("sessions") or 1), "participants": int(data.get("attended") or 0)})
 
 
 def figures(principal: Principal, org: str | None, month: str) -> CentreFiguresView:
@@ -256,9 +289,21 @@ def figures(principal: Principal, org: str | None, month: str) -> CentreFiguresV
     try:
         figure = CentreFigure.get(node, month)
         served, activities, mediations = int(figure.people_served), int(figure.activities), int(figure.mediations)
+        participants = int(figure.participants or 0)
     except CentreFigure.DoesNotExist:
-        served = activities = mediations = 0
+        served = activities = mediations = participants = 0
     return CentreFiguresView(org_path=node, month=month, people_served=served, activities=activities,
-                             mediations=mediations)
+                             participants=participants, mediations=mediations)
+
+
+# --- 职工书屋 reading rooms (see ``reading``) ----------------------------------------------------
+
+register_reading_room = reading.register
+reading_rooms = reading.listing
+reading_figures = reading.figures
+
+
+def get_reading_room(rr_id: str) -> CentreReadingRoomView:
+    return reading._view(reading.get(rr_id))
 
 
