@@ -55,7 +55,8 @@ READING_ROOMS = [
     ("zj/hz", "杭州市职工书屋（工人文化宫）", "municipal", "杭州工人文化宫", 40000, (30.2741, 120.1551)),
     (JINYUN, "缙云县职工书屋", "provincial", "缙云县社区工会服务中心", 8000, (28.6595, 120.0915)),
 ]
-READING_EVENTS = [("西湖区职工书屋（文三街道）", 2, 5), ("杭州市职工书屋（工人文化宫）", 1, 6), ("缙云县职工书屋", 1, 3)]
+READING_EVENTS = [("西湖区职工书屋（文三街道）", 2, 5), ("杭州市职工书屋（工人文化宫）", 1, 6),
+                  ("缙云县职工书屋", 1, 3)]
 
 
 def history_day(today: date | None = None) -> date:
@@ -82,8 +83,8 @@ def _shanghai(day: date, hhmm: str) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=clock.SHANGHAI)
 
 
-def hold_sessions(organiser: Principal, org_path: str, host: str, title: str, kind: str, day: date, sessions: int,
-                  attendees: int, *, people_prefix: str, people_org: str, no_shows: int = 0) -> list[str]:
+def hold_sessions(organiser: Principal, org_path: str, host: str, *, title: str, kind: str, day: date, sessions: int,
+                  attendees: int, people_prefix: str, people_org: str, no_shows: int = 0) -> list[str]:
     """Run an activity of the booking engine hosted by ``host`` on ``day`` (in the past): its
     sessions, the people who sign up, check in (``attendees``) or not (``no_shows``), and the
     closing of the sessions that publishes BookingAttendanceClosed. Returns the session ids."""
@@ -139,8 +140,9 @@ def _seed_month(rooms: dict[str, str], day: date) -> None:
     )
 
     for i, (room, title, sessions, attendees) in enumerate(ACTIVITIES):
-        hold_sessions(ADMIN, JINYUN, rooms[room], title, "union", day, sessions, attendees,
-                      people_prefix=f"demo-jy-a{i}", people_org=DEMO_ENTERPRISE, no_shows=SIGNED_UP_EXTRA)
+        hold_sessions(ADMIN, JINYUN, rooms[room], title=title, kind="union", day=day, sessions=sessions,
+                      attendees=attendees, people_prefix=f"demo-jy-a{i}", people_org=DEMO_ENTERPRISE,
+                      no_shows=SIGNED_UP_EXTRA)
     for room, people in VISITS.items():
         centre_id, room_id = rooms[room].split("/")
         code = logic.room_code(ADMIN, centre_id, room_id).code
@@ -181,8 +183,8 @@ def _seed_reading(day: date) -> None:
             hours="周二至周日 9:00-20:30", lat=lat, lng=lng)).rr_id)
     for i, (name, sessions, attendees) in enumerate(READING_EVENTS):
         org, admin, rr_id = by_name[name]
-        hold_sessions(admin, org, rr_id, f"{name} · 读书分享会", "reading", day, sessions, attendees,
-                      people_prefix=f"demo-rd{i}", people_org=org)
+        hold_sessions(admin, org, rr_id, title=f"{name} · 读书分享会", kind="reading", day=day, sessions=sessions,
+                      attendees=attendees, people_prefix=f"demo-rd{i}", people_org=org)
 
 
 def _ensure_org(path: str, name: str) -> None:
