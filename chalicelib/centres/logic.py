@@ -98,10 +98,11 @@ def get_centre(centre_id: str) -> CentreView:
     return _centre_view(centre, list(CentreRoom.query(centre_id, limit=200)))
 
 
-def _index_item(centre: Centre, room: CentreRoom) -> CentreNearby:
-    return CentreNearby(room.cell, f"{centre.centre_id}#{room.room_id}", kind=room.kind, name=room.name,
-                        centre_name=centre.name, lat=room.lat, lng=room.lng, closed=room.closed, hours=room.hours,
-                        amenities=list(room.amenities))
+def _index_items(centre: Centre, room: CentreRoom) -> list[CentreNearby]:
+    """The room under its cell at every level of the nearby index (``geo.LEVELS``)."""
+    return [CentreNearby(cell, f"{centre.centre_id}#{room.room_id}", kind=room.kind, name=room.name,
+                         centre_name=centre.name, lat=room.lat, lng=room.lng, closed=room.closed, hours=room.hours,
+                         amenities=list(room.amenities)) for cell in geo.index_cells(float(room.lat), float(room.lng))]
 
 
 def add_room(principal: Principal, centre_id: str, body: CentreRoomBody) -> CentreRoomView:
@@ -116,7 +117,8 @@ def add_room(principal: Principal, centre_id: str, body: CentreRoomBody) -> Cent
                       cell=geo.cell_of(lat, lng), org_path=centre.org_path)
     with dynamo_errors(), TransactWrite(connection=_connection()) as tx:
         tx.save(room, condition=CentreRoom.room_id.does_not_exist())
-        tx.save(_index_item(centre, room))
+        for item in _index_items(centre, room):
+            tx.save(item)
     return _room_view(room)
 
 
@@ -135,7 +137,8 @@ def update_room(principal: Principal, centre_id: str, room_id: str, patch: Centr
         room.amenities = list(patch.amenities)
     with dynamo_errors(), TransactWrite(connection=_connection()) as tx:
         tx.save(room)
-        tx.save(_index_item(centre, room))
+        for item in _index_items(centre, room):
+            tx.save(item)
     return _room_view(room)
 
 
@@ -160,7 +163,8 @@ def nearby(query: CentreNearbyQuery) -> CentreNearbyList:
                                       kind_name=KIND_NAMES.get(item.kind, item.kind), lat=float(item.lat),
                                       lng=float(item.lng), distance_m=round(distance), hours=item.hours,
                                       amenities=list(item.amenities)))
-    return CentreNearbyList(coordinate_system="GCJ-02", items=items)
+    return CentreNearbyList(coordinate_system="GCJ-02", items=items, radius_m=round(search.radius_m),
+                            max_radius_m=geo.MAX_RADIUS_M)
 
 
 # --- visits ------------------------------------------------------------------------------------

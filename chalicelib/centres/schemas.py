@@ -100,6 +100,9 @@ class CentreNearbyItem(Schema):
 class CentreNearbyList(Schema):
     coordinate_system: Literal["GCJ-02"] = Field("GCJ-02", description="坐标系", examples=["GCJ-02"])
     items: list[CentreNearbyItem]
+    radius_m: int = Field(..., description="已查找的半径（米）：此距离内开放的站点都已比较；结果不足条数时，"
+                                           "更远处可能还有", examples=[4200])
+    max_radius_m: int = Field(..., description="最大查找半径（米），更远的站点不算“附近”", examples=[300000])
 
 
 class CentreRoomCode(Schema):

@@ -48,6 +48,8 @@ def test_courier_finds_the_nearest_open_station(login, district, centre):
     assert [i["name"] for i in near["items"]] == ["五云户外劳动者服务站点", "新建户外劳动者服务站点",
                                                  "壶镇户外劳动者服务站点"]
     assert near["items"][0]["distance_m"] < 700
+    # the answer states how far it looked: everything open within radius_m was compared
+    assert near["items"][-1]["distance_m"] <= near["radius_m"] <= near["max_radius_m"]
 
     # when the nearest is temporarily closed, it drops out
     station = centre["rooms"]["五云户外劳动者服务站点"]
