@@ -21,6 +21,9 @@ from .schemas import (
     CentreFiguresView,
     CentreNearbyList,
     CentreNearbyQuery,
+    CentrePatch,
+    CentrePhotoTicket,
+    CentrePhotoUploadBody,
     CentreReadingFiguresQuery,
     CentreReadingFiguresView,
     CentreReadingRoomBody,
@@ -114,6 +117,25 @@ def get_centre(centre_id: str) -> CentreView:
     return logic.get_centre(centre_id)
 
 
+@bp.route("/centres/{centre_id}", methods=["PATCH"])
+@endpoint(roles=UNION, ownership=Ownership.SCOPE, body=CentrePatch, response=CentreView,
+          summary="更新服务中心：名称、地址、开放时间、照片（管辖该中心的工会管理员）", tags=TAGS)
+def update_centre(principal: Principal, centre_id: str, body: CentrePatch) -> CentreView:
+    """照片须先经 POST /centres/{centre_id}/photos 上传（对象键在本中心之下且已上传）。
+    错误：404 CENTRE_NOT_FOUND、422 CENTRE_PHOTO_INVALID。"""
+    return logic.update_centre(principal, centre_id, body)
+
+
+@bp.route("/centres/{centre_id}/photos", methods=["POST"])
+@endpoint(roles=UNION, ownership=Ownership.SCOPE, body=CentrePhotoUploadBody, response=CentrePhotoTicket,
+          status=201, summary="申请中心或房间照片的上传地址（预签名表单，限图片类型与大小；管辖该中心的工会管理员）",
+          tags=TAGS)
+def photo_upload(principal: Principal, centre_id: str, body: CentrePhotoUploadBody) -> CentrePhotoTicket:
+    """上传成功后，把返回的 key 放进中心或房间的 photos。错误：404 CENTRE_NOT_FOUND、
+    404 CENTRE_ROOM_NOT_FOUND、422 CENTRE_PHOTO_TOO_LARGE。"""
+    return logic.photo_upload(principal, centre_id, body)
+
+
 @bp.route("/centres/{centre_id}/rooms", methods=["POST"])
 @endpoint(roles=UNION, ownership=Ownership.SCOPE, body=CentreRoomBody, response=CentreRoomView, status=201,
           summary="新增房间或站点：职工书屋、调解室、户外劳动者服务站点等（管辖该中心的工会管理员）", tags=TAGS)
@@ -123,7 +145,7 @@ def add_room(principal: Principal, centre_id: str, body: CentreRoomBody) -> Cent
 
 @bp.route("/centres/{centre_id}/rooms/{room_id}", methods=["PATCH"])
 @endpoint(roles=UNION, ownership=Ownership.SCOPE, body=CentreRoomPatch, response=CentreRoomView,
-          summary="更新房间或站点：暂停开放、开放时间、设施（管辖该中心的工会管理员）", tags=TAGS)
+          summary="更新房间或站点：暂停开放、名称、开放时间、设施、照片（管辖该中心的工会管理员）", tags=TAGS)
 def update_room(principal: Principal, centre_id: str, room_id: str, body: CentreRoomPatch) -> CentreRoomView:
     return logic.update_room(principal, centre_id, room_id, body)
 

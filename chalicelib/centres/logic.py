@@ -31,6 +31,9 @@ from .schemas import (
     CentreNearbyItem,
     CentreNearbyList,
     CentreNearbyQuery,
+    CentrePatch,
+    CentrePhotoTicket,
+    CentrePhotoUploadBody,
     CentreReadingRoomView,
     CentreRoomBody,
     CentreRoomCode,
@@ -51,9 +54,18 @@ def check_china(lat: float, lng: float) -> None:
                                details=[{"lat": lat, "lng": lng}])
 
 
+def _urls(keys: list[str]) -> list[str]:
+    if not keys:
+        return []
+    from . import storage
+
+    return [storage.view_url(k) for k in keys]
+
+
 def _room_view(room: CentreRoom) -> CentreRoomView:
     return CentreRoomView(room_id=room.room_id, kind=room.kind, kind_name=KIND_NAMES.get(room.kind, room.kind),
                           name=room.name, hours=room.hours, amenities=list(room.amenities), photos=list(room.photos),
+                          photo_urls=_urls(list(room.photos)),
                           lat=float(room.lat), lng=float(room.lng), closed=bool(room.closed),
                           closed_note=room.closed_note)
 
@@ -62,7 +74,7 @@ def _centre_view(centre: Centre, rooms: list[CentreRoom]) -> CentreView:
     return CentreView(coordinate_system="GCJ-02",
                       centre_id=centre.centre_id, org_path=centre.org_path, name=centre.name, address=centre.address,
                       lat=float(centre.lat), lng=float(centre.lng), hours=centre.hours, photos=list(centre.photos),
-                      rooms=[_room_view(r) for r in rooms])
+                      photo_urls=_urls(list(centre.photos)), rooms=[_room_view(r) for r in rooms])
 
 
 def _centre(centre_id: str) -> Centre:
@@ -83,10 +95,69 @@ def _connection() -> Connection:
     return CentreRoom._get_connection().connection
 
 
+def _checked_photos(keys: list[str], prefix: str) -> list[str]:
+    """Photo keys must be uploads of this centre (or room) that really arrived (HeadObject each)."""
+    from . import storage
+
+    wrong = [k for k in keys if not k.startswith(prefix) or ".." in k or not storage.uploaded(k)]
+    if wrong:
+        raise ValidationFailed("照片须先通过本中心的上传地址上传", code="CENTRE_PHOTO_INVALID",
+                               details=[{"photo": k, "expected_prefix": prefix} for k in wrong])
+    return list(dict.fromkeys(keys))
+
+
+def photo_upload(principal: Principal, centre_id: str, body: CentrePhotoUploadBody) -> CentrePhotoTicket:
+    """A presigned POST for one photo of the centre or one of its rooms: the key is under the
+    centre (and room), the type and size are enforced by S3 itself."""
+    from . import storage
+
+    _centre_in_scope(principal, centre_id)
+    if body.size_bytes > storage.MAX_PHOTO_BYTES:
+        raise ValidationFailed("照片不能超过 5 MB", code="CENTRE_PHOTO_TOO_LARGE",
+                               details=[{"max_bytes": storage.MAX_PHOTO_BYTES}])
+    if body.room_id is not None:
+        _room(centre_id, body.room_id)
+    folder = f"centres/{centre_id}/{body.room_id}" if body.room_id else f"centres/{centre_id}"
+    key = f"{folder}/{uuid.uuid4().hex[:16]}.{storage.CONTENT_TYPES[body.content_type]}"
+    post = storage.presign_upload(key, body.content_type, body.size_bytes)
+    return CentrePhotoTicket(key=key, url=post["url"], fields={k: str(v) for k, v in post["fields"].items()},
+                             max_bytes=body.size_bytes, expires_in=storage.EXPIRES_IN)
+
+
+def _room(centre_id: str, room_id: str) -> CentreRoom:
+    try:
+        return CentreRoom.get(centre_id, room_id)
+    except CentreRoom.DoesNotExist as exc:
+        raise ROOM_NOT_FOUND from exc
+
+
+def update_centre(principal: Principal, centre_id: str, patch: CentrePatch) -> CentreView:
+    """Staff keep a centre current: name, address, hours, photos. A new name is written into the
+    nearby index of each of its rooms too."""
+    centre = _centre_in_scope(principal, centre_id)
+    if patch.photos is not None:
+        centre.photos = _checked_photos(patch.photos, f"centres/{centre_id}/")
+    renamed = patch.name is not None and patch.name != centre.name
+    for field in ("name", "address", "hours"):
+        if getattr(patch, field) is not None:
+            setattr(centre, field, getattr(patch, field))
+    centre.save()
+    rooms = list(CentreRoom.query(centre_id, limit=200))
+    if renamed:
+        with CentreNearby.batch_write() as batch:
+            for room in rooms:
+                for item in _index_items(centre, room):
+                    batch.save(item)
+    return _centre_view(centre, rooms)
+
+
 def create_centre(principal: Principal, body: CentreBody) -> CentreView:
     if not principal.covers(body.org_path):
         raise NotFound("找不到该组织节点", code="ORG_NOT_FOUND")
     check_china(body.lat, body.lng)
+    if body.photos:  # photos are uploaded under the centre, once it exists
+        raise ValidationFailed("请先创建中心，再通过中心的上传地址上传照片", code="CENTRE_PHOTO_INVALID",
+                               details=[{"photo": k} for k in body.photos])
     centre = Centre(f"ct-{uuid.uuid4().hex[:12]}", org_path=body.org_path, name=body.name, address=body.address,
                     lat=body.lat, lng=body.lng, hours=body.hours, photos=body.photos, created_at=clock.now_iso())
     centre.save(condition=Centre.centre_id.does_not_exist())
@@ -112,8 +183,9 @@ def add_room(principal: Principal, centre_id: str, body: CentreRoomBody) -> Cent
     lat = body.lat if body.lat is not None else float(centre.lat)
     lng = body.lng if body.lng is not None else float(centre.lng)
     check_china(lat, lng)
+    photos = _checked_photos(body.photos, f"centres/{centre_id}/")
     room = CentreRoom(centre_id, f"r-{uuid.uuid4().hex[:10]}", kind=body.kind, name=body.name, hours=body.hours,
-                      amenities=list(body.amenities), photos=body.photos, lat=lat, lng=lng,
+                      amenities=list(body.amenities), photos=photos, lat=lat, lng=lng,
                       cell=geo.cell_of(lat, lng), org_path=centre.org_path)
     with dynamo_errors(), TransactWrite(connection=_connection()) as tx:
         tx.save(room, condition=CentreRoom.room_id.does_not_exist())
@@ -124,10 +196,11 @@ def add_room(principal: Principal, centre_id: str, body: CentreRoomBody) -> Cent
 
 def update_room(principal: Principal, centre_id: str, room_id: str, patch: CentreRoomPatch) -> CentreRoomView:
     centre = _centre_in_scope(principal, centre_id)
-    try:
-        room = CentreRoom.get(centre_id, room_id)
-    except CentreRoom.DoesNotExist as exc:
-        raise ROOM_NOT_FOUND from exc
+    room = _room(centre_id, room_id)
+    if patch.photos is not None:
+        room.photos = _checked_photos(patch.photos, f"centres/{centre_id}/{room_id}/")
+    if patch.name is not None:
+        room.name = patch.name
     if patch.closed is not None:
         room.closed = patch.closed
         room.closed_note = patch.closed_note if patch.closed else None

@@ -42,11 +42,43 @@ class CentreRoomBody(Schema):
                               examples=[120.0789])
 
 
+PhotoKeys = Field(None, max_length=9, description="照片：通过 /centres/{centre_id}/photos 上传后的对象键（整组替换）",
+                  examples=[["centres/ct-0123456789ab/r-0123456789/5f2c9a.jpg"]])
+
+
 class CentreRoomPatch(Schema):
     closed: bool | None = Field(None, description="是否暂停开放", examples=[True])
     closed_note: Line | None = Field(None, max_length=100, description="暂停原因", examples=["设备检修"])
     hours: Line | None = Field(None, max_length=60, description="开放时间", examples=["8:00-18:00"])
     amenities: list[Amenity] | None = Field(None, max_length=8, description="设施", examples=[["toilet"]])
+    name: Line | None = Field(None, min_length=1, max_length=60, description="名称",
+                              examples=["五云户外劳动者服务站点"])
+    photos: list[str] | None = PhotoKeys
+
+
+class CentrePatch(Schema):
+    name: Line | None = Field(None, min_length=2, max_length=60, description="中心名称",
+                              examples=["缙云县社区工会服务中心"])
+    address: Line | None = Field(None, max_length=120, description="地址", examples=["缙云县五云街道"])
+    hours: Line | None = Field(None, max_length=60, description="开放时间", examples=["周一至周日 8:30-20:30"])
+    photos: list[str] | None = PhotoKeys
+
+
+class CentrePhotoUploadBody(Schema):
+    content_type: Literal["image/jpeg", "image/png", "image/webp"] = Field(
+        ..., description="图片类型：JPEG、PNG 或 WebP", examples=["image/jpeg"])
+    size_bytes: int = Field(..., ge=1, description="文件大小（字节），不超过 5 MB", examples=[524288])
+    room_id: str | None = Field(None, pattern=r"^r-[0-9a-f]{10}$", description="房间或站点的照片时填写",
+                                examples=["r-0123456789"])
+
+
+class CentrePhotoTicket(Schema):
+    key: str = Field(..., description="上传成功后填入 photos 的对象键",
+                     examples=["centres/ct-0123456789ab/r-0123456789/5f2c9a.jpg"])
+    url: str = Field(..., description="预签名上传地址（表单 POST）", examples=["https://uploads.example/"])
+    fields: dict[str, str] = Field(..., description="随表单提交的字段")
+    max_bytes: int = Field(..., description="允许的最大字节数", examples=[524288])
+    expires_in: int = Field(..., description="上传地址有效秒数", examples=[900])
 
 
 class CentreRoomView(Schema):
@@ -56,7 +88,8 @@ class CentreRoomView(Schema):
     name: str = Field(..., examples=["户外劳动者服务站点"])
     hours: str = Field("", examples=["全天"])
     amenities: list[str] = Field(default_factory=list, examples=[["drinking_water"]])
-    photos: list[str] = Field(default_factory=list)
+    photos: list[str] = Field(default_factory=list, description="照片对象键")
+    photo_urls: list[str] = Field(default_factory=list, description="照片查看地址（一小时内有效）")
     lat: float = Field(..., examples=[28.6573])
     lng: float = Field(..., examples=[120.0789])
     closed: bool = Field(False, examples=[False])
@@ -72,7 +105,8 @@ class CentreView(Schema):
     lng: float = Field(..., examples=[120.0789])
     coordinate_system: Literal["GCJ-02"] = Field("GCJ-02", description="坐标系", examples=["GCJ-02"])
     hours: str = Field("", examples=["周一至周六 8:30-20:30"])
-    photos: list[str] = Field(default_factory=list)
+    photos: list[str] = Field(default_factory=list, description="照片对象键")
+    photo_urls: list[str] = Field(default_factory=list, description="照片查看地址（一小时内有效）")
     rooms: list[CentreRoomView] = Field(default_factory=list)
 
 
