@@ -205,7 +205,7 @@ def _ensure_org(path: str, name: str) -> None:
 def seed() -> dict[str, Any]:
     from chalicelib.centres import geo
 
-    if any(True for _ in CentreNearby.query(geo.cell_of(*CENTRE), limit=1)):
+    if any(True for _ in CentreNearby.query(geo.index_cells(*CENTRE)[0], limit=1)):
         return {}  # seeded before
     _ensure_org(CENTRE_ORG, "缙云县社区工会服务中心")
     _ensure_org(DEMO_ENTERPRISE, "缙云华源机械有限公司工会")
