@@ -15,9 +15,18 @@ def test_the_district_sees_the_centres_month_and_the_reading_rooms_as_the_demo_m
     accounts.seed()
     mediation.seed()
     seeded = centres.seed()
+    assert centres.seed() == {}          # seeding twice adds nothing
     pump.drain()
     day = centres.history_day()
     month, year = day.strftime("%Y-%m"), str(day.year)
+
+    # a courier near the county seat finds the demo's stations, nearest first
+    courier = login("worker", "w-courier", "zj/ls/jinyun/e-express")
+    near = body(courier.get("/centres/nearby?lat=28.6590&lng=120.0920&kind=outdoor_station&limit=3"))
+    assert [i["name"] for i in near["items"]] == ["五云户外劳动者服务站点", "新建镇户外劳动者服务站点",
+                                                 "壶镇户外劳动者服务站点"]
+    centre = body(courier.get(f"/centres/{near['items'][0]['centre_id']}"))
+    assert centre["name"] == "缙云县社区工会服务中心" and len(centre["rooms"]) == len(centres.ROOMS)
 
     # the centre: activities held in its rooms, people who scanned its rooms' codes, disputes mediated
     expected = {"activities": sum(s for _, _, s, _ in centres.ACTIVITIES),
