@@ -90,4 +90,4 @@ def grant_staff(principal: Principal, body: StaffGrant) -> AccountView:
 @endpoint(roles={Role.UNION_ADMIN, Role.PLATFORM_ADMIN}, ownership=Ownership.SCOPE, query=StaffQuery,
           response=StaffList, summary="组织的工作人员", tags=TAGS)
 def list_staff(principal: Principal, query: StaffQuery) -> StaffList:
-    return logic.list_staff(principal, query.org_path, limit=query.limit, cursor=query.cursor)
+    return logic.list_staff(principal, query.org or principal.org_path, limit=query.limit, cursor=query.cursor)

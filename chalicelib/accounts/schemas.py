@@ -69,11 +69,12 @@ class StaffList(Schema):
 
 
 class StaffQuery(Schema):
-    org_path: str = Field(..., max_length=200)
+    org: str | None = Field(None, max_length=200, examples=["zj/huz/nanxun"],
+                            description="组织路径；不填则取调用者所在的组织")
     limit: int = Field(50, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)
 
-    _org = field_validator("org_path")(check_path)
+    _org = field_validator("org")(check_path)
 
 
 class Ok(Schema):

@@ -1,7 +1,7 @@
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, computed_field, field_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import AidFen, IncomeFen
@@ -104,6 +104,18 @@ class ObjectionView(Schema):
     raised_role: str
 
 
+# What happens next to an application that is not finished, and how people learn of it.
+AID_NEXT: dict[str, str] = {
+    "draft": "补齐材料后提交（POST /aid/applications/{app_id}/submit）。",
+    "enterprise_review": "等待企业工会审核；结果会发到申请人的收件箱。",
+    "district_review": "等待区总工会审核；结果会发到申请人的收件箱。",
+    "public_notice": "公示中，至 notice_ends_at 结束；期满无异议由系统自动批准，结果会发到申请人的收件箱。",
+    "objection_review": "公示期间收到异议，区总工会正在复核；结果会发到申请人的收件箱。",
+    "approved": "已批准，等待工会发放帮扶金；发放后会通知申请人。",
+    "needs_changes": "请按退回意见修改后重新提交。",
+}
+
+
 class AidApplicationView(Schema):
     app_id: str
     aid_type: str
@@ -133,6 +145,15 @@ class AidApplicationView(Schema):
     created_at: str
     submitted_at: str | None = None
     version: int
+
+    @computed_field(description="接下来会发生什么、怎样得知（尚未结束的申请才有）")  # type: ignore[prop-decorator]
+    @property
+    def next_step(self) -> str | None:
+        if self.state == "public_notice" and not self.notice_ends_at:
+            return ("区总工会已审核通过，公示正在后台开启（通常几秒内）；公示结束时间随后出现在 notice_ends_at，"
+                    f"开始时会通知申请人。可查看 GET /aid/applications/{self.app_id}。")
+        text = AID_NEXT.get(self.state)
+        return text.replace("{app_id}", self.app_id) if text else None
     next_actions: list[str]
     timeline: list[TimelineEntry] = Field(default_factory=list)
     objections: list[ObjectionView] = Field(default_factory=list)

@@ -536,6 +536,6 @@ def notices(principal: Principal, *, limit: int, cursor: str | None) -> NoticePa
     from chalicelib.inbox.logic import page as inbox_page
 
     found = inbox_page(principal.user_id, kind="canteen", limit=limit, cursor=cursor)
-    items = [NoticeView(at=i.meta.get("day", i.created_at), canteen_id=i.meta.get("canteen_id", ""),
+    items = [NoticeView(at=i.created_at, canteen_id=i.meta.get("canteen_id", ""),
                         day=i.meta.get("day", ""), title=i.title, body=i.body) for i in found.items]
     return NoticePage(items=items, next_cursor=found.next_cursor)

@@ -228,9 +228,9 @@ class PhotoUpload(Schema):
 
 class NoticeView(Schema):
     __schema_name__ = "CanteenNoticeView"
-    at: str
+    at: str = Field(..., description="通知发出时间（UTC）", examples=["2026-11-30T02:00:00.000Z"])
     canteen_id: str
-    day: str
+    day: str = Field(..., description="菜单对应的日期", examples=["2026-11-30"])
     title: str
     body: str
 

@@ -680,13 +680,39 @@ def _admin_application(principal: Principal, application_id: str) -> DormApplica
     return app
 
 
+def _decided_elsewhere(app: DormApplication) -> Conflict:
+    """What a deciding admin is told when the application is no longer theirs to decide: who or
+    what decided it (another admin, the enterprise's automatic rule, the worker, the expiry)."""
+    if app.status == "submitted":
+        return Conflict("该申请正在按企业规则自动审核（通常几秒内完成），请稍后刷新", code="DORM_AUTO_REVIEW_PENDING")
+    if app.auto_approved == "yes":
+        return Conflict("该申请已由企业规则自动通过（如新入职员工），无需再审批", code="DORM_ALREADY_DECIDED")
+    by_whom = {"cancelled": "申请人已取消该申请", "expired": "床位保留已过期，该申请已失效",
+               "checked_in": "申请人已入住", "checked_out": "申请人已退宿"}
+    if app.status in by_whom:
+        return Conflict(by_whom[app.status], code="DORM_ALREADY_DECIDED")
+    return Conflict(f"该申请已被其他管理员处理（{STATUS_CN.get(app.status, app.status)}），请刷新",
+                    code="DORM_ALREADY_DECIDED")
+
+
 def decide(principal: Principal, application_id: str, decision: Decision) -> ApplicationView:
     """The union/enterprise admin approves or rejects a pending application. Two admins acting at
-    once: the status condition and the version let exactly one win; the other gets 409."""
+    once: the status condition and the version let exactly one win; the other gets 409, which
+    says who or what decided instead (another admin, the automatic rule, the worker)."""
     app = _admin_application(principal, application_id)
-    taken = Conflict("该申请已被其他管理员处理，请刷新", code="DORM_ALREADY_DECIDED")
     if app.status != "pending":
-        raise taken
+        raise _decided_elsewhere(app)
+    try:
+        return _decide_pending(principal, app, decision)
+    except Conflict as exc:
+        if exc.code != "DORM_ALREADY_DECIDED":
+            raise
+        raise _decided_elsewhere(DormApplication.get(application_id, consistent_read=True)) from None
+
+
+def _decide_pending(principal: Principal, app: DormApplication, decision: Decision) -> ApplicationView:
+    application_id = app.application_id
+    taken = Conflict("该申请已被其他管理员处理，请刷新", code="DORM_ALREADY_DECIDED")
     actor = principal.user_id
     if decision.approve:
         rules = _rules(app.org_path)

@@ -201,7 +201,7 @@ def start_roster_import(principal: Principal, body: NewRosterImport) -> RosterUp
 @endpoint(roles=UNION, ownership=Ownership.SCOPE, query=RosterListQuery, response=RosterImportPage,
           summary="名册导入记录", tags=TAGS)
 def list_roster_imports(principal: Principal, query: RosterListQuery) -> RosterImportPage:
-    return roster.list_imports(principal, query.scope, limit=query.limit, cursor=query.cursor)
+    return roster.list_imports(principal, query.org or principal.org_path, limit=query.limit, cursor=query.cursor)
 
 
 @bp.route("/identity/rosters/{import_id}", methods=["GET"])

@@ -174,9 +174,10 @@ class RosterImportPage(Schema):
 
 
 class RosterListQuery(PageQuery):
-    scope: str = Field(..., max_length=200)
+    org: str | None = Field(None, max_length=200, examples=["zj/huz/nanxun"],
+                            description="组织路径（含下级）；不填则取调用者所在的组织")
 
-    _scope = field_validator("scope")(check_path)
+    _org = field_validator("org")(check_path)
 
 
 class RejectionView(Schema):

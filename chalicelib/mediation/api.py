@@ -27,6 +27,7 @@ from .schemas import (
     MediationFailureBody,
     MediationFileBody,
     MediationListQuery,
+    MediationPageQuery,
     MediationSessionBody,
     MediationUploadTicket,
 )
@@ -46,9 +47,9 @@ def file_case(principal: Principal, body: MediationFileBody) -> MediationCaseVie
 
 
 @bp.route("/mediation/my-cases", methods=["GET"])
-@endpoint(roles=PARTIES, ownership=Ownership.SELF, query=MediationListQuery, response=MediationCaseList,
+@endpoint(roles=PARTIES, ownership=Ownership.SELF, query=MediationPageQuery, response=MediationCaseList,
           summary="我申请的调解案件（申请人本人）", tags=TAGS)
-def my_cases(principal: Principal, query: MediationListQuery) -> MediationCaseList:
+def my_cases(principal: Principal, query: MediationPageQuery) -> MediationCaseList:
     return logic.my_cases(principal, query.limit)
 
 
@@ -56,13 +57,13 @@ def my_cases(principal: Principal, query: MediationListQuery) -> MediationCaseLi
 @endpoint(roles=UNION, ownership=Ownership.SCOPE, query=MediationListQuery, response=MediationCaseList,
           summary="区县工会收到的调解申请（该区县及上级工会管理员）", tags=TAGS)
 def queue(principal: Principal, query: MediationListQuery) -> MediationCaseList:
-    return logic.district_queue(principal, query.district, query.limit)
+    return logic.district_queue(principal, query.org, query.limit)
 
 
 @bp.route("/mediation/assigned", methods=["GET"])
-@endpoint(roles=UNION, ownership=Ownership.SELF, query=MediationListQuery, response=MediationCaseList,
+@endpoint(roles=UNION, ownership=Ownership.SELF, query=MediationPageQuery, response=MediationCaseList,
           summary="指派给我的调解案件（调解员本人）", tags=TAGS)
-def assigned(principal: Principal, query: MediationListQuery) -> MediationCaseList:
+def assigned(principal: Principal, query: MediationPageQuery) -> MediationCaseList:
     return logic.assigned_to_me(principal, query.limit)
 
 

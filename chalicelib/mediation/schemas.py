@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.schema import Line, Schema
 
 MediationCategory = Literal["wage_arrears", "social_insurance", "work_injury", "contract_termination",
@@ -90,10 +91,16 @@ class MediationExtensionBody(Schema):
     days: int = Field(..., ge=1, le=30, description="双方书面同意延长的天数", examples=[10])
 
 
-class MediationListQuery(Schema):
-    district: str | None = Field(None, max_length=200, description="区县工会节点，默认本人节点",
-                                 examples=["zj/ls/jinyun"])
+class MediationPageQuery(Schema):
     limit: int = Field(20, ge=1, le=50, description="每页条数", examples=[20])
+
+
+class MediationListQuery(Schema):
+    org: str | None = Field(None, max_length=200, description="区县工会的组织路径；不填则取本人所在的区县",
+                            examples=["zj/ls/jinyun"])
+    limit: int = Field(20, ge=1, le=50, description="每页条数", examples=[20])
+
+    _org = field_validator("org")(check_path)
 
 
 class MediationSessionView(Schema):

@@ -564,9 +564,9 @@ def inbox(principal: Principal, *, limit: int, cursor: str | None) -> InboxPage:
     page = InboxEntry.by_last.query(me, scan_index_forward=False, limit=limit,
                                     last_evaluated_key=decode_cursor(cursor, bound_to=bound))
     entries = list(page)
-    others = {e.other for e in entries}
-    hidden = social.hidden_from(me, others)
-    items = [InboxItem(conversation_id=e.conversation_id, other=e.other, last_at=e.last_at, last_seq=int(e.last_seq),
+    hidden, badges = social.visible_badges(me, {e.other for e in entries})
+    items = [InboxItem(conversation_id=e.conversation_id, other=e.other, other_name=badges[e.other].nickname,
+                       other_avatar_url=badges[e.other].avatar_url, last_at=e.last_at, last_seq=int(e.last_seq),
                        preview=e.preview, unread=int(e.unread or 0)) for e in entries if e.other not in hidden]
     return InboxPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
 

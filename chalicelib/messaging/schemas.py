@@ -55,7 +55,9 @@ class HistoryPage(Schema):
 class InboxItem(Schema):
     __schema_name__ = "MessageInboxItem"
     conversation_id: str
-    other: str
+    other: str = Field(..., description="对方的会员 id")
+    other_name: str = Field(..., description="对方的昵称（未填资料时为“光年间会员”）", examples=["小林"])
+    other_avatar_url: str = Field(..., description="对方头像的临时链接（1 小时内有效；无照片时为空）")
     last_at: str
     last_seq: int
     preview: str

@@ -22,7 +22,7 @@ bp = Blueprint(__name__)
 @endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=ChildrenQuery, response=OrgList,
           summary="下级组织列表", tags=["orgs"])
 def list_children(query: ChildrenQuery) -> OrgList:
-    return logic.children(query.parent, limit=query.limit, cursor=query.cursor)
+    return logic.children(query.org, limit=query.limit, cursor=query.cursor)
 
 
 @bp.route("/orgs/node", methods=["GET"])

@@ -31,11 +31,11 @@ class OrgList(Schema):
 
 
 class ChildrenQuery(Schema):
-    parent: str = Field("zj", max_length=200, description="上级组织路径")
+    org: str = Field("zj", max_length=200, examples=["zj/huz"], description="上级组织路径；不填则为全省")
     limit: int = Field(50, ge=1, le=100)
     cursor: str | None = Field(None, max_length=2048)
 
-    _path = field_validator("parent")(check_path)
+    _path = field_validator("org")(check_path)
 
 
 class NodeQuery(Schema):

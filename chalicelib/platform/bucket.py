@@ -12,6 +12,18 @@ EXPIRING_PREFIX = "incoming/"
 EXPIRING_DAYS = 2
 
 
+def view_url(key: str, *, expires: int = 3600) -> str:
+    """A short-lived GET link to an object of the uploads bucket (signed locally, no call to
+    S3); "" for no key."""
+    if not key:
+        return ""
+    from .aws import client
+    from .settings import get_settings
+
+    return str(client("s3").generate_presigned_url(
+        "get_object", Params={"Bucket": get_settings().uploads_bucket, "Key": key}, ExpiresIn=expires))
+
+
 def lifecycle_rules() -> list[dict[str, Any]]:
     """The bucket's lifecycle rules in the S3 API's shape (the local stack puts them as is;
     ``infra/`` declares the same prefix with CDK)."""

@@ -300,8 +300,19 @@ def reindex(user_id: str) -> int:
         profile.update(actions=[Profile.indexed.set(union)])
     rewrite_entries([(pk, sk) for pk, sk in old], desired)  # type: ignore[misc]
     pool = f"{profile.city}|{profile.gender}" if profile.visible else None
-    profile.update(actions=[Profile.indexed.set(wanted), Profile.cover.set(cover),
-                            Profile.pool.set(pool) if pool else Profile.pool.remove()])
+    actions: list[Any] = [Profile.indexed.set(wanted), Profile.cover.set(cover),
+                          Profile.pool.set(pool) if pool else Profile.pool.remove()]
+    card = f"{profile.nickname}\t{cover}"
+    if card == (profile.card or ""):
+        profile.update(actions=actions)
+        return len(desired)
+    # The name and picture other features show beside the member's posts, chats and reports
+    # changed: tell them, in the same transaction as the change (the outbox).
+    with transaction() as tx:
+        tx.update(profile, actions=[*actions, Profile.card.set(card)])
+        publish("profiles", "ProfileCardChanged",
+                data={"user_id": user_id, "nickname": profile.nickname, "cover": cover},
+                org=profile.org_path, tx=tx)
     return len(desired)
 
 

@@ -92,6 +92,7 @@ class Profile(Model):
     active_changed_at = UnicodeAttribute(default="")
     last_active_at = UnicodeAttribute(default="")
     cover = UnicodeAttribute(default="")             # thumbnail key of the first approved photo (index consumer)
+    card = UnicodeAttribute(default="")              # "nickname\tcover" last announced (ProfileCardChanged)
     photo_slots = NumberAttribute(default=0)         # photos started, not rejected/deleted (≤ 6, conditional)
     # what the index holds for this member now (written by the index consumer only)
     indexed = ListAttribute(default=list)  # type: ignore[var-annotated]  # "pk\tsk"

@@ -180,6 +180,19 @@ class MyProfileView(Schema):
     paused: bool = False
     photos: list[PhotoView] = Field(default_factory=list)
 
+    @computed_field(description="接下来会发生什么、怎样得知（资料在后台生效、建立索引）")  # type: ignore[prop-decorator]
+    @property
+    def next_step(self) -> str | None:
+        if not self.complete:
+            return "填写资料（PUT /profiles/me）后，其他会员才能看到你。"
+        if not self.active:
+            return ("会员资格生效后资料才会展示：完成人脸与名册认证并签署承诺（GET /identity/me 查看进度）；"
+                    "生效后通常几秒内资料开始展示。")
+        if self.paused:
+            return None
+        return ("资料已保存。浏览与推荐在后台更新，通常 1–2 秒内其他会员就能看到新资料"
+                "（在此之前别人打开你的主页可能是 404 或旧资料）。")
+
 
 class MemberCard(Schema):
     user_id: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.platform import bucket
 from chalicelib.platform.aws import client
 from chalicelib.platform.settings import get_settings
 
@@ -74,7 +75,4 @@ def put_jpeg(key: str, data: bytes) -> None:
 
 def view_url(key: str) -> str:
     """A short-lived GET link (signed locally, no call to S3)."""
-    if not key:
-        return ""
-    return str(client("s3").generate_presigned_url(
-        "get_object", Params={"Bucket": get_settings().uploads_bucket, "Key": key}, ExpiresIn=VIEW_EXPIRES))
+    return bucket.view_url(key, expires=VIEW_EXPIRES)

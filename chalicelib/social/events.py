@@ -13,16 +13,20 @@ from chalicelib.platform.lazy import lazy_import
 from .specs import FANOUT_QUEUE, STANDING_QUEUE
 
 if TYPE_CHECKING:
-    from . import logic
+    from . import logic, standing
 else:
     logic = lazy_import(f"{__package__}.logic")
+    standing = lazy_import(f"{__package__}.standing")
 
 bp = Blueprint(__name__)
 
 
 def apply_standing(record: Any) -> None:
     _, detail_type, event = parse_eventbridge(json.loads(record.body))
-    logic.apply_identity_event(detail_type, event)
+    if detail_type == "ProfileCardChanged":
+        standing.apply_card(event)
+    else:
+        logic.apply_identity_event(detail_type, event)
 
 
 def fan_out_one(record: Any) -> None:

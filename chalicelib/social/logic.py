@@ -24,7 +24,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
-from chalicelib.platform.db import batch_get_tables, dynamo_errors
+from chalicelib.platform.db import batch_get_tables, dynamo_errors, get_or_404
 from chalicelib.platform.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.platform.events import DomainEvent, actor_of, publish, transaction
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
@@ -53,6 +53,8 @@ from .standing import (
     FOLLOWER,
     FOLLOWING,
     FRIEND,
+    SAFETY_REPORTER,
+    Badge,
     _day,
     _edge_keys,
     _existing_edges,
@@ -60,13 +62,15 @@ from .standing import (
     _is_active,
     _standing,
     _tally,
-    active_among,
+    active_standing,
+    badge_of,
+    badges,
     blocked_between,
-    blocked_with,
     flag,
     is_active,
     org_of,
     verification,
+    visible_badges,
 )
 
 TIMELINE_TTL_DAYS = 90
@@ -119,9 +123,12 @@ def standing_view(user_id: str) -> StandingView:
                         warnings=int(standing.warnings or 0), verified=verified, active_days=days)
 
 
-def require_active(principal: Principal) -> None:
-    if principal.role is not Role.WORKER or not is_active(principal.user_id):
+def require_active(principal: Principal) -> Standing:
+    """The caller's standing, when they are an active member; 403 otherwise (one GetItem)."""
+    standing = active_standing(principal.user_id) if principal.role is Role.WORKER else None
+    if standing is None:
         raise Forbidden("您的会员资格未生效或已被停用，暂不能使用交友功能", code="MEMBER_NOT_ACTIVE")
+    return standing
 
 
 def _require_member(user_id: str) -> None:
@@ -263,8 +270,12 @@ def list_members(principal: Principal, kind: str, *, limit: int, cursor: str | N
     page = Edge.by_time.query(me, Edge.kind_at.startswith(f"{kind}#"), scan_index_forward=False, limit=limit,
                               last_evaluated_key=decode_cursor(cursor, bound_to=bound))
     edges = list(page)
-    visible = {e.other for e in edges} if kind == BLOCKS else active_among(e.other for e in edges)
-    items = [MemberRef(user_id=e.other, since=e.created_at) for e in edges if e.other in visible]
+    if kind == BLOCKS:  # everyone I blocked is listed, whatever their standing, so I can unblock them
+        shown = badges(e.other for e in edges)
+    else:  # one BatchGetItem: who is still active (and not in a block), with their names and pictures
+        _, shown = visible_badges(me, (e.other for e in edges))
+    items = [MemberRef(user_id=e.other, nickname=shown[e.other].nickname, avatar_url=shown[e.other].avatar_url,
+                       since=e.created_at) for e in edges if e.other in shown]
     return MemberPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
 
 
@@ -276,8 +287,9 @@ def follower_ids(author: str, kind: str, *, start: dict[str, Any] | None, limit:
 
 # --- posts and the feed -----------------------------------------------------------------
 
-def _post_view(post: Post, *, liked: bool = False) -> PostView:
-    return PostView(post_id=post.post_id, author=post.author, text=post.text,
+def _post_view(post: Post, *, badge: Badge, liked: bool = False) -> PostView:
+    return PostView(post_id=post.post_id, author=post.author, author_name=badge.nickname,
+                    author_avatar_url=badge.avatar_url, text=post.text,
                     photos=[str(p) for p in (post.photos or [])], created_at=post.created_at, status=post.status,
                     likes=int(post.likes or 0),
                     comments=int(post.comments or 0), liked_by_me=liked)
@@ -290,7 +302,7 @@ def create_post(principal: Principal, body: NewPost) -> PostView:
 
     from . import media
 
-    require_active(principal)
+    mine = require_active(principal)
     prefix = media.prefix_of(principal.user_id)
     for key in body.photos:
         if not key.startswith(prefix) or not media.exists(key):
@@ -314,7 +326,7 @@ def create_post(principal: Principal, body: NewPost) -> PostView:
         from .specs import FANOUT_QUEUE
 
         send(FANOUT_QUEUE, {"post_id": post.post_id})
-    return _post_view(post)
+    return _post_view(post, badge=badge_of(mine))
 
 
 def fan_out(post_id: str) -> int:
@@ -350,8 +362,7 @@ def _visible_posts(viewer: str, posts: list[Post], *, must_follow: str | None = 
     visible to their author), blocked pairs, inactive authors, and — for a timeline —
     authors no longer followed / no longer friends."""
     authors = {p.author for p in posts} - {viewer}
-    blocked = blocked_with(viewer, authors)
-    active = active_among(authors)
+    hidden, _ = visible_badges(viewer, authors)  # blocked either way, or not active: one BatchGetItem
     still = {edge.split("#", 1)[1] for _, edge in _existing_edges(_edge_keys(viewer, (must_follow,), authors))} \
         if must_follow else authors
     out = []
@@ -360,8 +371,7 @@ def _visible_posts(viewer: str, posts: list[Post], *, must_follow: str | None = 
             if post.status in ("visible", "held"):
                 out.append(post)
             continue
-        if post.status == "visible" and post.author in active and post.author not in blocked \
-                and post.author in still:
+        if post.status == "visible" and post.author not in hidden and post.author in still:
             out.append(post)
     return out
 
@@ -379,7 +389,8 @@ def _page_of_posts(viewer: str, posts: list[Post], next_cursor: str | None,
     ``check_viewer``, the viewer's own standing — in ONE BatchGetItem across three tables."""
     authors = {p.author for p in posts} - {viewer}
     kinds = (BLOCKS, BLOCKED_BY, must_follow) if must_follow else (BLOCKS, BLOCKED_BY)
-    people = authors | ({viewer} if check_viewer else set())
+    own = any(p.author == viewer for p in posts)
+    people = authors | ({viewer} if check_viewer or own else set())
     standings, edges, reactions = batch_get_tables(
         (Standing, sorted(people), False), (Edge, sorted(set(_edge_keys(viewer, kinds, authors))), False),
         (Reaction, sorted({(p.post_id, f"like#{viewer}") for p in posts}), False))
@@ -390,11 +401,13 @@ def _page_of_posts(viewer: str, posts: list[Post], next_cursor: str | None,
     blocked = {a for a in authors if f"{BLOCKS}#{a}" in found or f"{BLOCKED_BY}#{a}" in found}
     still = {a for a in authors if f"{must_follow}#{a}" in found} if must_follow else authors
     liked = {r.post_id for r in reactions}
+    names = {st.user_id: badge_of(st) for st in standings}
     shown = [p for p in posts
              if (p.author == viewer and p.status in ("visible", "held"))
              or (p.author != viewer and p.status == "visible" and p.author in active and p.author not in blocked
                  and p.author in still)]
-    return PostPage(items=[_post_view(p, liked=p.post_id in liked) for p in shown], next_cursor=next_cursor)
+    return PostPage(items=[_post_view(p, badge=names.get(p.author, badge_of(None)), liked=p.post_id in liked)
+                           for p in shown], next_cursor=next_cursor)
 
 
 def timeline(principal: Principal, kind: str, *, limit: int, cursor: str | None) -> PostPage:
@@ -445,8 +458,13 @@ def _readable_post(principal: Principal, post_id: str) -> Post:
 
 
 def get_post(principal: Principal, post_id: str) -> PostView:
-    post = _readable_post(principal, post_id)
-    return _post_view(post, liked=bool(_liked(principal.user_id, [post])))
+    """The post, if the viewer may see it: who may be seen, the author's name and whether the
+    viewer liked it come in one BatchGetItem."""
+    post = get_or_404(Post, post_id, not_found=NotFound("找不到该动态", code="POST_NOT_FOUND"))
+    page = _page_of_posts(principal.user_id, [post], None)
+    if not page.items:
+        raise NotFound("找不到该动态", code="POST_NOT_FOUND")
+    return page.items[0]
 
 
 def posts_of(principal: Principal, author: str, *, limit: int, cursor: str | None) -> PostPage:
@@ -495,7 +513,7 @@ def like(principal: Principal, post_id: str, *, liked: bool) -> Liked:
 def comment(principal: Principal, post_id: str, text: str) -> CommentView:
     from chalicelib.messaging import logic as messaging
 
-    require_active(principal)
+    mine = require_active(principal)
     post = _readable_post(principal, post_id)
     verdict = messaging.scan_text(text, first_message=False, orgs=(principal.org_path, post.org or ""))
     if verdict.action == "hold":
@@ -508,7 +526,9 @@ def comment(principal: Principal, post_id: str, text: str) -> CommentView:
     with dynamo_errors(), _transaction() as tx:
         tx.save(reaction)
         tx.update(post, actions=[Post.comments.add(1)])
-    return CommentView(comment_id=comment_id, author=principal.user_id, text=reaction.text or "", created_at=at)
+    badge = badge_of(mine)
+    return CommentView(comment_id=comment_id, author=principal.user_id, author_name=badge.nickname,
+                       author_avatar_url=badge.avatar_url, text=reaction.text or "", created_at=at)
 
 
 def comments(principal: Principal, post_id: str, *, limit: int, cursor: str | None) -> CommentPage:
@@ -518,19 +538,26 @@ def comments(principal: Principal, post_id: str, *, limit: int, cursor: str | No
                           last_evaluated_key=decode_cursor(cursor, bound_to=bound))
     rows = list(page)
     me = principal.user_id
-    authors = {r.author for r in rows} - {me}
-    hidden = blocked_with(me, authors) | (authors - active_among(authors))
-    items = [CommentView(comment_id=r.key.rsplit("#", 1)[-1], author=r.author, text=r.text or "",
-                         created_at=r.created_at)
+    hidden, names = visible_badges(me, {r.author for r in rows}, include_viewer=True)
+    items = [CommentView(comment_id=r.key.rsplit("#", 1)[-1], author=r.author, author_name=names[r.author].nickname,
+                         author_avatar_url=names[r.author].avatar_url, text=r.text or "", created_at=r.created_at)
              for r in rows if r.author not in hidden and r.status == "visible"]
     return CommentPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
 
 
 # --- reports and moderation -------------------------------------------------------------
 
-def _report_view(r: Report) -> ReportView:
+def _report_views(reports: list[Report]) -> list[ReportView]:
+    """Reports with the names of the reported member and the reporter (one BatchGetItem)."""
+    names = badges({r.target_member for r in reports} | {r.reporter for r in reports} - {SAFETY_REPORTER})
+    return [_report_view(r, names) for r in reports]
+
+
+def _report_view(r: Report, names: dict[str, Badge]) -> ReportView:
+    reporter = "安全规则" if r.reporter == SAFETY_REPORTER else names[r.reporter].nickname
     return ReportView(report_id=r.report_id, kind=r.target_kind, target_id=r.target_id, target_member=r.target_member,
-                      reason_code=r.reason_code, note=r.note, excerpt=r.excerpt, reporter=r.reporter, org=r.org,
+                      target_member_name=names[r.target_member].nickname, reason_code=r.reason_code, note=r.note,
+                      excerpt=r.excerpt, reporter=r.reporter, reporter_name=reporter, org=r.org,
                       status=r.status, created_at=r.created_at, action=r.action, action_reason=r.action_reason,
                       action_by=r.action_by, action_at=r.action_at)
 
@@ -549,7 +576,7 @@ def report(principal: Principal, body: NewReport) -> ReportView:
             post = Post.get(body.target_id)
         except Post.DoesNotExist as exc:
             raise NotFound("找不到该动态", code="POST_NOT_FOUND") from exc
-        if post.author == me or post.status == "deleted" or post.author in blocked_with(me, [post.author]):
+        if post.author == me or post.status == "deleted" or blocked_between(me, post.author):
             raise NotFound("找不到该动态", code="POST_NOT_FOUND")
         member, excerpt = post.author, post.text
     else:
@@ -563,7 +590,7 @@ def report(principal: Principal, body: NewReport) -> ReportView:
         publish("social", "MemberReported", data={"report_id": saved.report_id, "member": member,
                                                   "kind": body.kind, "reason_code": body.reason_code},
                 actor=actor_of(principal), org=saved.org)
-    return _report_view(saved)
+    return _report_views([saved])[0]
 
 
 def report_queue(principal: Principal, status: str, *, limit: int, cursor: str | None) -> ReportPage:
@@ -571,8 +598,7 @@ def report_queue(principal: Principal, status: str, *, limit: int, cursor: str |
     bound = f"social:reports:{status}"
     page = Report.queue.query(status, scan_index_forward=False, limit=limit,
                               last_evaluated_key=decode_cursor(cursor, bound_to=bound))
-    items = [_report_view(r) for r in page if principal.covers(r.org or "-")
-             or principal.role is Role.PLATFORM_ADMIN]
+    items = _report_views([r for r in page if principal.covers(r.org or "-") or principal.role is Role.PLATFORM_ADMIN])
     return ReportPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
 
 
@@ -587,7 +613,7 @@ def _scoped_report(principal: Principal, report_id: str) -> Report:
 
 
 def get_report(principal: Principal, report_id: str) -> ReportView:
-    return _report_view(_scoped_report(principal, report_id))
+    return _report_views([_scoped_report(principal, report_id)])[0]
 
 
 def moderate(principal: Principal, report_id: str, body: ModerationAction) -> ReportView:
@@ -624,7 +650,7 @@ def moderate(principal: Principal, report_id: str, body: ModerationAction) -> Re
         data = {"user_id": member, "action": body.action, "reason": body.reason, "report_id": report_id,
                 "days": body.days if body.action == "suspend" else None}
         publish("social", "MemberModerated", data=data, actor=actor_of(principal), org=found.org)
-    return _report_view(found)
+    return _report_views([found])[0]
 
 
 def _hide(found: Report) -> None:

@@ -48,6 +48,11 @@ class Standing(Model):
     sanction_reason = UnicodeAttribute(null=True)
     warnings = NumberAttribute(default=0)
     updated_at = UnicodeAttribute(null=True)
+    # the member's name and picture as profiles announced them (ProfileCardChanged), shown
+    # beside their posts, comments, chats and reports without a read of profiles per row
+    nickname = UnicodeAttribute(default="")
+    cover = UnicodeAttribute(default="")
+    card_event_time = UnicodeAttribute(null=True)
 
 
 class Tally(Model):

@@ -24,6 +24,8 @@ class PageQuery(Schema):
 
 class MemberRef(Schema):
     user_id: str
+    nickname: str = Field(..., description="昵称（未填资料时为“光年间会员”）", examples=["小林"])
+    avatar_url: str = Field(..., description="头像的临时链接（1 小时内有效；无照片时为空）")
     since: str
 
 
@@ -78,6 +80,8 @@ class NewPost(Schema):
 class PostView(Schema):
     post_id: str
     author: str
+    author_name: str = Field(..., description="作者昵称（未填资料时为“光年间会员”）", examples=["小林"])
+    author_avatar_url: str = Field(..., description="作者头像的临时链接（1 小时内有效；无照片时为空）")
     text: str
     photos: list[str]
     created_at: str
@@ -110,6 +114,8 @@ class NewComment(Schema):
 class CommentView(Schema):
     comment_id: str
     author: str
+    author_name: str = Field(..., description="评论者昵称", examples=["阿旺"])
+    author_avatar_url: str = Field(..., description="评论者头像的临时链接（无照片时为空）")
     text: str
     created_at: str
 
@@ -137,10 +143,12 @@ class ReportView(Schema):
     kind: str
     target_id: str
     target_member: str
+    target_member_name: str = Field(..., description="被举报会员的昵称", examples=["小林"])
     reason_code: str
     note: str | None
     excerpt: str | None
     reporter: str
+    reporter_name: str = Field(..., description="举报人昵称；安全规则自动举报时为“安全规则”", examples=["阿旺"])
     org: str
     status: str
     created_at: str

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, UpdateError
 
-from chalicelib.platform import clock
+from chalicelib.platform import bucket, clock
 from chalicelib.platform.events import SYSTEM, publish
 from chalicelib.platform.pii import scrub
 
 from .models import Edge, Report, Standing, Tally, standings_and_edges
 
 FOLLOWING, FOLLOWER, FRIEND, BLOCKS, BLOCKED_BY = "following", "follower", "friend", "blocks", "blockedby"
+SAFETY_REPORTER = "system:safety"  # the reporter of what the safety rules held
 TALLY_TTL_DAYS = 30
 STRIKE_WINDOW_DAYS = 7
 
@@ -44,6 +45,12 @@ def _standing(user_id: str) -> Standing | None:
         return Standing.get(user_id)
     except Standing.DoesNotExist:
         return None
+
+
+def active_standing(user_id: str) -> Standing | None:
+    """The member's standing if they may act and be seen, else None (one GetItem)."""
+    standing = _standing(user_id)
+    return standing if _is_active(standing) else None
 
 
 def is_active(user_id: str) -> bool:
@@ -119,13 +126,7 @@ def blocked_with(viewer: str, others: Iterable[str]) -> set[str]:
 def hidden_from(viewer: str, others: Iterable[str]) -> set[str]:
     """Which of ``others`` the viewer must not see: in a block with them (either direction)
     or not active. Standings and edges in ONE BatchGetItem."""
-    others = set(others) - {viewer}
-    if not others:
-        return set()
-    standings, edges = standings_and_edges(sorted(others), _edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
-    active = {s.user_id for s in standings if _is_active(s)}
-    blocked = {e.edge.split("#", 1)[1] for e in edges}
-    return (others - active) | blocked
+    return visible_badges(viewer, others)[0]
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,68 @@ class Pair:
     blocked_by: str | None   # "a" when a blocked b, "b" when b blocked a
     friends: bool
     orgs: tuple[str, ...] = ()  # the two members' organisations (what safety rules apply)
+
+
+@dataclass(frozen=True)
+class Badge:
+    """What a list row shows of a member: their nickname and a short-lived avatar link."""
+
+    nickname: str
+    avatar_url: str
+
+
+ANONYMOUS = Badge("光年间会员", "")
+
+
+def _badge(standing: Standing) -> Badge:
+    return Badge(standing.nickname or ANONYMOUS.nickname, bucket.view_url(standing.cover or ""))
+
+
+def apply_card(event: Any) -> bool:
+    """``ProfileCardChanged`` from profiles: the member's nickname and picture. An older event
+    than the one applied changes nothing (EventBridge does not promise order)."""
+    user_id = str(event.data.get("user_id") or "")
+    if not user_id:
+        raise ValueError("ProfileCardChanged without user_id")
+    try:
+        Standing(user_id).update(
+            actions=[Standing.nickname.set(str(event.data.get("nickname") or "")),
+                     Standing.cover.set(str(event.data.get("cover") or "")),
+                     Standing.card_event_time.set(event.time)],
+            condition=Standing.card_event_time.does_not_exist() | (Standing.card_event_time <= event.time))
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def badges(user_ids: Iterable[str]) -> dict[str, Badge]:
+    """Nickname and avatar of each member, in one BatchGetItem (unknown members: 光年间会员)."""
+    wanted = sorted(set(user_ids))
+    standings, _ = standings_and_edges(wanted, []) if wanted else ([], [])
+    found = {s.user_id: _badge(s) for s in standings}
+    return {u: found.get(u, ANONYMOUS) for u in wanted}
+
+
+def badge_of(standing: Standing | None) -> Badge:
+    return _badge(standing) if standing is not None else ANONYMOUS
+
+
+def visible_badges(viewer: str, others: Iterable[str], *, include_viewer: bool = False
+                   ) -> tuple[set[str], dict[str, Badge]]:
+    """``hidden_from`` and ``badges`` in the same single BatchGetItem: which of ``others`` the
+    viewer must not see, and the name and picture of the rest (and of the viewer, asked)."""
+    others = set(others) - {viewer}
+    people = others | ({viewer} if include_viewer else set())
+    if not people:
+        return set(), {}
+    standings, edges = standings_and_edges(sorted(people), _edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
+    active = {s.user_id for s in standings if _is_active(s)}
+    blocked = {e.edge.split("#", 1)[1] for e in edges}
+    hidden = (others - active) | blocked
+    shown = {s.user_id: _badge(s) for s in standings if s.user_id not in hidden}
+    return hidden, {u: shown.get(u, ANONYMOUS) for u in people - hidden}
 
 
 def pair(a: str, b: str) -> Pair:
@@ -171,7 +234,7 @@ def flag(*, kind: str, target_id: str, member: str, excerpt: str | None, categor
          note: str | None = None) -> str:
     """The safety scanner held something: file it in the moderation queue as a system report,
     with a Chinese ``note`` for the staff who review it."""
-    saved, new = _file(reporter="system:safety", kind=kind, target_id=target_id, member=member,
+    saved, new = _file(reporter=SAFETY_REPORTER, kind=kind, target_id=target_id, member=member,
                        reason="scam_pattern", note=note or "、".join(categories) or None, excerpt=excerpt)
     if new:
         _tally(member, flags=1)

@@ -44,15 +44,15 @@ UNION = {Role.UNION_ADMIN, Role.PLATFORM_ADMIN}
 @endpoint(roles=ALL_ROLES, ownership=Ownership.SHARED, query=PolicyQuery, response=PolicyView,
           summary="当前生效的补助政策版本", tags=TAGS)
 def current_policy(principal: Principal, query: PolicyQuery) -> PolicyView:
-    return logic.current_policy(query.district or _district_of(principal), query.on)
+    return logic.current_policy(query.org or _district_of(principal), query.on)
 
 
 def _district_of(principal: Principal) -> str:
     """The district (province/city/district) the caller belongs to, for a filter left out."""
     parts = principal.org_path.split("/")
     if len(parts) < 3:
-        raise ValidationFailed("请用 district 指定区县", code="DISTRICT_REQUIRED",
-                               details=[{"field": "district", "type": "missing", "message": "district：必填"}])
+        raise ValidationFailed("请用 org 指定区县", code="DISTRICT_REQUIRED",
+                               details=[{"field": "org", "type": "missing", "message": "org：必填"}])
     return "/".join(parts[:3])
 
 
@@ -102,7 +102,7 @@ def get_application(principal: Principal, app_id: str) -> SubsidyApplicationView
 @endpoint(roles=UNION, ownership=Ownership.SCOPE, query=QueueQuery, response=SubsidyPage,
           summary="待审核的补助申请", tags=TAGS)
 def review_queue(principal: Principal, query: QueueQuery) -> SubsidyPage:
-    return logic.review_queue(principal, state=query.state, district=query.district, limit=query.limit,
+    return logic.review_queue(principal, state=query.state, district=query.org, limit=query.limit,
                               cursor=query.cursor)
 
 
@@ -131,4 +131,4 @@ def set_budget(principal: Principal, body: BudgetBody) -> BudgetView:
 @endpoint(roles=UNION, ownership=Ownership.SCOPE, query=BudgetQuery, response=BudgetView,
           summary="区县年度补助预算与已核拨", tags=TAGS)
 def get_budget(principal: Principal, query: BudgetQuery) -> BudgetView:
-    return logic.get_budget(principal, query.district_path, query.year)
+    return logic.get_budget(principal, query.org or _district_of(principal), query.year)

@@ -94,9 +94,10 @@ class PageQuery(Schema):
 
 class QueueQuery(PageQuery):
     state: StateName = "pending_review"
-    district: str | None = Field(None, max_length=200)
+    org: str | None = Field(None, max_length=200, examples=["zj/nb/yuyao"],
+                            description="组织路径（含下级）；不填则为管辖范围")
 
-    @field_validator("district")
+    @field_validator("org")
     @classmethod
     def _org(cls, value: str | None) -> str | None:
         return check_path(value) if value else value
@@ -145,10 +146,11 @@ class BudgetBody(Schema):
 
 
 class BudgetQuery(Schema):
-    district_path: str = Field(..., max_length=200)
+    org: str | None = Field(None, max_length=200, examples=["zj/nb/yuyao"],
+                            description="区县组织路径；不填则取调用者所在的区县")
     year: int = Field(..., ge=2020, le=2100)
 
-    _org = field_validator("district_path")(check_path)
+    _org = field_validator("org")(check_path)
 
 
 class BudgetView(Schema):
@@ -160,11 +162,11 @@ class BudgetView(Schema):
 
 
 class PolicyQuery(Schema):
-    district: str | None = Field(None, max_length=200, examples=["zj/nb/yuyao"],
-                                description="区县组织路径；不填则取调用者所在的区县")
+    org: str | None = Field(None, max_length=200, examples=["zj/nb/yuyao"],
+                            description="区县组织路径；不填则取调用者所在的区县")
     on: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="日期，默认今天")
 
-    _org = field_validator("district")(check_path)
+    _org = field_validator("org")(check_path)
 
     @field_validator("on")
     @classmethod

@@ -144,7 +144,7 @@ def test_a_new_user_runs_the_stack_and_finds_docs_logins_demo_data_and_events(st
     for role, user_id, org_path, name in DEMO_ACCOUNTS:
         account = login(url, role=role, user_id=user_id)["account"]
         assert (account["org_path"], account["name"]) == (org_path, name), user_id
-    staff = requests.get(f"{url}/staff", params={"org_path": "zj/hz/xihu"}, headers=bearer(platform), timeout=CALL_TIMEOUT)
+    staff = requests.get(f"{url}/staff", params={"org": "zj/hz/xihu"}, headers=bearer(platform), timeout=CALL_TIMEOUT)
     assert staff.status_code == 200 and "demo-xihu-admin" in {s["user_id"] for s in staff.json()["items"]}
 
     # a domain event goes EventBridge → SQS → the audit handler, pumped in the background

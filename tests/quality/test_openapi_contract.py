@@ -167,6 +167,30 @@ def test_one_name_for_a_chinese_label(document):
     assert not problems, "\n".join(problems)
 
 
+# The organisation filter of a query has one name, ``org`` (an org path: that org and its
+# subtree). ``district``/``city`` remain only as place filters of 光年间 browse (where someone
+# lives or works), which are place codes, not org paths.
+OLD_ORG_FILTERS = {"org_path", "scope", "parent", "district_path", "district", "enterprise_path"}
+PLACE_FILTERS = {("/profiles/browse", "district")}
+
+
+def test_one_name_for_the_organisation_filter(document):
+    """A front-end team filters every list by organisation the same way: ``?org=zj/huz/nanxun``.
+    No query parameter is called ``org_path``, ``scope``, ``parent``, ``district`` or
+    ``district_path`` (they were six names for one thing, and ``district`` meant an org path in
+    subsidy but a place code in browse)."""
+    problems = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for parameter in operation.get("parameters", []):
+                name = parameter["name"]
+                if parameter.get("in") == "query" and name in OLD_ORG_FILTERS and (path, name) not in PLACE_FILTERS:
+                    problems.append(f"{method.upper()} {path}: ?{name}= (call it ?org=)")
+                if parameter.get("in") == "query" and name == "org" and parameter.get("required"):
+                    problems.append(f"{method.upper()} {path}: ?org= is required (infer it from the caller's org)")
+    assert not problems, "\n".join(problems)
+
+
 def test_the_conformance_check_catches_a_document_that_lies(document):
     """The suite-wide check (tests/contract.py) is only worth its 100% if it can fail: a
     response missing a documented field, an undocumented status, an accepted request whose

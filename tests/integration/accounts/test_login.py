@@ -56,7 +56,7 @@ def test_staff_log_in_with_zhezhengding_only_once_registered_by_their_union(fake
     assert response.status_code == 200, response.body
     account = body(response)["account"]
     assert (account["role"], account["org_path"]) == ("union_admin", "zj/huz/nanxun")
-    staff = body(city.get("/staff?org_path=zj/huz/nanxun"))["items"]
+    staff = body(city.get("/staff?org=zj/huz/nanxun"))["items"]
     assert [s["name"] for s in staff] == ["杨老师"]
 
 

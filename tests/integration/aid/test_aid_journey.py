@@ -59,10 +59,13 @@ def test_a_worker_applies_and_follows_the_application_to_payment(people, pump):
     assert too_high.status_code == 403 and body(too_high)["code"] == "AID_STEP_NOT_IN_SCOPE"
     approved = step(district, app, "district_review", "approve", "同意救助", amount_fen=800_000)
     assert approved.status_code == 200 and body(approved)["state"] == "public_notice"
+    # the notice opens in the background: the answer says so instead of an unexplained empty end date
+    assert body(approved)["notice_ends_at"] is None and "后台开启" in body(approved)["next_step"]
 
     pump.drain()
     notice = body(worker.get(f"/aid/applications/{app['app_id']}"))
     assert notice["notice_ends_at"], "the aid-step Lambda opened the public notice"
+    assert "notice_ends_at 结束" in notice["next_step"]
     on_notice = body(people["colleague"].get("/aid/notices"))["items"]
     assert [(n["applicant"], n["approved_fen"]) for n in on_notice] == [("陈*鑫", 800_000)]
 

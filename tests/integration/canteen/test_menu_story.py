@@ -39,6 +39,8 @@ def test_given_planned_days_when_the_canteens_hour_comes_then_the_next_days_menu
     notices = body(worker.get("/canteens/me/notices"))["items"]
     assert [n["day"] for n in notices] == [day2.isoformat(), day1.isoformat()]
     assert all("明日菜单已发布" in n["title"] for n in notices)
+    # ``at`` is when the notice was sent, a UTC timestamp like every other notice's (17:01 Shanghai)
+    assert notices[0]["at"].startswith(f"{day1.isoformat()}T09:01") and notices[0]["at"].endswith("Z")
 
     with at(shanghai(day1, 17, 6)):  # the next run finds nothing new: no second notice
         assert pump.run_schedule(PUBLISH) == {"published": 0, "announced": 0}

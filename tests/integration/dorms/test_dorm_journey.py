@@ -28,10 +28,18 @@ def test_given_auto_approval_for_new_hires_when_he_applies_then_he_is_approved_a
     applied = chen.post("/dorms/applications", {"building_id": dorm.building_id, "room_no": "301"})
     assert applied.status_code == 201, applied.body
     assert body(applied)["status"] == "submitted" and body(applied)["bed_no"] == 2
+    assert "自动通过" in body(applied)["next_step"]
+    decision = f"/dorms/applications/{body(applied)['application_id']}/decision"
+    early = dorm.union.post(decision, {"approve": False, "reason": "名额已满"})  # before the rule ran
+    assert early.status_code == 409 and body(early)["code"] == "DORM_AUTO_REVIEW_PENDING"
     pump.drain()  # the dorm-apply Lambda applies the rules
 
     mine = body(chen.get("/dorms/me"))["application"]
     assert mine["status"] == "approved" and mine["auto_approved"] is True
+    late = dorm.union.post(decision, {"approve": False, "reason": "名额已满"})  # the rule decided first: said so
+    assert late.status_code == 409 and body(late)["code"] == "DORM_ALREADY_DECIDED"
+    assert "企业规则自动通过" in body(late)["message"] and "其他管理员" not in body(late)["message"]
+    assert body(chen.get("/dorms/me"))["application"]["status"] == "approved"
     checked_in = chen.post("/dorms/me/check-in", {})
     assert checked_in.status_code == 200, checked_in.body
     assert body(checked_in)["status"] == "checked_in"

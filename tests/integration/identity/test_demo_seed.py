@@ -22,7 +22,7 @@ def test_the_demo_reports_the_articles_figures_and_a_new_user_can_walk_the_journ
     today = body(admin.get("/identity/figures?days=1"))["days"][0]
     assert (today["registered"], today["face_verified"], today["member_verified"], today["active"]) == \
         (260, 260, 260, 145)
-    imports = body(admin.get("/identity/rosters?scope=zj/hz/xihu/e-lightyear"))["items"]
+    imports = body(admin.get("/identity/rosters?org=zj/hz/xihu/e-lightyear"))["items"]
     assert [(i["status"], i["rows_accepted"], i["rows_rejected"]) for i in imports] == [("completed", 2, 1)]
 
     # demo-worker is 陈宏鑫 of 三行电气 (南浔) here as in the dorm, canteen and aid demos: an active member

@@ -56,7 +56,7 @@ def test_a_gbk_export_with_broken_rows_imports_the_good_rows_and_says_why_each_b
     assert listing.get("KeyCount", 0) == 0  # the file with plain ID numbers is not kept
     assert len(spy.of("RosterImported")) == 1
 
-    history = body(admin.get(f"/identity/rosters?scope={XIHU}"))["items"]
+    history = body(admin.get(f"/identity/rosters?org={XIHU}"))["items"]
     assert [h["import_id"] for h in history] == [upload["import_id"]]
 
 

@@ -62,7 +62,7 @@ def test_an_import_must_say_whether_it_adds_or_replaces(admin):
         refused = admin.post("/identity/rosters", {"scope": XIHU, "file_name": "名册.csv", "file_format": "csv", **bad})
         assert refused.status_code == 422 and body(refused)["code"] == "VALIDATION_FAILED"
         assert any(d.get("field") == "mode" for d in body(refused)["details"])
-    assert body(admin.get(f"/identity/rosters?scope={XIHU}"))["items"] == []
+    assert body(admin.get(f"/identity/rosters?org={XIHU}"))["items"] == []
 
 
 def test_adding_a_two_row_file_leaves_everyone_else_on_the_roster(admin, upload_roster, four_members):

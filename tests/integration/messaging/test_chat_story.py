@@ -212,3 +212,24 @@ def test_an_offline_recipient_gets_one_wechat_reminder_per_unread_burst(fakes, m
     assert len(fakes.sent_messages) == 2
     reminders = body(lin.get("/inbox?kind=messaging"))["items"]            # each reminder is an inbox item too
     assert [i["kind_name"] for i in reminders] == ["聊天提醒", "聊天提醒"]
+
+
+def test_an_inbox_row_shows_who_the_other_person_is_and_follows_their_new_nickname(login, pump):
+    """A chat list shows a name and a picture per row, not a bare id the client would look up
+    one call per row; when the other person renames themselves, the row follows."""
+    from tests.integration.profiles.helpers import member as profiled
+    from tests.integration.profiles.helpers import profile
+
+    wang = profiled(login, pump, "xiaowang", nickname="阿旺")
+    li = profiled(login, pump, "xiaoli", nickname="小李子", gender="male")
+    befriend(wang, li)
+    send(wang, "xiaoli", "你好呀", "cli-name-01")
+    pump.drain()
+
+    row = body(li.get("/messaging/inbox"))["items"][0]
+    assert (row["other"], row["other_name"]) == ("xiaowang", "阿旺")
+    assert body(wang.get("/messaging/inbox"))["items"][0]["other_name"] == "小李子"
+
+    assert wang.put("/profiles/me", profile(nickname="旺仔")).status_code == 200
+    pump.drain()
+    assert body(li.get("/messaging/inbox"))["items"][0]["other_name"] == "旺仔"

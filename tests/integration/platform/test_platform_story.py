@@ -85,11 +85,11 @@ def test_a_retried_post_with_the_same_idempotency_key_creates_once(login):
 
 def test_cursors_that_were_tampered_with_are_refused(login):
     platform = login("platform_admin", user_id="root", org_path="zj")
-    first = body(platform.get("/orgs/children?parent=zj&limit=2"))
+    first = body(platform.get("/orgs/children?org=zj&limit=2"))
     assert len(first["items"]) == 2 and first["next_cursor"]
-    second = body(platform.get(f"/orgs/children?parent=zj&limit=2&cursor={first['next_cursor']}"))
+    second = body(platform.get(f"/orgs/children?org=zj&limit=2&cursor={first['next_cursor']}"))
     assert {o["path"] for o in second["items"]}.isdisjoint({o["path"] for o in first["items"]})
     tampered = first["next_cursor"][:-3] + ("AAA" if not first["next_cursor"].endswith("AAA") else "BBB")
-    refused = platform.get(f"/orgs/children?parent=zj&limit=2&cursor={tampered}")
+    refused = platform.get(f"/orgs/children?org=zj&limit=2&cursor={tampered}")
     assert refused.status_code == 400 and body(refused)["code"] == "INVALID_CURSOR"
     json.dumps(second)

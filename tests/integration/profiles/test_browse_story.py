@@ -24,10 +24,12 @@ def test_given_a_member_not_yet_verified_when_others_browse_then_she_only_appear
     xiaowang = member(login, pump, "w-xiaowang", activated=False)
     assert body(xiaowang.get("/profiles/me"))["visible"] is False
     assert "认证" in body(xiaowang.get("/profiles/me"))["visibility_text"]
+    assert "GET /identity/me" in body(xiaowang.get("/profiles/me"))["next_step"]  # what she waits for, and where
     assert ids(viewer.get("/profiles/browse")) == []
 
     activate("w-xiaowang")
     pump.drain()
+    assert "1–2 秒" in body(xiaowang.get("/profiles/me"))["next_step"]  # others see her after the background index
     assert ids(viewer.get("/profiles/browse")) == ["w-xiaowang"]
     assert viewer.get("/profiles/members/w-xiaowang").status_code == 200
 

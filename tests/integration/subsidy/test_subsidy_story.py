@@ -80,7 +80,7 @@ def test_an_enterprise_previews_submits_and_gets_every_line_explained_and_approv
     assert [(ln["decision"], ln["paid_fen"]) for ln in done["lines"]] == [
         ("approved", 300_000), ("approved", 10_000_000), ("rejected", 0), ("approved", 150_000)]
     assert done["lines"][2]["reason"] == "竞赛承办合同未加盖公章"
-    budget = body(union.get(f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"))
+    budget = body(union.get(f"/subsidy/budgets?org={YUYAO}&year={YEAR}"))
     assert budget["committed_fen"] == 10_450_000 and budget["remaining_fen"] == 39_550_000
 
     again = body(enterprise.post("/subsidy/preview", {"items": [CENTRE, IDEA, {**IDEA, "subject": "新点子"}]}))
@@ -96,7 +96,7 @@ def test_an_application_that_would_overrun_the_budget_waits_and_is_paid_when_the
     approve_all = {"decisions": [{"item_id": "L1", "approve": True}]}
     waiting = body(union.post(f"/subsidy/applications/{app_id}/review", approve_all))
     assert waiting["state"] == "waiting_budget" and "待追加预算" in waiting["budget_note"]
-    assert body(union.get(f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"))["committed_fen"] == 0
+    assert body(union.get(f"/subsidy/budgets?org={YUYAO}&year={YEAR}"))["committed_fen"] == 0
     later = body(enterprise.post("/subsidy/applications", claim(enterprise, IDEA)))["app_id"]
     pump.drain()
     assert body(union.post(f"/subsidy/applications/{later}/review", approve_all))["state"] == "waiting_budget"
@@ -190,7 +190,7 @@ def test_a_one_off_claimed_in_two_applications_is_paid_once_even_when_reviewed_a
     assert sorted(r.status_code for r in results) in ([200, 200], [200, 409])
     for loser in (r.json() for r in results if r.status_code == 409):
         assert loser["code"] in ("SUBSIDY_RECALCULATED", "SUBSIDY_CONFLICT")
-    budget = body(union.get(f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"))
+    budget = body(union.get(f"/subsidy/budgets?org={YUYAO}&year={YEAR}"))
     assert budget["committed_fen"] == 10_000_000
 
 
@@ -198,7 +198,7 @@ def test_impossible_dates_and_empty_districts_are_refused_not_crashed(login):
     """Found by the fuzz: a date like 7342-78-60 and an empty district path used to reach the
     data layer and answer 500."""
     worker = login("worker", user_id="w-fuzz")
-    bad_date = worker.get("/subsidy/policy?district=zj/nb/yuyao&on=7342-78-60")
+    bad_date = worker.get("/subsidy/policy?org=zj/nb/yuyao&on=7342-78-60")
     assert bad_date.status_code == 422 and body(bad_date)["details"][0]["field"] == "on"
     platform = login("platform_admin", user_id="root", org_path="zj")
     policy = seed_policy().model_dump(mode="json")
@@ -208,7 +208,7 @@ def test_impossible_dates_and_empty_districts_are_refused_not_crashed(login):
 
 def test_a_budget_or_a_claimed_cost_that_is_not_whole_fen_in_range_is_refused_and_changes_nothing(cast):
     enterprise, union = cast
-    where = f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"
+    where = f"/subsidy/budgets?org={YUYAO}&year={YEAR}"
     before = body(union.get(where))
     for total in (True, "50000000", 1.5, 10**10 + 1, -1):
         refused = union.put("/subsidy/budgets", {"district_path": YUYAO, "year": YEAR, "total_fen": total})
@@ -258,7 +258,7 @@ def test_an_application_computed_before_its_one_off_was_paid_elsewhere_is_recomp
     approved = _approve(union, first)
     assert approved.status_code == 200 and body(approved)["state"] == "approved"
     assert body(approved)["paid_fen"] == 150_000
-    assert body(union.get(f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"))["committed_fen"] == 10_150_000
+    assert body(union.get(f"/subsidy/budgets?org={YUYAO}&year={YEAR}"))["committed_fen"] == 10_150_000
 
 
 @pytest.mark.parametrize("taken", ["before the approval", "between its check and its commit"])
@@ -282,7 +282,7 @@ def test_approving_an_application_whose_one_off_was_taken_a_moment_ago_recompute
 
     stale = _approve(union, app_id)
     assert stale.status_code == 409 and body(stale)["code"] == "SUBSIDY_RECALCULATED" and body(stale)["message"]
-    assert body(union.get(f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"))["committed_fen"] == 0
+    assert body(union.get(f"/subsidy/budgets?org={YUYAO}&year={YEAR}"))["committed_fen"] == 0
     refreshed = body(union.get(f"/subsidy/applications/{app_id}"))
     assert refreshed["state"] == "pending_review" and refreshed["total_fen"] == 150_000
     assert body(_approve(union, app_id))["paid_fen"] == 150_000
@@ -304,7 +304,7 @@ def test_a_waiting_application_reserves_its_one_off_so_a_later_claim_cannot_take
     assert body(union.get(f"/subsidy/applications/{later}"))["total_fen"] == 0  # it would have fitted before
     approved = body(_approve(union, later, lines=1))
     assert approved["state"] == "approved" and approved["paid_fen"] == 0
-    assert body(union.get(f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"))["committed_fen"] == 0
+    assert body(union.get(f"/subsidy/budgets?org={YUYAO}&year={YEAR}"))["committed_fen"] == 0
 
     union.put("/subsidy/budgets", {"district_path": YUYAO, "year": YEAR, "total_fen": 20_000_000})
     pump.drain()
@@ -352,4 +352,4 @@ def test_a_blocked_waiting_application_never_stops_the_district_queue(cast, pump
     recomputed = body(union.get(f"/subsidy/applications/{blocked}"))
     assert recomputed["state"] == "pending_review" and recomputed["total_fen"] == 150_000
     assert body(_approve(union, blocked))["paid_fen"] == 150_000
-    assert body(union.get(f"/subsidy/budgets?district_path={YUYAO}&year={YEAR}"))["committed_fen"] == 300_000
+    assert body(union.get(f"/subsidy/budgets?org={YUYAO}&year={YEAR}"))["committed_fen"] == 300_000
