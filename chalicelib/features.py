@@ -30,6 +30,8 @@ FEATURES: tuple[str, ...] = (
     "bookings",
     "mediation",
     "centres",
+    "craftsmen",
+    "talents",
 )
 
 

@@ -29,15 +29,16 @@ TEST_PEOPLE = [
 # (dev login body, who, what it shows)
 DEMO_ACCOUNTS = [
     ('{"role": "worker", "user_id": "demo-worker"}', "陈宏鑫，南浔三行电气新员工（光年间昵称 阿鑫）",
-     "优享：宿舍选床与入住、食堂菜单与 17:00 发布、大病帮扶已发放 + 金秋助学待审；光年间：浏览、推荐"),
+     "优享：宿舍选床与入住、食堂菜单与 17:00 发布、大病帮扶已发放 + 金秋助学待审；本人的南浔工匠档案与 PDF；"
+     "光年间：浏览、推荐"),
     ('{"role": "worker", "user_id": "demo-xiaowang", "org_path": "zj/hz/xihu"}', "王小丽，西湖 光年科技的新用户",
      "光年间 入会全流程：刷脸、会员比对、承诺书，之后填资料、传照片、浏览"),
     ('{"role": "worker", "user_id": "demo-tingting", "org_path": "zj/hz/xihu/e-guangnian"}',
      "婷婷，光年科技，已激活的光年间会员", "光年间：有照片的资料、浏览与推荐、互相心动"),
     ('{"role": "enterprise_admin", "user_id": "demo-enterprise-admin"}', "三行电气企业工会",
-     "宿舍楼与房间、入住审批规则、食堂与周菜单、帮扶初审"),
+     "宿舍楼与房间、入住审批规则、食堂与周菜单、帮扶初审、南浔工匠档案（陈宏鑫）"),
     ('{"role": "union_admin", "user_id": "demo-nanxun-admin"}', "南浔区总工会 杨老师",
-     "宿舍审批与入住、帮扶复审与公示、照片审核、南浔的数据"),
+     "宿舍审批与入住、帮扶复审与公示、照片审核、南浔的数据、工匠档案核验与 PDF 导出"),
     ('{"role": "union_admin", "user_id": "demo-xihu-admin", "org_path": "zj/hz/xihu"}', "西湖区总工会 工会干事",
      "光年间：2,600 认证 / 1,447 激活会员、名册导入、申诉、举报与安全扫描拦截"),
     ('{"role": "union_admin", "user_id": "demo-yuyao-admin", "org_path": "zj/nb/yuyao"}', "余姚市总工会 产改办",

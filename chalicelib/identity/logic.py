@@ -353,6 +353,17 @@ def member_status(user_id: str) -> MemberStatus | None:
     return _status(member) if member else None
 
 
+def id_hash_of(user_id: str) -> str | None:
+    """For other features: the lookup hash (``pii.lookup_hash``) of the ID number a person
+    proved by the face check, or None before it (a feature's record of that person is found
+    by it: the craftsman archive's own file)."""
+    try:
+        member = Member.get(user_id, consistent_read=True, attributes_to_get=["id_hash", "face_verified"])
+    except Member.DoesNotExist:
+        return None
+    return member.id_hash if member.face_verified and member.id_hash else None
+
+
 def _transitions(user_id: str, *, limit: int, cursor: str | None) -> TransitionPage:
     bound = f"identity-transitions:{user_id}"
     page = Transition.query(user_id, scan_index_forward=False, limit=limit,
@@ -569,6 +580,14 @@ def roster_match(id_hash: str) -> RosterEntry | None:
     """The person's current (active) roster entry, the most recently updated one."""
     entries = [e for e in RosterEntry.query(id_hash, consistent_read=True) if e.status == "active"]
     return max(entries, key=lambda e: e.updated_at) if entries else None
+
+
+def roster_names(org_path: str, id_hashes: list[str]) -> dict[str, str]:
+    """For other features (talent declarations): which of these people (by ``pii.lookup_hash``
+    of their ID number) are active on the roster of the enterprise union ``org_path``, with the
+    name the roster gives them. One BatchGetItem per 100 people; no plain number is needed."""
+    keys = [(id_hash, org_path) for id_hash in dict.fromkeys(id_hashes)]
+    return {e.id_hash: e.name for e in RosterEntry.batch_get(keys) if e.status == "active"} if keys else {}
 
 
 def check_membership(user_id: str, *, actor: Actor = SYSTEM) -> str:

@@ -40,24 +40,30 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, excel_bom
 
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str = "Sheet1") -> bytes:
     """An XLSX workbook of one sheet; text cells are string cells, so none is a formula."""
+    return xlsx_book([(sheet, header, rows)])
+
+
+def xlsx_book(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """An XLSX workbook of several sheets (name, header, rows), written as ``xlsx_bytes`` writes one."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
-    page = book.create_sheet(title=sheet[:31])
+    for name, header, rows in sheets:
+        page = book.create_sheet(title=name[:31])
 
-    def cells(values: Sequence[Any]) -> list[Any]:
-        out = []
-        for value in values:
-            cell = WriteOnlyCell(page, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # openpyxl would store "=..." as a formula
-            out.append(cell)
-        return out
+        def cells(values: Sequence[Any], page: Any = page) -> list[Any]:
+            out = []
+            for value in values:
+                cell = WriteOnlyCell(page, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # openpyxl would store "=..." as a formula
+                out.append(cell)
+            return out
 
-    page.append(cells(header))
-    for row in rows:
-        page.append(cells(row))
+        page.append(cells(header))
+        for row in rows:
+            page.append(cells(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -11,6 +11,7 @@ reviewer who tried to approve it; the budget queue simply moves on to the next).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -21,7 +22,7 @@ from chalicelib.platform import clock, pii
 from chalicelib.platform.auth import Principal, Role
 from chalicelib.platform.db import dynamo_errors
 from chalicelib.platform.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.platform.events import SYSTEM, Actor, actor_of, publish
+from chalicelib.platform.events import SYSTEM, Actor, actor_of, publish, transaction
 from chalicelib.platform.money import fen_to_yuan_text
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 
@@ -200,12 +201,28 @@ def _check_evidence(enterprise: str, items: list[ClaimItemBody]) -> None:
 
 def submit(principal: Principal, claim: ClaimBody) -> SubsidyApplicationView:
     """Store the claim under the version in force today and queue it for the calculator."""
-    enterprise = _enterprise_of(principal)
+    return _store(principal, _enterprise_of(principal), claim.items, stage=None)
+
+
+def submit_prefilled(principal: Principal, items: list[ClaimItemBody],
+                     stage: Callable[[TransactWrite, str], None]) -> SubsidyApplicationView:
+    """An application whose items another feature filled in (the craftsman archive's verified
+    entries): the policy still computes every line. Their evidence was checked where it was
+    verified, so it is not looked up here; ``stage(tx, app_id)`` adds the caller's own
+    conditional writes (a claim marker) to the transaction that stores the application, so
+    both are written or neither. A refused transaction raises ``TransactWriteError`` for the
+    caller to explain."""
+    return _store(principal, _enterprise_of(principal), items, stage=stage)
+
+
+def _store(principal: Principal, enterprise: str, bodies: list[ClaimItemBody],
+           stage: Callable[[TransactWrite, str], None] | None) -> SubsidyApplicationView:
     today = clock.today_shanghai()
     policy, version_key = policy_in_force(district_of(enterprise), today)
-    items = _claim_items(claim.items)
+    items = _claim_items(bodies)
     _calculate(policy, items, enterprise=enterprise, year=today.year)  # refuse what the version cannot compute
-    _check_evidence(enterprise, claim.items)
+    if stage is None:
+        _check_evidence(enterprise, bodies)
     now = clock.now_iso()
     app_id = f"sub-{uuid.uuid4().hex[:20]}"
     app = SubsidyApplication(
@@ -214,17 +231,33 @@ def submit(principal: Principal, claim: ClaimBody) -> SubsidyApplicationView:
         year=today.year, state="calculating", queue_sort=f"{district_of(enterprise)}/|{now}|{app_id}",
         items=[ClaimItemAttr(item_id=c.item_id, measure=c.measure, subject=c.subject, cost_fen=c.cost_fen,
                              level=c.level, evidence=list(b.evidence), note=pii.scrub(b.note))
-               for c, b in zip(items, claim.items, strict=True)],
+               for c, b in zip(items, bodies, strict=True)],
         lines=[], created_at=now)
-    app.save(condition=SubsidyApplication.app_id.does_not_exist())
+    submitted = {"app_id": app_id, "items": len(items)}
+    if stage is None:
+        app.save(condition=SubsidyApplication.app_id.does_not_exist())
+    else:
+        with transaction() as tx:
+            tx.save(app, condition=SubsidyApplication.app_id.does_not_exist())
+            publish(FEATURE, "SubsidySubmitted", data=submitted, org=enterprise, actor=actor_of(principal), tx=tx)
+            stage(tx, app_id)
     from chalicelib.platform import queues
 
     from .specs import CALC_QUEUE
 
     queues.send(CALC_QUEUE, {"app_id": app_id})
-    publish(FEATURE, "SubsidySubmitted", data={"app_id": app_id, "items": len(items)}, org=enterprise,
-            actor=actor_of(principal))
+    if stage is None:
+        publish(FEATURE, "SubsidySubmitted", data=submitted, org=enterprise, actor=actor_of(principal))
     return _view(app)
+
+
+def application_state(app_id: str) -> str | None:
+    """For other features: an application's state (``rejected`` ones released what they
+    claimed), or None when there is no such application."""
+    try:
+        return str(SubsidyApplication.get(app_id, consistent_read=True, attributes_to_get=["state"]).state)
+    except DoesNotExist:
+        return None
 
 
 def compute(app_id: str) -> bool:

@@ -22,6 +22,7 @@ PLATFORM = "platform"
 # CloudFormation's 500 resources). A feature not listed goes to the last group.
 GROUPS: dict[str, tuple[str, ...]] = {
     "people": ("system", "orgs", "accounts", "audit", "identity", "profiles", "social", "messaging"),
+    "enterprise": ("enterprises", "talents", "craftsmen"),
     "services": ("aid", "subsidy", "dorms", "canteen", "bookings"),
 }
 API_FUNCTION = "APIHandler"  # Chalice's; it stays the `system` feature's API function

@@ -1,0 +1,48 @@
+"""The S3 seam of the craftsman archive: presigned evidence uploads (one key, one type, a
+size), a listing to check what was really uploaded, and PDFs put under the bucket's expiring
+prefix with a short presigned download."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from chalicelib.platform.aws import client
+from chalicelib.platform.bucket import EXPIRING_PREFIX
+from chalicelib.platform.settings import get_settings
+
+UPLOAD_EXPIRES_IN = 900
+DOWNLOAD_EXPIRES_IN = 300
+PDF_PREFIX = f"{EXPIRING_PREFIX}craftsmen-pdf/"
+
+
+def presign_upload(key: str, content_type: str, max_bytes: int) -> dict[str, Any]:
+    return dict(client("s3").generate_presigned_post(
+        Bucket=get_settings().uploads_bucket, Key=key,
+        Fields={"Content-Type": content_type},
+        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+        ExpiresIn=UPLOAD_EXPIRES_IN,
+    ))
+
+
+def download_url(key: str, filename: str | None = None) -> str:
+    params: dict[str, Any] = {"Bucket": get_settings().uploads_bucket, "Key": key}
+    if filename:
+        params["ResponseContentDisposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return str(client("s3").generate_presigned_url("get_object", Params=params, ExpiresIn=DOWNLOAD_EXPIRES_IN))
+
+
+def keys_under(prefix: str) -> set[str]:
+    """Every object key under ``prefix`` (one ListObjectsV2 per 1,000 keys)."""
+    found: set[str] = set()
+    kwargs: dict[str, Any] = {"Bucket": get_settings().uploads_bucket, "Prefix": prefix}
+    while True:
+        page = client("s3").list_objects_v2(**kwargs)
+        found.update(str(o["Key"]) for o in page.get("Contents") or [])
+        if not page.get("IsTruncated"):
+            return found
+        kwargs["ContinuationToken"] = page["NextContinuationToken"]
+
+
+def put_pdf(key: str, data: bytes) -> None:
+    client("s3").put_object(Bucket=get_settings().uploads_bucket, Key=key, Body=data,
+                            ContentType="application/pdf")
