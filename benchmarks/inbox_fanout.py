@@ -1,4 +1,4 @@
-"""Announcement fan-out and inbox / channel reads, on moto in-process (mock_aws):
+"""Announcement fan-out and inbox / channel reads, on ONE moto server (as the local stack runs it):
 
 1. an announcement to N verified members (default 10,000 over 20 enterprises of one district):
    the fan-out through its two queues (the event pump delivers them as Lambda would) against
@@ -7,7 +7,7 @@
    delivered count must still be N;
 2. items read per request for an inbox page and a channel page, by page size.
 
-Run: ``.venv/bin/python -m benchmarks.inbox_fanout`` (``BENCH_FANOUT_N=100000`` for the issue's size)."""
+Run: ``.venv/bin/python -m benchmarks inbox_fanout`` (``BENCH_FANOUT_N=100000`` for the issue's size)."""
 from __future__ import annotations
 
 import os
@@ -15,17 +15,8 @@ import time
 from collections import Counter
 from typing import Any
 
-os.environ.update({"GONGHUI_STAGE": "local", "AWS_DEFAULT_REGION": "cn-north-1", "AWS_REGION": "cn-north-1",
-                   "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "POWERTOOLS_DEV": "false",
-                   "POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"})
-os.environ.pop("AWS_ENDPOINT_URL", None)
-
-from moto import mock_aws
-
+from benchmarks import _moto
 from benchmarks._table import print_table
-from local import moto_atomic
-
-moto_atomic.patch_in_process()
 
 N = int(os.environ.get("BENCH_FANOUT_N", "10000"))
 ENTERPRISES = 20
@@ -40,7 +31,6 @@ def _population() -> dict[str, list[str]]:
     records = []
     for n in range(N):
         node = f"{DISTRICT}/e-{n % ENTERPRISES:02d}"
-        first17 = f"3305{n // 1_000_000:02d}{1970 + n % 30}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
         first17 = f"{330500 + (n // 1000) % 100:06d}{1970 + n % 30}{1 + n % 12:02d}{1 + n % 28:02d}{n % 1000:03d}"
         user = f"m-{n:06d}"
         by_node.setdefault(node, []).append(user)
@@ -68,19 +58,17 @@ def _count(recorder: Any, label: str, call: Any) -> dict[str, int]:
     return dict(reads)
 
 
-def fan_out(app: Any, rule_queues: dict[str, str]) -> None:
+def fan_out(app: Any, pump: Any) -> None:
     from chalicelib.inbox import announcements
     from chalicelib.inbox.models import InboxItem
     from chalicelib.inbox.schemas import InboxAnnouncementDraft
     from chalicelib.inbox.specs import ANNOUNCE_BATCH_QUEUE
     from chalicelib.platform.auth import Principal, Role
     from chalicelib.platform.queues import send
-    from local.pump import EventPump
 
     started = time.perf_counter()
     by_node = _population()
     print(f"{N:,} verified members over {ENTERPRISES} enterprises loaded in {time.perf_counter() - started:.1f} s")
-    pump = EventPump(app, rule_queues, fast_retry=True)
     admin = Principal(user_id="nanxun-admin", role=Role.UNION_ADMIN, org_path=DISTRICT)
     draft = InboxAnnouncementDraft(title="关于开展金秋助学的通知", body="请于12月15日前申请。", audience_org=DISTRICT)
 
@@ -109,7 +97,7 @@ def fan_out(app: Any, rule_queues: dict[str, str]) -> None:
     for users in by_node.values():
         for user in users:
             items[InboxItem.by_time.count(user)] += 1
-    print_table(f"Announcement to {N:,} members (one district, {ENTERPRISES} enterprises), moto in-process",
+    print_table(f"Announcement to {N:,} members (one district, {ENTERPRISES} enterprises), one moto server",
                 ["run", "seconds", "items/s", "delivered count", "members with exactly 1 item"], [
                     ["fan-out (2 queues, pump)", fan_s, N / fan_s, first, items[1]],
                     ["raw BatchWriteItem, same table", raw_s, N / raw_s, "-", "-"],
@@ -153,17 +141,16 @@ def reads(recorder: Any) -> None:
 
 
 def main() -> None:
-    import app as app_module
     from chalicelib.platform.aws import CallRecorder, install_recorder
-    from local import bootstrap
 
-    with mock_aws():
-        bootstrap.reset_caches()
-        rule_queues = bootstrap.create_all(app_module.app)
-        fan_out(app_module.app, rule_queues)
+    server, app, pump = _moto.start()
+    try:
+        fan_out(app, pump)
         recorder = CallRecorder()
         install_recorder(recorder)
         reads(recorder)
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

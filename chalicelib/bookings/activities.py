@@ -87,7 +87,7 @@ def _view(a: BookingActivity, sessions: list[BookingSession] | None = None) -> B
         questions=[BookingQuestion.model_validate(as_map(q)) for q in a.questions or []], group_by=a.group_by,
         quotas={k: int(v) for k, v in as_map(a.quotas).items()}, fee_fen=int(a.fee_fen), seat_numbers=a.seat_numbers,
         signup_opens_at=a.signup_opens_at, signup_closes_at=a.signup_closes_at, offer_minutes=int(a.offer_minutes),
-        waitlist=a.waitlist,
+        waitlist=a.waitlist, host=a.host,
         early_access_tier=int(a.early_access_tier) if a.early_access_tier is not None else None,
         early_access_opens_at=a.early_access_opens_at,
         sessions=[_session_view(s) for s in sessions or []])
@@ -126,6 +126,15 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
         audience = audience.model_copy(update={"org": data.org_path, "members_only": True})
     if not (within(audience.org or data.org_path, data.org_path) or within(data.org_path, audience.org or "")):
         raise ValidationFailed("面向的组织应为主办组织的上级或下级", code="BOOKING_AUDIENCE_INVALID")
+    if data.host:
+        from chalicelib.centres import logic as centres  # the room or reading room must exist, near the organiser
+
+        host_org = centres.host_org(data.host)
+        if host_org is None:
+            raise ValidationFailed("找不到该举办场所（服务中心的房间或职工书屋）", code="BOOKING_HOST_INVALID",
+                                   details=[{"host": data.host}])
+        if not (within(data.org_path, host_org) or within(host_org, data.org_path)):
+            raise ValidationFailed("举办场所应属于主办组织的上级或下级", code="BOOKING_HOST_INVALID")
     times = _session_times(data)
     now = clock.now_iso()
     activity_id = new_id("a")
@@ -134,7 +143,7 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
                                kind=data.kind, starts_at=clock.isoformat(start), ends_at=clock.isoformat(end),
                                capacity=data.capacity, taken=0, held=dict.fromkeys(groups, 0),
                                waiting=dict.fromkeys(groups, 0), wait_seq=0, status="open", close_day=local_day(end),
-                               checked_in=0)
+                               checked_in=0, host=data.host)
                 for start, end in times]
     opens_at = clock.isoformat(clock.parse(data.signup_opens_at)) if data.signup_opens_at else now
     early = clock.isoformat(clock.parse(opens_at) - timedelta(hours=data.early_access_hours)) \
@@ -147,8 +156,8 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
         fee_fen=data.fee_fen, seat_numbers=data.seat_numbers,
         signup_opens_at=opens_at,
         signup_closes_at=clock.isoformat(clock.parse(data.signup_closes_at)) if data.signup_closes_at else None,
-        offer_minutes=data.offer_minutes, waitlist=data.waitlist, sessions=len(sessions), created_at=now,
-        early_access_tier=data.early_access_tier, early_access_opens_at=early)
+        offer_minutes=data.offer_minutes, waitlist=data.waitlist, host=data.host, sessions=len(sessions),
+        created_at=now, early_access_tier=data.early_access_tier, early_access_opens_at=early)
     with BookingSession.batch_write() as batch:
         for s in sessions:
             batch.save(s)
@@ -449,17 +458,22 @@ def advance(session_id: str) -> int:
 
 
 def _notify_offer(entry: BookingEntry, activity: BookingActivity, expires: datetime) -> None:
-    from chalicelib.accounts import logic as accounts
+    from chalicelib.platform.notices import NoticePush, request_notice
 
     publish(FEATURE, "BookingOfferMade", org=entry.org_path, data={
         "entry_id": entry.entry_id, "user_id": entry.user_id, "session_id": entry.resource_id,
         "offer_expires": clock.isoformat(expires)})
-    try:
-        accounts.notify_person(entry.user_id, "booking_offer", {
-            "thing1": activity.title[:20], "time2": clock.to_shanghai(expires).strftime("%Y-%m-%d %H:%M"),
-            "thing3": "候补到位，请在截止前确认"}, page=f"pages/bookings/entry?id={entry.entry_id}")
+    until = clock.to_shanghai(expires).strftime("%Y-%m-%d %H:%M")
+    page = f"pages/bookings/entry?id={entry.entry_id}"
+    try:  # the one inbox: an item (once per offer) and a push the inbox sends once
+        request_notice(entry.user_id, kind="bookings", title=f"候补到位：{activity.title}"[:100],
+                       body=f"请在 {until} 前确认", link=page,
+                       dedup_key=f"booking-offer:{entry.entry_id}:{clock.isoformat(expires)}",
+                       occurred_at=clock.now_iso(), meta={"entry_id": entry.entry_id, "template": "booking_offer"},
+                       push=NoticePush(template="booking_offer", page=page, data={
+                           "thing1": activity.title[:20], "time2": until, "thing3": "候补到位，请在截止前确认"}))
     except DomainError:
-        pass  # the offer stands without the push; the person sees it in 我的预约
+        pass  # the offer stands without the notice; the person sees it in 我的预约
 
 
 def accept_offer(principal: Principal, entry: BookingEntry) -> BookingEntryView:

@@ -10,7 +10,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal
 from chalicelib.platform.db import get_in_scope
-from chalicelib.platform.errors import Conflict, DomainError, NotFound
+from chalicelib.platform.errors import Conflict, NotFound
 from chalicelib.platform.events import actor_of, publish
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
 
@@ -254,7 +254,9 @@ def _close(session_id: str) -> bool:
         return False
     data = {"ref": f"session:{session_id}", "org": session.org_path, "category": session.kind,
             "day": local_day(clock.parse(session.starts_at)), "sessions": 1, "signups": signups,
-            "attended": attended, "no_shows": no_shows}
+            "attended": attended, "no_shows": no_shows, "activity_id": session.activity_id}
+    if session.host:
+        data["host"] = session.host  # the centres feature counts it for the room's centre or reading room
     publish(FEATURE, "BookingAttendanceClosed", org=session.org_path, data=data, event_id=f"closed-{session_id}")
     return True
 
@@ -301,27 +303,30 @@ def figures(principal: Principal, org: str | None, period: str) -> BookingFigure
 # --- reminders -----------------------------------------------------------------------------------
 
 def send_reminders(limit: int = 200) -> dict[str, int]:
-    """Tomorrow's entries of people who asked for a reminder: one subscribe message each
-    (the provider refuses when their allowance is used up). The reminder is claimed by a
-    conditional update first, so a re-run never sends twice."""
-    from chalicelib.accounts import logic as accounts
+    """Tomorrow's entries of people who asked for a reminder: one notice each through the one
+    inbox (an inbox item, and a subscribe message the inbox pushes once, within the person's
+    allowance). The notice's dedup key is the entry and the reminder is then claimed by a
+    conditional update, so a re-run never tells anyone twice."""
+    from chalicelib.platform.notices import NoticePush, request_notice
 
     today = clock.today_shanghai().isoformat()
-    outcome = {"sent": 0, "refused": 0, "no_channel": 0, "failed": 0}
+    outcome = {"queued": 0}
     for key in BookingEntry.to_remind.query(today, limit=limit):
         entry = BookingEntry.get(key.entry_id)
+        if entry.status != "confirmed" or not entry.remind_day:
+            continue
+        start = clock.to_shanghai(clock.parse(entry.starts_at)).strftime("%Y-%m-%d %H:%M")
+        page = f"pages/bookings/entry?id={entry.entry_id}"
+        # queued before the claim: a crash between the two re-runs into the same dedup key
+        request_notice(entry.user_id, kind="bookings", title=f"明天的预约：{entry.title}"[:100],
+                       body=f"{start} 开始，请凭签到码入场", link=page, dedup_key=f"booking-reminder:{entry.entry_id}",
+                       occurred_at=clock.now_iso(), meta={"entry_id": entry.entry_id, "template": "booking_reminder"},
+                       push=NoticePush(template="booking_reminder", page=page, data={
+                           "thing1": entry.title[:20], "time2": start, "thing3": "明天见，请凭签到码入场"}))
         try:
             entry.update(actions=[BookingEntry.remind_day.remove()],
                          condition=BookingEntry.remind_day.exists() & (BookingEntry.status == "confirmed"))
-        except UpdateError:  # cancelled, or reminded by another run
+        except UpdateError:  # cancelled meanwhile, or claimed by another run (the dedup key holds)
             continue
-        start = clock.to_shanghai(clock.parse(entry.starts_at))
-        try:
-            result = accounts.notify_person(entry.user_id, "booking_reminder", {
-                "thing1": entry.title[:20], "time2": start.strftime("%Y-%m-%d %H:%M"),
-                "thing3": "明天见，请凭签到码入场"}, page=f"pages/bookings/entry?id={entry.entry_id}")
-        except DomainError:
-            outcome["failed"] += 1
-            continue
-        outcome[result] = outcome.get(result, 0) + 1
+        outcome["queued"] += 1
     return outcome

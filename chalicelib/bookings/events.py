@@ -5,8 +5,8 @@ adds few CloudFormation resources.
   person in line; sessions with a freed seat are offered to the head of their line.
 - ``bookings_after_sessions`` (every 15 minutes): absent people become no-shows (feeding
   the no-show rule); ended sessions are closed and their figures published once.
-- ``bookings_reminders`` (hourly, 08:00–21:00 Asia/Shanghai): tomorrow's entries get one
-  subscribe message each, for people who asked for it.
+- ``bookings_reminders`` (hourly, 08:00–21:00 Asia/Shanghai): tomorrow's entries get one inbox notice
+  each (pushed once by the inbox as a subscribe message), for people who asked for it.
 - ``bookings_rollup`` (SQS, from ``BookingAttendanceClosed``): the per-org, per-period
   figures; idempotent by a marker written in the same transaction.
 """

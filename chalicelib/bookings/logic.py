@@ -20,11 +20,22 @@ from .attendance import (
     sweep_no_shows,
     venue_attendance,
 )
-from .venues import book, calendar, create_venue, get_venue, list_venues, load_calendar, slots, update_venue
+from .venues import (
+    book,
+    calendar,
+    create_venue,
+    get_venue,
+    hold_slot,
+    list_venues,
+    load_calendar,
+    release_hold,
+    slots,
+    update_venue,
+)
 
 __all__ = [
     "accept", "advance", "book", "calendar", "cancel", "check_in", "close_sessions", "create_activity",
-    "create_venue", "decide", "expire_offers", "figures", "get_activity", "get_venue", "list_activities",
-    "list_venues", "load_calendar", "my_entries", "my_entry", "roll_up", "send_reminders", "session_attendance",
-    "sign_up", "slots", "sweep_no_shows", "update_venue", "venue_attendance",
+    "create_venue", "decide", "expire_offers", "figures", "get_activity", "get_venue", "hold_slot",
+    "list_activities", "list_venues", "load_calendar", "my_entries", "my_entry", "release_hold", "roll_up",
+    "send_reminders", "session_attendance", "sign_up", "slots", "sweep_no_shows", "update_venue", "venue_attendance",
 ]

@@ -175,6 +175,7 @@ class BookingActivity(Model):
     waitlist = BooleanAttribute(default=True)     # full sessions take a waitlist, or refuse
     early_access_tier = NumberAttribute(null=True)     # 光年间 tier level (tiers) that may sign up early
     early_access_opens_at = UnicodeAttribute(null=True)
+    host = UnicodeAttribute(null=True)            # the centre room / reading room it is held in
     sessions = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
     by_owner = ActivitiesByOwner()
@@ -231,6 +232,7 @@ class BookingSession(Model):
     signups = NumberAttribute(null=True)          # figures written when the session is closed
     attended = NumberAttribute(null=True)
     no_shows = NumberAttribute(null=True)
+    host = UnicodeAttribute(null=True)            # the activity's host, carried into the closing event
     by_activity = SessionsByActivity()
     to_close = SessionsToClose()
     to_advance = SessionsToAdvance()
@@ -339,6 +341,7 @@ class BookingEntry(Model):
     offer_expires = UnicodeAttribute(null=True)
     due_day = UnicodeAttribute(null=True)
     remind_day = UnicodeAttribute(null=True)
+    held_for = UnicodeAttribute(null=True)        # a slot held by staff for another feature's work ("mediation:<case>")
     by_user = EntriesByUser()
     by_resource = EntriesByResource()
     waitlist = Waitlist()

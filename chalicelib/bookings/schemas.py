@@ -12,11 +12,13 @@ from chalicelib.platform.money import Fen
 from chalicelib.platform.schema import Schema
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
-VenueKind = Literal["court", "gym", "meeting_room", "workers_home", "reading_room", "love_hall", "hall", "other"]
+VenueKind = Literal["court", "gym", "meeting_room", "workers_home", "reading_room", "mediation_room", "love_hall",
+                    "hall", "other"]
 ActivityKind = Literal["union", "glnj", "party", "reading", "bus", "childcare", "health", "class", "other"]
 Gender = Literal["male", "female"]
 KIND_CN = {"court": "球场", "gym": "健身房", "meeting_room": "会议室", "workers_home": "职工之家",
-           "reading_room": "职工书屋", "love_hall": "恋爱体验馆", "hall": "活动室", "other": "其他",
+           "reading_room": "职工书屋", "mediation_room": "调解室", "love_hall": "恋爱体验馆", "hall": "活动室",
+           "other": "其他",
            "union": "工会活动", "glnj": "光年间联谊", "party": "党建活动", "reading": "职工书屋阅读活动",
            "bus": "返乡包车", "childcare": "暑期托班", "health": "免费体检", "class": "兴趣课堂"}
 STATUS_CN = {"pending": "待审核", "confirmed": "已预约", "waiting": "候补中", "offered": "候补到位，待确认",
@@ -298,6 +300,10 @@ class BookingActivityIn(Schema):
                                           description="热门活动：光年间会员等级达到该级（0 起）可提前报名")
     early_access_hours: int = Field(0, ge=0, le=168, examples=[24],
                                     description="提前报名的小时数（在报名开始时间之前）")
+    host: str | None = Field(None, max_length=60, pattern=r"^(ct-[0-9a-f]{12}/r-[0-9a-f]{10}|rr-[0-9a-f]{12})$",
+                             description="举办场所：服务中心的房间（<centre_id>/<room_id>）或职工书屋（rr-…）；"
+                                         "场次结束后计入该中心、书屋的活动与参与人次",
+                             examples=["ct-0123456789ab/r-0123456789"])
 
     _org_path = field_validator("org_path")(check_path)
 
@@ -363,6 +369,7 @@ class BookingActivityView(Schema):
     waitlist: bool = True
     early_access_tier: int | None = Field(None, description="可提前报名的光年间会员等级（0 起）", examples=[1])
     early_access_opens_at: str | None = Field(None, description="达到该等级的会员可报名的时间（UTC）")
+    host: str | None = Field(None, description="举办场所：服务中心的房间或职工书屋", examples=["rr-0123456789ab"])
     sessions: list[BookingSessionView] = Field(default_factory=list, description="最近的场次（最多一页）")
 
 

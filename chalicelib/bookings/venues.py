@@ -412,6 +412,62 @@ def book(principal: Principal, venue_id: str, request: BookingVenueBook) -> Book
     return entry_view(entry, with_code=True)
 
 
+def hold_slot(principal: Principal, venue_id: str, day: date, start: str, *, held_for: str,
+              title: str | None = None) -> BookingEntryView:
+    """Staff hold one slot of a venue in their scope for another feature's work (a mediation
+    session in the mediation room: ``held_for`` = ``mediation:<case id>``). The whole venue is
+    held (every place of the slot), within its opening hours, holidays and closures; the slot's
+    places move in the same conditional transaction as the entry, so two holds of one slot, or
+    a hold and a worker's booking, never both succeed. Quotas and the booking horizon are the
+    public's rules and do not apply."""
+    venue = _venue_for_staff(principal, venue_id)
+    rules = _rules(venue)
+    span, note = _day_hours(venue, day, _calendar_days(day, day))
+    if span is None:
+        raise Conflict(f"{day.isoformat()} 不开放：{note}", code="BOOKING_VENUE_CLOSED")
+    if start not in _starts(span[0], span[1], rules.slot_minutes):
+        raise ValidationFailed(f"{start} 不是开放时段（{span[0]}–{span[1]}，每 {rules.slot_minutes} 分钟一个时段）",
+                               code="BOOKING_OUTSIDE_HOURS")
+    starts_at = at_local(day, start)
+    if starts_at <= clock.now():
+        raise Conflict("该时段已经开始或已过去", code="BOOKING_SLOT_PAST")
+    capacity = int(venue.capacity)
+    slot_key = f"{day.isoformat()}T{start}"
+    ends_at = starts_at + timedelta(minutes=rules.slot_minutes)
+    now = clock.now_iso()
+    entry = BookingEntry(
+        entry_id_for("venue", venue_id, slot_key, held_for), kind="venue", resource_id=venue_id, resource_key="",
+        org_path=venue.org_path, category=venue.kind, title=title or venue.name, user_id=principal.user_id,
+        user_org=principal.org_path, starts_at=clock.isoformat(starts_at), ends_at=clock.isoformat(ends_at),
+        status="confirmed", places=capacity, held_for=held_for, created_at=now, updated_at=now)
+    entry.resource_key = f"{local_minute(starts_at)}#{entry.entry_id}"
+
+    def write() -> None:
+        with transaction() as tx:
+            tx.update(BookingSlot(venue_id, slot_key), actions=[BookingSlot.taken.add(capacity)],
+                      condition=BookingSlot.taken.does_not_exist() | (BookingSlot.taken == 0))
+            tx.save(entry, condition=BookingEntry.entry_id.does_not_exist()
+                    | BookingEntry.status.is_in("cancelled", "rejected"))
+
+    def refused(codes: list[str]) -> DomainError:  # puts before updates: entry, slot
+        if codes and codes[0] == "ConditionalCheckFailed":
+            return Conflict("该时段已为此事项预约", code="BOOKING_ALREADY_BOOKED")
+        return Conflict("该时段已被占用，请选择其他时段", code="BOOKING_SLOT_FULL")
+
+    run_transaction(write, on_condition=refused)
+    publish(FEATURE, "BookingVenueBooked", org=venue.org_path, actor=actor_of(principal),
+            data={"entry_id": entry.entry_id, "venue_id": venue_id, "slot": slot_key, "status": "confirmed",
+                  "party": capacity, "held_for": held_for})
+    return entry_view(entry)
+
+
+def release_hold(entry_id: str) -> None:
+    """Give a held slot back (the work it was held for could not take it)."""
+    entry = BookingEntry.get(entry_id, consistent_read=True)
+    if entry.held_for and entry.status == "confirmed":
+        release_venue_entry(entry, status="cancelled")
+
+
 def release_venue_entry(entry: BookingEntry, *, status: str, reason: str | None = None,
                         expect: tuple[str, ...] = ("pending", "confirmed")) -> None:
     """Cancel / reject a venue entry: the slot's places and the person's quota come back."""

@@ -1,5 +1,6 @@
-"""The centre-figures Lambda: visits and closed mediation cases, counted once each per month
-for the centre's org node and every node above it (partial batch failures reported)."""
+"""The centre-figures Lambda: visits, closed mediation cases and closed sessions of activities
+hosted in a centre's room or a 职工书屋 (bookings' BookingAttendanceClosed), counted once each for
+the org node and every node above it (partial batch failures reported)."""
 from __future__ import annotations
 
 import json

@@ -22,7 +22,7 @@ from chalicelib.platform.db import dynamo_errors
 from chalicelib.platform.errors import BadRequest, NotFound, ValidationFailed
 from chalicelib.platform.events import DomainEvent
 
-from . import geo
+from . import geo, reading
 from .models import Centre, CentreCounted, CentreFigure, CentreNearby, CentreRoom, CentreVisit
 from .schemas import (
     KIND_NAMES,
@@ -31,6 +31,10 @@ from .schemas import (
     CentreNearbyItem,
     CentreNearbyList,
     CentreNearbyQuery,
+    CentrePatch,
+    CentrePhotoTicket,
+    CentrePhotoUploadBody,
+    CentreReadingRoomView,
     CentreRoomBody,
     CentreRoomCode,
     CentreRoomPatch,
@@ -50,9 +54,18 @@ def check_china(lat: float, lng: float) -> None:
                                details=[{"lat": lat, "lng": lng}])
 
 
+def _urls(keys: list[str]) -> list[str]:
+    if not keys:
+        return []
+    from . import storage
+
+    return [storage.view_url(k) for k in keys]
+
+
 def _room_view(room: CentreRoom) -> CentreRoomView:
     return CentreRoomView(room_id=room.room_id, kind=room.kind, kind_name=KIND_NAMES.get(room.kind, room.kind),
                           name=room.name, hours=room.hours, amenities=list(room.amenities), photos=list(room.photos),
+                          photo_urls=_urls(list(room.photos)),
                           lat=float(room.lat), lng=float(room.lng), closed=bool(room.closed),
                           closed_note=room.closed_note)
 
@@ -61,7 +74,7 @@ def _centre_view(centre: Centre, rooms: list[CentreRoom]) -> CentreView:
     return CentreView(coordinate_system="GCJ-02",
                       centre_id=centre.centre_id, org_path=centre.org_path, name=centre.name, address=centre.address,
                       lat=float(centre.lat), lng=float(centre.lng), hours=centre.hours, photos=list(centre.photos),
-                      rooms=[_room_view(r) for r in rooms])
+                      photo_urls=_urls(list(centre.photos)), rooms=[_room_view(r) for r in rooms])
 
 
 def _centre(centre_id: str) -> Centre:
@@ -82,10 +95,69 @@ def _connection() -> Connection:
     return CentreRoom._get_connection().connection
 
 
+def _checked_photos(keys: list[str], prefix: str) -> list[str]:
+    """Photo keys must be uploads of this centre (or room) that really arrived (HeadObject each)."""
+    from . import storage
+
+    wrong = [k for k in keys if not k.startswith(prefix) or ".." in k or not storage.uploaded(k)]
+    if wrong:
+        raise ValidationFailed("照片须先通过本中心的上传地址上传", code="CENTRE_PHOTO_INVALID",
+                               details=[{"photo": k, "expected_prefix": prefix} for k in wrong])
+    return list(dict.fromkeys(keys))
+
+
+def photo_upload(principal: Principal, centre_id: str, body: CentrePhotoUploadBody) -> CentrePhotoTicket:
+    """A presigned POST for one photo of the centre or one of its rooms: the key is under the
+    centre (and room), the type and size are enforced by S3 itself."""
+    from . import storage
+
+    _centre_in_scope(principal, centre_id)
+    if body.size_bytes > storage.MAX_PHOTO_BYTES:
+        raise ValidationFailed("照片不能超过 5 MB", code="CENTRE_PHOTO_TOO_LARGE",
+                               details=[{"max_bytes": storage.MAX_PHOTO_BYTES}])
+    if body.room_id is not None:
+        _room(centre_id, body.room_id)
+    folder = f"centres/{centre_id}/{body.room_id}" if body.room_id else f"centres/{centre_id}"
+    key = f"{folder}/{uuid.uuid4().hex[:16]}.{storage.CONTENT_TYPES[body.content_type]}"
+    post = storage.presign_upload(key, body.content_type, body.size_bytes)
+    return CentrePhotoTicket(key=key, url=post["url"], fields={k: str(v) for k, v in post["fields"].items()},
+                             max_bytes=body.size_bytes, expires_in=storage.EXPIRES_IN)
+
+
+def _room(centre_id: str, room_id: str) -> CentreRoom:
+    try:
+        return CentreRoom.get(centre_id, room_id)
+    except CentreRoom.DoesNotExist as exc:
+        raise ROOM_NOT_FOUND from exc
+
+
+def update_centre(principal: Principal, centre_id: str, patch: CentrePatch) -> CentreView:
+    """Staff keep a centre current: name, address, hours, photos. A new name is written into the
+    nearby index of each of its rooms too."""
+    centre = _centre_in_scope(principal, centre_id)
+    if patch.photos is not None:
+        centre.photos = _checked_photos(patch.photos, f"centres/{centre_id}/")
+    renamed = patch.name is not None and patch.name != centre.name
+    for field in ("name", "address", "hours"):
+        if getattr(patch, field) is not None:
+            setattr(centre, field, getattr(patch, field))
+    centre.save()
+    rooms = list(CentreRoom.query(centre_id, limit=200))
+    if renamed:
+        with CentreNearby.batch_write() as batch:
+            for room in rooms:
+                for item in _index_items(centre, room):
+                    batch.save(item)
+    return _centre_view(centre, rooms)
+
+
 def create_centre(principal: Principal, body: CentreBody) -> CentreView:
     if not principal.covers(body.org_path):
         raise NotFound("找不到该组织节点", code="ORG_NOT_FOUND")
     check_china(body.lat, body.lng)
+    if body.photos:  # photos are uploaded under the centre, once it exists
+        raise ValidationFailed("请先创建中心，再通过中心的上传地址上传照片", code="CENTRE_PHOTO_INVALID",
+                               details=[{"photo": k} for k in body.photos])
     centre = Centre(f"ct-{uuid.uuid4().hex[:12]}", org_path=body.org_path, name=body.name, address=body.address,
                     lat=body.lat, lng=body.lng, hours=body.hours, photos=body.photos, created_at=clock.now_iso())
     centre.save(condition=Centre.centre_id.does_not_exist())
@@ -97,10 +169,11 @@ def get_centre(centre_id: str) -> CentreView:
     return _centre_view(centre, list(CentreRoom.query(centre_id, limit=200)))
 
 
-def _index_item(centre: Centre, room: CentreRoom) -> CentreNearby:
-    return CentreNearby(room.cell, f"{centre.centre_id}#{room.room_id}", kind=room.kind, name=room.name,
-                        centre_name=centre.name, lat=room.lat, lng=room.lng, closed=room.closed, hours=room.hours,
-                        amenities=list(room.amenities))
+def _index_items(centre: Centre, room: CentreRoom) -> list[CentreNearby]:
+    """The room under its cell at every level of the nearby index (``geo.LEVELS``)."""
+    return [CentreNearby(cell, f"{centre.centre_id}#{room.room_id}", kind=room.kind, name=room.name,
+                         centre_name=centre.name, lat=room.lat, lng=room.lng, closed=room.closed, hours=room.hours,
+                         amenities=list(room.amenities)) for cell in geo.index_cells(float(room.lat), float(room.lng))]
 
 
 def add_room(principal: Principal, centre_id: str, body: CentreRoomBody) -> CentreRoomView:
@@ -110,21 +183,24 @@ def add_room(principal: Principal, centre_id: str, body: CentreRoomBody) -> Cent
     lat = body.lat if body.lat is not None else float(centre.lat)
     lng = body.lng if body.lng is not None else float(centre.lng)
     check_china(lat, lng)
+    photos = _checked_photos(body.photos, f"centres/{centre_id}/")
     room = CentreRoom(centre_id, f"r-{uuid.uuid4().hex[:10]}", kind=body.kind, name=body.name, hours=body.hours,
-                      amenities=list(body.amenities), photos=body.photos, lat=lat, lng=lng,
+                      amenities=list(body.amenities), photos=photos, lat=lat, lng=lng,
                       cell=geo.cell_of(lat, lng), org_path=centre.org_path)
     with dynamo_errors(), TransactWrite(connection=_connection()) as tx:
         tx.save(room, condition=CentreRoom.room_id.does_not_exist())
-        tx.save(_index_item(centre, room))
+        for item in _index_items(centre, room):
+            tx.save(item)
     return _room_view(room)
 
 
 def update_room(principal: Principal, centre_id: str, room_id: str, patch: CentreRoomPatch) -> CentreRoomView:
     centre = _centre_in_scope(principal, centre_id)
-    try:
-        room = CentreRoom.get(centre_id, room_id)
-    except CentreRoom.DoesNotExist as exc:
-        raise ROOM_NOT_FOUND from exc
+    room = _room(centre_id, room_id)
+    if patch.photos is not None:
+        room.photos = _checked_photos(patch.photos, f"centres/{centre_id}/{room_id}/")
+    if patch.name is not None:
+        room.name = patch.name
     if patch.closed is not None:
         room.closed = patch.closed
         room.closed_note = patch.closed_note if patch.closed else None
@@ -134,7 +210,8 @@ def update_room(principal: Principal, centre_id: str, room_id: str, patch: Centr
         room.amenities = list(patch.amenities)
     with dynamo_errors(), TransactWrite(connection=_connection()) as tx:
         tx.save(room)
-        tx.save(_index_item(centre, room))
+        for item in _index_items(centre, room):
+            tx.save(item)
     return _room_view(room)
 
 
@@ -159,7 +236,8 @@ def nearby(query: CentreNearbyQuery) -> CentreNearbyList:
                                       kind_name=KIND_NAMES.get(item.kind, item.kind), lat=float(item.lat),
                                       lng=float(item.lng), distance_m=round(distance), hours=item.hours,
                                       amenities=list(item.amenities)))
-    return CentreNearbyList(coordinate_system="GCJ-02", items=items)
+    return CentreNearbyList(coordinate_system="GCJ-02", items=items, radius_m=round(search.radius_m),
+                            max_radius_m=geo.MAX_RADIUS_M)
 
 
 # --- visits ------------------------------------------------------------------------------------
@@ -219,13 +297,16 @@ def _ancestors(org_path: str) -> list[str]:
     return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def count(key: str, org_path: str, month: str, metric: str) -> bool:
-    """Add one to ``metric`` for the org node and every node above it, once per ``key``."""
+def count(key: str, org_path: str, month: str, metric: str | dict[str, int]) -> bool:
+    """Add one to ``metric`` (or each of ``{metric: amount}``) for the org node and every node
+    above it, once per ``key``."""
+    amounts = {metric: 1} if isinstance(metric, str) else metric
     try:
         with TransactWrite(connection=_connection()) as tx:
             tx.save(CentreCounted(key, at=clock.now_iso()), condition=CentreCounted.key.does_not_exist())
             for node in _ancestors(org_path):
-                tx.update(CentreFigure(node, month), actions=[getattr(CentreFigure, metric).add(1)])
+                tx.update(CentreFigure(node, month),
+                          actions=[getattr(CentreFigure, name).add(n) for name, n in amounts.items()])
     except TransactWriteError as exc:
         if _condition_failed(exc):
             return False
@@ -246,7 +327,36 @@ def count_event(detail_type: str, event: DomainEvent) -> bool:
     if detail_type == "MediationCaseClosed" and data.get("outcome") in ("settled", "failed"):
         month = clock.to_shanghai(clock.parse(str(data["closed_at"]))).strftime("%Y-%m")
         return count(f"mediation#{data['case_id']}", str(data["org_path"]), month, "mediations")
+    if detail_type == "BookingAttendanceClosed" and data.get("host"):
+        return count_hosted_session(data)
     return False
+
+
+def host_org(host: str) -> str | None:
+    """For bookings: the org node of an activity's host — a centre room (``<centre>/<room>``) or
+    a reading room (``rr-…``) — or None when there is no such place."""
+    if host.startswith("rr-"):
+        return reading.host_org(host)
+    centre_id, _, room_id = host.partition("/")
+    try:
+        return str(CentreRoom.get(centre_id, room_id, attributes_to_get=["org_path"]).org_path)
+    except CentreRoom.DoesNotExist:
+        return None
+
+
+def count_hosted_session(data: dict[str, Any]) -> bool:
+    """A closed session of an activity held in a centre's room (one more activity held and its
+    attended people, for the month of the session) or in a reading room (its reading figures)."""
+    host = str(data["host"])
+    if host.startswith("rr-"):
+        return reading.count_session(data)
+    centre_id, _, room_id = host.partition("/")
+    try:
+        room = CentreRoom.get(centre_id, room_id)
+    except CentreRoom.DoesNotExist:
+        return False
+    return count(f"activity#{data['ref']}", room.org_path, str(data["day"])[:7],
+                 {"activities": int(data.get("sessions") or 1), "participants": int(data.get("attended") or 0)})
 
 
 def figures(principal: Principal, org: str | None, month: str) -> CentreFiguresView:
@@ -256,9 +366,21 @@ def figures(principal: Principal, org: str | None, month: str) -> CentreFiguresV
     try:
         figure = CentreFigure.get(node, month)
         served, activities, mediations = int(figure.people_served), int(figure.activities), int(figure.mediations)
+        participants = int(figure.participants or 0)
     except CentreFigure.DoesNotExist:
-        served = activities = mediations = 0
+        served = activities = mediations = participants = 0
     return CentreFiguresView(org_path=node, month=month, people_served=served, activities=activities,
-                             mediations=mediations)
+                             participants=participants, mediations=mediations)
+
+
+# --- 职工书屋 reading rooms (see ``reading``) ----------------------------------------------------
+
+register_reading_room = reading.register
+reading_rooms = reading.listing
+reading_figures = reading.figures
+
+
+def get_reading_room(rr_id: str) -> CentreReadingRoomView:
+    return reading._view(reading.get(rr_id))
 
 

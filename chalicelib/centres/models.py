@@ -10,10 +10,15 @@ Access patterns:
 - "was this visit / case counted already?"          → conditional PutItem ``CentreCounted`` (key) in the
   same transaction as the figure increments
 - an org node's figures for a month                 → GetItem ``CentreFigure`` (org_path, month)
+- a reading room (职工书屋) by id                      → GetItem ``ReadingRoom.rr_id``
+- reading rooms of an org subtree (city and below)  → Query GSI ``reading_by_city`` (city, begins_with "<org>/")
+- an org node's reading figures for a year: totals, → Query ``ReadingFigure`` (org_path, begins_with "<year>")
+  and one row per room under it (bounded by the page); rooms per level → GetItem (org_path, "rooms")
 """
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib.platform.db import TableMeta, table_name
@@ -96,5 +101,56 @@ class CentreFigure(Model):
     org_path = UnicodeAttribute(hash_key=True)
     month = UnicodeAttribute(range_key=True)         # "2026-11" (Asia/Shanghai)
     people_served = NumberAttribute(default=0)
-    activities = NumberAttribute(default=0)
+    activities = NumberAttribute(default=0)      # closed sessions of activities hosted in the centre's rooms
+    participants = NumberAttribute(default=0)    # people who attended them (checked in)
     mediations = NumberAttribute(default=0)
+
+
+class ReadingByCity(GlobalSecondaryIndex["ReadingRoom"]):
+    class Meta:
+        index_name = "reading_by_city"
+        projection = AllProjection()
+
+    city = UnicodeAttribute(hash_key=True)            # the first two levels of the org path ("zj/hz")
+    org_key = UnicodeAttribute(range_key=True)        # "<org_path>/#<rr_id>"
+
+
+class ReadingRoom(Model):
+    """A 职工书屋 of the registry: national, provincial, municipal or enterprise level."""
+
+    class Meta(TableMeta):
+        table_name = table_name("centre-reading-rooms")
+
+    rr_id = UnicodeAttribute(hash_key=True)
+    org_path = UnicodeAttribute()
+    city = UnicodeAttribute()
+    org_key = UnicodeAttribute()
+    name = UnicodeAttribute()
+    level = UnicodeAttribute()                        # national | provincial | municipal | enterprise
+    host_org_name = UnicodeAttribute()                # the organisation hosting it (an enterprise, a library …)
+    hours = UnicodeAttribute(default="")
+    book_count = NumberAttribute(default=0)
+    address = UnicodeAttribute(default="")
+    lat = NumberAttribute()                           # GCJ-02
+    lng = NumberAttribute()
+    created_at = UnicodeAttribute()
+    by_city = ReadingByCity()
+
+
+class ReadingFigure(Model):
+    """Reading figures of an org node: ``key`` = "<year>" (the node's totals), "<year>#<rr_id>" (one
+    room under the node), or "rooms" (rooms registered under it, per level)."""
+
+    class Meta(TableMeta):
+        table_name = table_name("centre-reading-figures")
+
+    org_path = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+    events = NumberAttribute(default=0)               # reading-event sessions held
+    participants = NumberAttribute(default=0)         # people who attended them
+    room_name = UnicodeAttribute(null=True)
+    level = UnicodeAttribute(null=True)
+    national = NumberAttribute(default=0)
+    provincial = NumberAttribute(default=0)
+    municipal = NumberAttribute(default=0)
+    enterprise = NumberAttribute(default=0)

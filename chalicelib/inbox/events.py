@@ -1,4 +1,4 @@
-"""The inbox Lambdas: ``inbox_deliver`` consumes the platform notice queue — it writes each
+"""The inbox Lambdas: ``inbox_deliver_and_push`` consumes the platform notice queue — it writes each
 notice once per dedup key and pushes it once; ``inbox_announce_nodes`` and
 ``inbox_announce_batches`` fan an announcement out; ``inbox_send_due_announcements`` starts
 the scheduled ones. Failed records come back alone (partial batch); redelivery repeats no item."""
@@ -29,7 +29,7 @@ def deliver_one(record: Any) -> None:
 
 
 @bp.on_sqs_message(queue=NOTICE_QUEUE.name, batch_size=NOTICE_QUEUE.batch_size)
-def inbox_deliver(event: Any) -> dict[str, Any]:
+def inbox_deliver_and_push(event: Any) -> dict[str, Any]:
     return process_sqs(event, deliver_one)
 
 

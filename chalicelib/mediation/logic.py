@@ -106,8 +106,8 @@ def _view(case: MediationCase, relation: str) -> MediationCaseView:
         district_path=case.district_path, filed_at=case.filed_at, deadline_at=case.deadline_at,
         your_relation=relation, mediator_name=case.mediator_name, decline_reason=case.decline_reason,
         referral=case.referral,
-        sessions=[MediationSessionView(session_id=s.session_id, starts_at=s.starts_at, room=s.room, note=s.note)
-                  for s in case.sessions],
+        sessions=[MediationSessionView(session_id=s.session_id, starts_at=s.starts_at, room=s.room, note=s.note,
+                                       venue_id=s.venue_id, booking_id=s.booking_id) for s in case.sessions],
         evidence=[MediationEvidenceView(filename=e.filename, content_type=e.content_type,
                                         size_bytes=int(e.size_bytes), party=e.party, uploaded_at=e.uploaded_at)
                   for e in case.evidence],
@@ -251,21 +251,27 @@ def assign_mediator(principal: Principal, case_id: str, mediator_id: str) -> Med
 
 
 def schedule_session(principal: Principal, case_id: str, body: MediationSessionBody) -> MediationCaseView:
+    """A session in the mediation room, booked through the booking engine: the room's slot is held
+    for the case (nobody else can book it), then the case records the session. A case that closed
+    meanwhile keeps nothing: its save fails and the slot is given back."""
+    from chalicelib.bookings import logic as bookings
+
     case, relation = _case_for(principal, case_id, {"mediator", "supervisor"})
     if case.state in CLOSED:
         raise Conflict("案件已结束，不能再安排调解", code="MEDIATION_CASE_CLOSED")
     if case.state != "mediating":
         raise Conflict("请先受理并指派调解员", code="MEDIATION_NOT_ACCEPTED")
+    number = len(case.sessions) + 1
+    held = bookings.hold_slot(principal, body.venue_id, body.date, body.start,
+                              held_for=f"mediation:{case_id}#s-{number}")
+    case.sessions = [*case.sessions, MediationSession(session_id=f"s-{number}", starts_at=held.starts_at,
+                                                      room=held.title, note=body.note, venue_id=body.venue_id,
+                                                      booking_id=held.entry_id)]
     try:
-        starts = clock.parse(body.starts_at)
-    except ValueError as exc:
-        raise ValidationFailed("开始时间格式不正确", code="MEDIATION_SESSION_TIME_INVALID") from exc
-    if starts < clock.now():
-        raise ValidationFailed("不能安排过去的时间", code="MEDIATION_SESSION_IN_PAST")
-    case.sessions = [*case.sessions, MediationSession(session_id=f"s-{len(case.sessions) + 1}",
-                                                      starts_at=clock.isoformat(starts), room=body.room,
-                                                      note=body.note)]
-    _save(case)
+        _save(case)
+    except Conflict:
+        bookings.release_hold(held.entry_id)
+        raise
     return _view(case, relation)
 
 
@@ -353,18 +359,23 @@ def _worker_of(case: MediationCase) -> str | None:
     return case.respondent_user_id
 
 
-def _notify(user_id: str | None, template: str, data: dict[str, str], case_id: str) -> str:
+TITLES = {"mediation_deadline_warning": "调解期限即将届满", "mediation_arbitration_right": "您可以申请劳动仲裁"}
+
+
+def _notify(user_id: str | None, template: str, data: dict[str, str], case_id: str, *, step: str) -> str:
+    """Tell a person through the one inbox (kind ``mediation``, once per case and step): an
+    inbox item, and a subscribe message the inbox pushes once."""
     if not user_id:
-        return "no_channel"
-    from chalicelib.accounts.logic import notify_person
+        return "no_recipient"
+    from chalicelib.platform.notices import NoticePush, request_notice
 
-    try:
-        return notify_person(user_id, template, data, page=f"pages/mediation/case?id={case_id}")
-    except Exception:  # the notice is recorded on the case; a push outage must not undo it
-        from chalicelib.platform.observability import logger
-
-        logger.exception("mediation notice push failed", extra={"case_id": case_id, "template": template})
-        return "failed"
+    page = f"pages/mediation/case?id={case_id}"
+    body = data.get("text") or f"案件 {case_id} 的调解期限：{data.get('deadline', '')}"
+    request_notice(user_id, kind="mediation", title=TITLES[template], body=body, link=page,
+                   dedup_key=f"mediation:{case_id}:{step}", occurred_at=clock.now_iso(),
+                   meta={"case_id": case_id, "template": template},
+                   push=NoticePush(template=template, data={k: v[:20] for k, v in data.items()}, page=page))
+    return "queued"
 
 
 def run_deadlines(limit: int = 100) -> dict[str, int]:
@@ -392,6 +403,8 @@ def run_deadlines(limit: int = 100) -> dict[str, int]:
                 next_kind, next_at = None, None
             notice = MediationNotice(kind="deadline_warning" if kind == "warn" else "arbitration_right",
                                      to_user=to_user or "", at=now, delivery="queued" if to_user else "no_recipient")
+            # queued first, keyed on the step: a crash before the update re-runs into the same item
+            _notify(to_user, template, data, case.case_id, step=f"{kind}:{key.due_at}")
             try:  # the step is taken once: the condition holds for exactly one run
                 case.update(actions=[MediationCase.notices.set(MediationCase.notices.append([notice])),
                                      MediationCase.due_kind.set(next_kind) if next_kind else
@@ -400,6 +413,5 @@ def run_deadlines(limit: int = 100) -> dict[str, int]:
                             condition=(MediationCase.due_kind == kind) & (MediationCase.due_at == key.due_at))
             except UpdateError:
                 continue
-            _notify(to_user, template, data, case.case_id)
             done["warned" if kind == "warn" else "notified"] += 1
     return done

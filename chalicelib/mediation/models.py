@@ -32,6 +32,8 @@ class MediationSession(MapAttribute):  # type: ignore[type-arg]
     starts_at = UnicodeAttribute()
     room = UnicodeAttribute()
     note = UnicodeAttribute(default="")
+    venue_id = UnicodeAttribute(null=True)      # the mediation room in the booking engine
+    booking_id = UnicodeAttribute(null=True)    # the entry holding the slot for the case
 
 
 class MediationNotice(MapAttribute):  # type: ignore[type-arg]

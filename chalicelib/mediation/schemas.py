@@ -1,6 +1,7 @@
 """Requests and views of labour-dispute mediation (劳动争议调解)."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -67,9 +68,11 @@ class MediationAssignBody(Schema):
 
 
 class MediationSessionBody(Schema):
-    starts_at: str = Field(..., max_length=40, pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}",
-                           description="开始时间（北京时间）", examples=["2026-12-03T09:30"])
-    room: Line = Field(..., min_length=1, max_length=60, description="调解室", examples=["新建镇职工服务中心 调解室"])
+    venue_id: str = Field(..., pattern=r"^v-[a-f0-9]{12}$", description="调解室（预约引擎中的场馆编号）",
+                          examples=["v-0123456789ab"])
+    date: dt.date = Field(..., description="日期（北京时间）", examples=["2026-12-03"])
+    start: str = Field(..., pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="时段开始时间（北京时间）",
+                       examples=["09:00"])
     note: Line = Field("", max_length=200, description="备注", examples=["请携带工资条原件"])
 
 
@@ -103,7 +106,10 @@ class MediationListQuery(Schema):
 class MediationSessionView(Schema):
     session_id: str = Field(..., examples=["s-1"])
     starts_at: str = Field(..., examples=["2026-12-03T01:30:00.000Z"])
-    room: str = Field(..., examples=["调解室"])
+    room: str = Field(..., description="调解室名称", examples=["新建镇职工服务中心 调解室"])
+    venue_id: str | None = Field(None, description="调解室的场馆编号", examples=["v-0123456789ab"])
+    booking_id: str | None = Field(None, description="预约引擎中为本案占用该时段的预约编号",
+                                   examples=["e-0f3b8c1d2a4e5f6a7b8c"])
     note: str = Field("", examples=[""])
 
 

@@ -174,13 +174,22 @@ def _fan_realtime(message: Message, *, to_recipient: bool, first_unread: bool,
                               {"type": "message", "message": _view(message, viewer=message.recipient).model_dump()},
                               live.get(message.recipient))
         if not reached and first_unread:
-            from chalicelib.platform.queues import send as queue_send
+            _remind(message)
 
-            from .specs import PUSH_QUEUE
 
-            queue_send(PUSH_QUEUE, {"message_id": message.message_id, "recipient": message.recipient,
-                                    "sender": message.sender, "conversation_id": message.conversation_id,
-                                    "seq": int(message.seq)})
+def _remind(message: Message) -> None:
+    """An offline recipient's chat reminder goes through the one inbox (kind ``messaging``, once
+    per message): an inbox item, and a subscribe message the inbox pushes once."""
+    from chalicelib.platform.notices import NoticePush, request_notice
+
+    page = f"pages/messages/chat?c={message.conversation_id}"
+    at = message.stored_at or clock.now_iso()
+    request_notice(message.recipient, kind="messaging", title="光年间新消息", body="有会员给你发来一条消息",
+                   link=page, dedup_key=f"chat:{message.message_id}", occurred_at=at,
+                   meta={"conversation_id": message.conversation_id, "seq": int(message.seq)},
+                   push=NoticePush(template="gonghui-chat-new-message", page=page, data={
+                       "thing1": "光年间新消息", "thing2": "有会员给你发来一条消息",
+                       "time3": clock.to_shanghai(clock.parse(at)).strftime("%Y-%m-%d %H:%M")}))
 
 
 def _entry(connection_id: str, domain: str | None, stage: str | None, expires: int) -> str:
@@ -225,19 +234,3 @@ def notify_user(user_id: str, payload: dict[str, Any], live: dict[str, tuple[str
             _forget_connection(user_id, connection_id, entry)
     return reached
 
-
-def push_notification(message_id: str, recipient: str, sender: str, conversation_id: str, seq: int) -> bool:
-    """Tell an offline member a message arrived (WeChat subscribe message / Alipay message)."""
-    try:
-        stored = Message.get(conversation_id, seq)
-    except Message.DoesNotExist:
-        return False
-    if stored.status != "delivered":
-        return False
-    from chalicelib.accounts.logic import notify_person
-
-    # "no_channel": no mini-program to reach them through (e.g. a local demo login)
-    return notify_person(recipient, "gonghui-chat-new-message",
-                         {"thing1": "光年间新消息", "thing2": "有会员给你发来一条消息", "time3": clock.to_shanghai(
-                             clock.parse(stored.stored_at)).strftime("%Y-%m-%d %H:%M")},
-                         f"pages/messages/chat?c={conversation_id}") == "sent"

@@ -1,5 +1,6 @@
-"""Messaging Lambdas: message-send (FIFO, grouped by conversation), push notifications,
-and the WebSocket API's ``$connect`` / ``$default`` / ``$disconnect`` handlers.
+"""Messaging Lambdas: message-send (FIFO, grouped by conversation; an offline recipient's
+reminder goes to the one inbox, which pushes it) and the WebSocket API's ``$connect`` /
+``$default`` / ``$disconnect`` handlers.
 
 The WebSocket handlers need ``app.experimental_feature_flags.update(["WEBSOCKETS"])`` on the
 Chalice app (deploy-time validation); they run the same under the local gateway
@@ -16,11 +17,10 @@ from chalice.app import WebsocketAPI
 
 from chalicelib.platform.batch import process_sqs
 from chalicelib.platform.errors import DomainError
-from chalicelib.platform.idempotency import once_per
 from chalicelib.platform.lazy import lazy_import
 from chalicelib.platform.observability import logger
 
-from .specs import PUSH_QUEUE, SEND_QUEUE
+from .specs import SEND_QUEUE
 
 if TYPE_CHECKING:
     from . import logic
@@ -98,21 +98,6 @@ def message_send(event: Any) -> dict[str, Any]:
             logic.deliver(body)
 
     return process_sqs(event, deliver_rest, fifo=True, skip_group_on_error=True)
-
-
-@once_per(lambda body: str(body["message_id"]), name="messaging-push")
-def _push(body: dict[str, Any]) -> bool:
-    return logic.push_notification(str(body["message_id"]), str(body["recipient"]), str(body["sender"]),
-                                   str(body["conversation_id"]), int(body["seq"]))
-
-
-def push_one(record: Any) -> None:
-    _push(json.loads(record.body))
-
-
-@bp.on_sqs_message(queue=PUSH_QUEUE.name, batch_size=PUSH_QUEUE.batch_size)
-def message_push(event: Any) -> dict[str, Any]:
-    return process_sqs(event, push_one)
 
 
 # --- WebSocket API ------------------------------------------------------------------------

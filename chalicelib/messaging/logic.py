@@ -44,7 +44,7 @@ from .common import (
     message_id_of,
     quota_view,
 )
-from .delivery import deliver, deliver_run, notify_user, push_notification
+from .delivery import deliver, deliver_run, notify_user
 from .reading import conversation_with, hide_message, history, inbox, mark_read, message_for_report, recall
 from .safety import HOLD_SCORE, PROVINCE, Verdict, scan_text, seed_default_rules  # noqa: F401  (social, local demo)
 from .safety_rules import delete_rule, list_rules, put_rule, rule_history, try_scan
@@ -79,7 +79,6 @@ __all__ = [
     "message_id_of",
     "notify_user",
     "on_socket_message",
-    "push_notification",
     "put_rule",
     "quota_view",
     "recall",

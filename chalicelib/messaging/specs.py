@@ -6,6 +6,5 @@ from chalicelib.platform.queues import QueueSpec
 
 SEND_QUEUE = QueueSpec("message-send", fifo=True, visibility_timeout=30, max_receive_count=5, batch_size=10,
                        description="会员消息：按会话分组、保持顺序，编号、存储并投递")
-PUSH_QUEUE = QueueSpec("messaging-push", visibility_timeout=60, max_receive_count=5,
-                       description="离线会员的新消息提醒（微信订阅消息 / 支付宝消息）")
-QUEUES = [SEND_QUEUE, PUSH_QUEUE]
+# An offline member's reminder goes through the one inbox (platform.notices), not a queue of ours.
+QUEUES = [SEND_QUEUE]

@@ -25,7 +25,7 @@ NOTICE_QUEUE = QueueSpec("inbox-deliver", visibility_timeout=60, max_receive_cou
 KINDS: dict[str, str] = {
     "dorms": "宿舍", "canteen": "食堂", "aid": "帮扶", "identity": "会员认证", "bookings": "预约",
     "announcement": "工会公告", "content": "工会资讯", "messaging": "聊天提醒", "profiles": "光年间",
-    "talents": "技能人才",
+    "mediation": "劳动争议调解", "talents": "技能人才",
 }
 
 

@@ -5,8 +5,10 @@
 - ``member_status_changed`` — identity's MemberActivated / MemberDeactivated;
 - ``member_blocked`` — social's MemberBlocked;
 - ``photo_uploaded`` — S3: verify, strip EXIF/GPS, make sizes, queue for review;
-- ``rematch_member`` — incremental matching after a change; ``nightly_matching`` — everyone;
-- ``send_notification`` — photo review results and 互相心动 through the member's channel.
+- ``rematch_member`` — incremental matching after a change; ``nightly_matching`` — everyone.
+
+Photo review results and 互相心动 reach the member through the one inbox
+(``platform.notices.request_notice``; the inbox pushes the subscribe message).
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from . import logic
 else:
     logic = lazy_import(f"{__package__}.logic")
-from .specs import BLOCKS_QUEUE, IDENTITY_QUEUE, INDEX_QUEUE, MATCH_QUEUE, NOTIFY_QUEUE
+from .specs import BLOCKS_QUEUE, IDENTITY_QUEUE, INDEX_QUEUE, MATCH_QUEUE
 
 bp = Blueprint(__name__)
 
@@ -86,11 +88,3 @@ def nightly_matching(event: Any) -> dict[str, int]:
     logger.info("matching done", extra=result)
     return result
 
-
-def _notify_one(record: Any) -> None:
-    logic.deliver_notification(json.loads(record.body))
-
-
-@bp.on_sqs_message(queue=NOTIFY_QUEUE.name, batch_size=NOTIFY_QUEUE.batch_size)
-def send_notification(event: Any) -> dict[str, Any]:
-    return process_sqs(event, _notify_one)

@@ -2,8 +2,6 @@
 """
 from __future__ import annotations
 
-from typing import Any
-
 from pynamodb.exceptions import PutError
 
 from chalicelib.platform import clock
@@ -11,7 +9,6 @@ from chalicelib.platform.auth import Principal
 from chalicelib.platform.db import batch_get_tables
 from chalicelib.platform.errors import Forbidden, NotFound
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
-from chalicelib.platform.queues import send
 
 from . import storage
 from .models import (
@@ -28,7 +25,6 @@ from .schemas import (
     ProfileLikedByItem,
     ProfileLikedByPage,
 )
-from .specs import NOTIFY_QUEUE
 from .vocabulary import (
     CITIES,
 )
@@ -49,8 +45,7 @@ def like(principal: Principal, user_id: str) -> LikeResult:
     if first_time:
         if like_exists(user_id, principal.user_id):
             for who, other in ((principal.user_id, user_id), (user_id, principal.user_id)):
-                send(NOTIFY_QUEUE, {"user_id": who, "template": "mutual_like", "data": {"other": other},
-                                    "page": f"pages/member/{other}"})
+                tell(who, "mutual_like", f"mutual-like:{who}:{other}", {"other": other}, f"pages/member/{other}")
             return LikeResult(mutual=True, message="互相心动！你们可以开始聊天了")
     mutual = like_exists(user_id, principal.user_id)
     return LikeResult(mutual=mutual, message="互相心动！你们可以开始聊天了" if mutual else "已心动，等待对方回应")
@@ -86,22 +81,20 @@ def liked_by(principal: Principal, *, limit: int, cursor: str | None) -> Profile
 
 
 NOTIFY_TEMPLATES = {
-    # template id of both mini-programs → how the message's data becomes the template's short fields
-    "photo_rejected": lambda data: {"thing1": "照片未通过审核", "thing2": str(data.get("reason", ""))[:20]},
-    "mutual_like": lambda data: {"thing1": "互相心动", "thing2": "你们互相心动了，去打个招呼吧"},
+    # template id of both mini-programs → (inbox title, the template's short fields from the data)
+    "photo_rejected": ("照片未通过审核", lambda data: {"thing1": "照片未通过审核",
+                                                  "thing2": str(data.get("reason", ""))[:20]}),
+    "mutual_like": ("互相心动", lambda data: {"thing1": "互相心动", "thing2": "你们互相心动了，去打个招呼吧"}),
 }
 
 
-def deliver_notification(message: dict[str, Any]) -> bool:
-    """Push one notification through the member's mini-program (WeChat/Alipay subscribe message).
-    What they see in the app (photo status and reason, mutual likes) is already stored; a member
-    without a mini-program channel or a refused subscription is not an error."""
-    from chalicelib.accounts.logic import notify_person
-    from chalicelib.platform.observability import logger
+def tell(user_id: str, template: str, dedup_key: str, data: dict[str, str], page: str) -> None:
+    """Tell the member through the one notice path: an inbox item (kind ``profiles``, once per
+    ``dedup_key``) and a subscribe message through their mini-program, pushed once by the inbox."""
+    from chalicelib.platform.notices import NoticePush, request_notice
 
-    template = message.get("template", "")
-    outcome = "no_channel" if template not in NOTIFY_TEMPLATES else notify_person(
-        message["user_id"], template, NOTIFY_TEMPLATES[template](message.get("data", {})), message.get("page"))
-    if outcome == "no_channel":
-        logger.info("profiles notification kept in-app only", extra={"template": template})
-    return outcome == "sent"
+    title, fields = NOTIFY_TEMPLATES[template]
+    short = fields(data)
+    request_notice(user_id, kind="profiles", title=title, body=short["thing2"], link=page, dedup_key=dedup_key,
+                   occurred_at=clock.now_iso(), meta={"template": template},
+                   push=NoticePush(template=template, data=short, page=page))

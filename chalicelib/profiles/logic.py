@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .browse_index import hide_pair, index_entries, mark_active_for_demo, reindex, set_membership
 from .browsing import browse
-from .likes import NOTIFY_TEMPLATES, deliver_notification, like, liked_by
+from .likes import NOTIFY_TEMPLATES, like, liked_by, tell
 from .matchmaking import recommendations, rematch_member, run_matching
 from .photos import decide_photo, delete_photo, pending_review, process_upload, start_upload
 from .profile import (
@@ -41,7 +41,6 @@ __all__ = [
     "browse",
     "decide_photo",
     "delete_photo",
-    "deliver_notification",
     "hide_pair",
     "index_entries",
     "interest_label",
@@ -60,6 +59,7 @@ __all__ = [
     "save_profile",
     "set_membership",
     "start_upload",
+    "tell",
     "update_privacy",
     "vocabulary",
 ]

@@ -13,7 +13,6 @@ from chalicelib.platform.db import dynamo_errors
 from chalicelib.platform.errors import Conflict, NotFound
 from chalicelib.platform.events import actor_of, publish, transaction
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
-from chalicelib.platform.queues import send
 
 from . import images, storage
 from .models import (
@@ -32,7 +31,6 @@ from .schemas import (
     UploadRequest,
     UploadTicket,
 )
-from .specs import NOTIFY_QUEUE
 
 
 def start_upload(principal: Principal, body: UploadRequest) -> UploadTicket:
@@ -146,6 +144,8 @@ def decide_photo(principal: Principal, user_id: str, photo_id: str, decision: Ph
         _request_reindex(user_id)
     else:
         _release_slot(user_id)
-        send(NOTIFY_QUEUE, {"user_id": user_id, "template": "photo_rejected",
-                            "data": {"reason": decision.reason}, "page": "pages/profile/photos"})
+        from .likes import tell
+
+        tell(user_id, "photo_rejected", f"photo-rejected:{photo_id}", {"reason": decision.reason},
+             "pages/profile/photos")
     return _photo_view(photo)

@@ -16,7 +16,6 @@ BLOCKS_QUEUE = QueueSpec(
     event_pattern={"source": ["gonghui.social"], "detail-type": ["MemberBlocked"]})
 MATCH_QUEUE = QueueSpec("profiles-rematch", visibility_timeout=300, max_receive_count=3, batch_size=5,
                         description="资料变化后增量更新智能匹配")
-NOTIFY_QUEUE = QueueSpec("profiles-notify", visibility_timeout=60, max_receive_count=5,
-                         description="光年间通知（照片审核结果、互相心动）")
-ALL = [INDEX_QUEUE, IDENTITY_QUEUE, BLOCKS_QUEUE, MATCH_QUEUE, NOTIFY_QUEUE]
+# Notices (photo rejected, mutual like) go through the one inbox path: platform.notices.
+ALL = [INDEX_QUEUE, IDENTITY_QUEUE, BLOCKS_QUEUE, MATCH_QUEUE]
 QUEUES = ALL

@@ -187,12 +187,12 @@ def test_production_wiring(target: Synth) -> None:
             config = fn["Properties"]["EventInvokeConfig"]
             assert config["DestinationConfig"]["OnFailure"]["Type"] == "SQS", fn_id
     # Chat delivery may post to WebSocket connections.
-    push = _reach(target.template, functions["MessagingEventsMessagePush"])
-    assert any("@connections" in r for r in push.get("execute-api:ManageConnections", set()))
-    # Consumers that call WeChat / Alipay / 浙政钉 are capped.
+    send = _reach(target.template, functions["MessagingEventsMessageSend"])
+    assert any("@connections" in r for r in send.get("execute-api:ManageConnections", set()))
+    # Consumers that call WeChat / Alipay / 浙政钉 are capped: every push goes through the inbox's.
     capped = [fn_id for fn_id, fn in functions.items()
               if any(e["Properties"].get("ScalingConfig") for e in (fn["Properties"].get("Events") or {}).values())]
-    assert "MessagingEventsMessagePush" in capped
+    assert "InboxEventsInboxDeliverAndPush" in capped
     api = next(v["Properties"] for v in res.values() if v["Type"] == "AWS::Serverless::Api")
     assert api["TracingEnabled"] is True and api["AccessLogSetting"]["DestinationArn"]
     assert api["MethodSettings"][0]["ThrottlingRateLimit"] > 0

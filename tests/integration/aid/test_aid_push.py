@@ -36,6 +36,6 @@ def test_a_refused_subscription_is_not_an_error_and_the_app_still_shows_the_step
     step(login("union_admin", user_id="nanxun-admin", org_path=DISTRICT), app, "enterprise_review", "return",
          "请补充诊断证明原件照片")
     pump.drain()
-    assert pump.stats["inbox_events_inbox_deliver"].failed == 0
+    assert pump.stats["inbox_events_inbox_deliver_and_push"].failed == 0
     titles = [n["title"] for n in body(worker.get("/aid/notifications"))["items"]]
     assert titles == ["申请需要补充修改", "帮扶申请已提交"]

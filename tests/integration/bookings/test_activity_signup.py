@@ -164,3 +164,17 @@ def test_the_spring_festival_bus_gives_one_numbered_seat_per_worker(nanxun, logi
     full = zhou.post(f"/bookings/sessions/{session_id}/signups", {})
     assert full.status_code == 409 and body(full)["code"] == "BOOKING_SESSION_FULL" and "已满" in body(full)["message"]
     assert list(BookingEntry.by_user.query("zhou-qiang")) == [] and int(_session(session_id).taken) == 3
+
+
+def test_an_activity_hosted_by_a_place_that_does_not_exist_is_refused_and_nothing_is_stored(nanxun):
+    """The host of an activity (a centre's room or a 职工书屋) must exist: the figures of the place
+    are counted from it."""
+    from chalicelib.bookings.models import BookingActivity
+
+    before = list(BookingActivity.by_owner.query("zj/huz/nanxun"))
+    for host in ("rr-0123456789ab", "ct-0123456789ab/r-0123456789"):
+        refused = nanxun.post("/bookings/activities", activity_body("zj/huz/nanxun", kind="reading", host=host))
+        assert refused.status_code == 422 and body(refused)["code"] == "BOOKING_HOST_INVALID", refused.body
+    forged = nanxun.post("/bookings/activities", activity_body("zj/huz/nanxun", kind="reading", host="rr-x"))
+    assert forged.status_code == 422 and body(forged)["code"] == "VALIDATION_FAILED"
+    assert list(BookingActivity.by_owner.query("zj/huz/nanxun")) == before == []

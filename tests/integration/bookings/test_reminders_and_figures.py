@@ -1,5 +1,6 @@
-"""The day before, people who asked for it get one subscribe message through their
-mini-program (a refused subscription is counted, not retried, and a re-run sends nothing);
+"""The day before, people who asked for it get one notice in their inbox and one subscribe
+message through their mini-program (a refused subscription is recorded, not retried, and a
+re-run tells nobody again);
 figures roll up per org node and period once, however often an event is delivered."""
 from __future__ import annotations
 
@@ -31,17 +32,23 @@ def test_tomorrows_bookers_are_reminded_once_within_their_subscriptions(fakes, a
     tomorrow = (clock.today_shanghai() + timedelta(days=1)).isoformat()
     people = {"openid-chen": ("09:00", True), "openid-li": ("10:00", True), "openid-wu": ("11:00", False)}
     fakes.refuse_subscription("openid-li", "booking_reminder")
+    headers = {openid: wechat(openid) for openid in people}
     for openid, (start, remind) in people.items():
-        booked = api.post(f"/bookings/venues/{court.venue_id}/bookings", headers=wechat(openid),
+        booked = api.post(f"/bookings/venues/{court.venue_id}/bookings", headers=headers[openid],
                           body=json.dumps({"date": tomorrow, "start": start, "remind": remind}))
         assert booked.status_code == 201, booked.body
 
     first = pump.run_schedule("bookings_events_bookings_reminders")
+    pump.drain()
     again = pump.run_schedule("bookings_events_bookings_reminders")
+    pump.drain()
     sent = [m for m in fakes.sent_messages if m["template_id"] == "booking_reminder"]
     assert [m["recipient"] for m in sent] == ["openid-chen"]
     assert "羽毛球场" in json.dumps(sent[0], ensure_ascii=False)
-    assert (first["sent"], first["refused"], again["sent"], again["refused"]) == (1, 1, 0, 0)
+    assert (first["queued"], again["queued"]) == (2, 0)
+    inboxes = {openid: body(api.get("/inbox?kind=bookings", headers=h))["items"] for openid, h in headers.items()}
+    assert {o: len(items) for o, items in inboxes.items()} == {"openid-chen": 1, "openid-li": 1, "openid-wu": 0}
+    assert "羽毛球场" in inboxes["openid-li"][0]["title"]     # refused the push, still told in the inbox
 
 
 def test_a_closed_session_is_counted_once_for_its_org_and_every_ancestor(aws, login):

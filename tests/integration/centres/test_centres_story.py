@@ -4,7 +4,6 @@ centre's figures — visits counted once per person per room per day, the mediat
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
@@ -12,33 +11,7 @@ from chalicelib.centres.models import CentreFigure, CentreNearby, CentreRoom, Ce
 from chalicelib.platform import clock
 from tests.conftest import body
 
-CENTRE_ORG = "zj/ls/jinyun/c-wuyun"
-ENTERPRISE = "zj/ls/jinyun/e-huayuan"
-JINYUN = (28.6595, 120.0915)     # GCJ-02, 缙云县城
-
-
-@pytest.fixture
-def district(login: Any) -> Any:
-    return login("union_admin", "ua-jinyun", "zj/ls/jinyun", "缙云县总工会 高老师")
-
-
-@pytest.fixture
-def centre(district: Any) -> dict[str, Any]:
-    made = body(district.post("/centres", {"org_path": CENTRE_ORG, "name": "缙云县社区工会服务中心",
-                                           "address": "缙云县五云街道", "lat": JINYUN[0], "lng": JINYUN[1],
-                                           "hours": "周一至周六 8:30-20:30"}))
-    rooms = {}
-    for kind, name, where in [("reading_room", "职工书屋", None), ("mediation_room", "调解室", None),
-                              ("outdoor_station", "五云户外劳动者服务站点", (28.6640, 120.0990)),
-                              ("outdoor_station", "新建户外劳动者服务站点", (28.6100, 120.0500)),
-                              ("outdoor_station", "壶镇户外劳动者服务站点", (28.7600, 120.2300))]:
-        payload: dict[str, Any] = {"kind": kind, "name": name, "amenities": ["drinking_water", "charging"]}
-        if where:
-            payload |= {"lat": where[0], "lng": where[1]}
-        response = district.post(f"/centres/{made['centre_id']}/rooms", payload)
-        assert response.status_code == 201, response.body
-        rooms[name] = body(response)
-    return {**made, "rooms": rooms}
+from .conftest import CENTRE_ORG, ENTERPRISE
 
 
 def test_courier_finds_the_nearest_open_station(login, district, centre):
@@ -48,6 +21,8 @@ def test_courier_finds_the_nearest_open_station(login, district, centre):
     assert [i["name"] for i in near["items"]] == ["五云户外劳动者服务站点", "新建户外劳动者服务站点",
                                                  "壶镇户外劳动者服务站点"]
     assert near["items"][0]["distance_m"] < 700
+    # the answer states how far it looked: everything open within radius_m was compared
+    assert near["items"][-1]["distance_m"] <= near["radius_m"] <= near["max_radius_m"]
 
     # when the nearest is temporarily closed, it drops out
     station = centre["rooms"]["五云户外劳动者服务站点"]

@@ -59,6 +59,30 @@ def file_wage_case(cast: Cast) -> dict[str, Any]:
     return body(response)
 
 
+ALL_DAY = {str(d): {"open": "08:00", "close": "17:00"} for d in range(1, 8)}
+
+
+def mediation_room(cast: Cast) -> str:
+    """The 新建镇 centre's mediation room in the booking engine (the centre is an org node under
+    缙云; the district admin registers both). Returns the venue id."""
+    from chalicelib.orgs import logic as orgs
+    from chalicelib.orgs.schemas import NewOrg
+    from chalicelib.platform.auth import Principal, Role
+
+    if not orgs.exists(CENTRE):
+        orgs.create_node(Principal(user_id="ua-jinyun", role=Role.UNION_ADMIN, org_path="zj/ls/jinyun"),
+                         NewOrg(parent_path="zj/ls/jinyun", slug="c-xinjian", name="新建镇职工服务中心"))
+    created = cast.district.post("/bookings/venues", {
+        "org_path": CENTRE, "name": "新建镇职工服务中心 调解室", "kind": "mediation_room", "capacity": 6,
+        "location": "缙云县新建镇", "hours": ALL_DAY, "rules": {"slot_minutes": 60, "horizon_days": 15}})
+    assert created.status_code == 201, created.body
+    return str(body(created)["venue_id"])
+
+
+def tomorrow() -> str:
+    return (clock.today_shanghai() + timedelta(days=1)).isoformat()
+
+
 def accept_and_assign(cast: Cast, case_id: str) -> None:
     assert cast.district.post(f"/mediation/cases/{case_id}/decision", {"action": "accept"}).status_code == 200
     response = cast.district.post(f"/mediation/cases/{case_id}/mediator", {"mediator_id": cast.mediator.user_id})

@@ -16,7 +16,7 @@ SAMPLE_BODIES = {
     "evidence": {"filename": "a.jpg", "content_type": "image/jpeg", "size_bytes": 100},
     "decision": {"action": "accept"},
     "mediator": {"mediator_id": "ua-peer"},
-    "sessions": {"starts_at": "2030-01-01T09:00", "room": "调解室"},
+    "sessions": {"venue_id": "v-0123456789ab", "date": "2030-01-01", "start": "09:00"},
     "agreement": {"text": "被申请人一次性支付工资一万二千元整。"},
     "failure": {"reason": "分歧大", "arbitration_referral": "缙云县劳动人事争议仲裁委员会"},
     "extension": {"days": 5},

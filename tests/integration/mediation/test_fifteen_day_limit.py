@@ -42,16 +42,21 @@ def test_mediator_warned_then_worker_told_of_arbitration_once(cast, pump, monkey
     with later(days=12, hours=1):                        # inside the last three days: the mediator is warned
         pump.run_schedule(SCHEDULE)
         pump.run_schedule(SCHEDULE)
+        pump.drain()
     assert _notices(case_id) == [("deadline_warning", cast.mediator.user_id)]
 
     with later(days=15, hours=1):                        # past the fifteenth day: the worker is told, once
         for _ in range(3):
             pump.run_schedule(SCHEDULE)
+        pump.drain()
     assert _notices(case_id) == [("deadline_warning", cast.mediator.user_id),
                                  ("arbitration_right", cast.worker.user_id)]
     assert pushed == [(cast.mediator.user_id, "mediation_deadline_warning"),
                       (cast.worker.user_id, "mediation_arbitration_right")]
     assert body(cast.worker.get(f"/mediation/cases/{case_id}"))["arbitration_right_notified"] is True
+    told = body(cast.worker.get("/inbox?kind=mediation"))["items"]     # in the worker's one inbox, once
+    assert [(i["title"], i["meta"]["case_id"]) for i in told] == [("您可以申请劳动仲裁", case_id)]
+    assert [i["title"] for i in body(cast.mediator.get("/inbox?kind=mediation"))["items"]] == ["调解期限即将届满"]
 
 
 def test_a_written_extension_by_both_parties_holds_the_notice_back(cast, pump, monkeypatch):
@@ -67,10 +72,12 @@ def test_a_written_extension_by_both_parties_holds_the_notice_back(cast, pump, m
 
     with later(days=16):                                 # the old limit has passed: no notice
         pump.run_schedule(SCHEDULE)
+        pump.drain()
     assert "mediation_arbitration_right" not in pushed
     with later(days=26):                                 # past the agreed limit
         pump.run_schedule(SCHEDULE)
         pump.run_schedule(SCHEDULE)
+        pump.drain()
     assert pushed.count("mediation_arbitration_right") == 1
 
 
@@ -82,4 +89,5 @@ def test_one_party_alone_cannot_extend(cast, pump, monkeypatch):
     cast.worker.post(f"/mediation/cases/{case_id}/extension", {"days": 10})
     with later(days=15, hours=1):
         pump.run_schedule(SCHEDULE)
+        pump.drain()
     assert pushed == ["mediation_arbitration_right"]

@@ -11,7 +11,7 @@ from chalicelib.mediation.models import MediationCase
 from chalicelib.platform import clock
 from tests.conftest import body
 
-from .conftest import WAGE_CASE, accept_and_assign, file_wage_case
+from .conftest import WAGE_CASE, accept_and_assign, file_wage_case, mediation_room, tomorrow
 
 
 @pytest.fixture(autouse=True)
@@ -36,11 +36,18 @@ def test_wage_arrears_settled_with_an_agreement_inside_fifteen_days(cast):
                                    {"filename": "工资条.jpg", "content_type": "image/jpeg", "size_bytes": 204800}))
     assert ticket["fields"]["Content-Type"] == "image/jpeg" and ticket["max_bytes"] == 204800
 
-    # when the district accepts it, assigns a mediator, who schedules a session and proposes an agreement
+    # when the district accepts it, assigns a mediator, who books the centre's mediation room through
+    # the booking engine and proposes an agreement
     accept_and_assign(cast, case_id)
-    assert cast.mediator.post(f"/mediation/cases/{case_id}/sessions",
-                              {"starts_at": clock.isoformat(clock.now() + timedelta(days=1)),
-                               "room": "新建镇职工服务中心 调解室"}).status_code == 201
+    room = mediation_room(cast)
+    booked = cast.mediator.post(f"/mediation/cases/{case_id}/sessions",
+                                {"venue_id": room, "date": tomorrow(), "start": "09:00", "note": "请携带工资条原件"})
+    assert booked.status_code == 201, booked.body
+    session = body(booked)["sessions"][0]
+    assert session["venue_id"] == room and session["booking_id"]
+    slots = body(cast.mediator.get(f"/bookings/venues/{room}/slots?date={tomorrow()}"))
+    nine = next(s for s in slots["days"][0]["slots"] if s["start"] == "09:00")
+    assert (nine["taken"], nine["free"]) == (6, 0)                 # the room is the case's for that hour
     text = "被申请人于 2026 年 12 月 10 日前一次性支付拖欠工资 12000 元。"
     assert cast.mediator.post(f"/mediation/cases/{case_id}/agreement", {"text": text}).status_code == 200
 
@@ -54,6 +61,7 @@ def test_wage_arrears_settled_with_an_agreement_inside_fifteen_days(cast):
     assert set(done["confirmed_by"]) == {"applicant", "respondent"}
     assert clock.now() < clock.parse(done["deadline_at"])
     assert [s["room"] for s in done["sessions"]] == ["新建镇职工服务中心 调解室"]
+    assert clock.to_shanghai(clock.parse(done["sessions"][0]["starts_at"])).strftime("%H:%M") == "09:00"
     assert [e["filename"] for e in done["evidence"]] == ["工资条.jpg"]
     # and the deadline schedule no longer looks at it
     assert _stored(case_id).get("due_kind") is None
@@ -110,10 +118,14 @@ def test_a_session_cannot_be_booked_after_the_case_closed(cast):
     assert cast.mediator.post(f"/mediation/cases/{case_id}/failure", {
         "reason": "双方分歧较大", "arbitration_referral": "缙云县劳动人事争议仲裁委员会"}).status_code == 200
     before = _stored(case_id)
+    room = mediation_room(cast)
     response = cast.mediator.post(f"/mediation/cases/{case_id}/sessions",
-                                  {"starts_at": "2030-01-01T09:00", "room": "调解室"})
+                                  {"venue_id": room, "date": tomorrow(), "start": "09:00"})
     assert response.status_code == 409 and body(response)["code"] == "MEDIATION_CASE_CLOSED"
     assert _stored(case_id) == before
+    nine = next(s for s in body(cast.mediator.get(f"/bookings/venues/{room}/slots?date={tomorrow()}"))["days"][0][
+        "slots"] if s["start"] == "09:00")
+    assert nine["taken"] == 0                                      # and the room's slot was not held
     assert body(cast.worker.get(f"/mediation/cases/{case_id}"))["arbitration_referral"] == "缙云县劳动人事争议仲裁委员会"
 
 
@@ -124,3 +136,16 @@ def test_a_mediator_must_be_staff_of_the_district(cast):
     response = cast.district.post(f"/mediation/cases/{case_id}/mediator", {"mediator_id": cast.other_district.user_id})
     assert response.status_code == 422 and body(response)["code"] == "MEDIATION_MEDIATOR_INVALID"
     assert _stored(case_id) == before
+
+
+def test_two_cases_cannot_hold_the_mediation_room_at_the_same_hour(cast):
+    first, second = file_wage_case(cast)["case_id"], file_wage_case(cast)["case_id"]
+    for case_id in (first, second):
+        accept_and_assign(cast, case_id)
+    room = mediation_room(cast)
+    slot = {"venue_id": room, "date": tomorrow(), "start": "10:00"}
+    assert cast.mediator.post(f"/mediation/cases/{first}/sessions", slot).status_code == 201
+    before = _stored(second)
+    refused = cast.mediator.post(f"/mediation/cases/{second}/sessions", slot)
+    assert refused.status_code == 409 and body(refused)["code"] == "BOOKING_SLOT_FULL"
+    assert _stored(second) == before and _stored(second).get("sessions", []) == []

@@ -210,6 +210,8 @@ def test_an_offline_recipient_gets_one_wechat_reminder_per_unread_burst(fakes, m
     send(wang, lin.user_id, "还在吗", "push-00003")
     pump.drain()
     assert len(fakes.sent_messages) == 2
+    reminders = body(lin.get("/inbox?kind=messaging"))["items"]            # each reminder is an inbox item too
+    assert [i["kind_name"] for i in reminders] == ["聊天提醒", "聊天提醒"]
 
 
 def test_an_inbox_row_shows_who_the_other_person_is_and_follows_their_new_nickname(login, pump):

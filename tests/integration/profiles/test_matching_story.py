@@ -67,4 +67,8 @@ def test_when_both_like_each_other_then_it_is_mutual(login, pump):
     assert body(again)["mutual"] is False
     back = aqiang.post("/profiles/members/w-xiaowang/like")
     assert body(back) == {"mutual": True, "message": "互相心动！你们可以开始聊天了"}
+    xiaowang.post("/profiles/members/w-aqiang/like")                    # liking again tells nobody twice
+    pump.drain()
+    for who in (xiaowang, aqiang):                                      # both hear it in their one inbox
+        assert [i["title"] for i in body(who.get("/inbox?kind=profiles"))["items"]] == ["互相心动"]
     assert xiaowang.post("/profiles/members/nobody/like").status_code == 404

@@ -78,6 +78,8 @@ def test_given_a_rejected_photo_then_the_member_reads_why_and_others_never_see_i
     pump.drain()
     mine = body(xiaowang.get("/profiles/me"))["photos"][0]
     assert mine["status"] == "rejected" and mine["reason"] == "请上传本人正面清晰照片" and mine["thumb_url"] == ""
+    told = body(xiaowang.get("/inbox?kind=profiles"))["items"]               # the one inbox tells her why
+    assert [(i["title"], i["body"]) for i in told] == [("照片未通过审核", "请上传本人正面清晰照片")]
     viewer = member(login, pump, "w-aqiang", gender="male", birth_year=1992,
                     seeking={"gender": "female", "age_min": 22, "age_max": 36})
     assert body(viewer.get("/profiles/members/w-xiaowang"))["photos"] == []
