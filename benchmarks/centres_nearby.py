@@ -49,21 +49,29 @@ def _points(rng: random.Random, layout: str) -> list[tuple[float, float]]:
 
 
 def _load(points: list[tuple[float, float]]) -> None:
-    from chalicelib.centres import geo
-    from chalicelib.centres.models import CentreNearby
+    from collections import Counter
 
+    from chalicelib.centres import geo
+    from chalicelib.centres.models import CentreCell, CentreNearby
+
+    counts: Counter[str] = Counter()
     with CentreNearby.batch_write() as batch:
         for n, (lat, lng) in enumerate(points):
             for cell in geo.index_cells(lat, lng):
+                counts[cell] += 1
                 batch.save(CentreNearby(cell, f"ct-bench#r-{n:05d}", kind="outdoor_station",
                                         name=f"站点{n}", centre_name="", lat=lat, lng=lng))
+    with CentreCell.batch_write() as cells:
+        for cell, stations in counts.items():
+            cells.save(CentreCell(cell, stations=stations))
 
 
 def _wipe() -> None:
-    from chalicelib.centres.models import CentreNearby
+    from chalicelib.centres.models import CentreCell, CentreNearby
 
-    CentreNearby.delete_table()
-    CentreNearby.create_table(wait=True)
+    for model in (CentreNearby, CentreCell):
+        model.delete_table()
+        model.create_table(wait=True)
 
 
 def _where(rng: random.Random, kind: str, points: list[tuple[float, float]]) -> tuple[float, float]:
