@@ -142,8 +142,8 @@ def _run() -> None:
                 f"{geo.LEVELS[-1]}, max radius {geo.MAX_RADIUS_M // 1000} km), moto in-process",
                 ["layout", "where", "queries", "= brute force (10 found)", "cells med", "cells max", "items med",
                  "items max", "items / answer med", "items / answer max", "radius km med", "ms med"], rows,
-                note="items = DynamoDB items read by the Query calls of one search (cells = Query calls); the "
-                     "brute force is a haversine sort of all 20,000")
+                note="items = DynamoDB items one search reads: the cells' stations (Query, one per cell read) and "
+                     "the cells' counts (BatchGetItem); the brute force is a haversine sort of all 20,000")
 
 
 if __name__ == "__main__":
