@@ -1,5 +1,5 @@
-"""Nearby search without reading every station: cells at several sizes, the finest that holds
-the answer, and rings around the person.
+"""Nearby search without reading every station: cells at several sizes, how many stations
+each holds, and a best-first walk down to the small cells near the person.
 
 Coordinates are GCJ-02 (the system of Chinese maps and of the WeChat/Alipay mini-programs'
 ``getLocation({type: 'gcj02'})``): stored and answered in it, never converted.
@@ -7,18 +7,17 @@ Coordinates are GCJ-02 (the system of Chinese maps and of the WeChat/Alipay mini
 Every station is indexed under its cell at each level ``LEVELS`` (level n: n latitude bits and
 n + 1 longitude bits, as geohash interleaves them; each level halves the cell's sides: level 12
 is geohash precision 5, about 4.9 km × 4.3 km in Zhejiang; level 15 about 600 m; level 8 about
-78 km). A search starts at the finest level and reads the 3×3 cells around the person; while
-those hold fewer than k stations it moves coarser — by as many levels (each four times the
-area) as the shortfall suggests, one at least — so in a dense city it stays in small cells and
-far from everything it reads a few large ones. At the
-level where the 3×3 holds k or more, it reads rings further out only while the k-th nearest
-found so far could still be beaten by a station outside the square read (the k-th distance is
-more than the shortest distance from the person to the square's edge). The answer therefore
-equals a brute-force haversine sort, and the items read stay a small multiple of k wherever
-the person stands. Nothing beyond ``MAX_RADIUS_M`` is searched: the response states the radius.
+78 km), and each cell keeps a count of its stations. A search counts the coarse cells within
+the radius, then repeatedly takes the nearest open cell: a crowded one (more than twice the
+answer) is replaced by its four children, any other is read. It stops when the k-th station
+found is nearer than every open cell. The answer therefore equals a brute-force haversine
+sort, and the items read stay a small multiple of k wherever the person stands — in a dense
+city, on a cell's edge, or far from a cluster that a coarse cell would swallow whole. Nothing
+beyond ``MAX_RADIUS_M`` is searched: the response states the radius.
 """
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,7 +30,6 @@ BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
 EARTH_RADIUS_M = 6_371_008.8
 LEVELS = tuple(range(15, 7, -1))       # finest first: 15 (about 600 m) … 8 (about 78 km)
 MAX_RADIUS_M = 300_000                 # nothing further is "nearby"; the response states it
-MAX_RING = 12
 # China's extent (mainland, Hainan, the South China Sea islands): outside it GCJ-02 is not defined.
 CHINA_LAT = (3.8, 53.6)
 CHINA_LNG = (73.5, 135.1)
@@ -114,61 +112,89 @@ def index_cells(lat: float, lng: float) -> list[str]:
     return [level_cell(n, *level_xy(lat, lng, n)) for n in LEVELS]
 
 
-def level_reach_m(lat: float, lng: float, *, n: int, x0: int, y0: int, r: int) -> float:
-    """The shortest distance from the person to the edge of the (2r+1)² cells read at level n."""
+def cell_distance_m(lat: float, lng: float, n: int, x: int, y: int) -> float:
+    """The shortest distance from the person to cell (x, y) of level n (0 inside it)."""
     lat_step, lng_step = 180.0 / (1 << n), 360.0 / (1 << (n + 1))
-    south, north = (y0 - r) * lat_step - 90.0, (y0 + r + 1) * lat_step - 90.0
-    west, east = (x0 - r) * lng_step - 180.0, (x0 + r + 1) * lng_step - 180.0
-    to_parallel = EARTH_RADIUS_M * math.radians(min(lat - south, north - lat))
-    cos_lat = math.cos(math.radians(lat))
-
-    def to_meridian(dlng: float) -> float:
-        return EARTH_RADIUS_M * math.asin(min(1.0, cos_lat * math.sin(math.radians(min(dlng, 90.0)))))
-
-    return min(to_parallel, to_meridian(lng - west), to_meridian(east - lng))
+    south, west = y * lat_step - 90.0, x * lng_step - 180.0
+    return haversine_m(lat, lng, min(max(lat, south), south + lat_step), min(max(lng, west), west + lng_step))
 
 
-def _level_ring(x0: int, y0: int, r: int, n: int) -> list[tuple[int, int]]:
-    if r == 0:
-        return [(x0, y0)]
-    cells = [(x0 + dx, y0 + dy) for dx in range(-r, r + 1) for dy in (-r, r)]
-    cells += [(x0 + dx, y0 + dy) for dx in (-r, r) for dy in range(-r + 1, r)]
-    return [(x, y) for x, y in cells if 0 <= y < (1 << n)]
+def _children(n: int, x: int, y: int) -> list[tuple[int, int, int]]:
+    return [(n + 1, 2 * x + i, 2 * y + j) for i in (0, 1) for j in (0, 1)]
 
 
-def nearest(lat: float, lng: float, k: int, read_cell: Callable[[str], Iterable[Point]], *,
-            keep: Callable[[Point], bool] = lambda p: True, max_radius_m: float = MAX_RADIUS_M) -> Search:
-    """The k nearest points that ``keep`` accepts within ``max_radius_m``: the 3×3 around the
-    person at the finest level holding k of them, then rings there until the answer is sure."""
+def nearest(lat: float, lng: float, k: int, read_cell: Callable[[str], Iterable[Point]],
+            read_counts: Callable[[list[str]], dict[str, int]], *,
+            keep: Callable[[Point], bool] = lambda p: True, max_radius_m: float = MAX_RADIUS_M,
+            split_above: int | None = None) -> Search:
+    """The k nearest points that ``keep`` accepts within ``max_radius_m``, by a best-first walk
+    down the cell levels guided by how many stations each cell holds (``read_counts``).
+
+    The coarsest cells (level ``LEVELS[-1]``, about 78 km) within the radius are counted in one
+    read. Then the nearest cell still open is taken: a cell holding more than ``split_above``
+    stations (and not yet of the finest level) is replaced by its four children, counted in one
+    read; any other cell's stations are read. The walk stops once k stations are found and the
+    k-th is nearer than every cell still open, so the answer equals a brute-force sort, and a
+    dense cluster far from the person is never read whole — only the small cells of it that
+    could hold the answer."""
+    split = split_above if split_above is not None else 2 * k
+    coarse = LEVELS[-1]
+    x0, y0 = level_xy(lat, lng, coarse)
     cells_read = items_read = 0
-    level, x0, y0 = LEVELS[0], 0, 0
-    candidates: dict[str, tuple[float, Point]] = {}
-    while True:
-        x0, y0 = level_xy(lat, lng, level)
-        candidates = {}
-        for x, y in _level_ring(x0, y0, 0, level) + _level_ring(x0, y0, 1, level):
-            cells_read += 1
-            for point in read_cell(level_cell(level, x, y)):
-                items_read += 1
-                if keep(point):
-                    candidates[point.key] = (haversine_m(lat, lng, point.lat, point.lng), point)
-        if len(candidates) >= k or level == LEVELS[-1]:
+    # open cells by distance: (distance, level, x, y, stations); level -1 stands for the next
+    # ring of coarse cells around the person, counted only when the walk gets that far
+    open_cells: list[tuple[float, int, int, int, int]] = []
+
+    def ring(r: int) -> list[tuple[int, int, int]]:
+        if r == 0:
+            cells = [(x0, y0)]
+        else:
+            cells = [(x0 + dx, y0 + dy) for dx in range(-r, r + 1) for dy in (-r, r)]
+            cells += [(x0 + dx, y0 + dy) for dx in (-r, r) for dy in range(-r + 1, r)]
+        return [(coarse, x, y) for x, y in cells
+                if 0 <= y < (1 << coarse) and cell_distance_m(lat, lng, coarse, x, y) <= max_radius_m]
+
+    def next_ring(r: int) -> None:
+        cells = ring(r)
+        if cells:
+            heapq.heappush(open_cells, (min(cell_distance_m(lat, lng, *c) for c in cells), -1, r, 0, 0))
+
+    def add(cells: list[tuple[int, int, int]]) -> None:
+        nonlocal items_read
+        names = {level_cell(n, x, y): (n, x, y) for n, x, y in cells}
+        counts = read_counts(list(names))
+        items_read += len(counts)
+        for name, stations in counts.items():
+            n, x, y = names[name]
+            distance = cell_distance_m(lat, lng, n, x, y)
+            if stations > 0 and distance <= max_radius_m:
+                heapq.heappush(open_cells, (distance, n, x, y, stations))
+
+    add(ring(0) + ring(1))
+    next_ring(2)
+    candidates: list[tuple[float, Point]] = []
+    deepest = coarse
+    while open_cells:
+        distance, n, x, y, stations = open_cells[0]
+        if len(candidates) >= k and sorted(candidates, key=lambda c: (c[0], c[1].key))[k - 1][0] <= distance:
             break
-        # m of k found in the 3×3: about k/m times the area is needed, a factor 4 per level
-        skip = max(1, int(math.log(k / max(len(candidates), 0.5), 4)))
-        level = max(LEVELS[-1], level - skip)
-    r = 1
-    while True:
-        ranked = sorted(candidates.values(), key=lambda c: (c[0], c[1].key))
-        reach = min(level_reach_m(lat, lng, n=level, x0=x0, y0=y0, r=r), max_radius_m)
-        if (len(ranked) >= k and ranked[k - 1][0] <= reach) or reach >= max_radius_m or r >= MAX_RING:
-            chosen = [c for c in ranked if c[0] <= reach][:k]
-            return Search(found=chosen, cells_read=cells_read, items_read=items_read, rings=r, level=level,
-                          radius_m=reach)
-        r += 1
-        for x, y in _level_ring(x0, y0, r, level):
-            cells_read += 1
-            for point in read_cell(level_cell(level, x, y)):
-                items_read += 1
-                if keep(point):
-                    candidates[point.key] = (haversine_m(lat, lng, point.lat, point.lng), point)
+        heapq.heappop(open_cells)
+        if n == -1:  # the walk reached the next ring of coarse cells: count them
+            add(ring(x))
+            next_ring(x + 1)
+            continue
+        deepest = max(deepest, n)
+        if stations > split and n < LEVELS[0]:
+            add(_children(n, x, y))
+            continue
+        cells_read += 1
+        for point in read_cell(level_cell(n, x, y)):
+            items_read += 1
+            if keep(point):
+                d = haversine_m(lat, lng, point.lat, point.lng)
+                if d <= max_radius_m:
+                    candidates.append((d, point))
+    radius = min(open_cells[0][0], max_radius_m) if open_cells else max_radius_m
+    ranked = sorted(candidates, key=lambda c: (c[0], c[1].key))
+    return Search(found=[c for c in ranked if c[0] <= radius][:k], cells_read=cells_read, items_read=items_read,
+                  rings=0, level=deepest, radius_m=radius)

@@ -23,7 +23,7 @@ from chalicelib.platform.errors import BadRequest, NotFound, ValidationFailed
 from chalicelib.platform.events import DomainEvent
 
 from . import geo, reading
-from .models import Centre, CentreCounted, CentreFigure, CentreNearby, CentreRoom, CentreVisit
+from .models import Centre, CentreCell, CentreCounted, CentreFigure, CentreNearby, CentreRoom, CentreVisit
 from .schemas import (
     KIND_NAMES,
     CentreBody,
@@ -191,6 +191,7 @@ def add_room(principal: Principal, centre_id: str, body: CentreRoomBody) -> Cent
         tx.save(room, condition=CentreRoom.room_id.does_not_exist())
         for item in _index_items(centre, room):
             tx.save(item)
+            tx.update(CentreCell(item.cell), actions=[CentreCell.stations.add(1)])
     return _room_view(room)
 
 
@@ -219,6 +220,12 @@ def read_cell(cell: str) -> list[geo.Point]:
     return [geo.Point(i.room_key, float(i.lat), float(i.lng), i) for i in CentreNearby.query(cell)]
 
 
+def read_counts(cells: list[str]) -> dict[str, int]:
+    """How many rooms each cell holds (one BatchGetItem per 100 cells; a missing cell holds none)."""
+    found = {c.cell: int(c.stations or 0) for c in CentreCell.batch_get(cells)}
+    return {cell: found.get(cell, 0) for cell in cells}
+
+
 def nearby(query: CentreNearbyQuery) -> CentreNearbyList:
     check_china(query.lat, query.lng)
 
@@ -226,7 +233,7 @@ def nearby(query: CentreNearbyQuery) -> CentreNearbyList:
         item: CentreNearby = point.ref
         return not item.closed and (query.kind is None or item.kind == query.kind)
 
-    search = geo.nearest(query.lat, query.lng, query.limit, read_cell, keep=keep)
+    search = geo.nearest(query.lat, query.lng, query.limit, read_cell, read_counts, keep=keep)
     items = []
     for distance, point in search.found:
         item: CentreNearby = point.ref

@@ -4,8 +4,9 @@ stations 户外劳动者服务站点, activity rooms …), visits and the monthl
 Access patterns:
 - a centre by id                                   → GetItem ``Centre.centre_id``
 - a centre's rooms                                 → Query ``CentreRoom`` (centre_id)
-- rooms near a person                              → Query ``CentreNearby`` per geohash cell (cell);
-  one item per room, GCJ-02 coordinates; the 3×3 cells around the person, rings further only if needed
+- rooms near a person                              → BatchGetItem ``CentreCell`` (how many rooms a cell
+  holds, at every level) and Query ``CentreNearby`` per cell (one item per room and level, GCJ-02):
+  a best-first walk down the levels, reading only small cells near the person
 - "has this person visited this room today?"       → conditional PutItem ``CentreVisit`` ("<room>#<day>", user)
 - "was this visit / case counted already?"          → conditional PutItem ``CentreCounted`` (key) in the
   same transaction as the figure increments
@@ -74,6 +75,17 @@ class CentreNearby(Model):
     closed = BooleanAttribute(default=False)
     hours = UnicodeAttribute(default="")
     amenities: ListAttribute[str] = ListAttribute(default=list)
+
+
+class CentreCell(Model):
+    """How many rooms a cell of the nearby index holds (one item per cell and level), so the
+    search splits a crowded cell instead of reading it whole."""
+
+    class Meta(TableMeta):
+        table_name = table_name("centre-cells")
+
+    cell = UnicodeAttribute(hash_key=True)
+    stations = NumberAttribute(default=0)
 
 
 class CentreVisit(Model):

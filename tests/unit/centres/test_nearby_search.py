@@ -22,6 +22,10 @@ def _index(points: list[geo.Point]) -> dict[str, list[geo.Point]]:
     return cells
 
 
+def _counts(cells: dict[str, list[geo.Point]]):
+    return lambda names: {name: len(cells.get(name, [])) for name in names}
+
+
 def _brute(lat: float, lng: float, points: list[geo.Point], k: int) -> list[float]:
     return sorted(geo.haversine_m(lat, lng, p.lat, p.lng) for p in points)[:k]
 
@@ -47,7 +51,7 @@ def test_top_ten_equals_brute_force(raw, where):
     points = [geo.Point(f"s{i}", lat, lng) for i, (lat, lng) in enumerate(raw)]
     cells = _index(points)
     lat, lng = where
-    result = geo.nearest(lat, lng, 10, lambda c: cells.get(c, []))   # the area lies inside the max radius
+    result = geo.nearest(lat, lng, 10, lambda c: cells.get(c, []), _counts(cells))   # the area lies inside the max radius
     assert [round(d, 6) for d, _ in result.found] == [round(d, 6) for d in _brute(lat, lng, points, 10)]
     assert result.items_read <= max(40, 12 * 10), result             # a small multiple of the answer
 
@@ -63,7 +67,7 @@ def test_reads_stay_near_the_person_when_stations_are_dense(where):
     points = [geo.Point(f"s{i}", rng.uniform(*LAT), rng.uniform(*LNG)) for i in range(1_500)]
     cells = _index(points)
     lat, lng = where
-    result = geo.nearest(lat, lng, 10, lambda c: cells.get(c, []))
+    result = geo.nearest(lat, lng, 10, lambda c: cells.get(c, []), _counts(cells))
     assert [round(d, 6) for d, _ in result.found] == [round(d, 6) for d in _brute(lat, lng, points, 10)]
     assert result.cells_read <= 45 and result.items_read <= 15 * 10, result
 
@@ -77,3 +81,17 @@ def test_outside_china_is_recognised():
     assert geo.in_china(28.65, 120.08)
     assert not geo.in_china(51.5, -0.12)
     assert not geo.in_china(-28.65, 120.08)
+
+
+def test_a_dense_cluster_far_away_is_not_read_whole():
+    """A courier 40 km from a city whose 3,000 stations sit within a few km: the coarse cell that
+    holds the whole city is split down to the few small cells facing the courier, not read."""
+    import random
+
+    rng = random.Random(11)
+    points = [geo.Point(f"s{i}", rng.gauss(28.66, 0.01), rng.gauss(120.08, 0.01)) for i in range(3_000)]
+    cells = _index(points)
+    lat, lng = 28.66 + 0.36, 120.08   # 40 km north
+    result = geo.nearest(lat, lng, 10, lambda c: cells.get(c, []), _counts(cells))
+    assert [round(d, 6) for d, _ in result.found] == [round(d, 6) for d in _brute(lat, lng, points, 10)]
+    assert result.items_read <= 15 * 10, result
