@@ -627,7 +627,7 @@ export interface paths {
          *
          *     **后台随后**：发布领域事件 `BookingActivityPublished`（写入审计记录）。
          *
-         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`BOOKING_AUDIENCE_INVALID`（422）、`BOOKING_NO_SESSIONS`（422）、`BOOKING_SESSION_IN_PAST`（422）、`BOOKING_TOO_MANY_SESSIONS`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`BOOKING_AUDIENCE_INVALID`（422）、`BOOKING_HOST_INVALID`（422）、`BOOKING_NO_SESSIONS`（422）、`BOOKING_SESSION_IN_PAST`（422）、`BOOKING_TOO_MANY_SESSIONS`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
         post: operations["bookings_create_activity"];
         delete?: never;
@@ -941,7 +941,7 @@ export interface paths {
          *
          *     **后台随后**：发布领域事件 `BookingOfferMade`（写入审计记录）。发布领域事件 `BookingSignedUp`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。发布领域事件 `BookingWaitlisted`（写入审计记录）。
          *
-         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`BOOKING_NO_SHOW_BANNED`（403）、`ROLE_FORBIDDEN`（403）、`BOOKING_ACTIVITY_NOT_FOUND`（404）、`BOOKING_SESSION_NOT_FOUND`（404）、`BOOKING_ALREADY_SIGNED_UP`（409）、`BOOKING_SEAT_TAKEN`（409）、`BOOKING_SESSION_FULL`（409）、`BOOKING_SIGNUP_CLOSED`（409）、`BOOKING_SIGNUP_NOT_OPEN`（409）、`BOOKING_STATE_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`BOOKING_ANSWER_CHOICE`（422）、`BOOKING_ANSWER_MISSING`（422）、`BOOKING_ANSWER_UNKNOWN`（422）、`BOOKING_GROUP_REQUIRED`（422）、`BOOKING_SEAT_INVALID`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`BOOKING_BUSY`（503）
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`BOOKING_NO_SHOW_BANNED`（403）、`ROLE_FORBIDDEN`（403）、`BOOKING_ACTIVITY_NOT_FOUND`（404）、`BOOKING_SESSION_NOT_FOUND`（404）、`BOOKING_ALREADY_SIGNED_UP`（409）、`BOOKING_SEAT_TAKEN`（409）、`BOOKING_SESSION_FULL`（409）、`BOOKING_SIGNUP_CLOSED`（409）、`BOOKING_SIGNUP_NOT_OPEN`（409）、`BOOKING_STATE_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`BOOKING_ANSWER_CHOICE`（422）、`BOOKING_ANSWER_MISSING`（422）、`BOOKING_ANSWER_UNKNOWN`（422）、`BOOKING_GROUP_REQUIRED`（422）、`BOOKING_SEAT_INVALID`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`BOOKING_BUSY`（503）、`NOTICE_QUEUE_FAILED`（503）
          */
         post: operations["bookings_sign_up"];
         delete?: never;
@@ -1534,7 +1534,7 @@ export interface paths {
          *
          *     **后台随后**：无，结果在应答里即已完整。
          *
-         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CENTRE_COORDINATES_OUTSIDE_CHINA`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CENTRE_COORDINATES_OUTSIDE_CHINA`（422）、`CENTRE_PHOTO_INVALID`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
         post: operations["centres_create_centre"];
         delete?: never;
@@ -1595,6 +1595,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/centres/reading-rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 职工书屋名录（所有登录用户；市级或以下组织及其下级，可按级别筛选）【企业工会管理员、平台管理员、区县/市总工会工作人员、职工会员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）、职工会员（worker）。登录后可读的公共内容（菜单、组织树、承诺书等）；被停用或封禁的账号答 403。
+         *
+         *     书屋是公共场所，任何登录用户都可查阅。一次查询读取不超过一页。错误：422 CENTRE_READING_ROOM_ORG_TOO_HIGH。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CENTRE_READING_ROOM_ORG_TOO_HIGH`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["centres_reading_rooms"];
+        put?: never;
+        /**
+         * 登记职工书屋：级别、承办单位、开放时间、藏书、位置（管辖该节点的工会管理员；GCJ-02）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     登记在市级或以下的组织节点；本节点及各上级的分级书屋数同时更新。阅读活动通过预约引擎发布，
+         *     活动的 host 填书屋编号。错误：404 ORG_NOT_FOUND、422 CENTRE_READING_ROOM_ORG_TOO_HIGH、
+         *     422 CENTRE_COORDINATES_OUTSIDE_CHINA。
+         *
+         *     **改变什么**：登记职工书屋：级别、承办单位、开放时间、藏书、位置（管辖该节点的工会管理员；GCJ-02）（成功答 201）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CENTRE_COORDINATES_OUTSIDE_CHINA`（422）、`CENTRE_READING_ROOM_ORG_TOO_HIGH`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         */
+        post: operations["centres_register_reading_room"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/centres/reading-rooms/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 职工书屋年度数据：阅读活动场次、参与人次，按书屋、区县与年份（工会管理员，本级及下级）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     阅读活动场次结束后（预约引擎的 BookingAttendanceClosed），由服务中心数据队列计入书屋及其各级组织，
+         *     每场只计一次。错误：404 ORG_NOT_FOUND。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["centres_reading_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/centres/reading-rooms/{rr_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 职工书屋详情（所有登录用户）【企业工会管理员、平台管理员、区县/市总工会工作人员、职工会员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）、职工会员（worker）。登录后可读的公共内容（菜单、组织树、承诺书等）；被停用或封禁的账号答 403。
+         *
+         *     错误：404 CENTRE_READING_ROOM_NOT_FOUND。
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CENTRE_READING_ROOM_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["centres_reading_room"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/centres/visits": {
         parameters: {
             query?: never;
@@ -1610,7 +1709,7 @@ export interface paths {
          *
          *     **改变什么**：扫码登记到访（职工本人；同一房间每天只计一次）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `CentreVisitRecorded`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。
+         *     **后台随后**：发布领域事件 `CentreVisitRecorded`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数、中心房间与职工书屋举办的活动场次和参与人次（每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）；光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。
          *
          *     **错误码**：`CENTRE_CODE_INVALID`（400）、`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CENTRE_ROOM_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
@@ -1647,6 +1746,48 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * 更新服务中心：名称、地址、开放时间、照片（管辖该中心的工会管理员）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     照片须先经 POST /centres/{centre_id}/photos 上传（对象键在本中心之下且已上传）。
+         *     错误：404 CENTRE_NOT_FOUND、422 CENTRE_PHOTO_INVALID。
+         *
+         *     **改变什么**：更新服务中心：名称、地址、开放时间、照片（管辖该中心的工会管理员）（成功答 200）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CENTRE_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CENTRE_PHOTO_INVALID`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        patch: operations["centres_update_centre"];
+        trace?: never;
+    };
+    "/centres/{centre_id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 申请中心或房间照片的上传地址（预签名表单，限图片类型与大小；管辖该中心的工会管理员）【平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     上传成功后，把返回的 key 放进中心或房间的 photos。错误：404 CENTRE_NOT_FOUND、
+         *     404 CENTRE_ROOM_NOT_FOUND、422 CENTRE_PHOTO_TOO_LARGE。
+         *
+         *     **改变什么**：申请中心或房间照片的上传地址（预签名表单，限图片类型与大小；管辖该中心的工会管理员）（成功答 201）。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CENTRE_NOT_FOUND`（404）、`CENTRE_ROOM_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CENTRE_PHOTO_TOO_LARGE`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        post: operations["centres_photo_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -1667,7 +1808,7 @@ export interface paths {
          *
          *     **后台随后**：无，结果在应答里即已完整。
          *
-         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CENTRE_NOT_FOUND`（404）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CENTRE_COORDINATES_INCOMPLETE`（422）、`CENTRE_COORDINATES_OUTSIDE_CHINA`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CENTRE_NOT_FOUND`（404）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CENTRE_COORDINATES_INCOMPLETE`（422）、`CENTRE_COORDINATES_OUTSIDE_CHINA`（422）、`CENTRE_PHOTO_INVALID`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
         post: operations["centres_add_room"];
         delete?: never;
@@ -1690,14 +1831,14 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * 更新房间或站点：暂停开放、开放时间、设施（管辖该中心的工会管理员）【平台管理员、区县/市总工会工作人员】
+         * 更新房间或站点：暂停开放、名称、开放时间、设施、照片（管辖该中心的工会管理员）【平台管理员、区县/市总工会工作人员】
          * @description **谁可以调用**：平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
          *
-         *     **改变什么**：更新房间或站点：暂停开放、开放时间、设施（管辖该中心的工会管理员）（成功答 200）。
+         *     **改变什么**：更新房间或站点：暂停开放、名称、开放时间、设施、照片（管辖该中心的工会管理员）（成功答 200）。
          *
          *     **后台随后**：无，结果在应答里即已完整。
          *
-         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CENTRE_NOT_FOUND`（404）、`CENTRE_ROOM_NOT_FOUND`（404）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CENTRE_NOT_FOUND`（404）、`CENTRE_ROOM_NOT_FOUND`（404）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CENTRE_PHOTO_INVALID`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
         patch: operations["centres_update_room"];
         trace?: never;
@@ -2231,6 +2372,36 @@ export interface paths {
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`CONTENT_AUDIENCE_OUT_OF_SCOPE`（403）、`ROLE_FORBIDDEN`（403）、`CONTENT_ARTICLE_NOT_FOUND`（404）、`CONTENT_QUESTION_NOT_FOUND`（404）、`CONTENT_QUESTION_NOT_ANSWERED`（409）、`CONTENT_QUESTION_PUBLISHED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
         post: operations["content_publish_question"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/content/manage/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 待审核的文章（管辖范围内的工会工作人员，新提交的在前）【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     Articles in review aimed at the caller's scope (or at ``org`` inside it), newest
+         *     submission first within each audience node; approve or send back with
+         *     ``/content/manage/articles/{id}/approve|reject``. ``org`` outside the scope: 404 ORG_NOT_FOUND.
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["content_review_queue"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4327,7 +4498,7 @@ export interface paths {
          *
          *     **改变什么**：确认调解协议（双方当事人各自确认）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MediationCaseClosed`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *     **后台随后**：发布领域事件 `MediationCaseClosed`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数、中心房间与职工书屋举办的活动场次和参与人次（每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEDIATION_NOT_YOUR_STEP`（403）、`ROLE_FORBIDDEN`（403）、`MEDIATION_CASE_NOT_FOUND`（404）、`CONFLICT`（409）、`MEDIATION_CASE_CHANGED`（409）、`MEDIATION_NO_AGREEMENT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -4353,7 +4524,7 @@ export interface paths {
          *
          *     **改变什么**：受理或不予受理（区县及上级工会管理员；不予受理须写理由与去处）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MediationCaseClosed`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *     **后台随后**：发布领域事件 `MediationCaseClosed`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数、中心房间与职工书屋举办的活动场次和参与人次（每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEDIATION_NOT_YOUR_STEP`（403）、`ROLE_FORBIDDEN`（403）、`MEDIATION_CASE_NOT_FOUND`（404）、`CONFLICT`（409）、`MEDIATION_ALREADY_DECIDED`（409）、`MEDIATION_CASE_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`MEDIATION_DECLINE_REASON_MISSING`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -4431,7 +4602,7 @@ export interface paths {
          *
          *     **改变什么**：记录调解不成并告知可申请劳动仲裁（调解员）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `MediationCaseClosed`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数（每人每室每日只计一次，每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
+         *     **后台随后**：发布领域事件 `MediationCaseClosed`（写入审计记录），随后由后台处理：服务中心月度数据：到访人次、调解件数、中心房间与职工书屋举办的活动场次和参与人次（每件只计一次）；企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEDIATION_NOT_YOUR_STEP`（403）、`ROLE_FORBIDDEN`（403）、`MEDIATION_CASE_NOT_FOUND`（404）、`CONFLICT`（409）、`MEDIATION_CASE_CHANGED`（409）、`MEDIATION_CASE_CLOSED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -4483,9 +4654,9 @@ export interface paths {
          *
          *     **改变什么**：安排调解会（调解员或其上级工会）（成功答 201）。
          *
-         *     **后台随后**：无，结果在应答里即已完整。
+         *     **后台随后**：发布领域事件 `BookingVenueBooked`（写入审计记录），随后由后台处理：企业与工会组织月度数据汇总：会员、宿舍、帮扶、补助、技能人才、活动、服务与调解（每个事件只计一次）。
          *
-         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEDIATION_NOT_YOUR_STEP`（403）、`ROLE_FORBIDDEN`（403）、`MEDIATION_CASE_NOT_FOUND`（404）、`CONFLICT`（409）、`MEDIATION_CASE_CHANGED`（409）、`MEDIATION_CASE_CLOSED`（409）、`MEDIATION_NOT_ACCEPTED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`MEDIATION_SESSION_IN_PAST`（422）、`MEDIATION_SESSION_TIME_INVALID`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`MEDIATION_NOT_YOUR_STEP`（403）、`ROLE_FORBIDDEN`（403）、`BOOKING_VENUE_NOT_FOUND`（404）、`MEDIATION_CASE_NOT_FOUND`（404）、`BOOKING_ALREADY_BOOKED`（409）、`BOOKING_SLOT_FULL`（409）、`BOOKING_SLOT_PAST`（409）、`BOOKING_STATE_CHANGED`（409）、`BOOKING_VENUE_CLOSED`（409）、`CONFLICT`（409）、`MEDIATION_CASE_CHANGED`（409）、`MEDIATION_CASE_CLOSED`（409）、`MEDIATION_NOT_ACCEPTED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`BOOKING_OUTSIDE_HOURS`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`BOOKING_BUSY`（503）、`SERVICE_BUSY`（503）
          */
         post: operations["mediation_schedule_session"];
         delete?: never;
@@ -5222,9 +5393,9 @@ export interface paths {
          *
          *     **改变什么**：心动（双方心动即互相心动）（成功答 200）。
          *
-         *     **后台随后**：排入队列 `profiles-notify`，由后台异步处理：光年间通知（照片审核结果、互相心动）。
+         *     **后台随后**：无，结果在应答里即已完整。
          *
-         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`MEMBER_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）
          */
         post: operations["profiles_like"];
         delete?: never;
@@ -5274,9 +5445,9 @@ export interface paths {
          *
          *     **改变什么**：审核会员照片：通过或驳回（写明原因）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `PhotoReviewed`（写入审计记录），随后由后台处理：光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。排入队列 `profiles-index`，由后台异步处理：资料变化后重写浏览索引（按会员串行）。排入队列 `profiles-notify`，由后台异步处理：光年间通知（照片审核结果、互相心动）。
+         *     **后台随后**：发布领域事件 `PhotoReviewed`（写入审计记录），随后由后台处理：光年间会员积分：由资料、照片、活动签到、点赞、活跃等领域事件计分（按事件编号只计一次），封禁和动态下架扣回。排入队列 `profiles-index`，由后台异步处理：资料变化后重写浏览索引（按会员串行）。
          *
-         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PHOTO_NOT_FOUND`（404）、`CONFLICT`（409）、`PHOTO_ALREADY_REVIEWED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`PHOTO_NOT_FOUND`（404）、`CONFLICT`（409）、`PHOTO_ALREADY_REVIEWED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）、`SERVICE_BUSY`（503）
          */
         post: operations["profiles_decide_photo"];
         delete?: never;
@@ -8222,6 +8393,13 @@ export interface components {
              */
             group_by?: "gender" | null;
             /**
+             * Host
+             * @description 举办场所：服务中心的房间（<centre_id>/<room_id>）或职工书屋（rr-…）；场次结束后计入该中心、书屋的活动与参与人次
+             * @default null
+             * @example ct-0123456789ab/r-0123456789
+             */
+            host?: string | null;
+            /**
              * Kind
              * @example glnj
              * @enum {string}
@@ -8336,6 +8514,13 @@ export interface components {
              * @default null
              */
             group_by?: string | null;
+            /**
+             * Host
+             * @description 举办场所：服务中心的房间或职工书屋
+             * @default null
+             * @example rr-0123456789ab
+             */
+            host?: string | null;
             /** Kind */
             kind: string;
             /**
@@ -8987,7 +9172,7 @@ export interface components {
              * @example court
              * @enum {string}
              */
-            kind: "court" | "gym" | "meeting_room" | "workers_home" | "reading_room" | "love_hall" | "hall" | "other";
+            kind: "court" | "gym" | "meeting_room" | "workers_home" | "reading_room" | "mediation_room" | "love_hall" | "hall" | "other";
             /**
              * Location
              * @description 位置
@@ -9396,7 +9581,7 @@ export interface components {
         CentreFiguresView: {
             /**
              * Activities
-             * @description 开展活动次数
+             * @description 开展活动场次（在中心房间举办、已结束的预约活动场次）
              * @example 15
              */
             activities: number;
@@ -9416,6 +9601,13 @@ export interface components {
              * @example zj/ls/jinyun
              */
             org_path: string;
+            /**
+             * Participants
+             * @description 活动参与人次（签到）
+             * @default 0
+             * @example 420
+             */
+            participants?: number;
             /**
              * People Served
              * @description 服务人次（每人每室每日计一次）
@@ -9492,6 +9684,335 @@ export interface components {
             coordinate_system?: "GCJ-02";
             /** Items */
             items: components["schemas"]["CentreNearbyItem"][];
+            /**
+             * Max Radius M
+             * @description 最大查找半径（米），更远的站点不算“附近”
+             * @example 300000
+             */
+            max_radius_m: number;
+            /**
+             * Radius M
+             * @description 已查找的半径（米）：此距离内开放的站点都已比较；结果不足条数时，更远处可能还有
+             * @example 4200
+             */
+            radius_m: number;
+        };
+        /** CentrePatch */
+        CentrePatch: {
+            /**
+             * Address
+             * @description 地址
+             * @default null
+             * @example 缙云县五云街道
+             */
+            address?: string | null;
+            /**
+             * Hours
+             * @description 开放时间
+             * @default null
+             * @example 周一至周日 8:30-20:30
+             */
+            hours?: string | null;
+            /**
+             * Name
+             * @description 中心名称
+             * @default null
+             * @example 缙云县社区工会服务中心
+             */
+            name?: string | null;
+            /**
+             * Photos
+             * @description 照片：通过 /centres/{centre_id}/photos 上传后的对象键（整组替换）
+             * @default null
+             * @example [
+             *       "centres/ct-0123456789ab/r-0123456789/5f2c9a.jpg"
+             *     ]
+             */
+            photos?: string[] | null;
+        };
+        /** CentrePhotoTicket */
+        CentrePhotoTicket: {
+            /**
+             * Expires In
+             * @description 上传地址有效秒数
+             * @example 900
+             */
+            expires_in: number;
+            /**
+             * Fields
+             * @description 随表单提交的字段
+             */
+            fields: {
+                [key: string]: string;
+            };
+            /**
+             * Key
+             * @description 上传成功后填入 photos 的对象键
+             * @example centres/ct-0123456789ab/r-0123456789/5f2c9a.jpg
+             */
+            key: string;
+            /**
+             * Max Bytes
+             * @description 允许的最大字节数
+             * @example 524288
+             */
+            max_bytes: number;
+            /**
+             * Url
+             * @description 预签名上传地址（表单 POST）
+             * @example https://uploads.example/
+             */
+            url: string;
+        };
+        /** CentrePhotoUploadBody */
+        CentrePhotoUploadBody: {
+            /**
+             * Content Type
+             * @description 图片类型：JPEG、PNG 或 WebP
+             * @example image/jpeg
+             * @enum {string}
+             */
+            content_type: "image/jpeg" | "image/png" | "image/webp";
+            /**
+             * Room Id
+             * @description 房间或站点的照片时填写
+             * @default null
+             * @example r-0123456789
+             */
+            room_id?: string | null;
+            /**
+             * Size Bytes
+             * @description 文件大小（字节），不超过 5 MB
+             * @example 524288
+             */
+            size_bytes: number;
+        };
+        /** CentreReadingFigureRow */
+        CentreReadingFigureRow: {
+            /**
+             * Events
+             * @description 阅读活动场次
+             * @example 12
+             */
+            events: number;
+            /**
+             * Level
+             * @example national
+             */
+            level: string;
+            /**
+             * Level Name
+             * @example 全国级
+             */
+            level_name: string;
+            /**
+             * Name
+             * @example 杭州市职工书屋（西湖区）
+             */
+            name: string;
+            /**
+             * Participants
+             * @description 参与人次（签到）
+             * @example 340
+             */
+            participants: number;
+            /**
+             * Rr Id
+             * @example rr-0123456789ab
+             */
+            rr_id: string;
+        };
+        /** CentreReadingFiguresView */
+        CentreReadingFiguresView: {
+            /**
+             * Events
+             * @description 本节点及下级书屋的阅读活动场次
+             * @example 120
+             */
+            events: number;
+            /**
+             * Next Cursor
+             * @description 下一页游标
+             * @default null
+             */
+            next_cursor?: string | null;
+            /**
+             * Org Path
+             * @example zj/hz
+             */
+            org_path: string;
+            /**
+             * Participants
+             * @description 参与人次
+             * @example 3400
+             */
+            participants: number;
+            /**
+             * Rooms
+             * @description 各书屋的当年数据（一页）
+             */
+            rooms: components["schemas"]["CentreReadingFigureRow"][];
+            /**
+             * Rooms By Level
+             * @description 登记的书屋数，按级别
+             * @example {
+             *       "enterprise": 0,
+             *       "municipal": 368,
+             *       "national": 101,
+             *       "provincial": 300
+             *     }
+             */
+            rooms_by_level: {
+                [key: string]: number;
+            };
+            /**
+             * Year
+             * @example 2026
+             */
+            year: string;
+        };
+        /** CentreReadingRoomBody */
+        CentreReadingRoomBody: {
+            /**
+             * Address
+             * @description 地址
+             * @default
+             * @example 西湖区文三路 199 号
+             */
+            address?: string;
+            /**
+             * Book Count
+             * @description 藏书（册）
+             * @default 0
+             * @example 12000
+             */
+            book_count?: number;
+            /**
+             * Host Org Name
+             * @description 承办单位
+             * @example 杭州西湖区文化中心
+             */
+            host_org_name: string;
+            /**
+             * Hours
+             * @description 开放时间
+             * @default
+             * @example 周二至周日 9:00-20:30
+             */
+            hours?: string;
+            /**
+             * Lat
+             * @description 纬度（GCJ-02）
+             * @example 28.6573
+             */
+            lat: number;
+            /**
+             * Level
+             * @description 级别：全国级、省级、市级、企业级
+             * @example national
+             * @enum {string}
+             */
+            level: "national" | "provincial" | "municipal" | "enterprise";
+            /**
+             * Lng
+             * @description 经度（GCJ-02）
+             * @example 120.0789
+             */
+            lng: number;
+            /**
+             * Name
+             * @description 书屋名称
+             * @example 杭州市职工书屋（西湖区）
+             */
+            name: string;
+            /**
+             * Org Path
+             * @description 所属组织节点
+             * @example zj/hz/xihu
+             */
+            org_path: string;
+        };
+        /** CentreReadingRoomPage */
+        CentreReadingRoomPage: {
+            /** Items */
+            items: components["schemas"]["CentreReadingRoomView"][];
+            /**
+             * Next Cursor
+             * @description 下一页游标
+             * @default null
+             */
+            next_cursor?: string | null;
+        };
+        /** CentreReadingRoomView */
+        CentreReadingRoomView: {
+            /**
+             * Address
+             * @default
+             * @example 西湖区文三路 199 号
+             */
+            address?: string;
+            /**
+             * Book Count
+             * @example 12000
+             */
+            book_count: number;
+            /**
+             * Coordinate System
+             * @description 坐标系
+             * @default GCJ-02
+             * @example GCJ-02
+             * @enum {string}
+             */
+            coordinate_system?: "GCJ-02";
+            /**
+             * Host Org Name
+             * @example 杭州西湖区文化中心
+             */
+            host_org_name: string;
+            /**
+             * Hours
+             * @default
+             * @example 周二至周日 9:00-20:30
+             */
+            hours?: string;
+            /**
+             * Lat
+             * @example 30.2765
+             */
+            lat: number;
+            /**
+             * Level
+             * @example national
+             * @enum {string}
+             */
+            level: "national" | "provincial" | "municipal" | "enterprise";
+            /**
+             * Level Name
+             * @description 级别名称
+             * @example 全国级
+             */
+            level_name: string;
+            /**
+             * Lng
+             * @example 120.1385
+             */
+            lng: number;
+            /**
+             * Name
+             * @example 杭州市职工书屋（西湖区）
+             */
+            name: string;
+            /**
+             * Org Path
+             * @example zj/hz/xihu
+             */
+            org_path: string;
+            /**
+             * Rr Id
+             * @description 书屋编号
+             * @example rr-0123456789ab
+             */
+            rr_id: string;
         };
         /** CentreRoomBody */
         CentreRoomBody: {
@@ -9586,6 +10107,22 @@ export interface components {
              * @example 8:00-18:00
              */
             hours?: string | null;
+            /**
+             * Name
+             * @description 名称
+             * @default null
+             * @example 五云户外劳动者服务站点
+             */
+            name?: string | null;
+            /**
+             * Photos
+             * @description 照片：通过 /centres/{centre_id}/photos 上传后的对象键（整组替换）
+             * @default null
+             * @example [
+             *       "centres/ct-0123456789ab/r-0123456789/5f2c9a.jpg"
+             *     ]
+             */
+            photos?: string[] | null;
         };
         /** CentreRoomView */
         CentreRoomView: {
@@ -9638,7 +10175,15 @@ export interface components {
              * @example 户外劳动者服务站点
              */
             name: string;
-            /** Photos */
+            /**
+             * Photo Urls
+             * @description 照片查看地址（一小时内有效）
+             */
+            photo_urls?: string[];
+            /**
+             * Photos
+             * @description 照片对象键
+             */
             photos?: string[];
             /**
              * Room Id
@@ -9693,7 +10238,15 @@ export interface components {
              * @example zj/ls/jinyun
              */
             org_path: string;
-            /** Photos */
+            /**
+             * Photo Urls
+             * @description 照片查看地址（一小时内有效）
+             */
+            photo_urls?: string[];
+            /**
+             * Photos
+             * @description 照片对象键
+             */
             photos?: string[];
             /** Rooms */
             rooms?: components["schemas"]["CentreRoomView"][];
@@ -10375,6 +10928,99 @@ export interface components {
              * @default true
              */
             on?: boolean;
+        };
+        /** ContentReviewPage */
+        ContentReviewPage: {
+            /**
+             * Items
+             * @description 每个面向节点内新提交的在前
+             */
+            items: components["schemas"]["ContentReviewRow"][];
+            /**
+             * Next Cursor
+             * @default null
+             * @example null
+             */
+            next_cursor?: string | null;
+        };
+        /** ContentReviewRow */
+        ContentReviewRow: {
+            /**
+             * Approvals
+             * @description 已通过的审核人数
+             * @default 0
+             * @example 0
+             */
+            approvals?: number;
+            /**
+             * Article Id
+             * @description 文章编号
+             * @example ca-3f2a9c0d1e4b
+             */
+            article_id: string;
+            /**
+             * Audience Org
+             * @description 面向的组织节点
+             * @example zj/huz/nanxun
+             */
+            audience_org: string;
+            /**
+             * Author Name
+             * @description 作者
+             * @default
+             * @example 南浔区总工会 杨老师
+             */
+            author_name?: string;
+            /**
+             * Author Org
+             * @description 作者所在组织
+             * @example zj/huz/nanxun
+             */
+            author_org: string;
+            /**
+             * Channel Id
+             * @description 栏目编号
+             * @example legal
+             */
+            channel_id: string;
+            /**
+             * Publish At
+             * @description 计划发布时间（UTC）
+             * @example 2026-11-30T02:00:00.000Z
+             */
+            publish_at: string;
+            /**
+             * Reviewers
+             * @description 需要的审核人数
+             * @default 1
+             * @example 1
+             */
+            reviewers?: number;
+            /**
+             * Submitted At
+             * @description 提交审核时间（UTC）
+             * @example 2026-11-30T01:00:00.000Z
+             */
+            submitted_at: string;
+            /**
+             * Summary
+             * @description 摘要
+             * @default
+             * @example 职工最关心的十个问题
+             */
+            summary?: string;
+            /**
+             * Title
+             * @description 标题
+             * @example 新修订《工会法》十问十答
+             */
+            title: string;
+            /**
+             * Version
+             * @description 当前版本号（审核的就是这一版）
+             * @example 2
+             */
+            version: number;
         };
         /** ContentSearchResult */
         ContentSearchResult: {
@@ -12720,6 +13366,13 @@ export interface components {
         /** MediationSessionBody */
         MediationSessionBody: {
             /**
+             * Date
+             * Format: date
+             * @description 日期（北京时间）
+             * @example 2026-12-03
+             */
+            date: string;
+            /**
              * Note
              * @description 备注
              * @default
@@ -12727,20 +13380,27 @@ export interface components {
              */
             note?: string;
             /**
-             * Room
-             * @description 调解室
-             * @example 新建镇职工服务中心 调解室
+             * Start
+             * @description 时段开始时间（北京时间）
+             * @example 09:00
              */
-            room: string;
+            start: string;
             /**
-             * Starts At
-             * @description 开始时间（北京时间）
-             * @example 2026-12-03T09:30
+             * Venue Id
+             * @description 调解室（预约引擎中的场馆编号）
+             * @example v-0123456789ab
              */
-            starts_at: string;
+            venue_id: string;
         };
         /** MediationSessionView */
         MediationSessionView: {
+            /**
+             * Booking Id
+             * @description 预约引擎中为本案占用该时段的预约编号
+             * @default null
+             * @example e-0f3b8c1d2a4e5f6a7b8c
+             */
+            booking_id?: string | null;
             /**
              * Note
              * @default
@@ -12749,7 +13409,8 @@ export interface components {
             note?: string;
             /**
              * Room
-             * @example 调解室
+             * @description 调解室名称
+             * @example 新建镇职工服务中心 调解室
              */
             room: string;
             /**
@@ -12762,6 +13423,13 @@ export interface components {
              * @example 2026-12-03T01:30:00.000Z
              */
             starts_at: string;
+            /**
+             * Venue Id
+             * @description 调解室的场馆编号
+             * @default null
+             * @example v-0123456789ab
+             */
+            venue_id?: string | null;
         };
         /** MediationUploadTicket */
         MediationUploadTicket: {
@@ -21042,6 +21710,7 @@ export interface operations {
                      *           "early_access_tier": 1,
                      *           "fee_fen": 1,
                      *           "group_by": "示例",
+                     *           "host": "rr-0123456789ab",
                      *           "kind": "示例",
                      *           "kind_cn": "示例",
                      *           "kind_name": "示例",
@@ -21243,6 +21912,7 @@ export interface operations {
                  *       "early_access_tier": 1,
                  *       "fee_fen": 0,
                  *       "group_by": "gender",
+                 *       "host": "ct-0123456789ab/r-0123456789",
                  *       "kind": "glnj",
                  *       "location": "西湖区文三路 1 号 职工之家",
                  *       "offer_minutes": 30,
@@ -21306,6 +21976,7 @@ export interface operations {
                      *       "early_access_tier": 1,
                      *       "fee_fen": 1,
                      *       "group_by": "示例",
+                     *       "host": "rr-0123456789ab",
                      *       "kind": "示例",
                      *       "kind_cn": "示例",
                      *       "kind_name": "示例",
@@ -21445,7 +22116,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 校验失败：`BOOKING_AUDIENCE_INVALID` 面向的组织应为主办组织的上级或下级；`BOOKING_NO_SESSIONS` 重复规则没有产生任何场次；`BOOKING_SESSION_IN_PAST` 场次开始时间不能早于现在；`BOOKING_TOO_MANY_SESSIONS` 一个活动最多 60 场；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            /** @description 校验失败：`BOOKING_AUDIENCE_INVALID` 面向的组织应为主办组织的上级或下级；`BOOKING_HOST_INVALID` 找不到该举办场所（服务中心的房间或职工书屋）；`BOOKING_NO_SESSIONS` 重复规则没有产生任何场次；`BOOKING_SESSION_IN_PAST` 场次开始时间不能早于现在；`BOOKING_TOO_MANY_SESSIONS` 一个活动最多 60 场；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -21509,6 +22180,7 @@ export interface operations {
                      *       "early_access_tier": 1,
                      *       "fee_fen": 1,
                      *       "group_by": "示例",
+                     *       "host": "rr-0123456789ab",
                      *       "kind": "示例",
                      *       "kind_cn": "示例",
                      *       "kind_name": "示例",
@@ -23591,7 +24263,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 服务繁忙：`BOOKING_BUSY` 预约人数较多，请稍后再试 */
+            /** @description 服务繁忙：`BOOKING_BUSY` 预约人数较多，请稍后再试；`NOTICE_QUEUE_FAILED` 通知排队失败，请稍后重试 */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -28031,6 +28703,9 @@ export interface operations {
                      *       "lng": 120.0789,
                      *       "name": "缙云县社区工会服务中心",
                      *       "org_path": "zj/ls/jinyun",
+                     *       "photo_urls": [
+                     *         "示例"
+                     *       ],
                      *       "photos": [
                      *         "示例"
                      *       ],
@@ -28047,6 +28722,9 @@ export interface operations {
                      *           "lat": 28.6573,
                      *           "lng": 120.0789,
                      *           "name": "户外劳动者服务站点",
+                     *           "photo_urls": [
+                     *             "示例"
+                     *           ],
                      *           "photos": [
                      *             "示例"
                      *           ],
@@ -28154,7 +28832,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 校验失败：`CENTRE_COORDINATES_OUTSIDE_CHINA` 坐标不在中国境内（请使用 GCJ-02 坐标）；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            /** @description 校验失败：`CENTRE_COORDINATES_OUTSIDE_CHINA` 坐标不在中国境内（请使用 GCJ-02 坐标）；`CENTRE_PHOTO_INVALID` 请先创建中心，再通过中心的上传地址上传照片；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -28220,6 +28898,7 @@ export interface operations {
                      *       "mediations": 3,
                      *       "month": "2026-11",
                      *       "org_path": "zj/ls/jinyun",
+                     *       "participants": 420,
                      *       "people_served": 2300
                      *     }
                      */
@@ -28395,7 +29074,9 @@ export interface operations {
                      *           "name": "户外劳动者服务站点",
                      *           "room_id": "r-1"
                      *         }
-                     *       ]
+                     *       ],
+                     *       "max_radius_m": 300000,
+                     *       "radius_m": 4200
                      *     }
                      */
                     "application/json": components["schemas"]["CentreNearbyList"];
@@ -28476,6 +29157,715 @@ export interface operations {
                      *       "code": "CENTRE_COORDINATES_OUTSIDE_CHINA",
                      *       "details": [],
                      *       "message": "坐标不在中国境内（请使用 GCJ-02 坐标）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    centres_reading_rooms: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 组织节点（市级或以下，含下级），默认本人所在的市
+                 * @example zj/hz
+                 */
+                org?: string | null;
+                /**
+                 * @description 只看某一级别
+                 * @example national
+                 */
+                level?: "national" | "provincial" | "municipal" | "enterprise" | null;
+                /**
+                 * @description 每页条数
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "address": "西湖区文三路 199 号",
+                     *           "book_count": 12000,
+                     *           "coordinate_system": "GCJ-02",
+                     *           "host_org_name": "杭州西湖区文化中心",
+                     *           "hours": "周二至周日 9:00-20:30",
+                     *           "lat": 30.2765,
+                     *           "level": "national",
+                     *           "level_name": "全国级",
+                     *           "lng": 120.1385,
+                     *           "name": "杭州市职工书屋（西湖区）",
+                     *           "org_path": "zj/hz/xihu",
+                     *           "rr_id": "rr-0123456789ab"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "示例"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CentreReadingRoomPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CENTRE_READING_ROOM_ORG_TOO_HIGH` 请指定市级或以下的组织节点；`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CENTRE_READING_ROOM_ORG_TOO_HIGH",
+                     *       "details": [],
+                     *       "message": "请指定市级或以下的组织节点"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    centres_register_reading_room: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "address": "西湖区文三路 199 号",
+                 *       "book_count": 12000,
+                 *       "host_org_name": "杭州西湖区文化中心",
+                 *       "hours": "周二至周日 9:00-20:30",
+                 *       "lat": 28.6573,
+                 *       "level": "national",
+                 *       "lng": 120.0789,
+                 *       "name": "杭州市职工书屋（西湖区）",
+                 *       "org_path": "zj/hz/xihu"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CentreReadingRoomBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "address": "西湖区文三路 199 号",
+                     *       "book_count": 12000,
+                     *       "coordinate_system": "GCJ-02",
+                     *       "host_org_name": "杭州西湖区文化中心",
+                     *       "hours": "周二至周日 9:00-20:30",
+                     *       "lat": 30.2765,
+                     *       "level": "national",
+                     *       "level_name": "全国级",
+                     *       "lng": 120.1385,
+                     *       "name": "杭州市职工书屋（西湖区）",
+                     *       "org_path": "zj/hz/xihu",
+                     *       "rr_id": "rr-0123456789ab"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CentreReadingRoomView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织节点 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织节点"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CONFLICT",
+                     *       "details": [],
+                     *       "message": "操作冲突，请刷新后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CENTRE_COORDINATES_OUTSIDE_CHINA` 坐标不在中国境内（请使用 GCJ-02 坐标）；`CENTRE_READING_ROOM_ORG_TOO_HIGH` 职工书屋应登记在市级或以下的组织节点；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CENTRE_COORDINATES_OUTSIDE_CHINA",
+                     *       "details": [],
+                     *       "message": "坐标不在中国境内（请使用 GCJ-02 坐标）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SERVICE_BUSY",
+                     *       "details": [],
+                     *       "message": "服务繁忙，请稍后再试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    centres_reading_figures: {
+        parameters: {
+            query: {
+                /**
+                 * @description 组织节点，默认本人节点
+                 * @example zj/hz
+                 */
+                org?: string | null;
+                /**
+                 * @description 年份
+                 * @example 2026
+                 */
+                year: string;
+                /**
+                 * @description 每页书屋行数
+                 * @example 50
+                 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "events": 120,
+                     *       "next_cursor": "示例",
+                     *       "org_path": "zj/hz",
+                     *       "participants": 3400,
+                     *       "rooms": [
+                     *         {
+                     *           "events": 12,
+                     *           "level": "national",
+                     *           "level_name": "全国级",
+                     *           "name": "杭州市职工书屋（西湖区）",
+                     *           "participants": 340,
+                     *           "rr_id": "rr-0123456789ab"
+                     *         }
+                     *       ],
+                     *       "rooms_by_level": {
+                     *         "enterprise": 0,
+                     *         "municipal": 368,
+                     *         "national": 101,
+                     *         "provincial": 300
+                     *       },
+                     *       "year": "2026"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CentreReadingFiguresView"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织节点 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织节点"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    centres_reading_room: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rr_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "address": "西湖区文三路 199 号",
+                     *       "book_count": 12000,
+                     *       "coordinate_system": "GCJ-02",
+                     *       "host_org_name": "杭州西湖区文化中心",
+                     *       "hours": "周二至周日 9:00-20:30",
+                     *       "lat": 30.2765,
+                     *       "level": "national",
+                     *       "level_name": "全国级",
+                     *       "lng": 120.1385,
+                     *       "name": "杭州市职工书屋（西湖区）",
+                     *       "org_path": "zj/hz/xihu",
+                     *       "rr_id": "rr-0123456789ab"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CentreReadingRoomView"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CENTRE_READING_ROOM_NOT_FOUND` 找不到该职工书屋 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CENTRE_READING_ROOM_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该职工书屋"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -28691,6 +30081,9 @@ export interface operations {
                      *       "lng": 120.0789,
                      *       "name": "缙云县社区工会服务中心",
                      *       "org_path": "zj/ls/jinyun",
+                     *       "photo_urls": [
+                     *         "示例"
+                     *       ],
                      *       "photos": [
                      *         "示例"
                      *       ],
@@ -28707,6 +30100,9 @@ export interface operations {
                      *           "lat": 28.6573,
                      *           "lng": 120.0789,
                      *           "name": "户外劳动者服务站点",
+                     *           "photo_urls": [
+                     *             "示例"
+                     *           ],
                      *           "photos": [
                      *             "示例"
                      *           ],
@@ -28816,6 +30212,380 @@ export interface operations {
             };
         };
     };
+    centres_update_centre: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                centre_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "address": "缙云县五云街道",
+                 *       "hours": "周一至周日 8:30-20:30",
+                 *       "name": "缙云县社区工会服务中心",
+                 *       "photos": [
+                 *         "centres/ct-0123456789ab/r-0123456789/5f2c9a.jpg"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CentrePatch"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "address": "缙云县五云街道",
+                     *       "centre_id": "ct-1",
+                     *       "coordinate_system": "GCJ-02",
+                     *       "hours": "周一至周六 8:30-20:30",
+                     *       "lat": 28.6573,
+                     *       "lng": 120.0789,
+                     *       "name": "缙云县社区工会服务中心",
+                     *       "org_path": "zj/ls/jinyun",
+                     *       "photo_urls": [
+                     *         "示例"
+                     *       ],
+                     *       "photos": [
+                     *         "示例"
+                     *       ],
+                     *       "rooms": [
+                     *         {
+                     *           "amenities": [
+                     *             "drinking_water"
+                     *           ],
+                     *           "closed": false,
+                     *           "closed_note": "示例",
+                     *           "hours": "全天",
+                     *           "kind": "outdoor_station",
+                     *           "kind_name": "户外劳动者服务站点",
+                     *           "lat": 28.6573,
+                     *           "lng": 120.0789,
+                     *           "name": "户外劳动者服务站点",
+                     *           "photo_urls": [
+                     *             "示例"
+                     *           ],
+                     *           "photos": [
+                     *             "示例"
+                     *           ],
+                     *           "room_id": "r-1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CentreView"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CENTRE_NOT_FOUND` 找不到该服务中心 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CENTRE_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该服务中心"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CENTRE_PHOTO_INVALID` 照片须先通过本中心的上传地址上传；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CENTRE_PHOTO_INVALID",
+                     *       "details": [],
+                     *       "message": "照片须先通过本中心的上传地址上传"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    centres_photo_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                centre_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "content_type": "image/jpeg",
+                 *       "room_id": "r-0123456789",
+                 *       "size_bytes": 524288
+                 *     }
+                 */
+                "application/json": components["schemas"]["CentrePhotoUploadBody"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "expires_in": 900,
+                     *       "fields": {},
+                     *       "key": "centres/ct-0123456789ab/r-0123456789/5f2c9a.jpg",
+                     *       "max_bytes": 524288,
+                     *       "url": "https://uploads.example/"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CentrePhotoTicket"];
+                };
+            };
+            /** @description 请求有误：`EMPTY_BODY` 请求体不能为空；`INVALID_JSON` 请求体不是合法的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EMPTY_BODY",
+                     *       "details": [],
+                     *       "message": "请求体不能为空"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`CENTRE_NOT_FOUND` 找不到该服务中心；`CENTRE_ROOM_NOT_FOUND` 找不到该房间或站点 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CENTRE_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该服务中心"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`CENTRE_PHOTO_TOO_LARGE` 照片不能超过 5 MB；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CENTRE_PHOTO_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "照片不能超过 5 MB"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     centres_add_room: {
         parameters: {
             query?: never;
@@ -28864,6 +30634,9 @@ export interface operations {
                      *       "lat": 28.6573,
                      *       "lng": 120.0789,
                      *       "name": "户外劳动者服务站点",
+                     *       "photo_urls": [
+                     *         "示例"
+                     *       ],
                      *       "photos": [
                      *         "示例"
                      *       ],
@@ -28985,7 +30758,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 校验失败：`CENTRE_COORDINATES_INCOMPLETE` 经纬度须同时填写；`CENTRE_COORDINATES_OUTSIDE_CHINA` 坐标不在中国境内（请使用 GCJ-02 坐标）；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            /** @description 校验失败：`CENTRE_COORDINATES_INCOMPLETE` 经纬度须同时填写；`CENTRE_COORDINATES_OUTSIDE_CHINA` 坐标不在中国境内（请使用 GCJ-02 坐标）；`CENTRE_PHOTO_INVALID` 照片须先通过本中心的上传地址上传；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -29054,7 +30827,11 @@ export interface operations {
                  *       ],
                  *       "closed": true,
                  *       "closed_note": "设备检修",
-                 *       "hours": "8:00-18:00"
+                 *       "hours": "8:00-18:00",
+                 *       "name": "五云户外劳动者服务站点",
+                 *       "photos": [
+                 *         "centres/ct-0123456789ab/r-0123456789/5f2c9a.jpg"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["CentreRoomPatch"];
@@ -29080,6 +30857,9 @@ export interface operations {
                      *       "lat": 28.6573,
                      *       "lng": 120.0789,
                      *       "name": "户外劳动者服务站点",
+                     *       "photo_urls": [
+                     *         "示例"
+                     *       ],
                      *       "photos": [
                      *         "示例"
                      *       ],
@@ -29201,7 +30981,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 校验失败：`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            /** @description 校验失败：`CENTRE_PHOTO_INVALID` 照片须先通过本中心的上传地址上传；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -29209,9 +30989,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "VALIDATION_FAILED",
+                     *       "code": "CENTRE_PHOTO_INVALID",
                      *       "details": [],
-                     *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *       "message": "照片须先通过本中心的上传地址上传"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -32840,6 +34620,188 @@ export interface operations {
                      *       "code": "VALIDATION_FAILED",
                      *       "details": [],
                      *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    content_review_queue: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 只看面向该节点（含下级）的文章，须在管辖范围内，默认本人节点
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
+                /**
+                 * @description 每页条数
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "approvals": 0,
+                     *           "article_id": "ca-3f2a9c0d1e4b",
+                     *           "audience_org": "zj/huz/nanxun",
+                     *           "author_name": "南浔区总工会 杨老师",
+                     *           "author_org": "zj/huz/nanxun",
+                     *           "channel_id": "legal",
+                     *           "publish_at": "2026-11-30T02:00:00.000Z",
+                     *           "reviewers": 1,
+                     *           "submitted_at": "2026-11-30T01:00:00.000Z",
+                     *           "summary": "职工最关心的十个问题",
+                     *           "title": "新修订《工会法》十问十答",
+                     *           "version": 2
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContentReviewPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织节点 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织节点"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -46778,10 +48740,12 @@ export interface operations {
                      *           "respondent_name": "缙云华源机械有限公司",
                      *           "sessions": [
                      *             {
+                     *               "booking_id": "e-0f3b8c1d2a4e5f6a7b8c",
                      *               "note": "",
-                     *               "room": "调解室",
+                     *               "room": "新建镇职工服务中心 调解室",
                      *               "session_id": "s-1",
-                     *               "starts_at": "2026-12-03T01:30:00.000Z"
+                     *               "starts_at": "2026-12-03T01:30:00.000Z",
+                     *               "venue_id": "v-0123456789ab"
                      *             }
                      *           ],
                      *           "state": "mediating",
@@ -46960,10 +48924,12 @@ export interface operations {
                      *       "respondent_name": "缙云华源机械有限公司",
                      *       "sessions": [
                      *         {
+                     *           "booking_id": "e-0f3b8c1d2a4e5f6a7b8c",
                      *           "note": "",
-                     *           "room": "调解室",
+                     *           "room": "新建镇职工服务中心 调解室",
                      *           "session_id": "s-1",
-                     *           "starts_at": "2026-12-03T01:30:00.000Z"
+                     *           "starts_at": "2026-12-03T01:30:00.000Z",
+                     *           "venue_id": "v-0123456789ab"
                      *         }
                      *       ],
                      *       "state": "mediating",
@@ -47174,10 +49140,12 @@ export interface operations {
                      *       "respondent_name": "缙云华源机械有限公司",
                      *       "sessions": [
                      *         {
+                     *           "booking_id": "e-0f3b8c1d2a4e5f6a7b8c",
                      *           "note": "",
-                     *           "room": "调解室",
+                     *           "room": "新建镇职工服务中心 调解室",
                      *           "session_id": "s-1",
-                     *           "starts_at": "2026-12-03T01:30:00.000Z"
+                     *           "starts_at": "2026-12-03T01:30:00.000Z",
+                     *           "venue_id": "v-0123456789ab"
                      *         }
                      *       ],
                      *       "state": "mediating",
@@ -47480,10 +49448,12 @@ export interface operations {
                      *       "respondent_name": "缙云华源机械有限公司",
                      *       "sessions": [
                      *         {
+                     *           "booking_id": "e-0f3b8c1d2a4e5f6a7b8c",
                      *           "note": "",
-                     *           "room": "调解室",
+                     *           "room": "新建镇职工服务中心 调解室",
                      *           "session_id": "s-1",
-                     *           "starts_at": "2026-12-03T01:30:00.000Z"
+                     *           "starts_at": "2026-12-03T01:30:00.000Z",
+                     *           "venue_id": "v-0123456789ab"
                      *         }
                      *       ],
                      *       "state": "mediating",
@@ -47710,10 +49680,12 @@ export interface operations {
                      *       "respondent_name": "缙云华源机械有限公司",
                      *       "sessions": [
                      *         {
+                     *           "booking_id": "e-0f3b8c1d2a4e5f6a7b8c",
                      *           "note": "",
-                     *           "room": "调解室",
+                     *           "room": "新建镇职工服务中心 调解室",
                      *           "session_id": "s-1",
-                     *           "starts_at": "2026-12-03T01:30:00.000Z"
+                     *           "starts_at": "2026-12-03T01:30:00.000Z",
+                     *           "venue_id": "v-0123456789ab"
                      *         }
                      *       ],
                      *       "state": "mediating",
@@ -47919,10 +49891,12 @@ export interface operations {
                      *       "respondent_name": "缙云华源机械有限公司",
                      *       "sessions": [
                      *         {
+                     *           "booking_id": "e-0f3b8c1d2a4e5f6a7b8c",
                      *           "note": "",
-                     *           "room": "调解室",
+                     *           "room": "新建镇职工服务中心 调解室",
                      *           "session_id": "s-1",
-                     *           "starts_at": "2026-12-03T01:30:00.000Z"
+                     *           "starts_at": "2026-12-03T01:30:00.000Z",
+                     *           "venue_id": "v-0123456789ab"
                      *         }
                      *       ],
                      *       "state": "mediating",
@@ -48360,10 +50334,12 @@ export interface operations {
                      *       "respondent_name": "缙云华源机械有限公司",
                      *       "sessions": [
                      *         {
+                     *           "booking_id": "e-0f3b8c1d2a4e5f6a7b8c",
                      *           "note": "",
-                     *           "room": "调解室",
+                     *           "room": "新建镇职工服务中心 调解室",
                      *           "session_id": "s-1",
-                     *           "starts_at": "2026-12-03T01:30:00.000Z"
+                     *           "starts_at": "2026-12-03T01:30:00.000Z",
+                     *           "venue_id": "v-0123456789ab"
                      *         }
                      *       ],
                      *       "state": "mediating",
@@ -48600,10 +50576,12 @@ export interface operations {
                      *       "respondent_name": "缙云华源机械有限公司",
                      *       "sessions": [
                      *         {
+                     *           "booking_id": "e-0f3b8c1d2a4e5f6a7b8c",
                      *           "note": "",
-                     *           "room": "调解室",
+                     *           "room": "新建镇职工服务中心 调解室",
                      *           "session_id": "s-1",
-                     *           "starts_at": "2026-12-03T01:30:00.000Z"
+                     *           "starts_at": "2026-12-03T01:30:00.000Z",
+                     *           "venue_id": "v-0123456789ab"
                      *         }
                      *       ],
                      *       "state": "mediating",
@@ -48839,10 +50817,12 @@ export interface operations {
                      *       "respondent_name": "缙云华源机械有限公司",
                      *       "sessions": [
                      *         {
+                     *           "booking_id": "e-0f3b8c1d2a4e5f6a7b8c",
                      *           "note": "",
-                     *           "room": "调解室",
+                     *           "room": "新建镇职工服务中心 调解室",
                      *           "session_id": "s-1",
-                     *           "starts_at": "2026-12-03T01:30:00.000Z"
+                     *           "starts_at": "2026-12-03T01:30:00.000Z",
+                     *           "venue_id": "v-0123456789ab"
                      *         }
                      *       ],
                      *       "state": "mediating",
@@ -49028,9 +51008,10 @@ export interface operations {
             content: {
                 /**
                  * @example {
+                 *       "date": "2026-12-03",
                  *       "note": "请携带工资条原件",
-                 *       "room": "新建镇职工服务中心 调解室",
-                 *       "starts_at": "2026-12-03T09:30"
+                 *       "start": "09:00",
+                 *       "venue_id": "v-0123456789ab"
                  *     }
                  */
                 "application/json": components["schemas"]["MediationSessionBody"];
@@ -49080,10 +51061,12 @@ export interface operations {
                      *       "respondent_name": "缙云华源机械有限公司",
                      *       "sessions": [
                      *         {
+                     *           "booking_id": "e-0f3b8c1d2a4e5f6a7b8c",
                      *           "note": "",
-                     *           "room": "调解室",
+                     *           "room": "新建镇职工服务中心 调解室",
                      *           "session_id": "s-1",
-                     *           "starts_at": "2026-12-03T01:30:00.000Z"
+                     *           "starts_at": "2026-12-03T01:30:00.000Z",
+                     *           "venue_id": "v-0123456789ab"
                      *         }
                      *       ],
                      *       "state": "mediating",
@@ -49142,7 +51125,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 找不到该内容（或不在你的范围内）：`MEDIATION_CASE_NOT_FOUND` 找不到该调解案件 */
+            /** @description 找不到该内容（或不在你的范围内）：`BOOKING_VENUE_NOT_FOUND` 找不到该场馆；`MEDIATION_CASE_NOT_FOUND` 找不到该调解案件 */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -49150,15 +51133,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "MEDIATION_CASE_NOT_FOUND",
+                     *       "code": "BOOKING_VENUE_NOT_FOUND",
                      *       "details": [],
-                     *       "message": "找不到该调解案件"
+                     *       "message": "找不到该场馆"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 冲突：`CONFLICT` 操作冲突，请刷新后重试；`MEDIATION_CASE_CHANGED` 案件刚被他人更新，请刷新后重试；`MEDIATION_CASE_CLOSED` 案件已结束，不能再安排调解；`MEDIATION_NOT_ACCEPTED` 请先受理并指派调解员 */
+            /** @description 冲突：`BOOKING_ALREADY_BOOKED` 该时段已为此事项预约；`BOOKING_SLOT_FULL` 该时段已被占用，请选择其他时段；`BOOKING_SLOT_PAST` 该时段已经开始或已过去；`BOOKING_STATE_CHANGED` 预约状态已变化，请刷新后重试；`BOOKING_VENUE_CLOSED` 操作冲突，请刷新后重试；`CONFLICT` 操作冲突，请刷新后重试；`MEDIATION_CASE_CHANGED` 案件刚被他人更新，请刷新后重试；`MEDIATION_CASE_CLOSED` 案件已结束，不能再安排调解；`MEDIATION_NOT_ACCEPTED` 请先受理并指派调解员 */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -49166,9 +51149,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "CONFLICT",
+                     *       "code": "BOOKING_ALREADY_BOOKED",
                      *       "details": [],
-                     *       "message": "操作冲突，请刷新后重试"
+                     *       "message": "该时段已为此事项预约"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -49206,7 +51189,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 校验失败：`MEDIATION_SESSION_IN_PAST` 不能安排过去的时间；`MEDIATION_SESSION_TIME_INVALID` 开始时间格式不正确；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
+            /** @description 校验失败：`BOOKING_OUTSIDE_HOURS` 提交的内容不符合要求；`VALIDATION_FAILED` 提交的内容不符合要求（details 逐字段说明） */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -49214,9 +51197,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "MEDIATION_SESSION_IN_PAST",
+                     *       "code": "BOOKING_OUTSIDE_HOURS",
                      *       "details": [],
-                     *       "message": "不能安排过去的时间"
+                     *       "message": "提交的内容不符合要求"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -49238,7 +51221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            /** @description 服务繁忙：`BOOKING_BUSY` 预约人数较多，请稍后再试；`SERVICE_BUSY` 服务繁忙，请稍后再试 */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -49246,9 +51229,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "SERVICE_BUSY",
+                     *       "code": "BOOKING_BUSY",
                      *       "details": [],
-                     *       "message": "服务繁忙，请稍后再试"
+                     *       "message": "预约人数较多，请稍后再试"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -49316,10 +51299,12 @@ export interface operations {
                      *           "respondent_name": "缙云华源机械有限公司",
                      *           "sessions": [
                      *             {
+                     *               "booking_id": "e-0f3b8c1d2a4e5f6a7b8c",
                      *               "note": "",
-                     *               "room": "调解室",
+                     *               "room": "新建镇职工服务中心 调解室",
                      *               "session_id": "s-1",
-                     *               "starts_at": "2026-12-03T01:30:00.000Z"
+                     *               "starts_at": "2026-12-03T01:30:00.000Z",
+                     *               "venue_id": "v-0123456789ab"
                      *             }
                      *           ],
                      *           "state": "mediating",
@@ -49495,10 +51480,12 @@ export interface operations {
                      *           "respondent_name": "缙云华源机械有限公司",
                      *           "sessions": [
                      *             {
+                     *               "booking_id": "e-0f3b8c1d2a4e5f6a7b8c",
                      *               "note": "",
-                     *               "room": "调解室",
+                     *               "room": "新建镇职工服务中心 调解室",
                      *               "session_id": "s-1",
-                     *               "starts_at": "2026-12-03T01:30:00.000Z"
+                     *               "starts_at": "2026-12-03T01:30:00.000Z",
+                     *               "venue_id": "v-0123456789ab"
                      *             }
                      *           ],
                      *           "state": "mediating",
@@ -53882,6 +55869,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 服务繁忙：`NOTICE_QUEUE_FAILED` 通知排队失败，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOTICE_QUEUE_FAILED",
+                     *       "details": [],
+                     *       "message": "通知排队失败，请稍后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     profiles_pending_photos: {
@@ -54238,7 +56241,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 服务繁忙：`SERVICE_BUSY` 服务繁忙，请稍后再试 */
+            /** @description 服务繁忙：`NOTICE_QUEUE_FAILED` 通知排队失败，请稍后重试；`SERVICE_BUSY` 服务繁忙，请稍后再试 */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -54246,9 +56249,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "SERVICE_BUSY",
+                     *       "code": "NOTICE_QUEUE_FAILED",
                      *       "details": [],
-                     *       "message": "服务繁忙，请稍后再试"
+                     *       "message": "通知排队失败，请稍后重试"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
