@@ -399,3 +399,30 @@ def test_district_admin_decides_talent_declarations_and_is_told_of_a_conflict(st
         assert watched.problems == []
     finally:
         watched.close()
+
+
+def test_a_district_publishes_a_new_subsidy_policy_version_from_the_one_in_force(stack, browser):
+    """余姚's 产改办 starts from the policy in force, names the new version and its effective date,
+    raises nothing else and publishes; the same version a second time is told it exists."""
+    watched = Watched(browser)
+    try:
+        page = watched.page
+        demo_login(watched, stack, "余姚市总工会 产改办（区县工会）")
+        page.get_by_role("navigation", name="主导航").get_by_role("link", name="帮扶与补助设置").click()
+        page.get_by_role("heading", name="发布新的政策版本").wait_for()
+        assert unnamed_controls(page) == []
+        page.get_by_role("textbox", name="新版本号").fill("2099")
+        page.get_by_placeholder("选择日期").fill("2099-01-01")
+        page.keyboard.press("Tab")
+        page.get_by_role("button", name="发布新版本").click()
+        outcome = page.locator("[data-test=policy-outcome]")
+        expect(outcome).to_contain_text("已发布政策版本 2099（2099-01-01 起生效）")
+        page.get_by_role("textbox", name="新版本号").fill("2099")
+        page.get_by_placeholder("选择日期").fill("2099-01-01")
+        page.keyboard.press("Tab")
+        page.get_by_role("button", name="发布新版本").click()
+        expect(outcome).to_contain_text("该版本已发布过")
+        page.screenshot(path=str(ARTIFACTS / "settings-policy-published.png"), full_page=True)
+        assert watched.problems == []
+    finally:
+        watched.close()
