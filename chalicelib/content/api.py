@@ -33,6 +33,8 @@ from .schemas import (
     ContentQuestionPublish,
     ContentQuestionQuery,
     ContentReact,
+    ContentReviewPage,
+    ContentReviewQuery,
     ContentSearchQuery,
     ContentSearchResult,
     ContentStaffQuestionPage,
@@ -127,6 +129,16 @@ def edit_article(principal: Principal, article_id: str, body: ContentArticleEdit
           summary="提交审核（管辖范围内的工会工作人员）", tags=TAGS)
 def submit(principal: Principal, article_id: str) -> ContentArticleView:
     return logic.submit(principal, article_id[:64])
+
+
+@bp.route("/content/manage/reviews", methods=["GET"])
+@endpoint(roles=EDITORS, ownership=Ownership.SCOPE, query=ContentReviewQuery, response=ContentReviewPage,
+          summary="待审核的文章（管辖范围内的工会工作人员，新提交的在前）", tags=TAGS)
+def review_queue(principal: Principal, query: ContentReviewQuery) -> ContentReviewPage:
+    """Articles in review aimed at the caller's scope (or at ``org`` inside it), newest
+    submission first within each audience node; approve or send back with
+    ``/content/manage/articles/{id}/approve|reject``. ``org`` outside the scope: 404 ORG_NOT_FOUND."""
+    return logic.review_queue(principal, query.org, limit=query.limit, cursor=query.cursor)
 
 
 @bp.route("/content/manage/articles/{article_id}/approve", methods=["POST"])

@@ -20,6 +20,7 @@ from . import text
 from .models import (
     CHANNELS_PARTITION,
     DUE,
+    IN_REVIEW,
     ContentArticle,
     ContentArticleVersion,
     ContentChannel,
@@ -39,6 +40,8 @@ from .schemas import (
     ContentFeedItemView,
     ContentFeedPage,
     ContentNewChannel,
+    ContentReviewPage,
+    ContentReviewRow,
     ContentSearchResult,
 )
 
@@ -195,6 +198,7 @@ def edit_article(principal: Principal, article_id: str, body: ContentArticleEdit
     for name, value in fields.items():
         setattr(a, name, value)
     a.version, a.status, a.approvals, a.updated_at = before + 1, "draft", [], clock.now_iso()
+    a.review_bucket, a.review_sort = None, None
     try:
         with TransactWrite(connection=_connection()) as tx:
             tx.save(a, condition=(ContentArticle.version == before) & ContentArticle.status.is_in("draft", "review"))
@@ -218,7 +222,10 @@ def submit(principal: Principal, article_id: str) -> ContentArticleView:
     a = _staff_article(principal, article_id)
     if a.status != "draft":
         raise Conflict("只有草稿可以提交审核", code="CONTENT_NOT_DRAFT", details=[{"status": a.status}])
-    _transition(a, [ContentArticle.status.set("review"), ContentArticle.approvals.set([])], expect="draft")
+    now = clock.now_iso()
+    _transition(a, [ContentArticle.status.set("review"), ContentArticle.approvals.set([]),
+                    ContentArticle.review_bucket.set(IN_REVIEW),
+                    ContentArticle.review_sort.set(f"{a.audience_org}/#{now}#{a.article_id}")], expect="draft")
     return _view(a)
 
 
@@ -236,7 +243,8 @@ def approve(principal: Principal, article_id: str) -> ContentArticleView:
     actions: list[Any] = [ContentArticle.approvals.set(approvals)]
     done = len(approvals) >= int(a.reviewers)
     if done:
-        actions += [ContentArticle.status.set("scheduled"), ContentArticle.due_bucket.set(DUE)]
+        actions += [ContentArticle.status.set("scheduled"), ContentArticle.due_bucket.set(DUE),
+                    ContentArticle.review_bucket.remove(), ContentArticle.review_sort.remove()]
     _transition(a, actions, expect="review")
     if done and a.publish_at <= clock.now_iso():
         publish(a.article_id)
@@ -248,8 +256,28 @@ def reject(principal: Principal, article_id: str) -> ContentArticleView:
     a = _staff_article(principal, article_id)
     if a.status != "review":
         raise Conflict("文章不在审核中", code="CONTENT_NOT_IN_REVIEW", details=[{"status": a.status}])
-    _transition(a, [ContentArticle.status.set("draft"), ContentArticle.approvals.set([])], expect="review")
+    _transition(a, [ContentArticle.status.set("draft"), ContentArticle.approvals.set([]),
+                    ContentArticle.review_bucket.remove(), ContentArticle.review_sort.remove()], expect="review")
     return _view(a)
+
+
+def review_queue(principal: Principal, org: str | None, *, limit: int, cursor: str | None) -> ContentReviewPage:
+    """Articles in review aimed at the caller's scope (or at ``org`` inside it): one bounded
+    Query of the sparse review index, newest submission first within each audience node."""
+    node = org or principal.org_path
+    if not principal.covers(node):
+        raise NotFound("找不到该组织节点", code="ORG_NOT_FOUND")
+    bound = f"content:reviews:{node}"
+    page = ContentArticle.review_queue.query(IN_REVIEW, ContentArticle.review_sort.startswith(node + "/"),
+                                             scan_index_forward=False, limit=limit,
+                                             last_evaluated_key=decode_cursor(cursor, bound_to=bound))
+    items = [ContentReviewRow(article_id=a.article_id, channel_id=a.channel_id, title=a.title, summary=a.summary,
+                              version=int(a.version), author_name=a.author_name, author_org=a.author_org,
+                              audience_org=a.audience_org, approvals=len(a.approvals or []),
+                              reviewers=int(a.reviewers), publish_at=a.publish_at,
+                              submitted_at=(a.review_sort or "").split("#")[1] if a.review_sort else a.updated_at)
+             for a in page]
+    return ContentReviewPage(items=items, next_cursor=encode_cursor(page.last_evaluated_key, bound_to=bound))
 
 
 # --- publishing ----------------------------------------------------------------------------------
@@ -319,7 +347,8 @@ def take_down(principal: Principal, article_id: str, reason: str) -> ContentArti
     try:
         with TransactWrite(connection=_connection()) as tx:
             tx.update(a, actions=[ContentArticle.status.set("taken_down"), ContentArticle.taken_down_reason.set(reason),
-                                  ContentArticle.due_bucket.remove(), ContentArticle.updated_at.set(clock.now_iso())],
+                                  ContentArticle.due_bucket.remove(), ContentArticle.review_bucket.remove(),
+                                  ContentArticle.review_sort.remove(), ContentArticle.updated_at.set(clock.now_iso())],
                       condition=(ContentArticle.status == before) & (ContentArticle.version == int(a.version)))
             if a.feed_position:
                 tx.delete(ContentFeedEntry(f"{a.channel_id}|{a.audience_org}", a.feed_position))

@@ -11,6 +11,10 @@ Access patterns:
                                                       node ("<channel>|<audience node>", position < cursor),
                                                       each limited to the page size, merged
 - articles containing a Chinese keyword             → Query ``ContentTerm`` per bigram of the keyword
+- articles awaiting review in a staff scope, newest first per audience node
+                                                    → Query GSI ``ContentArticle.review_queue`` ("review",
+                                                      begins_with(review_sort, "<scope>/")), sparse:
+                                                      articles in review only
 - a worker's own legal questions, newest first      → Query GSI ``ContentQuestion.by_asker`` (asker_id, created_at)
 - legal questions waiting for / holding an answer in a staff scope
                                                     → Query GSI ``ContentQuestion.staff_queue`` (status,
@@ -28,6 +32,7 @@ from chalicelib.platform.db import TableMeta, table_name
 
 CHANNELS_PARTITION = "channels"
 DUE = "due"
+IN_REVIEW = "review"
 
 
 class ContentChannel(Model):
@@ -50,6 +55,15 @@ class ContentDue(GlobalSecondaryIndex["ContentArticle"]):
 
     due_bucket = UnicodeAttribute(hash_key=True)
     publish_at = UnicodeAttribute(range_key=True)
+
+
+class ArticlesInReview(GlobalSecondaryIndex["ContentArticle"]):
+    class Meta:
+        index_name = "review_queue"
+        projection = AllProjection()
+
+    review_bucket = UnicodeAttribute(hash_key=True)
+    review_sort = UnicodeAttribute(range_key=True)
 
 
 class ContentArticle(Model):
@@ -80,10 +94,13 @@ class ContentArticle(Model):
     terms: ListAttribute[str] = ListAttribute(of=UnicodeAttribute, default=list)  # type: ignore[arg-type]
     due_bucket = UnicodeAttribute(null=True)       # "due" while scheduled or publishing (sparse index)
     taken_down_reason = UnicodeAttribute(null=True)
+    review_bucket = UnicodeAttribute(null=True)    # "review" while in review (sparse index)
+    review_sort = UnicodeAttribute(null=True)      # "<audience_org>/#<submitted_at>#<article_id>"
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
 
     due = ContentDue()
+    review_queue = ArticlesInReview()
 
 
 class ContentArticleVersion(Model):

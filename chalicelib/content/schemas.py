@@ -83,6 +83,34 @@ class ContentArticleView(Schema):
     favourites: int = Field(0, description="收藏数", examples=[5])
 
 
+class ContentReviewRow(Schema):
+    article_id: str = Field(..., description="文章编号", examples=["ca-3f2a9c0d1e4b"])
+    channel_id: str = Field(..., description="栏目编号", examples=["legal"])
+    title: str = Field(..., description="标题", examples=["新修订《工会法》十问十答"])
+    summary: str = Field("", description="摘要", examples=["职工最关心的十个问题"])
+    version: int = Field(..., description="当前版本号（审核的就是这一版）", examples=[2])
+    author_name: str = Field("", description="作者", examples=["南浔区总工会 杨老师"])
+    author_org: str = Field(..., description="作者所在组织", examples=["zj/huz/nanxun"])
+    audience_org: str = Field(..., description="面向的组织节点", examples=["zj/huz/nanxun"])
+    approvals: int = Field(0, description="已通过的审核人数", examples=[0])
+    reviewers: int = Field(1, description="需要的审核人数", examples=[1])
+    publish_at: str = Field(..., description="计划发布时间（UTC）", examples=["2026-11-30T02:00:00.000Z"])
+    submitted_at: str = Field(..., description="提交审核时间（UTC）", examples=["2026-11-30T01:00:00.000Z"])
+
+
+class ContentReviewPage(Schema):
+    items: list[ContentReviewRow] = Field(..., description="每个面向节点内新提交的在前")
+    next_cursor: str | None = Field(None, examples=[None])
+
+
+class ContentReviewQuery(Schema):
+    org: str | None = Field(None, max_length=200, pattern=r"^zj(/[a-z0-9-]{1,40}){0,6}$",
+                            description="只看面向该节点（含下级）的文章，须在管辖范围内，默认本人节点",
+                            examples=["zj/huz/nanxun"])
+    limit: int = Field(20, ge=1, le=50, description="每页条数", examples=[20])
+    cursor: str | None = Field(None, max_length=2048, description="上一页返回的 next_cursor")
+
+
 class ContentReact(Schema):
     on: bool = Field(True, description="true 点赞/收藏，false 取消")
 

@@ -2378,6 +2378,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/content/manage/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 待审核的文章（管辖范围内的工会工作人员，新提交的在前）【企业工会管理员、平台管理员、区县/市总工会工作人员】
+         * @description **谁可以调用**：企业工会管理员（enterprise_admin）、平台管理员（platform_admin）、区县/市总工会工作人员（浙政钉登录）（union_admin）。对象必须在管理员的组织范围内（本级及下级），否则答 404。
+         *
+         *     Articles in review aimed at the caller's scope (or at ``org`` inside it), newest
+         *     submission first within each audience node; approve or send back with
+         *     ``/content/manage/articles/{id}/approve|reject``. ``org`` outside the scope: 404 ORG_NOT_FOUND.
+         *
+         *     **改变什么**：只读，不改变任何数据。
+         *
+         *     **后台随后**：无，结果在应答里即已完整。
+         *
+         *     **错误码**：`INVALID_CURSOR`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`ORG_NOT_FOUND`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         */
+        get: operations["content_review_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/content/search": {
         parameters: {
             query?: never;
@@ -10898,6 +10928,99 @@ export interface components {
              * @default true
              */
             on?: boolean;
+        };
+        /** ContentReviewPage */
+        ContentReviewPage: {
+            /**
+             * Items
+             * @description 每个面向节点内新提交的在前
+             */
+            items: components["schemas"]["ContentReviewRow"][];
+            /**
+             * Next Cursor
+             * @default null
+             * @example null
+             */
+            next_cursor?: string | null;
+        };
+        /** ContentReviewRow */
+        ContentReviewRow: {
+            /**
+             * Approvals
+             * @description 已通过的审核人数
+             * @default 0
+             * @example 0
+             */
+            approvals?: number;
+            /**
+             * Article Id
+             * @description 文章编号
+             * @example ca-3f2a9c0d1e4b
+             */
+            article_id: string;
+            /**
+             * Audience Org
+             * @description 面向的组织节点
+             * @example zj/huz/nanxun
+             */
+            audience_org: string;
+            /**
+             * Author Name
+             * @description 作者
+             * @default
+             * @example 南浔区总工会 杨老师
+             */
+            author_name?: string;
+            /**
+             * Author Org
+             * @description 作者所在组织
+             * @example zj/huz/nanxun
+             */
+            author_org: string;
+            /**
+             * Channel Id
+             * @description 栏目编号
+             * @example legal
+             */
+            channel_id: string;
+            /**
+             * Publish At
+             * @description 计划发布时间（UTC）
+             * @example 2026-11-30T02:00:00.000Z
+             */
+            publish_at: string;
+            /**
+             * Reviewers
+             * @description 需要的审核人数
+             * @default 1
+             * @example 1
+             */
+            reviewers?: number;
+            /**
+             * Submitted At
+             * @description 提交审核时间（UTC）
+             * @example 2026-11-30T01:00:00.000Z
+             */
+            submitted_at: string;
+            /**
+             * Summary
+             * @description 摘要
+             * @default
+             * @example 职工最关心的十个问题
+             */
+            summary?: string;
+            /**
+             * Title
+             * @description 标题
+             * @example 新修订《工会法》十问十答
+             */
+            title: string;
+            /**
+             * Version
+             * @description 当前版本号（审核的就是这一版）
+             * @example 2
+             */
+            version: number;
         };
         /** ContentSearchResult */
         ContentSearchResult: {
@@ -34497,6 +34620,188 @@ export interface operations {
                      *       "code": "VALIDATION_FAILED",
                      *       "details": [],
                      *       "message": "提交的内容不符合要求（details 逐字段说明）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`INTERNAL_ERROR` 服务器意外故障（不因输入而起；已记录，请稍后重试） */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL_ERROR",
+                     *       "details": [],
+                     *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    content_review_queue: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 只看面向该节点（含下级）的文章，须在管辖范围内，默认本人节点
+                 * @example zj/huz/nanxun
+                 */
+                org?: string | null;
+                /**
+                 * @description 每页条数
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description 上一页返回的 next_cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "approvals": 0,
+                     *           "article_id": "ca-3f2a9c0d1e4b",
+                     *           "audience_org": "zj/huz/nanxun",
+                     *           "author_name": "南浔区总工会 杨老师",
+                     *           "author_org": "zj/huz/nanxun",
+                     *           "channel_id": "legal",
+                     *           "publish_at": "2026-11-30T02:00:00.000Z",
+                     *           "reviewers": 1,
+                     *           "submitted_at": "2026-11-30T01:00:00.000Z",
+                     *           "summary": "职工最关心的十个问题",
+                     *           "title": "新修订《工会法》十问十答",
+                     *           "version": 2
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContentReviewPage"];
+                };
+            };
+            /** @description 请求有误：`INVALID_CURSOR` 分页游标无效或已被篡改，请从第一页重新开始 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_CURSOR",
+                     *       "details": [],
+                     *       "message": "分页游标无效或已被篡改，请从第一页重新开始"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未登录或登录已过期：`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效；`TOKEN_MISSING` 请先登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_EXPIRED",
+                     *       "details": [],
+                     *       "message": "登录已过期，请重新登录"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 没有权限：`ROLE_FORBIDDEN` 当前身份无权执行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_FORBIDDEN",
+                     *       "details": [],
+                     *       "message": "当前身份无权执行此操作"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 找不到该内容（或不在你的范围内）：`ORG_NOT_FOUND` 找不到该组织节点 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ORG_NOT_FOUND",
+                     *       "details": [],
+                     *       "message": "找不到该组织节点"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容过大：`PAYLOAD_TOO_LARGE` 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "details": [],
+                     *       "message": "提交的内容过大"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 出错：`UNSUPPORTED_MEDIA_TYPE` 不支持的内容类型（请求体须为 application/json） */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *       "details": [],
+                     *       "message": "不支持的内容类型（请求体须为 application/json）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 校验失败：`VALIDATION_FAILED` 请求参数不符合要求（details 逐字段说明） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "details": [],
+                     *       "message": "请求参数不符合要求（details 逐字段说明）"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

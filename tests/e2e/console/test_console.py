@@ -347,3 +347,82 @@ def test_every_page_is_labelled_screenshotted_on_desktop_and_phone_and_first_loa
     finally:
         desktop.close()
         phone.close()
+
+
+
+def test_district_admin_decides_talent_declarations_and_is_told_of_a_conflict(stack, browser):
+    """三行电气's union declares 沈建国 and 钱卫东 in the demo's 南浔 round (through the API, as the
+    enterprise does); 杨老师 opens the round in the console, approves 沈建国 from the review queue;
+    while she has 钱卫东 open a colleague rejects him first, and her approval is told in Chinese
+    that someone decided first, with the declaration's new state shown."""
+    from local.demo.talents import DEMO_TALENTS, ROUND_TITLE, SANXING
+
+    login = requests.post(f"{stack.url}/dev/login", json={"role": "enterprise_admin", "user_id": "demo-sanxing-talents",
+                                                         "org_path": SANXING, "name": "三行电气工会 沈主席"}, timeout=30)
+    assert login.status_code == 200, login.text
+    enterprise = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    rounds = requests.get(f"{stack.url}/talents/rounds", headers=enterprise, timeout=30).json()["items"]
+    round_id = next(r["round_id"] for r in rounds if r["title"] == ROUND_TITLE)
+    declared = {}
+    for name, number, occupation, _, recommendation in DEMO_TALENTS[:2]:
+        answer = requests.post(f"{stack.url}/talents/rounds/{round_id}/declarations", headers=enterprise, timeout=30,
+                               json={"real_name": name, "id_number": number, "occupation_code": occupation,
+                                     "level": "technician", "recommendation": recommendation, "submit": True})
+        assert answer.status_code == 201, answer.text
+        declared[name] = answer.json()["declaration_id"]
+    (first, second) = declared
+
+    watched = Watched(browser)
+    try:
+        page = watched.page
+        demo_login(watched, stack, "南浔区总工会 杨老师（区县工会）")
+        page.get_by_role("navigation", name="主导航").get_by_role("link", name="千名技能人才审核").click()
+        page.get_by_role("button", name=f"查看 {ROUND_TITLE} 的申报").click()
+        page.get_by_role("button", name=f"审核 {first} 的申报").click()
+        expect(page.locator("[data-test=talent-state]")).to_contain_text("待区县工会审核")
+        assert unnamed_controls(page) == []
+        page.get_by_role("button", name="通过", exact=True).click()
+        expect(page.locator("[data-test=outcome]")).to_contain_text("已通过")
+        expect(page.locator("[data-test=talent-state]")).not_to_contain_text("待区县工会审核")
+        page.screenshot(path=str(ARTIFACTS / "talents-approved.png"), full_page=True)
+        page.keyboard.press("Escape")
+
+        page.get_by_role("button", name=f"审核 {second} 的申报").click()
+        expect(page.locator("[data-test=talent-state]")).to_contain_text("待区县工会审核")
+        colleague = requests.post(f"{stack.url}/talents/declarations/{declared[second]}/decision", timeout=30,
+                                  headers={"Authorization": f"Bearer {watched.tokens['access_token']}"},
+                                  json={"action": "reject", "reason": "不符合申报条件"})
+        assert colleague.status_code == 200, colleague.text
+        page.get_by_role("button", name="通过", exact=True).click()
+        expect(page.locator("[data-test=outcome]")).to_contain_text("操作冲突")
+        expect(page.locator("[data-test=talent-state]")).not_to_contain_text("待区县工会审核")
+        assert watched.problems == []
+    finally:
+        watched.close()
+
+
+def test_a_district_publishes_a_new_subsidy_policy_version_from_the_one_in_force(stack, browser):
+    """余姚's 产改办 starts from the policy in force, names the new version and its effective date,
+    raises nothing else and publishes; the same version a second time is told it exists."""
+    watched = Watched(browser)
+    try:
+        page = watched.page
+        demo_login(watched, stack, "余姚市总工会 产改办（区县工会）")
+        page.get_by_role("navigation", name="主导航").get_by_role("link", name="帮扶与补助设置").click()
+        page.get_by_role("heading", name="发布新的政策版本").wait_for()
+        assert unnamed_controls(page) == []
+        page.get_by_role("textbox", name="新版本号").fill("2099")
+        page.get_by_placeholder("选择日期").fill("2099-01-01")
+        page.keyboard.press("Tab")
+        page.get_by_role("button", name="发布新版本").click()
+        outcome = page.locator("[data-test=policy-outcome]")
+        expect(outcome).to_contain_text("已发布政策版本 2099（2099-01-01 起生效）")
+        page.get_by_role("textbox", name="新版本号").fill("2099")
+        page.get_by_placeholder("选择日期").fill("2099-01-01")
+        page.keyboard.press("Tab")
+        page.get_by_role("button", name="发布新版本").click()
+        expect(outcome).to_contain_text("该版本已发布过")
+        page.screenshot(path=str(ARTIFACTS / "settings-policy-published.png"), full_page=True)
+        assert watched.problems == []
+    finally:
+        watched.close()
