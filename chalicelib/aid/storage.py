@@ -6,6 +6,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.platform import bucket
 from chalicelib.platform.aws import client
 from chalicelib.platform.settings import get_settings
 
@@ -15,12 +16,7 @@ EXPIRES_IN = 900
 
 def presign_upload(key: str, content_type: str) -> dict[str, Any]:
     """A presigned POST limited to one key, one content type and ``MAX_BYTES``."""
-    return dict(client("s3").generate_presigned_post(
-        Bucket=get_settings().uploads_bucket, Key=key,
-        Fields={"Content-Type": content_type},
-        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, MAX_BYTES]],
-        ExpiresIn=EXPIRES_IN,
-    ))
+    return bucket.presign_upload(key, content_type, MAX_BYTES, expires_in=EXPIRES_IN)
 
 
 def exists(key: str) -> bool:
@@ -34,13 +30,6 @@ def exists(key: str) -> bool:
 
 
 def keys_under(prefix: str) -> set[str]:
-    """Every object key under ``prefix`` — one ListObjectsV2 per 1,000 keys (an application
-    has a handful), instead of a HeadObject per document."""
-    found: set[str] = set()
-    kwargs: dict[str, Any] = {"Bucket": get_settings().uploads_bucket, "Prefix": prefix}
-    while True:
-        page = client("s3").list_objects_v2(**kwargs)
-        found.update(str(o["Key"]) for o in page.get("Contents") or [])
-        if not page.get("IsTruncated"):
-            return found
-        kwargs["ContinuationToken"] = page["NextContinuationToken"]
+    """Every object key under ``prefix`` (an application has a handful: one listing, not a
+    HeadObject per document)."""
+    return bucket.keys_under(prefix)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.platform import bucket
 from chalicelib.platform.aws import client
 from chalicelib.platform.settings import get_settings
 
@@ -14,10 +15,7 @@ CONTENT_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
 def presign_upload(key: str, content_type: str, max_bytes: int) -> dict[str, Any]:
-    return dict(client("s3").generate_presigned_post(
-        Bucket=get_settings().uploads_bucket, Key=key, Fields={"Content-Type": content_type},
-        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
-        ExpiresIn=EXPIRES_IN))
+    return bucket.presign_upload(key, content_type, max_bytes, expires_in=EXPIRES_IN)
 
 
 def uploaded(key: str) -> bool:

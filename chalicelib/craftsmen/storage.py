@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from chalicelib.platform import bucket
 from chalicelib.platform.aws import client
 from chalicelib.platform.bucket import EXPIRING_PREFIX
 from chalicelib.platform.settings import get_settings
@@ -16,12 +17,8 @@ PDF_PREFIX = f"{EXPIRING_PREFIX}craftsmen-pdf/"
 
 
 def presign_upload(key: str, content_type: str, max_bytes: int) -> dict[str, Any]:
-    return dict(client("s3").generate_presigned_post(
-        Bucket=get_settings().uploads_bucket, Key=key,
-        Fields={"Content-Type": content_type},
-        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
-        ExpiresIn=UPLOAD_EXPIRES_IN,
-    ))
+    """A presigned POST limited to one key, one content type and ``max_bytes``."""
+    return bucket.presign_upload(key, content_type, max_bytes, expires_in=UPLOAD_EXPIRES_IN)
 
 
 def download_url(key: str, filename: str | None = None) -> str:
@@ -33,14 +30,7 @@ def download_url(key: str, filename: str | None = None) -> str:
 
 def keys_under(prefix: str) -> set[str]:
     """Every object key under ``prefix`` (one ListObjectsV2 per 1,000 keys)."""
-    found: set[str] = set()
-    kwargs: dict[str, Any] = {"Bucket": get_settings().uploads_bucket, "Prefix": prefix}
-    while True:
-        page = client("s3").list_objects_v2(**kwargs)
-        found.update(str(o["Key"]) for o in page.get("Contents") or [])
-        if not page.get("IsTruncated"):
-            return found
-        kwargs["ContinuationToken"] = page["NextContinuationToken"]
+    return bucket.keys_under(prefix)
 
 
 def put_pdf(key: str, data: bytes) -> None:

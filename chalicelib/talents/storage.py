@@ -7,6 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from chalicelib.platform import bucket
 from chalicelib.platform.aws import client
 from chalicelib.platform.settings import get_settings
 
@@ -15,24 +16,12 @@ EXPIRES_IN = 900
 
 def presign_upload(key: str, content_type: str, max_bytes: int) -> dict[str, Any]:
     """A presigned POST limited to one key, one content type and ``max_bytes``."""
-    return dict(client("s3").generate_presigned_post(
-        Bucket=get_settings().uploads_bucket, Key=key,
-        Fields={"Content-Type": content_type},
-        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
-        ExpiresIn=EXPIRES_IN,
-    ))
+    return bucket.presign_upload(key, content_type, max_bytes, expires_in=EXPIRES_IN)
 
 
 def keys_under(prefix: str) -> set[str]:
     """Every object key under ``prefix`` (one ListObjectsV2 per 1,000 keys)."""
-    found: set[str] = set()
-    kwargs: dict[str, Any] = {"Bucket": get_settings().uploads_bucket, "Prefix": prefix}
-    while True:
-        page = client("s3").list_objects_v2(**kwargs)
-        found.update(str(o["Key"]) for o in page.get("Contents") or [])
-        if not page.get("IsTruncated"):
-            return found
-        kwargs["ContinuationToken"] = page["NextContinuationToken"]
+    return bucket.keys_under(prefix)
 
 
 def read(key: str, max_bytes: int) -> bytes | None:
