@@ -5,11 +5,11 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import Field, computed_field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import Fen
-from chalicelib.platform.schema import Schema
+from chalicelib.platform.schema import Schema, deprecated_label, label_of
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 VenueKind = Literal["court", "gym", "meeting_room", "workers_home", "reading_room", "mediation_room", "love_hall",
@@ -144,13 +144,8 @@ class BookingVenueView(Schema):
     org_path: str
     name: str
     kind: str
-    kind_cn: str = Field(..., json_schema_extra={"deprecated": True},
-        description="旧名，请改用 kind_name（下个版本移除）")
-
-    @computed_field(description="类型的中文名")  # type: ignore[prop-decorator]
-    @property
-    def kind_name(self) -> str:
-        return self.kind_cn
+    kind_cn: str = deprecated_label("kind_name")
+    kind_name = label_of("kind_cn", "类型的中文名")
 
     capacity: int
     exclusive: bool
@@ -347,13 +342,8 @@ class BookingActivityView(Schema):
     org_path: str
     title: str
     kind: str
-    kind_cn: str = Field(..., json_schema_extra={"deprecated": True},
-        description="旧名，请改用 kind_name（下个版本移除）")
-
-    @computed_field(description="类型的中文名")  # type: ignore[prop-decorator]
-    @property
-    def kind_name(self) -> str:
-        return self.kind_cn
+    kind_cn: str = deprecated_label("kind_name")
+    kind_name = label_of("kind_cn", "类型的中文名")
 
     description: str
     location: str
@@ -412,13 +402,8 @@ class BookingEntryView(Schema):
     starts_at: str
     ends_at: str
     status: str
-    status_cn: str = Field(..., json_schema_extra={"deprecated": True},
-        description="旧名，请改用 status_name（下个版本移除）")
-
-    @computed_field(description="状态的中文名")  # type: ignore[prop-decorator]
-    @property
-    def status_name(self) -> str:
-        return self.status_cn
+    status_cn: str = deprecated_label("status_name")
+    status_name = label_of("status_cn", "状态的中文名")
 
     places: int
     group: str | None = None
@@ -485,13 +470,8 @@ class BookingFigureQuery(Schema):
 
 class BookingFigureRow(Schema):
     category: str = Field(..., examples=["reading"])
-    category_cn: str = Field(..., json_schema_extra={"deprecated": True},
-        description="旧名，请改用 category_name（下个版本移除）")
-
-    @computed_field(description="类别的中文名")  # type: ignore[prop-decorator]
-    @property
-    def category_name(self) -> str:
-        return self.category_cn
+    category_cn: str = deprecated_label("category_name")
+    category_name = label_of("category_cn", "类别的中文名")
 
     sessions: int = Field(..., description="举办场次")
     signups: int = Field(..., description="报名（预约）人次")

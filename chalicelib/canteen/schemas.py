@@ -3,11 +3,11 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, computed_field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import DishPriceFen
-from chalicelib.platform.schema import Line, Schema
+from chalicelib.platform.schema import Line, Schema, deprecated_label, label_of
 
 Meal = Literal["breakfast", "lunch", "dinner", "night_shift"]
 MEAL_ORDER: dict[str, int] = {"breakfast": 1, "lunch": 2, "dinner": 3, "night_shift": 4}
@@ -149,13 +149,8 @@ class ServedDish(Schema):
 class MenuView(Schema):
     day: str
     meal: Meal
-    meal_cn: str = Field(..., json_schema_extra={"deprecated": True},
-        description="旧名，请改用 meal_name（下个版本移除）")
-
-    @computed_field(description="餐次的中文名")  # type: ignore[prop-decorator]
-    @property
-    def meal_name(self) -> str:
-        return self.meal_cn
+    meal_cn: str = deprecated_label("meal_name")
+    meal_name = label_of("meal_cn", "餐次的中文名")
 
     status: Literal["draft", "published"]
     publish_at: str

@@ -7,7 +7,7 @@ from pydantic import Field, computed_field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
 from chalicelib.platform.money import RentFen
-from chalicelib.platform.schema import Line, Schema
+from chalicelib.platform.schema import Line, Schema, deprecated_label, label_of
 
 Gender = Literal["male", "female"]
 RoomType = Literal["single", "double", "triple", "quad", "six", "eight"]
@@ -126,13 +126,8 @@ class RoomView(Schema):
     building_id: str
     room_no: str
     room_type: RoomType
-    room_type_cn: str = Field(..., json_schema_extra={"deprecated": True},
-        description="旧名，请改用 room_type_name（下个版本移除）")
-
-    @computed_field(description="房型的中文名")  # type: ignore[prop-decorator]
-    @property
-    def room_type_name(self) -> str:
-        return self.room_type_cn
+    room_type_cn: str = deprecated_label("room_type_name")
+    room_type_name = label_of("room_type_cn", "房型的中文名")
 
     gender: Gender
     floor: int
@@ -192,13 +187,8 @@ class FreeBed(Schema):
     room_no: str
     bed_no: int
     room_type: RoomType
-    room_type_cn: str = Field(..., json_schema_extra={"deprecated": True},
-        description="旧名，请改用 room_type_name（下个版本移除）")
-
-    @computed_field(description="房型的中文名")  # type: ignore[prop-decorator]
-    @property
-    def room_type_name(self) -> str:
-        return self.room_type_cn
+    room_type_cn: str = deprecated_label("room_type_name")
+    room_type_name = label_of("room_type_cn", "房型的中文名")
 
     gender: Gender
     floor: int
@@ -257,13 +247,8 @@ class ApplicationView(Schema):
     room_no: str
     bed_no: int
     status: ApplicationStatus
-    status_cn: str = Field(..., json_schema_extra={"deprecated": True},
-        description="旧名，请改用 status_name（下个版本移除）")
-
-    @computed_field(description="状态的中文名")  # type: ignore[prop-decorator]
-    @property
-    def status_name(self) -> str:
-        return self.status_cn
+    status_cn: str = deprecated_label("status_name")
+    status_name = label_of("status_cn", "状态的中文名")
 
     created_at: str
     hold_expires: str | None = None

@@ -69,3 +69,20 @@ class Schema(BaseModel):
     @classmethod
     def _clean_text(cls, data: Any) -> Any:
         return _clean_tree(data) if isinstance(data, dict) else data
+
+
+def deprecated_label(name: str) -> Any:
+    """The older ``_cn`` label of a code, still sent for one release next to ``name``."""
+    from pydantic import Field
+
+    return Field(..., json_schema_extra={"deprecated": True}, description=f"旧名，请改用 {name}（下个版本移除）")
+
+
+def label_of(twin: str, description: str) -> Any:
+    """A ``<field>_name`` label read from its deprecated ``_cn`` twin (one value, two names)."""
+    from pydantic import computed_field
+
+    def label(self: Any) -> str:
+        return str(getattr(self, twin))
+
+    return computed_field(description=description)(property(label))
