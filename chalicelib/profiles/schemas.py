@@ -5,7 +5,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, computed_field, field_validator, model_validator
 
 from chalicelib.orgs.schemas import check_path
-from chalicelib.platform.schema import Line, Schema
+from chalicelib.platform.schema import Line, Schema, deprecated_label, label_of
 
 from .vocabulary import (
     CITIES,
@@ -133,13 +133,8 @@ class PrivacyInput(Schema):
 class PhotoView(Schema):
     photo_id: str
     status: Literal["uploading", "pending_review", "approved", "rejected", "invalid"]
-    status_text: str = Field(..., json_schema_extra={"deprecated": True},
-        description="旧名，请改用 status_name（下个版本移除）")
-
-    @computed_field(description="状态的中文名")  # type: ignore[prop-decorator]
-    @property
-    def status_name(self) -> str:
-        return self.status_text
+    status_text: str = deprecated_label("status_name")
+    status_name = label_of("status_text", "状态的中文名")
 
     reason: str = ""
     thumb_url: str = ""
@@ -151,13 +146,8 @@ class MyProfileView(Schema):
     complete: bool
     active: bool
     visible: bool
-    visibility_text: str = Field(..., json_schema_extra={"deprecated": True},
-        description="旧名，请改用 visibility_name（下个版本移除）")
-
-    @computed_field(description="可见性的中文说明")  # type: ignore[prop-decorator]
-    @property
-    def visibility_name(self) -> str:
-        return self.visibility_text
+    visibility_text: str = deprecated_label("visibility_name")
+    visibility_name = label_of("visibility_text", "可见性的中文说明")
 
     nickname: str = ""
     gender: str = ""
