@@ -239,6 +239,15 @@ def pump(aws: LocalAws, chalice_app: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
+def clock_back() -> Iterator[None]:
+    """A test that moves the clock leaves it where it found it."""
+    yield
+    from chalicelib.platform import clock
+
+    clock.reset()
+
+
+@pytest.fixture(autouse=True)
 def aws_calls() -> Iterator[Any]:
     """Records every AWS call; a Scan while handling a request or event fails the test."""
     from chalicelib.platform.aws import CallRecorder, install_recorder, uninstall_recorder

@@ -2,12 +2,12 @@
 roster imports and the union's figures."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
 
 from chalicelib.platform.auth import ALL_ROLES, Principal, Role
-from chalicelib.platform.http import EndpointSpec, Ownership, endpoint, register_caller_check
+from chalicelib.platform.http import EndpointSpec, FoldedCheck, Ownership, endpoint, register_caller_check
 from chalicelib.platform.lazy import lazy_import
 
 if TYPE_CHECKING:
@@ -46,13 +46,20 @@ bp = Blueprint(__name__)
 TAGS = ["identity"]
 
 
+def caller_reads(principal: Principal) -> list[Any]:
+    return standing.caller_reads(principal)
+
+
 def check_caller(principal: Principal, spec: EndpointSpec) -> Principal:
     """Every non-public route: a banned or suspended worker is refused at once, a ``MEMBERS``
     route admits only active members, and the caller's organisation is the one they have now."""
     return standing.check_caller(principal, members_only=spec.ownership is Ownership.MEMBERS)
 
 
-register_caller_check(check_caller)
+register_caller_check(check_caller, folded=FoldedCheck(
+    reads=caller_reads,
+    judge=lambda principal, spec, found: standing.judge_found(
+        principal, found, members_only=spec.ownership is Ownership.MEMBERS)))
 WORKER = {Role.WORKER}
 UNION = {Role.UNION_ADMIN, Role.PLATFORM_ADMIN}
 STAFF = {Role.ENTERPRISE_ADMIN, Role.UNION_ADMIN, Role.PLATFORM_ADMIN}

@@ -43,6 +43,12 @@ def standing_of(user_id: str) -> Standing:
     try:
         member = Member.get(user_id, consistent_read=True, attributes_to_get=_FIELDS)
     except Member.DoesNotExist:
+        return _standing(None)
+    return _standing(member)
+
+
+def _standing(member: Member | None) -> Standing:
+    if member is None:
         return Standing(state="registered", org_path=None, blocked=None)
     return Standing(state=member.state or "registered", org_path=member.org_path or None,
                     blocked=_blocked(member))
@@ -74,7 +80,22 @@ def check_caller(principal: Principal, *, members_only: bool) -> Principal:
     """Called by ``@endpoint`` for every non-public route (see ``api.py``'s registration)."""
     if principal.role is not Role.WORKER:
         return principal  # staff have no member record; their grants are their standing
-    standing = standing_of(principal.user_id)
+    return judge(principal, standing_of(principal.user_id), members_only=members_only)
+
+
+def caller_reads(principal: Principal) -> list[tuple[type[Member], list[str], bool]]:
+    """What ``check_caller`` reads, for a route that folds it into its own BatchGetItem."""
+    return [] if principal.role is not Role.WORKER else [(Member, [principal.user_id], True)]
+
+
+def judge_found(principal: Principal, found: list[list[Member]], *, members_only: bool) -> Principal:
+    """``check_caller`` on the items ``caller_reads`` named, read by someone else."""
+    if principal.role is not Role.WORKER:
+        return principal
+    return judge(principal, _standing(found[0][0] if found and found[0] else None), members_only=members_only)
+
+
+def judge(principal: Principal, standing: Standing, *, members_only: bool) -> Principal:
     if standing.blocked:
         raise refusal(standing.blocked)
     if members_only and standing.state != "active":

@@ -41,7 +41,7 @@ STAFF = {Role.UNION_ADMIN, Role.PLATFORM_ADMIN}
 
 @bp.route("/messaging/messages", methods=["POST"])
 @endpoint(roles=MEMBER, ownership=Ownership.SELF, body=SendMessage, response=SendAccepted, status=202,
-          summary="发送消息（按 client_id 幂等，立即返回）", tags=TAGS)
+          summary="发送消息（按 client_id 幂等，立即返回）", tags=TAGS, caller_check="first_read")
 def send(principal: Principal, body: SendMessage) -> SendAccepted:
     return logic.send(principal, body.to, body.client_id, body.text)
 

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.platform import clock
-from chalicelib.platform.concurrency import gather
-from chalicelib.platform.db import batch_get_tables
 from chalicelib.platform.pii import scrub
 from chalicelib.social import standing as social
+from chalicelib.social.standing import Pair
 
 from .common import CATEGORY_NAMES, _opened, _transaction, _view, conversation_id, message_id_of
 from .models import (
@@ -46,7 +45,7 @@ def _inbox_actions(other: str, message: Message, *, unread: int) -> list[Any]:
 
 @dataclass(frozen=True)
 class _Delivery:
-    """What the consumer reads before storing messages: one BatchGetItem."""
+    """What the consumer reads before storing messages (with the pair: one BatchGetItem)."""
 
     conversation: Conversation | None
     accepted: dict[str, AcceptedSend]                        # message id → its accepted send
@@ -55,15 +54,17 @@ class _Delivery:
     live: dict[str, dict[str, tuple[str, str, str, int]]]   # member → their open connections
 
 
-def _read_for_delivery(conv: str, message_ids: list[str], sender: str, recipient: str) -> _Delivery:
-    conversations, accepted, counters, inboxes, presences = batch_get_tables(
+def _read_for_delivery(conv: str, message_ids: list[str], sender: str, recipient: str) -> tuple[_Delivery, Pair]:
+    """The run's own items and the pair's standings and edges: ONE BatchGetItem."""
+    pair = social.pair(sender, recipient, also=(
         (Conversation, [conv], True), (AcceptedSend, message_ids, True),
         (Counter, [_opened(recipient, sender)], False), (InboxEntry, [(recipient, conv)], True),
-        (Presence, [presence_key(sender), presence_key(recipient)], False))
+        (Presence, [presence_key(sender), presence_key(recipient)], False)))
+    conversations, accepted, counters, inboxes, presences = pair.also
     live = {p.connection_id.removeprefix("user#"): _live(p) for p in presences}
     return _Delivery(conversations[0] if conversations else None, {a.message_id: a for a in accepted},
                      bool(counters), int(inboxes[0].unread or 0) if inboxes else 0,
-                     {who: live.get(who, {}) for who in (sender, recipient)})
+                     {who: live.get(who, {}) for who in (sender, recipient)}), pair
 
 
 def deliver(queued: dict[str, Any]) -> Message:
@@ -97,9 +98,7 @@ def _deliver(run: list[dict[str, Any]]) -> list[Message] | None:
                 or str(queued["message_id"]) != message_id_of(sender, str(queued["client_id"])):
             raise ValueError("malformed message-send record")
     ids = [str(queued["message_id"]) for queued in run]
-    # the two reads are independent: one round trip of time, not two
-    known, pair = gather(lambda: _read_for_delivery(conv, ids, sender, recipient),
-                         lambda: social.pair(sender, recipient))
+    known, pair = _read_for_delivery(conv, ids, sender, recipient)
     numbered = [known.accepted[i] for i in ids if i in known.accepted and known.accepted[i].seq is not None]
     if numbered:
         if len(run) > 1:

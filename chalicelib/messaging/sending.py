@@ -17,6 +17,7 @@ from chalicelib.platform.errors import (
     TooManyRequests,
     ValidationFailed,
 )
+from chalicelib.platform.http import caller_read
 from chalicelib.social import standing as social
 
 from .common import (
@@ -102,10 +103,13 @@ def send(principal: Principal, to: str, client_id: str, text: str) -> SendAccept
         raise ValidationFailed(f"消息最多 {MAX_MESSAGE_CHARS} 字", code="MESSAGE_TOO_LONG")
     message_id = message_id_of(me, client_id)
     digest = _body_hash(to, text)
+    if to == me:
+        raise ValidationFailed("不能给自己发消息", code="MESSAGE_TO_SELF")
+    # the caller's standing rides in the pair's BatchGetItem (the route is caller_check="first_read")
+    caller = caller_read(principal)
+    pair = social.pair(me, to, read=caller)
+    principal = caller.principal
     try:
-        if to == me:
-            raise ValidationFailed("不能给自己发消息", code="MESSAGE_TO_SELF")
-        pair = social.pair(me, to)
         if principal.role is not Role.WORKER or not pair.a_active:
             raise Forbidden("您的会员资格未生效或已被停用，暂不能发送消息", code="SENDER_NOT_ACTIVE")
         if not pair.b_active:

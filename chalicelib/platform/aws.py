@@ -39,7 +39,30 @@ def botocore_session() -> Any:
 
     session = get_session()
     session.register_component("data_loader", _data_loader())
+    session.register("before-call", _refuse_unjudged_writes)
     return session
+
+
+# A route that judges the caller in its first read (``http.caller_read``) may read before
+# then, never write: every client of the process is built from the one session above, and
+# this hook refuses any call but a read while ``_writes_refused`` names why.
+_writes_refused: contextvars.ContextVar[str | None] = contextvars.ContextVar("gonghui_writes_refused", default=None)
+READ_OPERATIONS = ("Get", "BatchGet", "TransactGet", "Query", "Scan", "List", "Head", "Describe")
+
+
+def _refuse_unjudged_writes(model: Any, **_: Any) -> None:
+    reason = _writes_refused.get()
+    if reason is not None and not model.name.startswith(READ_OPERATIONS):
+        raise RuntimeError(f"{model.name} refused: {reason}")
+
+
+def refuse_writes(reason: str | None) -> contextvars.Token[str | None]:
+    """Until reset (or set to None), this context's AWS calls may only read."""
+    return _writes_refused.set(reason)
+
+
+def allow_writes(token: contextvars.Token[str | None]) -> None:
+    _writes_refused.reset(token)
 
 
 @cache

@@ -11,6 +11,7 @@ The wrapped view receives, by name, any of ``principal``, ``body``, ``query``,
 """
 from __future__ import annotations
 
+import contextvars
 import enum
 import functools
 import hashlib
@@ -25,6 +26,7 @@ from chalice.app import Request, Response
 from pydantic import BaseModel, ValidationError
 
 from .auth import Principal, Role, principal_from_header
+from .aws import allow_writes, refuse_writes
 from .errors import (
     CHALICE_ERROR_CODES,
     BadRequest,
@@ -62,6 +64,9 @@ class EndpointSpec:
     tags: tuple[str, ...] = ()
     idempotent: bool = False
     errors: tuple[int, ...] = field(default_factory=tuple)
+    # "edge": the caller checks run before the view (one read of their own); "first_read": the
+    # view's first read carries them (``caller_read``) — one round trip less on a hot path
+    caller_check: str = "edge"
 
     @property
     def public(self) -> bool:
@@ -271,40 +276,103 @@ def normalize_error_response(response: Response) -> Response:
 # feature registers one (identity: banned / suspended / not an active member, and the
 # organisation the person has now); the platform knows no feature's records.
 CallerCheck = Callable[[Principal, EndpointSpec], Principal]
-_caller_checks: list[CallerCheck] = []
+Wanted = tuple[Any, list[Any], bool]     # (model, keys, consistent read), as ``db.batch_get_tables`` takes
 
 
-def register_caller_check(check: CallerCheck) -> None:
+@dataclass(frozen=True)
+class FoldedCheck:
+    """A caller check split so its read can ride in a view's BatchGetItem: ``reads`` names
+    the items it needs, ``judge`` refuses (a DomainError) or returns the principal to use."""
+
+    reads: Callable[[Principal], list[Wanted]]
+    judge: Callable[[Principal, EndpointSpec, list[list[Any]]], Principal]
+
+
+_caller_checks: list[tuple[CallerCheck, FoldedCheck | None]] = []
+
+
+def register_caller_check(check: CallerCheck, *, folded: FoldedCheck | None = None) -> None:
     """Run ``check(principal, spec)`` on every non-public call; it raises a DomainError to
-    refuse, or returns the principal to use (e.g. with a fresher ``org_path``)."""
-    if check not in _caller_checks:
-        _caller_checks.append(check)
+    refuse, or returns the principal to use (e.g. with a fresher ``org_path``). With
+    ``folded``, routes declared ``caller_check="first_read"`` judge it on their first read."""
+    if all(check is not registered for registered, _ in _caller_checks):
+        _caller_checks.append((check, folded))
 
 
-def _authorize(spec: EndpointSpec, request: Request) -> Principal | None:
+@dataclass
+class _Pending:
+    principal: Principal
+    spec: EndpointSpec
+    checks: list[FoldedCheck]
+    judged: bool = False
+
+
+_pending: contextvars.ContextVar[_Pending | None] = contextvars.ContextVar("gonghui_caller_pending", default=None)
+
+
+class CallerRead:
+    """The view's first read on a ``caller_check="first_read"`` route: a callable like
+    ``db.batch_get_tables`` that adds the caller checks' items to the same BatchGetItem and
+    judges them before handing the view its items; ``principal`` is then the checked caller.
+    Anywhere else (the checks ran at the edge, or no request) it is a plain batch read."""
+
+    def __init__(self, principal: Principal) -> None:
+        self.principal = principal
+
+    def __call__(self, *wanted: Wanted) -> list[list[Any]]:
+        from .db import batch_get_tables
+
+        pending = _pending.get()
+        if pending is None or pending.judged:
+            return batch_get_tables(*wanted)
+        extra = [[*check.reads(pending.principal)] for check in pending.checks]
+        found = batch_get_tables(*wanted, *(w for reads in extra for w in reads))
+        principal, at = pending.principal, len(wanted)
+        for check, reads in zip(pending.checks, extra, strict=True):
+            principal = check.judge(principal, pending.spec, found[at:at + len(reads)])
+            at += len(reads)
+        pending.principal, pending.judged = principal, True
+        refuse_writes(None)
+        self.principal = principal
+        return found[:len(wanted)]
+
+
+def caller_read(principal: Principal) -> CallerRead:
+    return CallerRead(principal)
+
+
+def _authorize(spec: EndpointSpec, request: Request) -> tuple[Principal | None, _Pending | None]:
     if spec.public:
-        return None
+        return None, None
     principal = principal_from_header(request.headers.get("authorization"))
     if principal.role not in spec.roles:
         raise Forbidden("当前身份无权执行此操作", code="ROLE_FORBIDDEN",
                         details=[{"required": sorted(r.value for r in spec.roles)}])
     if not _caller_checks and spec.ownership is Ownership.MEMBERS:
         raise RuntimeError("no caller check registered: a MEMBERS route cannot tell who is a member")
-    for check in _caller_checks:
+    folded = [f for _, f in _caller_checks if f is not None]
+    if spec.caller_check == "first_read" and len(folded) == len(_caller_checks):
+        return principal, _Pending(principal, spec, folded)
+    for check, _ in _caller_checks:
         principal = check(principal, spec)
-    return principal
+    return principal, None
 
 
 def endpoint(*, roles: Iterable[Role], ownership: Ownership, body: type[BaseModel] | None = None,
              query: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
              status: int = 200, summary: str = "", tags: Iterable[str] = (),
-             idempotent: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare a route's role, ownership check and schemas; parse, authorize, respond."""
+             idempotent: bool = False, caller_check: str = "edge"
+             ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a route's role, ownership check and schemas; parse, authorize, respond.
+    ``caller_check="first_read"``: the view's first read is ``caller_read(principal)``, which
+    judges the caller checks in the same BatchGetItem (the view must read before it writes)."""
     spec = EndpointSpec(roles=frozenset(roles), ownership=ownership, body=body, query=query,
                         response=response, status=status, summary=summary, tags=tuple(tags),
-                        idempotent=idempotent)
+                        idempotent=idempotent, caller_check=caller_check)
     if not spec.public and not spec.roles:
         raise ValueError("a non-public endpoint must name at least one role")
+    if caller_check not in ("edge", "first_read"):
+        raise ValueError(f"caller_check is 'edge' or 'first_read', not {caller_check!r}")
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         wanted = set(inspect.signature(view).parameters)
@@ -312,7 +380,7 @@ def endpoint(*, roles: Iterable[Role], ownership: Ownership, body: type[BaseMode
         @functools.wraps(view)
         def wrapper(**path_args: Any) -> Response:
             request = current_request()
-            principal = _authorize(spec, request)
+            principal, pending = _authorize(spec, request)
             kwargs: dict[str, Any] = dict(path_args)
             raw_body: Any = None
             if spec.body is not None:
@@ -329,7 +397,16 @@ def endpoint(*, roles: Iterable[Role], ownership: Ownership, body: type[BaseMode
             kwargs = {k: v for k, v in kwargs.items() if k in wanted}
 
             def run() -> dict[str, Any]:
-                result = view(**kwargs)
+                token = _pending.set(pending)
+                refused = refuse_writes(f"{view.__name__} writes before caller_read judged the caller"
+                                        if pending is not None else None)
+                try:
+                    result = view(**kwargs)
+                finally:
+                    allow_writes(refused)
+                    _pending.reset(token)
+                if pending is not None and not pending.judged:
+                    raise RuntimeError(f"{view.__name__}: a first_read route answered without reading the caller")
                 if isinstance(result, Response):
                     return {"status": result.status_code, "body": result.body, "headers": result.headers}
                 return {"status": spec.status, "body": to_body(result), "headers": {}}

@@ -30,6 +30,7 @@ Spaces (a post may live in a planet or a forum board, and may carry topics):
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pynamodb.attributes import (
@@ -43,7 +44,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
 from pynamodb.models import Model
 
-from chalicelib.platform.db import TableMeta, table_name
+from chalicelib.platform.db import TableMeta, batch_get_tables, table_name
 
 
 class Standing(Model):
@@ -220,26 +221,16 @@ class Report(Model):
     queue = ReportQueue()
 
 
-def standings_and_edges(user_ids: list[str], edge_keys: list[tuple[str, str]]) -> tuple[list[Standing], list[Edge]]:
+def standings_and_edges(user_ids: list[str], edge_keys: list[tuple[str, str]], *,
+                        read: Callable[..., list[list[Any]]] = batch_get_tables,
+                        also: tuple[tuple[Any, list[Any], bool], ...] = ()
+                        ) -> tuple[list[Standing], list[Edge], list[list[Any]]]:
     """Standings and graph edges in ONE BatchGetItem across both tables (chat asks this for
-    every message it accepts and delivers)."""
-    client = Standing._get_connection().connection.client
-    request: dict[str, Any] = {}
-    if user_ids:
-        request[Standing.Meta.table_name] = {"Keys": [{"user_id": {"S": u}} for u in sorted(set(user_ids))]}
-    if edge_keys:
-        request[Edge.Meta.table_name] = {"Keys": [{"owner": {"S": o}, "edge": {"S": e}}
-                                                  for o, e in sorted(set(edge_keys))]}
-    standings: list[Standing] = []
-    edges: list[Edge] = []
-    while request:
-        response = client.batch_get_item(RequestItems=request)
-        for item in response.get("Responses", {}).get(Standing.Meta.table_name, []):
-            standings.append(Standing.from_raw_data(item))
-        for item in response.get("Responses", {}).get(Edge.Meta.table_name, []):
-            edges.append(Edge.from_raw_data(item))
-        request = response.get("UnprocessedKeys") or {}
-    return standings, edges
+    every message it accepts and delivers); ``also`` adds other tables' items to the same
+    call (their found items come back third, in order), ``read`` is who makes it (the HTTP
+    edge's ``caller_read`` folds the caller's standing in)."""
+    found = read((Standing, sorted(set(user_ids)), False), (Edge, sorted(set(edge_keys)), False), *also)
+    return found[0], found[1], found[2:]
 
 
 # --- spaces: topics, interest planets, the enterprise forum -----------------------------------

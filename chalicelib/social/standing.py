@@ -7,7 +7,7 @@ module; it imports neither, so the two features do not import each other."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -119,13 +119,14 @@ def hidden_from(viewer: str, others: Iterable[str]) -> set[str]:
 
 @dataclass(frozen=True)
 class Pair:
-    """What chat needs to know about two members, in two BatchGets."""
+    """What chat needs to know about two members, in one BatchGetItem."""
 
     a_active: bool
     b_active: bool
     blocked_by: str | None   # "a" when a blocked b, "b" when b blocked a
     friends: bool
     orgs: tuple[str, ...] = ()  # the two members' organisations (what safety rules apply)
+    also: tuple[list[Any], ...] = ()  # what else the same BatchGetItem read (``pair(also=...)``)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def apply_card(event: Any) -> bool:
 def badges(user_ids: Iterable[str]) -> dict[str, Badge]:
     """Nickname and avatar of each member, in one BatchGetItem (unknown members: 光年间会员)."""
     wanted = sorted(set(user_ids))
-    standings, _ = standings_and_edges(wanted, []) if wanted else ([], [])
+    standings = standings_and_edges(wanted, [])[0] if wanted else []
     found = {s.user_id: _badge(s) for s in standings}
     return {u: found.get(u, ANONYMOUS) for u in wanted}
 
@@ -182,7 +183,7 @@ def visible_badges(viewer: str, others: Iterable[str], *, include_viewer: bool =
     people = others | ({viewer} if include_viewer else set())
     if not people:
         return set(), {}
-    standings, edges = standings_and_edges(sorted(people), _edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
+    standings, edges, _ = standings_and_edges(sorted(people), _edge_keys(viewer, (BLOCKS, BLOCKED_BY), others))
     active = {s.user_id for s in standings if _is_active(s)}
     blocked = {e.edge.split("#", 1)[1] for e in edges}
     hidden = (others - active) | blocked
@@ -190,13 +191,18 @@ def visible_badges(viewer: str, others: Iterable[str], *, include_viewer: bool =
     return hidden, {u: shown.get(u, ANONYMOUS) for u in people - hidden}
 
 
-def pair(a: str, b: str) -> Pair:
-    standings, edges = standings_and_edges([a, b], _edge_keys(a, (BLOCKS, BLOCKED_BY, FRIEND), [b]))
+def pair(a: str, b: str, *, read: Callable[..., list[list[Any]]] | None = None,
+         also: tuple[tuple[Any, list[Any], bool], ...] = ()) -> Pair:
+    """``a`` and ``b`` as chat sees them, in one BatchGetItem; ``also`` and ``read`` as in
+    ``standings_and_edges`` (the found items of ``also`` are on ``Pair.also``)."""
+    standings, edges, extra = standings_and_edges(
+        [a, b], _edge_keys(a, (BLOCKS, BLOCKED_BY, FRIEND), [b]), also=also,
+        **({"read": read} if read is not None else {}))
     active = {s.user_id for s in standings if _is_active(s)}
     found = {(e.owner, e.edge) for e in edges}
     blocked_by = "a" if (a, f"{BLOCKS}#{b}") in found else "b" if (a, f"{BLOCKED_BY}#{b}") in found else None
     return Pair(a in active, b in active, blocked_by, (a, f"{FRIEND}#{b}") in found,
-                tuple(s.org for s in standings if s.org))
+                tuple(s.org for s in standings if s.org), tuple(extra))
 
 
 def _report_id(reporter: str, kind: str, target: str) -> str:

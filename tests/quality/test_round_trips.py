@@ -18,9 +18,10 @@ from tests.integration.social.conftest import befriend
 BUDGET = {
     # Worker requests pay one more: the edge's standing check (one consistent GetItem of the
     # member record), so a ban or suspension stops every token at once (issue 10.2).
-    "POST /messaging/messages": 4,     # 6 → 4: standing, pair, (rate limit + accepted send) transaction, SendMessage
-    "message-send per message": 3,     # 6 → 3: messaging BatchGetItem, pair, one transaction
-    "message-send per burst": 3,       # a batch of one sender's messages: the same 3 calls for the whole run
+    "POST /messaging/messages": 3,     # 6 → 3: one BatchGetItem (the caller's standing rides with the pair),
+                                       # (rate limit + accepted send) transaction, SendMessage
+    "message-send per message": 2,     # 6 → 2: one BatchGetItem (pair and the run's items), one transaction
+    "message-send per burst": 2,       # a batch of one sender's messages: the same 2 calls for the whole run
     "GET /messaging/inbox": 3,         # 3 → 3: standing, the inbox page, one BatchGetItem for who is hidden
     "GET /social/feed": 4,             # 7 → 4: standing, timeline page, its posts, one 3-table BatchGetItem
     "GET /me": 2,                      # 1 → 2: standing (a banned worker's /me is refused), the account
