@@ -180,11 +180,12 @@ def main() -> None:
                 rows.append((name, len(calls), percentile(app_ms, 50), percentile(app_ms, 95),
                              percentile(raw_ms, 50), percentile(raw_ms, 95)))
 
-            # chat send: friends a ⇄ b; each POST, then the message-send Lambda per message
-            a, b = social_demo.MEMBERS[0][0], social_demo.MEMBERS[1][0]
+            # chat send: friends a ⇄ b (and c ⇄ d for the throughput runs); each POST, then the
+            # message-send Lambda per message
+            a, b, c, d = (social_demo.MEMBERS[n][0] for n in range(4))
             from chalicelib.social.logic import follow
 
-            for x, y in ((a, b), (b, a)):
+            for x, y in ((a, b), (b, a), (c, d), (d, c)):
                 try:
                     follow(social_demo.principal(x), y)
                 except Exception:  # already following
@@ -285,12 +286,6 @@ def main() -> None:
             # "latency": steady, with AWS_LATENCY_MS added to every AWS call on both sides — a
             # model of in-region DynamoDB / SQS, where the round trip, not moto's CPU, is the cost
             # each mode has its own sender (the rate limit and the token are per sender and minute)
-            c, d = social_demo.MEMBERS[2][0], social_demo.MEMBERS[3][0]
-            for x, y in ((c, d), (d, c)):
-                try:
-                    follow(social_demo.principal(x), y)
-                except Exception:  # already following
-                    pass
             senders = dict(zip(MODES, ((b, a), (c, d), (d, c)), strict=True))  # a sent in the rounds above
             throughput: dict[str, tuple[float, float]] = {}
             raw: dict[str, float] = {}
