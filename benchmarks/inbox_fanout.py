@@ -74,7 +74,7 @@ def fan_out(app: Any, pump: Any) -> None:
 
     started = time.perf_counter()
     sent = announcements.compose(admin, draft)
-    pump.drain()
+    pump.drain(max_rounds=10**6)  # until every queue is empty (the default stops after 50 rounds)
     fan_s = time.perf_counter() - started
     first = announcements.get(admin, sent.ann_id).delivered
 
@@ -90,7 +90,7 @@ def fan_out(app: Any, pump: Any) -> None:
         for users in by_node.values():
             for i in range(0, len(users), 100):
                 send(ANNOUNCE_BATCH_QUEUE, {"ann_id": sent.ann_id, "users": users[i:i + 100]})
-    pump.drain()
+    pump.drain(max_rounds=10**6)  # until every queue is empty (the default stops after 50 rounds)
     again_s = time.perf_counter() - started
     after = announcements.get(admin, sent.ann_id).delivered
     print(f"fan-out {fan_s:.1f} s, raw {raw_s:.1f} s, redelivered 3× {again_s:.1f} s; counting items per member …",
