@@ -86,10 +86,11 @@ def publish_policy(policy: PolicyVersion, *, by: str) -> PolicyView:
     """A new version is a new record; published versions are never edited."""
     record = SubsidyPolicyRecord(policy.district_path, _version_key(policy), policy_json=policy.model_dump_json(),
                                  published_by=by, published_at=clock.now_iso())
-    with dynamo_errors(Conflict("该政策版本已发布，新的政策请发布新版本", code="SUBSIDY_POLICY_EXISTS")):
-        record.save(condition=SubsidyPolicyRecord.version_key.does_not_exist())
-    publish(FEATURE, "SubsidyPolicyPublished", data={"district": policy.district_path, "version": policy.version},
-            org=policy.district_path)
+    with dynamo_errors(Conflict("该政策版本已发布，新的政策请发布新版本", code="SUBSIDY_POLICY_EXISTS")), \
+            transaction() as tx:
+        tx.save(record, condition=SubsidyPolicyRecord.version_key.does_not_exist())
+        publish(FEATURE, "SubsidyPolicyPublished", data={"district": policy.district_path, "version": policy.version},
+                org=policy.district_path, tx=tx)
     return PolicyView(policy=policy, version_key=record.version_key)
 
 
@@ -234,20 +235,16 @@ def _store(principal: Principal, enterprise: str, bodies: list[ClaimItemBody],
                for c, b in zip(items, bodies, strict=True)],
         lines=[], created_at=now)
     submitted = {"app_id": app_id, "items": len(items)}
-    if stage is None:
-        app.save(condition=SubsidyApplication.app_id.does_not_exist())
-    else:
-        with transaction() as tx:
-            tx.save(app, condition=SubsidyApplication.app_id.does_not_exist())
-            publish(FEATURE, "SubsidySubmitted", data=submitted, org=enterprise, actor=actor_of(principal), tx=tx)
+    with transaction() as tx:
+        tx.save(app, condition=SubsidyApplication.app_id.does_not_exist())
+        publish(FEATURE, "SubsidySubmitted", data=submitted, org=enterprise, actor=actor_of(principal), tx=tx)
+        if stage is not None:
             stage(tx, app_id)
     from chalicelib.platform import queues
 
     from .specs import CALC_QUEUE
 
     queues.send(CALC_QUEUE, {"app_id": app_id})
-    if stage is None:
-        publish(FEATURE, "SubsidySubmitted", data=submitted, org=enterprise, actor=actor_of(principal))
     return _view(app)
 
 
@@ -269,10 +266,10 @@ def compute(app_id: str) -> bool:
     if app.state != "calculating":
         return False
     calc = _compute_lines(app)
-    with dynamo_errors(Conflict("申请刚被更新", code="SUBSIDY_CONFLICT")):
-        app.save(condition=SubsidyApplication.state == "calculating")
-    publish(FEATURE, "SubsidyCalculated", data={"app_id": app_id, "total_fen": calc.total_fen},
-            org=app.enterprise_path, event_id=f"{app_id}-calculated")
+    with dynamo_errors(Conflict("申请刚被更新", code="SUBSIDY_CONFLICT")), transaction() as tx:
+        tx.save(app, condition=SubsidyApplication.state == "calculating")
+        publish(FEATURE, "SubsidyCalculated", data={"app_id": app_id, "total_fen": calc.total_fen},
+                org=app.enterprise_path, event_id=f"{app_id}-calculated", tx=tx)
     return True
 
 
@@ -303,11 +300,11 @@ def _recalculate(app_id: str, *, actor: Actor) -> None:
     calc = _compute_lines(app)
     app.approved_fen, app.paid_fen, app.decided_at = None, None, None
     app.budget_note = "本企业另一申请已领取其中的一次性补助，已按最新情况重新计算，请重新审核"
-    with dynamo_errors(Conflict("申请刚被其他工作人员处理，请刷新", code="SUBSIDY_CONFLICT")):
-        app.save()  # the version attribute: no decision in between is overwritten
-    publish(FEATURE, "SubsidyRecalculated", data={"app_id": app_id, "total_fen": calc.total_fen,
-                                                  "previous_total_fen": before},
-            org=app.enterprise_path, actor=actor)
+    with dynamo_errors(Conflict("申请刚被其他工作人员处理，请刷新", code="SUBSIDY_CONFLICT")), transaction() as tx:
+        tx.save(app)  # the version attribute: no decision in between is overwritten
+        publish(FEATURE, "SubsidyRecalculated", data={"app_id": app_id, "total_fen": calc.total_fen,
+                                                      "previous_total_fen": before},
+                org=app.enterprise_path, actor=actor, tx=tx)
 
 
 def _view(app: SubsidyApplication) -> SubsidyApplicationView:
@@ -536,13 +533,15 @@ def set_budget(principal: Principal, body: BudgetBody) -> BudgetView:
     if not principal.covers(body.district_path):
         raise NotFound("找不到该组织", code="ORG_NOT_FOUND")
     row = SubsidyLedger(_budget_key(body.district_path, body.year))
-    with dynamo_errors(Conflict("预算不能低于已核拨金额", code="SUBSIDY_BUDGET_BELOW_COMMITTED")):
-        row.update(actions=[SubsidyLedger.total_fen.set(body.total_fen), SubsidyLedger.updated_at.set(clock.now_iso())],
-                   condition=SubsidyLedger.committed_fen.does_not_exist()
-                   | (SubsidyLedger.committed_fen <= body.total_fen))
-    publish(FEATURE, BUDGET_EVENT, data={"district": body.district_path, "year": body.year,
-                                         "total_fen": body.total_fen, "total": fen_to_yuan_text(body.total_fen)},
-            org=body.district_path, actor=actor_of(principal))
+    with dynamo_errors(Conflict("预算不能低于已核拨金额", code="SUBSIDY_BUDGET_BELOW_COMMITTED")), \
+            transaction() as tx:
+        tx.update(row, actions=[SubsidyLedger.total_fen.set(body.total_fen),
+                                SubsidyLedger.updated_at.set(clock.now_iso())],
+                  condition=SubsidyLedger.committed_fen.does_not_exist()
+                  | (SubsidyLedger.committed_fen <= body.total_fen))
+        publish(FEATURE, BUDGET_EVENT, data={"district": body.district_path, "year": body.year,
+                                             "total_fen": body.total_fen, "total": fen_to_yuan_text(body.total_fen)},
+                org=body.district_path, actor=actor_of(principal), tx=tx)
     return _budget_view(body.district_path, body.year, _budget(body.district_path, body.year))
 
 
