@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
@@ -157,11 +159,14 @@ def update_canteen(principal: Principal, canteen_id: str, change: CanteenUpdate)
     if change.publish_hour is not None:
         actions.append(Canteen.publish_hour.set(change.publish_hour))
     if actions:
-        canteen.update(actions=actions)
+        with transaction() as tx:
+            tx.update(canteen, actions=actions)
+            publish(FEATURE, "CanteenUpdated", org=canteen.org_path, actor=actor_of(principal), tx=tx,
+                    data={"canteen_id": canteen_id, **change.model_dump(exclude_none=True)})
+        for field, value in change.model_dump(exclude_none=True).items():
+            setattr(canteen, field, value)  # what the update just wrote
         if change.publish_hour is not None:
             _reschedule_drafts(canteen_id, change.publish_hour)
-        publish(FEATURE, "CanteenUpdated", org=canteen.org_path, actor=actor_of(principal),
-                data={"canteen_id": canteen_id, **change.model_dump(exclude_none=True)})
     return _view(canteen)
 
 
@@ -237,10 +242,13 @@ def update_dish(principal: Principal, canteen_id: str, dish_id: str, change: Dis
         _check_photos(canteen_id, change.photos)
         actions.append(Dish.photos.set(list(change.photos)))
     if actions:
-        dish.update(actions=actions)
-        publish(FEATURE, "DishUpdated", org=canteen.org_path, actor=actor_of(principal),
-                data={"canteen_id": canteen_id, "dish_id": dish_id,
-                      "changed": sorted(change.model_dump(exclude_none=True))})
+        with transaction() as tx:
+            tx.update(dish, actions=actions)
+            publish(FEATURE, "DishUpdated", org=canteen.org_path, actor=actor_of(principal), tx=tx,
+                    data={"canteen_id": canteen_id, "dish_id": dish_id,
+                          "changed": sorted(change.model_dump(exclude_none=True))})
+        for field, value in change.model_dump(exclude_none=True).items():
+            setattr(dish, field, value)  # what the update just wrote
     return _dish_view(dish)
 
 
@@ -264,14 +272,14 @@ def _monday(text: str) -> date:
     return start
 
 
-def _write_days(canteen: Canteen, plan: dict[date, dict[str, list[DishLine]]]) -> int:
+def _write_days(canteen: Canteen, plan: dict[date, dict[str, list[DishLine]]],
+                announce: Callable[[TransactWrite, int], object]) -> int:
     """Write each (day, meal) menu: new ones as drafts due at the canteen's hour; a menu that is
-    already published stays published with the new dishes."""
-    if not plan:
-        return 0
+    already published stays published with the new dishes. ``announce(tx, written)`` stages the
+    event in the same transaction (alone when there is nothing to write)."""
     days = sorted(plan)
     existing = {m.menu_key: m for m in Menu.query(canteen.canteen_id, Menu.menu_key.between(
-        f"{days[0]}#", f"{days[-1]}#9"))}
+        f"{days[0]}#", f"{days[-1]}#9"))} if days else {}
     now = clock.now_iso()
     written = 0
     with transaction() as tx:
@@ -287,6 +295,7 @@ def _write_days(canteen: Canteen, plan: dict[date, dict[str, list[DishLine]]]) -
                              status=status, dishes=lines, publish_at=at, due_bucket="due" if done is None else None,
                              published_at=done, updated_at=now))
                 written += 1
+        announce(tx, written)
     return written
 
 
@@ -316,9 +325,9 @@ def plan_week(principal: Principal, canteen_id: str, week_start: str, week: Week
     lines = _lines(canteen_id, [i for d in week.days for m in d.meals for i in m.dish_ids])
     plan: dict[date, dict[str, list[DishLine]]] = {
         d.day: {str(m.meal): [lines[i] for i in m.dish_ids] for m in d.meals} for d in week.days}
-    written = _write_days(canteen, plan)
-    publish(FEATURE, "WeekMenuPlanned", org=canteen.org_path, actor=actor_of(principal),
-            data={"canteen_id": canteen_id, "week_start": start.isoformat(), "menus": written})
+    written = _write_days(canteen, plan, lambda tx, written: publish(
+        FEATURE, "WeekMenuPlanned", org=canteen.org_path, actor=actor_of(principal), tx=tx,
+        data={"canteen_id": canteen_id, "week_start": start.isoformat(), "menus": written}))
     return WeekWrite(canteen_id=canteen_id, week_start=start.isoformat(), written=written)
 
 
@@ -340,9 +349,9 @@ def copy_previous_week(principal: Principal, canteen_id: str, week_start: str) -
         plan.setdefault(day, {})[menu.meal] = list(menu.dishes or [])
     if not plan and not skipped:
         raise NotFound("上周没有菜单可复制", code="CANTEEN_NOTHING_TO_COPY")
-    written = _write_days(canteen, plan)
-    publish(FEATURE, "WeekMenuCopied", org=canteen.org_path, actor=actor_of(principal),
-            data={"canteen_id": canteen_id, "week_start": start.isoformat(), "menus": written})
+    written = _write_days(canteen, plan, lambda tx, written: publish(
+        FEATURE, "WeekMenuCopied", org=canteen.org_path, actor=actor_of(principal), tx=tx,
+        data={"canteen_id": canteen_id, "week_start": start.isoformat(), "menus": written}))
     return WeekWrite(canteen_id=canteen_id, week_start=start.isoformat(), written=written,
                      skipped_past_days=sorted(skipped))
 
