@@ -411,7 +411,10 @@ def _guarded(conflict_message: str) -> Any:
 
 def put_rule(principal: Principal, rule_id: str, *, pattern: str, category: str, action: str, weight: int,
              first_only: bool, enabled: bool, description: str | None) -> Any:
-    """Create a rule of the caller's node, or change a rule the caller owns (with history)."""
+    """Create a rule of the caller's node, or change a rule the caller owns (with history and
+    its SafetyRuleChanged event, in one transaction)."""
+    from chalicelib.platform.events import actor_of, publish
+
     from .models import SafetyRule
 
     if not RULE_ID.fullmatch(rule_id):
@@ -440,11 +443,16 @@ def put_rule(principal: Principal, rule_id: str, *, pattern: str, category: str,
             tx.save(row, condition=_unchanged(existing))
         tx.save(_change(principal, rule_id, "created" if existing is None else "updated", owner=owner,
                         before=before, after=_rule_of(row)))
+        publish("messaging", "SafetyRuleChanged", data={"rule_id": rule_id, "action": action,
+                                                         "enabled": enabled, "owner": owner},
+                actor=actor_of(principal), org=principal.org_path, tx=tx)
     forget_rules()
     return row
 
 
 def delete_rule(principal: Principal, rule_id: str) -> Rule:
+    from chalicelib.platform.events import actor_of, publish
+
     seed_default_rules(principal.user_id)
     existing = _owned(principal, rule_id)
     if existing is None:
@@ -453,6 +461,8 @@ def delete_rule(principal: Principal, rule_id: str) -> Rule:
     with _guarded("规则刚被其他人修改，请刷新后重试"), _transaction() as tx:
         tx.delete(existing, condition=_unchanged(existing))
         tx.save(_change(principal, rule_id, "deleted", owner=before.owner, before=before, after=None))
+        publish("messaging", "SafetyRuleChanged", data={"rule_id": rule_id, "action": "deleted", "owner": before.owner},
+                actor=actor_of(principal), org=principal.org_path, tx=tx)
     forget_rules()
     return before
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from chalicelib.platform.auth import Principal
-from chalicelib.platform.events import actor_of, publish
 from chalicelib.platform.pagination import encode_cursor
 
 from . import safety
@@ -41,19 +40,15 @@ def list_rules(principal: Principal) -> SafetyRuleList:
 
 
 def put_rule(principal: Principal, rule_id: str, body: SafetyRuleIn) -> SafetyRuleView:
+    """The rule, its history and SafetyRuleChanged are written in one transaction."""
     row = safety.put_rule(principal, rule_id, pattern=body.pattern, category=body.category, action=body.action,
                           weight=body.weight, first_only=body.first_only, enabled=body.enabled,
                           description=body.description)
-    publish("messaging", "SafetyRuleChanged", data={"rule_id": rule_id, "action": body.action,
-                                                     "enabled": body.enabled, "owner": row.owner},
-            actor=actor_of(principal), org=principal.org_path)
     return _rule_view(principal, row)
 
 
 def delete_rule(principal: Principal, rule_id: str) -> None:
-    before = safety.delete_rule(principal, rule_id)
-    publish("messaging", "SafetyRuleChanged", data={"rule_id": rule_id, "action": "deleted", "owner": before.owner},
-            actor=actor_of(principal), org=principal.org_path)
+    safety.delete_rule(principal, rule_id)  # the rule, its history and SafetyRuleChanged in one transaction
 
 
 def rule_history(principal: Principal, rule_id: str, *, limit: int, cursor: str | None) -> SafetyRuleHistory:
