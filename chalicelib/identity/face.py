@@ -174,10 +174,12 @@ def _record_pass(attempt: CertifyAttempt, actor: Actor) -> FaceCheckOutcome:
 
 def _publish_face_verified(attempt: CertifyAttempt, event_id: str, member: Member | None = None) -> None:
     member = member or _load(attempt.user_id)
-    publish(FEATURE, "FaceVerified", data={"user_id": attempt.user_id, "certify_id": attempt.certify_id},
-            org=(member.org_path or member.home_org or "") if member else "", event_id=event_id,
-            actor=Actor(user_id=attempt.user_id, role=Role.WORKER.value))
-    attempt.update(actions=[CertifyAttempt.event_id.set(f"sent:{event_id}")])
+    with TransactWrite(connection=_connection()) as tx:
+        tx.update(attempt, actions=[CertifyAttempt.event_id.set(f"sent:{event_id}")])
+        publish(FEATURE, "FaceVerified", data={"user_id": attempt.user_id, "certify_id": attempt.certify_id},
+                org=(member.org_path or member.home_org or "") if member else "", event_id=event_id,
+                actor=Actor(user_id=attempt.user_id, role=Role.WORKER.value), tx=tx)
+    attempt.event_id = f"sent:{event_id}"
 
 
 def _republish_if_lost(attempt: CertifyAttempt) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib.platform import clock, pii
 from chalicelib.platform.auth import Principal
 from chalicelib.platform.errors import NotFound
-from chalicelib.platform.events import SYSTEM, publish
+from chalicelib.platform.events import SYSTEM, publish, transaction
 
 from .face import mask_name
 from .lifecycle import CURRENT_PLEDGE, FEATURE, LIVE, METRICS, Flags, ancestors, contribution, derive_state
@@ -109,8 +109,10 @@ def load_verified_members(records: list[dict[str, Any]], *, source: str, roster_
             for metric, value in contribution(flags).items():
                 deltas.setdefault(org, dict.fromkeys(METRICS, 0))[metric] += value
     for org, delta in deltas.items():
-        FigureCounter(LIVE, org).update(actions=[getattr(FigureCounter, m).add(v) for m, v in delta.items() if v])
-        publish(FEATURE, "MembersMigrated", data={"source": source, **delta}, org=org)
+        with transaction() as tx:
+            tx.update(FigureCounter(LIVE, org),
+                      actions=[getattr(FigureCounter, m).add(v) for m, v in delta.items() if v])
+            publish(FEATURE, "MembersMigrated", data={"source": source, **delta}, org=org, tx=tx)
     return len(fresh)
 
 

@@ -59,7 +59,7 @@ CHUNK_ROWS = 500
 # Who joined or left the active roster, per org, as each chunk (or sweep page) lands: data
 # ``{"import_id", "changes": [{"org_path", "added", "left"}]}``.
 ROSTER_CHANGED = "RosterMembersChanged"
-SWEEP_PAGE = 500
+SWEEP_PAGE = 98   # a page's leavers, the import's count and the event: one transaction (<= 100 items)
 UPLOAD_EXPIRES = 900
 MAX_STORED_REJECTIONS = 5000
 _CHUNK_TTL = timedelta(days=7)
@@ -537,31 +537,42 @@ def sweep_leavers(import_id: str, cursor: str | None, *, send: Callable[[dict[st
     page = RosterEntry.by_roster_scope.query(
         imp.scope, limit=SWEEP_PAGE, last_evaluated_key=start,
         filter_condition=(RosterEntry.import_id != import_id) & (RosterEntry.status == "active"))
-    left = 0
-    gone: list[tuple[str | None, str, str]] = []
-    now = clock.now_iso()
-    for entry in page:
-        try:
-            entry.update(actions=[RosterEntry.status.set("left"), RosterEntry.updated_at.set(now)],
-                         condition=(RosterEntry.import_id != import_id) & (RosterEntry.status == "active"))
-        except UpdateError as exc:
-            if exc.cause_response_code != "ConditionalCheckFailedException":
-                raise
-            continue
-        left += 1
-        gone.append(("active", "left", entry.org_path))
+    page_id = hashlib.sha256((cursor or "first").encode()).hexdigest()[:16]
+    for entry in _mark_left(imp, list(page), event_id=f"roster-sweep-{import_id}-{page_id}"):
         apply_roster_status(entry.id_hash, entry.org_path, "left", import_id=import_id)
-    if left:
-        RosterImport(import_id).update(actions=[RosterImport.rows_left.add(left)])
-    if gone:
-        page_id = hashlib.sha256((cursor or "first").encode()).hexdigest()[:16]
-        publish(FEATURE, ROSTER_CHANGED, org=imp.scope, event_id=f"roster-sweep-{import_id}-{page_id}",
-                data={"import_id": import_id, "changes": roster_changes(gone)})
     if page.last_evaluated_key:
         (send or _send_work)({"kind": "sweep", "import_id": import_id, "cursor": json.dumps(page.last_evaluated_key)})
         return "continued"
     _complete(import_id)
     return "completed"
+
+
+def _mark_left(imp: RosterImport, candidates: list[RosterEntry], *, event_id: str) -> list[RosterEntry]:
+    """Mark a sweep page's entries as left, count them on the import and announce them, in one
+    transaction (so a crash cannot leave entries marked whose departure was never counted or
+    announced: a redelivered page no longer finds them). An entry that changed meanwhile (a
+    newer import wrote it) is left out. Returns the entries marked."""
+    import_id = imp.import_id
+    now = clock.now_iso()
+    still = candidates
+    while still:
+        try:
+            with transaction() as tx:
+                for entry in still:
+                    tx.update(entry, actions=[RosterEntry.status.set("left"), RosterEntry.updated_at.set(now)],
+                              condition=(RosterEntry.import_id != import_id) & (RosterEntry.status == "active"))
+                tx.update(RosterImport(import_id), actions=[RosterImport.rows_left.add(len(still))])
+                publish(FEATURE, ROSTER_CHANGED, org=imp.scope, event_id=event_id, tx=tx, data={
+                    "import_id": import_id, "changes": roster_changes([("active", "left", e.org_path) for e in still])})
+            return still
+        except TransactWriteError as exc:
+            if "ConditionalCheckFailed" not in {r.code for r in (exc.cancellation_reasons or []) if r is not None}:
+                raise
+        fresh = {(e.id_hash, e.org_path): e for e in RosterEntry.batch_get(
+            [(e.id_hash, e.org_path) for e in still], consistent_read=True)}
+        still = [e for e in still if (f := fresh.get((e.id_hash, e.org_path))) is not None
+                 and f.import_id != import_id and f.status == "active"]
+    return []
 
 
 def _complete(import_id: str) -> None:

@@ -26,7 +26,6 @@ from .standing import (
     Badge,
     _file,
     _standing,
-    _tally,
     badges,
     blocked_between,
     org_of,
@@ -71,13 +70,12 @@ def report(principal: Principal, body: NewReport) -> ReportView:
         from chalicelib.messaging import logic as messaging
 
         member, excerpt = messaging.message_for_report(me, body.target_id)
-    saved, new = _file(reporter=me, kind=body.kind, target_id=body.target_id, member=member,
-                       reason=body.reason_code, note=body.note, excerpt=excerpt)
-    if new:
-        _tally(member, reports=1)
-        publish("social", "MemberReported", data={"report_id": saved.report_id, "member": member,
-                                                  "kind": body.kind, "reason_code": body.reason_code},
-                actor=actor_of(principal), org=saved.org)
+    saved, _ = _file(reporter=me, kind=body.kind, target_id=body.target_id, member=member,
+                     reason=body.reason_code, note=body.note, excerpt=excerpt, tally={"reports": 1},
+                     announce=lambda tx, report: publish(
+                         "social", "MemberReported", data={"report_id": report.report_id, "member": member,
+                                                           "kind": body.kind, "reason_code": body.reason_code},
+                         actor=actor_of(principal), org=report.org, tx=tx))
     return _report_views([saved])[0]
 
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import bucket, clock
 from chalicelib.platform.auth import Principal, Role
 from chalicelib.platform.errors import Forbidden
-from chalicelib.platform.events import SYSTEM, publish
+from chalicelib.platform.events import SYSTEM, publish, transaction
 from chalicelib.platform.pii import scrub
 
 from .models import Edge, Report, Standing, Tally, standings_and_edges
@@ -83,13 +84,17 @@ def recent_strikes(user_id: str, days: int = STRIKE_WINDOW_DAYS) -> int:
     return total
 
 
-def _tally(user_id: str, *, reports: int = 0, flags: int = 0) -> None:
+def _tally_actions(*, reports: int = 0, flags: int = 0) -> list[Any]:
     actions: list[Any] = [Tally.expires.set(clock.now() + timedelta(days=TALLY_TTL_DAYS))]
     if reports:
         actions.append(Tally.reports.add(reports))
     if flags:
         actions.append(Tally.flags.add(flags))
-    Tally(user_id, _day()).update(actions=actions)
+    return actions
+
+
+def _tally(user_id: str, *, reports: int = 0, flags: int = 0) -> None:
+    Tally(user_id, _day()).update(actions=_tally_actions(reports=reports, flags=flags))
 
 
 def count_against(user_id: str, weight: int) -> None:
@@ -228,30 +233,41 @@ def _report_id(reporter: str, kind: str, target: str) -> str:
 
 
 def _file(*, reporter: str, kind: str, target_id: str, member: str, reason: str, note: str | None,
-          excerpt: str | None) -> tuple[Report, bool]:
+          excerpt: str | None, tally: dict[str, int], announce: Callable[[TransactWrite, Report], object],
+          tries: int = 3) -> tuple[Report, bool]:
+    """File a report once per reporter and target: the report, the member's tally (``reports``
+    or ``flags``) and the event ``announce(tx, report)`` stages are one transaction; a report
+    filed before changes nothing (False)."""
     report = Report(_report_id(reporter, kind, target_id), target_kind=kind, target_id=target_id,
                     target_member=member, reason_code=reason, note=scrub(note) if note else None,
                     excerpt=scrub(excerpt)[:300] if excerpt else None, reporter=reporter, org=org_of(member),
                     created_at=clock.now_iso())
-    try:
-        report.save(condition=Report.report_id.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
+    for attempt in range(tries):
+        try:
+            with transaction() as tx:
+                tx.save(report, condition=Report.report_id.does_not_exist())
+                tx.update(Tally(member, _day()), actions=_tally_actions(**tally))
+                announce(tx, report)
+        except TransactWriteError as exc:
+            codes = {r.code for r in (exc.cancellation_reasons or []) if r is not None}
+            if "ConditionalCheckFailed" in codes:  # the only condition: this report was filed before
+                return Report.get(report.report_id), False
+            if "TransactionConflict" in codes and attempt + 1 < tries:
+                continue  # another report moved the member's tally at this moment: nothing was written
             raise
-        return Report.get(report.report_id), False
-    return report, True
+        return report, True
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def flag(*, kind: str, target_id: str, member: str, excerpt: str | None, categories: list[str],
          note: str | None = None) -> str:
     """The safety scanner held something: file it in the moderation queue as a system report,
     with a Chinese ``note`` for the staff who review it."""
-    saved, new = _file(reporter=SAFETY_REPORTER, kind=kind, target_id=target_id, member=member,
-                       reason="scam_pattern", note=note or "、".join(categories) or None, excerpt=excerpt)
-    if new:
-        _tally(member, flags=1)
-        publish("social", "ContentHeld", data={"report_id": saved.report_id, "member": member, "kind": kind,
-                                               "categories": categories}, actor=SYSTEM, org=saved.org)
+    saved, _ = _file(reporter=SAFETY_REPORTER, kind=kind, target_id=target_id, member=member,
+                     reason="scam_pattern", note=note or "、".join(categories) or None, excerpt=excerpt,
+                     tally={"flags": 1}, announce=lambda tx, report: publish(
+                         "social", "ContentHeld", data={"report_id": report.report_id, "member": member, "kind": kind,
+                                                        "categories": categories}, actor=SYSTEM, org=report.org, tx=tx))
     return saved.report_id
 
 
