@@ -1,5 +1,6 @@
-"""The subsidy-calc Lambda: computes each submitted application from the calc queue.
-Redelivery is harmless: an application is computed only while it is "calculating".
+"""The subsidy-calc Lambda: computes each submitted application (its SubsidySubmitted event,
+through the calc queue). Redelivery is harmless: an application is computed only while it is
+"calculating".
 
 The budget Lambda: when a district's yearly budget is set, applications waiting for budget
 are paid, oldest decision first, while they fit."""
@@ -25,7 +26,11 @@ bp = Blueprint(__name__)
 
 
 def compute_one(record: Any) -> None:
-    logic.compute(str(json.loads(record.body)["app_id"]))
+    body = json.loads(record.body)
+    if "detail" in body:  # SubsidySubmitted from the bus
+        _, _, event = parse_eventbridge(body)
+        body = event.data
+    logic.compute(str(body["app_id"]))  # else a message queued before the queue took the event
 
 
 @bp.on_sqs_message(queue=CALC_QUEUE.name, batch_size=CALC_QUEUE.batch_size)

@@ -201,7 +201,8 @@ def _check_evidence(enterprise: str, items: list[ClaimItemBody]) -> None:
 
 
 def submit(principal: Principal, claim: ClaimBody) -> SubsidyApplicationView:
-    """Store the claim under the version in force today and queue it for the calculator."""
+    """Store the claim under the version in force today; its SubsidySubmitted event, written in
+    the same transaction, brings it to the calculator (the subsidy-calc queue subscribes)."""
     return _store(principal, _enterprise_of(principal), claim.items, stage=None)
 
 
@@ -240,11 +241,6 @@ def _store(principal: Principal, enterprise: str, bodies: list[ClaimItemBody],
         publish(FEATURE, "SubsidySubmitted", data=submitted, org=enterprise, actor=actor_of(principal), tx=tx)
         if stage is not None:
             stage(tx, app_id)
-    from chalicelib.platform import queues
-
-    from .specs import CALC_QUEUE
-
-    queues.send(CALC_QUEUE, {"app_id": app_id})
     return _view(app)
 
 

@@ -1,8 +1,8 @@
 """A subsidy submission and its SubsidySubmitted event are one unit (the transactional outbox).
 
 The story: a Yuyao enterprise submits a claim; the API Lambda dies the instant the transaction
-that stores the application commits. The application is stored, and the audit trail still
-shows its submission, once.
+that stores the application commits. The application is stored, the audit trail still shows
+its submission, once, and the calculator (which starts from that event) still computes it.
 """
 from __future__ import annotations
 
@@ -37,3 +37,4 @@ def test_a_submission_killed_right_after_the_commit_still_reaches_the_audit_trai
     assert len(submitted) == 1
     assert submitted[0]["actor_id"] == "shunyu-admin"
     assert deliveries[submitted[0]["event_id"]] == 1
+    assert SubsidyApplication.get(stored[0].app_id).state == "pending_review"  # the same event reached the calculator
