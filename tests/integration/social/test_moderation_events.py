@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
 from chalicelib.social import moderation
-from chalicelib.social.models import Report, Standing
+from chalicelib.social.models import Report, Standing, Tally
 from chalicelib.social.schemas import ModerationAction
 from tests.bus import EventSpy, killed_after_commit
 from tests.conftest import body
@@ -69,3 +70,17 @@ def test_an_action_that_lost_to_another_staff_member_changes_nothing_and_announc
     assert (stored.action, stored.action_by) == ("warn", "xihu-staff-2")
     assert int(standing.warnings) == 1 and (standing.sanction or "none") == "none"
     assert [d["action"] for d in _moderated(spy)] == ["warn"]
+
+
+def test_a_report_counts_and_announces_once_even_when_the_lambda_dies_and_the_member_reports_again(
+        member, spy, monkeypatch):
+    reporter, _ = member("xiaoli", "a-rude")
+    report = {"kind": "member", "target_id": "a-rude", "reason_code": "scam", "note": "一直找我借钱"}
+    with killed_after_commit(monkeypatch):
+        assert reporter.post("/social/reports", report).status_code == 500
+    again = reporter.post("/social/reports", report)  # she tries again: the report was filed
+
+    assert again.status_code == 201
+    assert int(Tally.get("a-rude", clock.today_shanghai().isoformat()).reports) == 1
+    reported = [e["detail"]["data"] for e in spy.of("MemberReported")]
+    assert [(d["report_id"], d["member"]) for d in reported] == [(body(again)["report_id"], "a-rude")]
