@@ -462,6 +462,7 @@ def test_a_canteen_manager_copies_last_week_adds_a_dish_and_saves_next_weeks_men
         expect(page.locator("[data-test=week-label]")).to_have_text(f"{monday} 至 {monday + timedelta(days=6)}")
         page.get_by_role("button", name="下一周").click()
         expect(page.locator("[data-test=week-label]")).to_have_text(f"{following} 至 {following + timedelta(days=6)}")
+        page.locator("[data-test=week-days][aria-busy=false]").wait_for()
         page.locator("[data-action=copy-previous]").click()
         if planned_next:  # copying over menus already planned is confirmed first
             page.get_by_role("button", name="复制", exact=True).click()
