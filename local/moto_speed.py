@@ -90,7 +90,9 @@ def cheap_transaction_rollback() -> None:
         saved: list[tuple[Any, Any, Any, Any]] = []
         streams: dict[str, tuple[Any, int]] = {}
         for entry in transact_items:
-            _, op = next(iter(entry.items()))
+            kind, op = next(iter(entry.items()))
+            if kind == "ConditionCheck":
+                continue  # reads only: nothing to put back
             table = self.tables.get(op.get("TableName"))
             if table is None:
                 continue

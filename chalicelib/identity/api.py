@@ -59,7 +59,9 @@ def check_caller(principal: Principal, spec: EndpointSpec) -> Principal:
 register_caller_check(check_caller, folded=FoldedCheck(
     reads=caller_reads,
     judge=lambda principal, spec, found: standing.judge_found(
-        principal, found, members_only=spec.ownership is Ownership.MEMBERS)))
+        principal, found, members_only=spec.ownership is Ownership.MEMBERS),
+    conditions=lambda principal, spec: standing.caller_conditions(
+        principal, members_only=spec.ownership is Ownership.MEMBERS)))
 WORKER = {Role.WORKER}
 UNION = {Role.UNION_ADMIN, Role.PLATFORM_ADMIN}
 STAFF = {Role.ENTERPRISE_ADMIN, Role.UNION_ADMIN, Role.PLATFORM_ADMIN}

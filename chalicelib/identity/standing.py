@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal, Role
@@ -93,6 +94,22 @@ def judge_found(principal: Principal, found: list[list[Member]], *, members_only
     if principal.role is not Role.WORKER:
         return principal
     return judge(principal, _standing(found[0][0] if found and found[0] else None), members_only=members_only)
+
+
+def caller_conditions(principal: Principal, *, members_only: bool) -> list[tuple[type[Member], str, None, Any]]:
+    """``check_caller`` as the ConditionCheck of a write (a worker not banned, not suspended,
+    and active where ``members_only``), for a route that writes before it reads. The
+    principal's organisation is not refreshed: routes that need it read instead."""
+    if principal.role is not Role.WORKER:
+        return []
+    now = clock.now_iso()
+    condition = ((Member.state.does_not_exist() | ~Member.state.is_in("banned", "suspended"))
+                 & (Member.sanction.does_not_exist() | ~Member.sanction.is_in("banned", "suspended")
+                    | ((Member.sanction == "suspended") & Member.sanction_until.exists()
+                       & (Member.sanction_until <= now))))
+    if members_only:
+        condition = condition & (Member.state == "active")
+    return [(Member, principal.user_id, None, condition)]
 
 
 def judge(principal: Principal, standing: Standing, *, members_only: bool) -> Principal:

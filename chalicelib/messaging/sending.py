@@ -4,6 +4,7 @@ the accepted send recorded in one transaction, then the message-send FIFO queue.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import timedelta
 
 from pynamodb.exceptions import TransactWriteError
@@ -17,7 +18,7 @@ from chalicelib.platform.errors import (
     TooManyRequests,
     ValidationFailed,
 )
-from chalicelib.platform.http import caller_read
+from chalicelib.platform.http import CallerRead, Checked, caller_read
 from chalicelib.social import standing as social
 
 from .common import (
@@ -79,16 +80,34 @@ def _duplicate(message_id: str, digest: str, text: str) -> SendAccepted | None:
     return _accepted_view(existing, duplicate=True)
 
 
-def _accept(accepted: AcceptedSend) -> None:
+def _accept(accepted: AcceptedSend, checks: Sequence[Checked] = ()) -> None:
     """Count the send against the sender's per-minute limit and record it, in one
     transaction (the record first, then the counter): a retry (the record exists) costs no
-    rate-limit unit."""
+    rate-limit unit. ``checks`` are ConditionChecks the same transaction must pass."""
     minute = clock.now().strftime("%Y%m%d%H%M")
     with _transaction() as tx:
+        for model, hash_key, range_key, condition in checks:
+            tx.condition_check(model, hash_key, range_key, condition=condition)
         tx.update(Counter(f"rate#{accepted.sender}#{minute}"),
                   actions=[Counter.value.add(1), Counter.expires.set(clock.now() + timedelta(minutes=5))],
                   condition=Counter.value.does_not_exist() | (Counter.value < SENDS_PER_MINUTE))
         tx.save(accepted, condition=AcceptedSend.message_id.does_not_exist())
+
+
+def _accept_between_friends(caller: CallerRead, accepted: AcceptedSend) -> bool:
+    """The common case in one round trip: a friend writing to a friend. The caller's standing,
+    both members' standing, no block either way and the friendship are ConditionChecks of the
+    accepting transaction itself (atomic with it). False when any of them — or the rate limit,
+    or a retry — cancels it: the caller then reads and says exactly what is wrong."""
+    conditions = caller.conditions()
+    if conditions is None:
+        return False
+    try:
+        with caller.conditional_write():
+            _accept(accepted, [*conditions, *social.friends_conditions(accepted.sender, accepted.recipient)])
+    except TransactWriteError:
+        return False
+    return True
 
 
 def send(principal: Principal, to: str, client_id: str, text: str) -> SendAccepted:
@@ -105,8 +124,15 @@ def send(principal: Principal, to: str, client_id: str, text: str) -> SendAccept
     digest = _body_hash(to, text)
     if to == me:
         raise ValidationFailed("不能给自己发消息", code="MESSAGE_TO_SELF")
-    # the caller's standing rides in the pair's BatchGetItem (the route is caller_check="first_read")
-    caller = caller_read(principal)
+    conv = conversation_id(me, to)
+    accepted = AcceptedSend(message_id, client_id=client_id, sender=me, recipient=to, conversation_id=conv,
+                            body_hash=digest, accepted_at=clock.now_iso(), seq=None,
+                            expires=clock.now() + timedelta(days=ACCEPTED_TTL_DAYS))
+    caller = caller_read(principal)  # the route is caller_check="first_read"
+    if principal.role is Role.WORKER and _accept_between_friends(caller, accepted):
+        _enqueue(accepted, text)
+        return _accepted_view(accepted, duplicate=False)
+    # otherwise read (the caller's standing rides in the pair's BatchGetItem) and check one by one
     pair = social.pair(me, to, read=caller)
     principal = caller.principal
     try:
@@ -126,10 +152,6 @@ def send(principal: Principal, to: str, client_id: str, text: str) -> SendAccept
         if earlier is not None:
             return earlier
         raise
-    conv = conversation_id(me, to)
-    accepted = AcceptedSend(message_id, client_id=client_id, sender=me, recipient=to, conversation_id=conv,
-                            body_hash=digest, accepted_at=clock.now_iso(), seq=None,
-                            expires=clock.now() + timedelta(days=ACCEPTED_TTL_DAYS))
     try:
         _accept(accepted)
     except TransactWriteError as exc:

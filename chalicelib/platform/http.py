@@ -11,6 +11,7 @@ The wrapped view receives, by name, any of ``principal``, ``body``, ``query``,
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import enum
 import functools
@@ -18,7 +19,7 @@ import hashlib
 import inspect
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -277,6 +278,7 @@ def normalize_error_response(response: Response) -> Response:
 # organisation the person has now); the platform knows no feature's records.
 CallerCheck = Callable[[Principal, EndpointSpec], Principal]
 Wanted = tuple[Any, list[Any], bool]     # (model, keys, consistent read), as ``db.batch_get_tables`` takes
+Checked = tuple[Any, Any, Any, Any]      # (model, hash key, range key, condition): a transaction's ConditionCheck
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,9 @@ class FoldedCheck:
 
     reads: Callable[[Principal], list[Wanted]]
     judge: Callable[[Principal, EndpointSpec, list[list[Any]]], Principal]
+    # the same check as ConditionChecks of a write, when it can be put so (it then gives back
+    # the principal unchanged): ``(model, hash key, range key, condition)``; None when it can't
+    conditions: Callable[[Principal, EndpointSpec], list[Checked] | None] | None = None
 
 
 _caller_checks: list[tuple[CallerCheck, FoldedCheck | None]] = []
@@ -335,6 +340,38 @@ class CallerRead:
         refuse_writes(None)
         self.principal = principal
         return found[:len(wanted)]
+
+
+    def conditions(self) -> list[Checked] | None:
+        """The caller checks as ConditionChecks for the view's first write, or None when one
+        of them cannot be put so (then read first). Empty when nothing is left to judge."""
+        pending = _pending.get()
+        if pending is None or pending.judged:
+            return []
+        out: list[Checked] = []
+        for check in pending.checks:
+            conditions = check.conditions(pending.principal, pending.spec) if check.conditions else None
+            if conditions is None:
+                return None
+            out += conditions
+        return out
+
+    @contextlib.contextmanager
+    def conditional_write(self) -> Iterator[None]:
+        """Around ONE transaction that carries ``conditions()`` as its ConditionChecks: writes
+        may go out inside; if the block ends without an error the transaction committed, so the
+        caller was judged by it. On an error, writes are refused again (read, then judge)."""
+        pending = _pending.get()
+        if pending is None or pending.judged:
+            yield
+            return
+        token = refuse_writes(None)
+        try:
+            yield
+        except BaseException:
+            allow_writes(token)
+            raise
+        pending.judged = True
 
 
 def caller_read(principal: Principal) -> CallerRead:

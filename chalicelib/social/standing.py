@@ -205,6 +205,24 @@ def pair(a: str, b: str, *, read: Callable[..., list[list[Any]]] | None = None,
                 tuple(s.org for s in standings if s.org), tuple(extra))
 
 
+def friends_conditions(a: str, b: str) -> list[tuple[type[Standing] | type[Edge], str, str | None, Any]]:
+    """What ``pair`` must find for ``a`` to message ``b`` without more ado, as ConditionChecks
+    of a write: both active, neither has blocked the other, and they are friends. When the
+    write is cancelled, ``pair`` says which of them failed."""
+    now = clock.now_iso()
+
+    def active() -> Any:
+        return ((Standing.identity_status == "active")
+                & (Standing.sanction.does_not_exist() | (Standing.sanction == "none")
+                   | ((Standing.sanction == "suspended") & Standing.sanction_until.exists()
+                      & (Standing.sanction_until <= now))))
+
+    return [(Standing, a, None, active()), (Standing, b, None, active()),
+            (Edge, a, f"{BLOCKS}#{b}", Edge.owner.does_not_exist()),
+            (Edge, a, f"{BLOCKED_BY}#{b}", Edge.owner.does_not_exist()),
+            (Edge, a, f"{FRIEND}#{b}", Edge.owner.exists())]
+
+
 def _report_id(reporter: str, kind: str, target: str) -> str:
     return "r-" + hashlib.sha256(f"{reporter}|{kind}|{target}".encode()).hexdigest()[:24]
 

@@ -18,8 +18,9 @@ from tests.integration.social.conftest import befriend
 BUDGET = {
     # Worker requests pay one more: the edge's standing check (one consistent GetItem of the
     # member record), so a ban or suspension stops every token at once (issue 10.2).
-    "POST /messaging/messages": 3,     # 6 → 3: one BatchGetItem (the caller's standing rides with the pair),
-                                       # (rate limit + accepted send) transaction, SendMessage
+    "POST /messaging/messages": 2,     # 6 → 2 between friends: one transaction (rate limit + accepted send, with
+                                       # the caller's and the pair's standing, blocks and friendship as its
+                                       # ConditionChecks), SendMessage; anything else: a BatchGetItem more
     "message-send per message": 2,     # 6 → 2: one BatchGetItem (pair and the run's items), one transaction
     "message-send per burst": 2,       # a batch of one sender's messages: the same 2 calls for the whole run
     "GET /messaging/inbox": 3,         # 3 → 3: standing, the inbox page, one BatchGetItem for who is hidden

@@ -1,7 +1,10 @@
-"""Sending a message reads the caller's standing in the same BatchGetItem as the pair (one
-round trip less on the hottest write): a banned sender is still refused before anything is
-stored or queued, and a view that forgot to read the caller could not write at all."""
+"""Sending a message judges the caller's standing inside its own first call — as ConditionChecks
+of the accepting transaction between friends, else in the pair's BatchGetItem — not in a
+read of its own: a banned sender is still refused before anything is stored or queued, and a
+view that forgot the caller could not write at all."""
 from __future__ import annotations
+
+import contextlib
 
 from chalicelib.platform.aws import client
 from chalicelib.platform.queues import queue_url
@@ -47,9 +50,15 @@ def test_a_send_that_never_judges_the_caller_cannot_write(member, pump, monkeypa
     pump.drain()
     before = _queued()
 
-    class Forgetful:  # reads the pair but not the caller: the view's writes must be refused
+    class Forgetful:  # puts no caller check in its write and reads without it: every write must be refused
         def __init__(self, principal):
             self.principal = principal
+
+        def conditions(self):
+            return []
+
+        def conditional_write(self):
+            return contextlib.nullcontext()
 
         def __call__(self, *wanted):
             return batch_get_tables(*wanted)
@@ -59,3 +68,32 @@ def test_a_send_that_never_judges_the_caller_cannot_write(member, pump, monkeypa
 
     assert broken.status_code == 500 and body(broken)["code"] == "INTERNAL_ERROR"
     assert _accepted("xiaowang") == [] and _queued() == before
+
+
+def test_a_friend_whose_suspension_ended_writes_again_and_one_still_suspended_cannot(member, pump, login):
+    from datetime import timedelta
+
+    from chalicelib.platform import clock
+
+    wang, li = member("xiaowang", "xiaoli")
+    befriend(wang, li)
+    pump.drain()
+    staff = login("platform_admin", user_id="admin-1")
+    report = body(li.post("/social/reports", {"kind": "member", "target_id": "xiaowang", "reason_code": "scam"}))
+    assert staff.post(f"/social/moderation/reports/{report['report_id']}/actions",
+                      {"action": "suspend", "reason": "多次索要钱财", "days": 1}).status_code == 200
+    pump.drain()
+
+    held = wang.post("/messaging/messages", {"to": "xiaoli", "client_id": "susp-00001", "text": "在吗"})
+    assert held.status_code == 403 and body(held)["code"] == "ACCOUNT_SUSPENDED"
+    assert _accepted("xiaowang") == []
+
+    # given the suspension ended a minute ago (as both records hold it; tokens can't travel a day)
+    from chalicelib.identity.models import Member
+    from chalicelib.social.models import Standing
+
+    ended = clock.isoformat(clock.now() - timedelta(minutes=1))
+    Standing.get("xiaowang").update(actions=[Standing.sanction_until.set(ended)])
+    Member.get("xiaowang").update(actions=[Member.sanction_until.set(ended)])
+    again = wang.post("/messaging/messages", {"to": "xiaoli", "client_id": "susp-00002", "text": "我回来了"})
+    assert again.status_code == 202 and _accepted("xiaowang") == [body(again)["message_id"]]
