@@ -28,6 +28,7 @@ export const PAGES: Page[] = [
   { path: '/mediation', name: 'mediation', title: '劳动争议调解', roles: ['union_admin'], group: '待办', component: () => import('./pages/MediationPage.vue') },
   { path: '/staff', name: 'staff', title: '工作人员', roles: UNION, group: '管理', component: () => import('./pages/StaffPage.vue') },
   { path: '/places', name: 'places', title: '宿舍与食堂', roles: STAFF, group: '管理', component: () => import('./pages/PlacesPage.vue') },
+  { path: '/menus', name: 'menus', title: '食堂菜单', roles: STAFF, group: '管理', component: () => import('./pages/MenusPage.vue') },
   { path: '/safety', name: 'safety', title: '聊天风控规则', roles: UNION, group: '管理', component: () => import('./pages/SafetyPage.vue') },
   { path: '/settings', name: 'settings', title: '帮扶与补助设置', roles: UNION, group: '管理', component: () => import('./pages/SettingsPage.vue') },
 ]

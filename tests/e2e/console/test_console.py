@@ -10,6 +10,9 @@ event pump), as staff use it.
   even when asking for it by its org path.
 - Logging out ends the session: the page forgets the tokens (nothing was ever in storage or
   cookies), the refresh token is revoked, and the console asks for a login again.
+- 三行电气's union admin plans next week's menu of 三行职工食堂 in the menu editor: copies this
+  week's menus, adds a new dish to a meal, saves; the API's week menu and a reloaded page show it;
+  another district asking for that canteen is refused.
 - Every page of the console: a screenshot on a desktop and on a 浙政钉-sized phone screen, every
   interactive control has an accessible name, no Content-Security-Policy violation, no script
   error; the first load is well under 1 MB of compressed JavaScript.
@@ -426,3 +429,82 @@ def test_a_district_publishes_a_new_subsidy_policy_version_from_the_one_in_force
         assert watched.problems == []
     finally:
         watched.close()
+
+
+def test_a_canteen_manager_copies_last_week_adds_a_dish_and_saves_next_weeks_menu(stack, browser):
+    """三行电气's union admin runs 三行职工食堂 (the demo planned its menus from today on). In 食堂菜单
+    she moves to next week and copies this week's menus onto it (the outcome counts this week's
+    meals), adds a new dish 桂花糖藕 at 6.5 元 to next Monday's dinner and saves the week: the API's
+    week menu serves it at 650 fen, and after a reload (a new login) the editor shows it again.
+    西湖's district union, asking for 三行电气's canteens, is told in Chinese that they are not its own."""
+    watched = Watched(browser)
+    outsider = Watched(browser)
+    try:
+        page = watched.page
+        demo_login(watched, stack, "三行电气 企业工会（企业）")
+        headers = {"Authorization": f"Bearer {watched.tokens['access_token']}"}
+        canteen = requests.get(f"{stack.url}/canteens", headers=headers, timeout=30).json()["items"][0]
+        today = (datetime.now(UTC) + timedelta(hours=8)).date()
+        monday = today - timedelta(days=today.weekday())
+        following = monday + timedelta(days=7)
+
+        def week(start: Any) -> list[dict[str, Any]]:
+            answer = requests.get(f"{stack.url}/canteens/{canteen['canteen_id']}/menus/week", headers=headers,
+                                  params={"start": start.isoformat()}, timeout=30)
+            assert answer.status_code == 200, answer.text
+            return list(answer.json()["items"])
+
+        this_week, planned_next = week(monday), week(following)
+        assert this_week, "the demo plans this week's menus from today on"
+
+        page.get_by_role("navigation", name="主导航").get_by_role("link", name="食堂菜单").click()
+        page.get_by_role("heading", name="食堂菜单", exact=True).wait_for()
+        expect(page.locator("[data-test=week-label]")).to_have_text(f"{monday} 至 {monday + timedelta(days=6)}")
+        page.get_by_role("button", name="下一周").click()
+        expect(page.locator("[data-test=week-label]")).to_have_text(f"{following} 至 {following + timedelta(days=6)}")
+        page.locator("[data-test=week-days][aria-busy=false]").wait_for()
+        page.locator("[data-action=copy-previous]").click()
+        if planned_next:  # copying over menus already planned is confirmed first
+            page.get_by_role("button", name="复制", exact=True).click()
+        outcome = page.locator("[data-test=menus-outcome]")
+        expect(outcome).to_contain_text(f"已复制上周菜单：写入 {len(this_week)} 个餐次")
+
+        cell = f"周一（{following:%m-%d}） 晚餐"
+        page.get_by_role("button", name=f"为 {cell} 添加菜品").click()
+        page.get_by_role("textbox", name="菜名").fill("桂花糖藕")
+        page.get_by_role("spinbutton", name="价格（元）").fill("6.5")
+        page.get_by_role("dialog").locator(".el-checkbox", has_text="素食").click()  # the box itself is drawn over the input
+        expect(page.get_by_role("checkbox", name="素食")).to_be_checked()
+        assert unnamed_controls(page) == []
+        page.get_by_role("button", name="新增并加入").click()
+        expect(outcome).to_contain_text("已新增菜品 桂花糖藕（6.50元）")
+        page.locator("[data-action=save-week]").click()
+        expect(outcome).to_contain_text(f"已保存 {following} 这一周的菜单")
+
+        dinner = next(m for m in week(following) if m["day"] == following.isoformat() and m["meal"] == "dinner")
+        served = {d["name"]: d for d in dinner["dishes"]}
+        assert served["桂花糖藕"]["price_fen"] == 650 and served["桂花糖藕"]["tags"] == ["vegetarian"]
+
+        # a reload asks for a login again and comes back to the same canteen and week
+        page.reload()
+        choose(page, "演示账号", "三行电气 企业工会（企业）")
+        page.get_by_role("button", name="以演示账号登录").click()
+        expect(page.locator("[data-test=week-label]")).to_have_text(f"{following} 至 {following + timedelta(days=6)}")
+        meal = page.locator(f"[data-day='{following}'] [data-meal=dinner]")
+        expect(meal).to_contain_text("桂花糖藕")
+        expect(meal).to_contain_text("¥6.50")
+        assert unnamed_controls(page) == []
+        page.screenshot(path=str(ARTIFACTS / "menus-saved-desktop.png"), full_page=True)
+        page.set_viewport_size(PHONE)
+        page.screenshot(path=str(ARTIFACTS / "menus-saved-phone.png"), full_page=True)
+
+        demo_login(outsider, stack, "西湖区总工会 工会干事（区县工会）")
+        outsider.page.get_by_role("navigation", name="主导航").get_by_role("link", name="食堂菜单").click()
+        outsider.page.get_by_role("textbox", name="按组织筛选（组织路径）").fill(canteen["org_path"])
+        outsider.page.get_by_role("button", name="查询").click()
+        expect(outsider.page.locator("[data-test=menus-error]")).to_contain_text("不在您的管辖范围内")
+        assert outsider.page.locator("[data-day]").count() == 0
+        assert watched.problems == [] and outsider.problems == []
+    finally:
+        watched.close()
+        outsider.close()
