@@ -10,6 +10,7 @@ transaction (the seat and the offer move together, so no seat is held by two).
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -161,9 +162,12 @@ def create_activity(principal: Principal, data: BookingActivityIn) -> BookingAct
     with BookingSession.batch_write() as batch:
         for s in sessions:
             batch.save(s)
-    activity.save(condition=BookingActivity.activity_id.does_not_exist())
-    publish(FEATURE, "BookingActivityPublished", org=data.org_path, actor=actor_of(principal),
-            data={"activity_id": activity_id, "title": data.title, "kind": data.kind, "sessions": len(sessions)})
+    # The sessions (up to 60) are written first; the activity that makes them reachable and its
+    # event commit together.
+    with transaction() as tx:
+        tx.save(activity, condition=BookingActivity.activity_id.does_not_exist())
+        publish(FEATURE, "BookingActivityPublished", org=data.org_path, actor=actor_of(principal), tx=tx,
+                data={"activity_id": activity_id, "title": data.title, "kind": data.kind, "sessions": len(sessions)})
     return _view(activity, sessions[:20])
 
 
@@ -319,6 +323,7 @@ def sign_up(principal: Principal, session_id: str, request: BookingSignUp) -> Bo
     entry.resource_key = f"{local_minute(clock.parse(session.starts_at))}#{entry.entry_id}"
     fresh = BookingEntry.entry_id.does_not_exist() | BookingEntry.status.is_in("cancelled", "expired", "rejected")
     nobody_waiting = BookingSession.waiting[group] == 0  # type: ignore[index]
+    event_id = uuid.uuid4().hex  # one event id across retries and seats: only one of them commits
 
     def confirmed(seat: int | None) -> None:
         _confirm_fields(entry)
@@ -330,9 +335,13 @@ def sign_up(principal: Principal, session_id: str, request: BookingSignUp) -> Bo
             if seat is not None:
                 tx.save(BookingSeat(session_id, seat, entry_id=entry.entry_id),
                         condition=BookingSeat.seat_no.does_not_exist())
+            publish(FEATURE, "BookingSignedUp", org=activity.org_path, actor=actor_of(principal), tx=tx,
+                    event_id=event_id, data={"entry_id": entry.entry_id, "session_id": session_id,
+                                             "activity_id": activity.activity_id, "status": "confirmed",
+                                             "group": group})
 
     def refused(codes: list[str]) -> DomainError:
-        # PynamoDB sends puts before updates: entry, (seat), session.
+        # PynamoDB sends puts before updates: entry, (seat), the outbox event, session.
         if codes[0] == "ConditionalCheckFailed":
             return Conflict("你已经报名了这一场", code="BOOKING_ALREADY_SIGNED_UP")
         if entry.seat_no is not None and codes[1] == "ConditionalCheckFailed":
@@ -362,9 +371,6 @@ def sign_up(principal: Principal, session_id: str, request: BookingSignUp) -> Bo
         if not activity.waitlist:
             raise Conflict("该场次名额已满（不设候补）", code="BOOKING_SESSION_FULL")
         return _join_waitlist(principal, _session(session_id), activity, entry, group)
-    publish(FEATURE, "BookingSignedUp", org=activity.org_path, actor=actor_of(principal),
-            data={"entry_id": entry.entry_id, "session_id": session_id, "activity_id": activity.activity_id,
-                  "status": "confirmed", "group": group})
     return entry_view(entry, with_code=True)
 
 
@@ -382,6 +388,7 @@ def _join_waitlist(principal: Principal, session: BookingSession, activity: Book
     seq = int(session.wait_seq)
     entry.status, entry.seat_no, entry.due_day, entry.remind_day = "waiting", None, None, None
     entry.wait_key, entry.wait_seq = f"{session.session_id}#{group}", seq
+    event_id = uuid.uuid4().hex  # one event id across the retries of a contended transaction
 
     def write() -> None:
         with transaction() as tx:
@@ -389,6 +396,9 @@ def _join_waitlist(principal: Principal, session: BookingSession, activity: Book
                       condition=BookingSession.status == "open")
             tx.save(entry, condition=BookingEntry.entry_id.does_not_exist()
                     | BookingEntry.status.is_in("cancelled", "expired", "rejected"))
+            publish(FEATURE, "BookingWaitlisted", org=activity.org_path, actor=actor_of(principal), tx=tx,
+                    event_id=event_id, data={"entry_id": entry.entry_id, "session_id": session.session_id,
+                                             "group": group, "position": seq})
 
     def refused(codes: list[str]) -> DomainError:
         if codes[0] == "ConditionalCheckFailed":  # the entry (puts go before updates)
@@ -396,8 +406,6 @@ def _join_waitlist(principal: Principal, session: BookingSession, activity: Book
         return Conflict("该场次已结束或已取消，不能报名", code="BOOKING_SIGNUP_CLOSED")
 
     run_transaction(write, on_condition=refused)
-    publish(FEATURE, "BookingWaitlisted", org=activity.org_path, actor=actor_of(principal),
-            data={"entry_id": entry.entry_id, "session_id": session.session_id, "group": group, "position": seq})
     advance(session.session_id)  # a seat freed between "full" and joining goes to the line, in order
     return entry_view(_reload(entry.entry_id), with_code=True)
 
@@ -431,9 +439,11 @@ def advance(session_id: str) -> int:
             continue
         expires = min(clock.now() + timedelta(minutes=int(activity.offer_minutes)), clock.parse(session.starts_at))
         quota = quotas.get(group)
+        event_id = uuid.uuid4().hex  # one event id across the retries of a contended transaction
 
         def write(entry: BookingEntry = entry, group: str = group, quota: int | None = quota,
-                  expires: datetime = expires, session: BookingSession = session) -> None:
+                  expires: datetime = expires, session: BookingSession = session, *,
+                  event_id: str = event_id) -> None:
             with transaction() as tx:
                 tx.update(session, actions=[*_seat_actions(group, 1),
                                             BookingSession.waiting[group].add(-1)],  # type: ignore[index]
@@ -444,6 +454,9 @@ def advance(session_id: str) -> int:
                                           BookingEntry.offer_expires.set(clock.isoformat(expires)),
                                           BookingEntry.updated_at.set(clock.now_iso())],
                           condition=BookingEntry.status == "waiting")
+                publish(FEATURE, "BookingOfferMade", org=entry.org_path, tx=tx, event_id=event_id, data={
+                    "entry_id": entry.entry_id, "user_id": entry.user_id, "session_id": entry.resource_id,
+                    "offer_expires": clock.isoformat(expires)})
 
         try:
             run_transaction(write, on_condition=lambda codes: Conflict(code="BOOKING_STATE_CHANGED"))
@@ -460,9 +473,7 @@ def advance(session_id: str) -> int:
 def _notify_offer(entry: BookingEntry, activity: BookingActivity, expires: datetime) -> None:
     from chalicelib.platform.notices import NoticePush, request_notice
 
-    publish(FEATURE, "BookingOfferMade", org=entry.org_path, data={
-        "entry_id": entry.entry_id, "user_id": entry.user_id, "session_id": entry.resource_id,
-        "offer_expires": clock.isoformat(expires)})
+    # BookingOfferMade was staged in the offer's own transaction (advance); this only tells the person.
     until = clock.to_shanghai(expires).strftime("%Y-%m-%d %H:%M")
     page = f"pages/bookings/entry?id={entry.entry_id}"
     try:  # the one inbox: an item (once per offer) and a push the inbox sends once
@@ -485,6 +496,7 @@ def accept_offer(principal: Principal, entry: BookingEntry) -> BookingEntryView:
     session = _session(entry.resource_id)
     seats = _free_seats(session.session_id, int(session.capacity))[:5] if activity.seat_numbers else [None]
     remind_day = (clock.to_shanghai(clock.parse(entry.starts_at)).date() - timedelta(days=1)).isoformat()
+    event_id = uuid.uuid4().hex  # one event id across retries and seats: only one of them commits
     for seat in seats or [None]:
         def write(seat: int | None = seat) -> None:
             actions: list[Any] = [BookingEntry.status.set("confirmed"), BookingEntry.offer_bucket.remove(),
@@ -500,9 +512,11 @@ def accept_offer(principal: Principal, entry: BookingEntry) -> BookingEntryView:
                 if seat is not None:
                     tx.save(BookingSeat(session.session_id, seat, entry_id=entry.entry_id),
                             condition=BookingSeat.seat_no.does_not_exist())
+                publish(FEATURE, "BookingOfferAccepted", org=entry.org_path, actor=actor_of(principal), tx=tx,
+                        event_id=event_id, data={"entry_id": entry.entry_id, "session_id": entry.resource_id})
 
         def refused(codes: list[str]) -> DomainError:
-            if codes[-1] == "ConditionalCheckFailed":  # the entry (the seat put goes first)
+            if codes[-1] == "ConditionalCheckFailed":  # the entry (the puts, seat and event, go first)
                 return Conflict("候补名额的确认时间已过", code="BOOKING_OFFER_EXPIRED")
             return Conflict("座位刚被选走", code="BOOKING_SEAT_TAKEN")
 
@@ -514,8 +528,6 @@ def accept_offer(principal: Principal, entry: BookingEntry) -> BookingEntryView:
                 raise
     else:
         raise Conflict("座位刚被选走，请重试", code="BOOKING_SEAT_TAKEN")
-    publish(FEATURE, "BookingOfferAccepted", org=entry.org_path, actor=actor_of(principal),
-            data={"entry_id": entry.entry_id, "session_id": entry.resource_id})
     return entry_view(_reload(entry.entry_id), with_code=True)
 
 
@@ -525,6 +537,7 @@ def release_session_entry(entry: BookingEntry, *, status: str, actor: Actor = SY
     person leaves the line. ``expired_before`` makes it the offer-expiry step."""
     group = entry.group or ALL
     was = entry.status
+    event_id = uuid.uuid4().hex  # one event id across the retries of a contended transaction
 
     def write() -> None:
         entry_actions: list[Any] = [BookingEntry.status.set(status), BookingEntry.updated_at.set(clock.now_iso()),
@@ -544,12 +557,13 @@ def release_session_entry(entry: BookingEntry, *, status: str, actor: Actor = SY
                           condition=BookingSession.held[group] > 0)  # type: ignore[index]
                 if entry.seat_no is not None:
                     tx.delete(BookingSeat(entry.resource_id, int(entry.seat_no)))
+            publish(FEATURE, "BookingCancelled" if status == "cancelled" else "BookingOfferExpired",
+                    org=entry.org_path, actor=actor, tx=tx, event_id=event_id,
+                    data={"entry_id": entry.entry_id, "kind": "session", "resource_id": entry.resource_id,
+                          "was": was})
 
     run_transaction(write, on_condition=lambda codes: Conflict("预约状态已变化，请刷新后重试",
                                                                 code="BOOKING_STATE_CHANGED"))
-    publish(FEATURE, "BookingCancelled" if status == "cancelled" else "BookingOfferExpired", org=entry.org_path,
-            actor=actor, data={"entry_id": entry.entry_id, "kind": "session", "resource_id": entry.resource_id,
-                               "was": was})
     if was != "waiting":
         advance(entry.resource_id)
 

@@ -6,10 +6,11 @@ from datetime import timedelta
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal
-from chalicelib.platform.db import get_in_scope
+from chalicelib.platform.db import dynamo_errors, get_in_scope
 from chalicelib.platform.errors import Conflict, NotFound
 from chalicelib.platform.events import actor_of, publish
 from chalicelib.platform.pagination import decode_cursor, encode_cursor
@@ -79,19 +80,20 @@ def decide(principal: Principal, entry_id: str, decision: BookingDecision) -> Bo
     entry = get_in_scope(BookingEntry, entry_id, principal, not_found=_entry_not_found(), id_pattern=ENTRY_ID)
     if entry.status != "pending":
         raise Conflict("该预约不在待审核状态（可能已被其他工作人员处理）", code="BOOKING_ALREADY_DECIDED")
+    event = ("BookingDecided", actor_of(principal),
+             {"entry_id": entry_id, "approve": decision.approve, "user_id": entry.user_id})
+    decided = Conflict("该预约不在待审核状态（可能已被其他工作人员处理）", code="BOOKING_ALREADY_DECIDED")
     if decision.approve:
-        try:
-            entry.update(actions=[BookingEntry.status.set("confirmed"), BookingEntry.updated_at.set(clock.now_iso())],
-                         condition=BookingEntry.status == "pending")
-        except UpdateError as exc:
-            raise Conflict("该预约不在待审核状态（可能已被其他工作人员处理）", code="BOOKING_ALREADY_DECIDED") from exc
+        with dynamo_errors(decided), transaction() as tx:
+            tx.update(entry, condition=BookingEntry.status == "pending",
+                      actions=[BookingEntry.status.set("confirmed"), BookingEntry.updated_at.set(clock.now_iso())])
+            publish(FEATURE, event[0], org=entry.org_path, actor=event[1], data=event[2], tx=tx)
     else:
         try:
-            venues.release_venue_entry(entry, status="rejected", reason=decision.reason, expect=("pending",))
+            venues.release_venue_entry(entry, status="rejected", reason=decision.reason, expect=("pending",),
+                                       event=event)
         except Conflict as exc:
-            raise Conflict("该预约不在待审核状态（可能已被其他工作人员处理）", code="BOOKING_ALREADY_DECIDED") from exc
-    publish(FEATURE, "BookingDecided", org=entry.org_path, actor=actor_of(principal),
-            data={"entry_id": entry_id, "approve": decision.approve, "user_id": entry.user_id})
+            raise decided from exc
     return entry_view(BookingEntry.get(entry_id, consistent_read=True))
 
 
@@ -164,21 +166,30 @@ def venue_attendance(principal: Principal, venue_id: str, day: Any, *, limit: in
 
 # --- after the session ---------------------------------------------------------------------------
 
-def _strike(entry: BookingEntry) -> None:
+def _strike(entry: BookingEntry) -> BookingStrike:
     """One no-show, recorded once (the key is the entry), read by the no-show rule."""
-    BookingStrike(entry.user_id, f"s#{entry.ends_at}#{entry.entry_id}", entry_id=entry.entry_id, title=entry.title,
-                  expires=clock.now() + timedelta(days=STRIKE_DAYS)).save()
+    return BookingStrike(entry.user_id, f"s#{entry.ends_at}#{entry.entry_id}", entry_id=entry.entry_id,
+                         title=entry.title, expires=clock.now() + timedelta(days=STRIKE_DAYS))
 
 
-def _mark_no_show(entry: BookingEntry) -> bool:
+def _mark_no_show(entry: BookingEntry, event: dict[str, Any] | None = None) -> bool:
+    """The no-show, its strike and (for a venue visit) the visit's ``event`` commit together."""
     try:
-        entry.update(actions=[BookingEntry.status.set("no_show"), BookingEntry.due_day.remove(),
-                              BookingEntry.remind_day.remove(), BookingEntry.updated_at.set(clock.now_iso())],
-                     condition=(BookingEntry.status == "confirmed") & BookingEntry.due_day.exists())
-    except UpdateError:  # checked in or cancelled a moment ago: nothing to mark
+        with transaction() as tx:
+            tx.update(entry, actions=[BookingEntry.status.set("no_show"), BookingEntry.due_day.remove(),
+                                      BookingEntry.remind_day.remove(), BookingEntry.updated_at.set(clock.now_iso())],
+                      condition=(BookingEntry.status == "confirmed") & BookingEntry.due_day.exists())
+            tx.save(_strike(entry))
+            if event is not None:
+                _publish_visit(event, tx)
+    except TransactWriteError:  # checked in or cancelled a moment ago: nothing to mark
         return False
-    _strike(entry)
     return True
+
+
+def _publish_visit(data: dict[str, Any], tx: TransactWrite) -> None:
+    publish(FEATURE, "BookingAttendanceClosed", org=data["org"], data=data, event_id=data["ref"].replace(":", "-"),
+            tx=tx)
 
 
 def _visit_event(entry: BookingEntry, attended: bool) -> dict[str, Any]:
@@ -193,24 +204,22 @@ def sweep_no_shows(limit: int = 100) -> int:
     cutoff = clock.isoformat(clock.now() - GRACE)
     today = clock.today_shanghai()
     marked = 0
-    events: list[dict[str, Any]] = []
     for day in ((today - timedelta(days=1)).isoformat(), today.isoformat()):
         for key in BookingEntry.due.query(day, BookingEntry.ends_at <= cutoff, limit=limit):
             entry = BookingEntry.get(key.entry_id, consistent_read=True)
             if entry.status == "confirmed":
-                if _mark_no_show(entry):
+                if _mark_no_show(entry, _visit_event(entry, attended=False) if entry.kind == "venue" else None):
                     marked += 1
-                    if entry.kind == "venue":
-                        events.append(_visit_event(entry, attended=False))
             elif entry.due_day:
+                visit = entry.kind == "venue" and entry.status == "checked_in"
                 try:
-                    entry.update(actions=[BookingEntry.due_day.remove()], condition=BookingEntry.due_day.exists())
-                except UpdateError:  # another sweep got here first
+                    with transaction() as tx:
+                        tx.update(entry, actions=[BookingEntry.due_day.remove()],
+                                  condition=BookingEntry.due_day.exists())
+                        if visit:
+                            _publish_visit(_visit_event(entry, attended=True), tx)
+                except TransactWriteError:  # another sweep got here first
                     continue
-                if entry.kind == "venue" and entry.status == "checked_in":
-                    events.append(_visit_event(entry, attended=True))
-    for data in events:
-        publish(FEATURE, "BookingAttendanceClosed", org=data["org"], data=data, event_id=data["ref"].replace(":", "-"))
     return marked
 
 
@@ -245,19 +254,21 @@ def _close(session_id: str) -> bool:
         last = results.last_evaluated_key
         if not last:
             break
-    try:
-        session.update(actions=[BookingSession.status.set("closed"), BookingSession.close_day.remove(),
-                                BookingSession.attention.remove(), BookingSession.signups.set(signups),
-                                BookingSession.attended.set(attended), BookingSession.no_shows.set(no_shows)],
-                       condition=BookingSession.close_day.exists())
-    except UpdateError:  # closed by a concurrent run
-        return False
     data = {"ref": f"session:{session_id}", "org": session.org_path, "category": session.kind,
             "day": local_day(clock.parse(session.starts_at)), "sessions": 1, "signups": signups,
             "attended": attended, "no_shows": no_shows, "activity_id": session.activity_id}
     if session.host:
         data["host"] = session.host  # the centres feature counts it for the room's centre or reading room
-    publish(FEATURE, "BookingAttendanceClosed", org=session.org_path, data=data, event_id=f"closed-{session_id}")
+    try:
+        with transaction() as tx:
+            tx.update(session, actions=[BookingSession.status.set("closed"), BookingSession.close_day.remove(),
+                                        BookingSession.attention.remove(), BookingSession.signups.set(signups),
+                                        BookingSession.attended.set(attended), BookingSession.no_shows.set(no_shows)],
+                      condition=BookingSession.close_day.exists())
+            publish(FEATURE, "BookingAttendanceClosed", org=session.org_path, data=data,
+                    event_id=f"closed-{session_id}", tx=tx)
+    except TransactWriteError:  # closed by a concurrent run
+        return False
     return True
 
 

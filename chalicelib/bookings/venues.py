@@ -2,6 +2,8 @@
 booking (with quotas and the no-show rule), cancelling and approval."""
 from __future__ import annotations
 
+import hashlib
+import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -9,7 +11,7 @@ from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal
 from chalicelib.platform.db import get_in_scope, get_or_404
 from chalicelib.platform.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from chalicelib.platform.events import actor_of, publish
+from chalicelib.platform.events import Actor, actor_of, publish
 
 from .common import (
     FEATURE,
@@ -79,7 +81,16 @@ def load_calendar(principal: Principal, year: str, data: BookingCalendarLoad) ->
                 batch.delete(item)
         for d in data.days:
             batch.save(BookingCalendarDay(year, d.day.isoformat(), kind=d.kind, name=d.name))
-    publish(FEATURE, "BookingCalendarLoaded", actor=actor_of(principal), data={"year": year, "days": len(data.days)})
+    # The days are many items (a batch, not one transaction), so the event is staged in the
+    # outbox right after them. Replacing a year's days is idempotent: if the Lambda dies between
+    # the batch and this commit, the admin's retry rewrites the same days and stages the event
+    # under the same id (a digest of the year's days), so it is announced once, never lost
+    # silently and never twice.
+    digest = hashlib.sha256("|".join(sorted(f"{d.day.isoformat()}:{d.kind}:{d.name}" for d in data.days))
+                            .encode()).hexdigest()[:16]
+    with transaction() as tx:
+        publish(FEATURE, "BookingCalendarLoaded", actor=actor_of(principal), tx=tx,
+                event_id=f"calendar-{year}-{digest}", data={"year": year, "days": len(data.days)})
     return calendar(year)
 
 
@@ -149,9 +160,10 @@ def create_venue(principal: Principal, data: BookingVenueIn) -> BookingVenueView
         closures=[c.model_dump(mode="json") for c in data.closures],  # type: ignore[misc]
         rules=data.rules.model_dump(),
         glnj_only=data.glnj_only, created_at=now, updated_at=now)
-    venue.save(condition=BookingVenue.venue_id.does_not_exist())
-    publish(FEATURE, "BookingVenueCreated", org=data.org_path, actor=actor_of(principal),
-            data={"venue_id": venue.venue_id, "name": data.name, "kind": data.kind})
+    with transaction() as tx:
+        tx.save(venue, condition=BookingVenue.venue_id.does_not_exist())
+        publish(FEATURE, "BookingVenueCreated", org=data.org_path, actor=actor_of(principal), tx=tx,
+                data={"venue_id": venue.venue_id, "name": data.name, "kind": data.kind})
     return _view(venue)
 
 
@@ -182,23 +194,26 @@ def _venue_for(principal: Principal, venue_id: str, viewer: Viewer | None = None
 
 def update_venue(principal: Principal, venue_id: str, change: BookingVenueChange) -> BookingVenueView:
     venue = _venue_for_staff(principal, venue_id)
-    actions: list[Any] = [BookingVenue.updated_at.set(clock.now_iso())]
+    values: dict[str, Any] = {"updated_at": clock.now_iso()}
     if change.hours is not None:
-        actions.append(BookingVenue.hours.set({k: [h.open, h.close] for k, h in change.hours.items()}))
+        values["hours"] = {k: [h.open, h.close] for k, h in change.hours.items()}
     if change.holiday_hours is not None:
-        actions.append(BookingVenue.holiday_hours.set([change.holiday_hours.open, change.holiday_hours.close]))
+        values["holiday_hours"] = [change.holiday_hours.open, change.holiday_hours.close]
     if change.closures is not None:
-        actions.append(BookingVenue.closures.set([c.model_dump(mode="json") for c in change.closures]))  # type: ignore[misc]
+        values["closures"] = [c.model_dump(mode="json") for c in change.closures]
     if change.rules is not None:
         audience = change.rules.audience_org or venue.org_path
         if not (within(audience, venue.org_path) or within(venue.org_path, audience)):
             raise ValidationFailed("可预约人员的组织应为场馆所属组织的上级或下级", code="BOOKING_AUDIENCE_INVALID")
-        actions += [BookingVenue.rules.set(change.rules.model_dump()), BookingVenue.audience_org.set(audience)]
+        values.update(rules=change.rules.model_dump(), audience_org=audience)
     if change.capacity is not None:
-        actions.append(BookingVenue.capacity.set(change.capacity))
-    venue.update(actions=actions)
-    publish(FEATURE, "BookingVenueUpdated", org=venue.org_path, actor=actor_of(principal),
-            data={"venue_id": venue_id, "changed": sorted(change.model_dump(exclude_none=True))})
+        values["capacity"] = change.capacity
+    with transaction() as tx:
+        tx.update(venue, actions=[getattr(BookingVenue, name).set(value) for name, value in values.items()])
+        publish(FEATURE, "BookingVenueUpdated", org=venue.org_path, actor=actor_of(principal), tx=tx,
+                data={"venue_id": venue_id, "changed": sorted(change.model_dump(exclude_none=True))})
+    for name, value in values.items():  # the view shows what was written (a transaction returns no item)
+        setattr(venue, name, value)
     return _view(venue)
 
 
@@ -381,6 +396,8 @@ def book(principal: Principal, venue_id: str, request: BookingVenueBook) -> Book
     if request.remind:
         entry.remind_day = (day - timedelta(days=1)).isoformat()
 
+    event_id = uuid.uuid4().hex  # one event id across the retries of a contended transaction
+
     def write() -> None:
         with transaction() as tx:
             tx.update(BookingSlot(venue_id, slot_key), actions=[BookingSlot.taken.add(places)],
@@ -393,22 +410,23 @@ def book(principal: Principal, venue_id: str, request: BookingVenueBook) -> Book
             tx.update(BookingCounter(principal.user_id, week_key),
                       actions=[BookingCounter.used.add(1), BookingCounter.expires.set(expires)],
                       condition=BookingCounter.used.does_not_exist() | (BookingCounter.used < rules.quota_per_week))
+            publish(FEATURE, "BookingVenueBooked", org=venue.org_path, actor=actor_of(principal), tx=tx,
+                    event_id=event_id, data={"entry_id": entry.entry_id, "venue_id": venue_id, "slot": slot_key,
+                                             "status": status, "party": party})
 
     def refused(codes: list[str]) -> DomainError:
-        # PynamoDB sends puts before updates: entry, slot, day counter, week counter.
+        # PynamoDB sends puts before updates: entry, the outbox event (no condition), slot,
+        # day counter, week counter.
         failed = [i for i, c in enumerate(codes) if c == "ConditionalCheckFailed"]
         if 0 in failed:
             return Conflict("你已经预约了这个时段", code="BOOKING_ALREADY_BOOKED")
-        if 1 in failed:
-            return Conflict("该时段已被约满，请选择其他时段", code="BOOKING_SLOT_FULL")
         if 2 in failed:
+            return Conflict("该时段已被约满，请选择其他时段", code="BOOKING_SLOT_FULL")
+        if 3 in failed:
             return Conflict(f"每人每天最多预约 {rules.quota_per_day} 次", code="BOOKING_QUOTA_DAY")
         return Conflict(f"每人每周最多预约 {rules.quota_per_week} 次", code="BOOKING_QUOTA_WEEK")
 
     run_transaction(write, on_condition=refused)
-    publish(FEATURE, "BookingVenueBooked", org=venue.org_path, actor=actor_of(principal),
-            data={"entry_id": entry.entry_id, "venue_id": venue_id, "slot": slot_key, "status": status,
-                  "party": party})
     return entry_view(entry, with_code=True)
 
 
@@ -442,22 +460,24 @@ def hold_slot(principal: Principal, venue_id: str, day: date, start: str, *, hel
         status="confirmed", places=capacity, held_for=held_for, created_at=now, updated_at=now)
     entry.resource_key = f"{local_minute(starts_at)}#{entry.entry_id}"
 
+    event_id = uuid.uuid4().hex  # one event id across the retries of a contended transaction
+
     def write() -> None:
         with transaction() as tx:
             tx.update(BookingSlot(venue_id, slot_key), actions=[BookingSlot.taken.add(capacity)],
                       condition=BookingSlot.taken.does_not_exist() | (BookingSlot.taken == 0))
             tx.save(entry, condition=BookingEntry.entry_id.does_not_exist()
                     | BookingEntry.status.is_in("cancelled", "rejected"))
+            publish(FEATURE, "BookingVenueBooked", org=venue.org_path, actor=actor_of(principal), tx=tx,
+                    event_id=event_id, data={"entry_id": entry.entry_id, "venue_id": venue_id, "slot": slot_key,
+                                             "status": "confirmed", "party": capacity, "held_for": held_for})
 
-    def refused(codes: list[str]) -> DomainError:  # puts before updates: entry, slot
+    def refused(codes: list[str]) -> DomainError:  # puts before updates: entry, the outbox event, slot
         if codes and codes[0] == "ConditionalCheckFailed":
             return Conflict("该时段已为此事项预约", code="BOOKING_ALREADY_BOOKED")
         return Conflict("该时段已被占用，请选择其他时段", code="BOOKING_SLOT_FULL")
 
     run_transaction(write, on_condition=refused)
-    publish(FEATURE, "BookingVenueBooked", org=venue.org_path, actor=actor_of(principal),
-            data={"entry_id": entry.entry_id, "venue_id": venue_id, "slot": slot_key, "status": "confirmed",
-                  "party": capacity, "held_for": held_for})
     return entry_view(entry)
 
 
@@ -469,9 +489,12 @@ def release_hold(entry_id: str) -> None:
 
 
 def release_venue_entry(entry: BookingEntry, *, status: str, reason: str | None = None,
-                        expect: tuple[str, ...] = ("pending", "confirmed")) -> None:
-    """Cancel / reject a venue entry: the slot's places and the person's quota come back."""
+                        expect: tuple[str, ...] = ("pending", "confirmed"),
+                        event: tuple[str, Actor, dict[str, Any]] | None = None) -> None:
+    """Cancel / reject a venue entry: the slot's places and the person's quota come back.
+    ``event`` (detail type, actor, data) is published in the same transaction."""
     slot_key = clock.to_shanghai(clock.parse(entry.starts_at)).strftime("%Y-%m-%dT%H:%M")
+    event_id = uuid.uuid4().hex  # one event id across the retries of a contended transaction
 
     def write() -> None:
         with transaction() as tx:
@@ -485,6 +508,9 @@ def release_venue_entry(entry: BookingEntry, *, status: str, reason: str | None 
             for key in entry.counters or []:
                 tx.update(BookingCounter(entry.user_id, key), actions=[BookingCounter.used.add(-1)],
                           condition=BookingCounter.used > 0)
+            if event is not None:
+                detail_type, actor, data = event
+                publish(FEATURE, detail_type, org=entry.org_path, actor=actor, data=data, event_id=event_id, tx=tx)
 
     run_transaction(write, on_condition=lambda codes: Conflict("预约状态已变化，请刷新后重试",
                                                                 code="BOOKING_STATE_CHANGED"))
@@ -496,9 +522,8 @@ def cancel_venue_entry(principal: Principal, entry: BookingEntry) -> None:
     cutoff = clock.parse(entry.starts_at) - timedelta(minutes=rules.cancel_cutoff_minutes)
     if clock.now() >= cutoff:
         raise Conflict(f"开始前 {rules.cancel_cutoff_minutes} 分钟内不能取消", code="BOOKING_CANCEL_TOO_LATE")
-    release_venue_entry(entry, status="cancelled")
-    publish(FEATURE, "BookingCancelled", org=entry.org_path, actor=actor_of(principal),
-            data={"entry_id": entry.entry_id, "kind": "venue", "resource_id": entry.resource_id})
+    release_venue_entry(entry, status="cancelled", event=("BookingCancelled", actor_of(principal), {
+        "entry_id": entry.entry_id, "kind": "venue", "resource_id": entry.resource_id}))
 
 
 def venue_day(principal: Principal, venue_id: str, day: date, *, limit: int, cursor: str | None) -> tuple[
