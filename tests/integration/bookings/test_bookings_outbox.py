@@ -9,51 +9,13 @@ on the trail.
 """
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
-import pytest
-from pynamodb.transactions import TransactWrite
-
-from chalicelib.audit import logic as audit_logic
 from chalicelib.bookings.models import BookingEntry, BookingSession
 from tests.conftest import body
 from tests.integration.bookings.conftest import NANXUN, court_body, next_slot, worker
 from tests.integration.bookings.test_activity_signup import activity_body, publish_activity
-
-
-class LambdaKilled(Exception):
-    """The function's process ending where it stands (timeout, OOM, a deploy)."""
-
-
-@pytest.fixture
-def deliveries(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Every delivery of a domain event to the audit consumer, by event id."""
-    seen: Counter[str] = Counter()
-    original = audit_logic.entries_of
-
-    def counting(source: str, detail_type: str, event: Any) -> Any:
-        seen[event.event_id] += 1
-        return original(source, detail_type, event)
-
-    monkeypatch.setattr(audit_logic, "entries_of", counting)
-    return seen
-
-
-@pytest.fixture
-def crash_after_commit(monkeypatch: pytest.MonkeyPatch) -> dict[str, bool]:
-    """While ``armed``, every write transaction commits and then the Lambda dies."""
-    switch = {"armed": False}
-    original = TransactWrite._commit
-
-    def commit_then_die(self: TransactWrite) -> Any:
-        result = original(self)
-        if switch["armed"]:
-            raise LambdaKilled("killed between the write and anything after it")
-        return result
-
-    monkeypatch.setattr(TransactWrite, "_commit", commit_then_die)
-    return switch
+from tests.integration.platform.test_outbox import crash_after_commit, deliveries  # noqa: F401  (fixtures)
 
 
 def _trail(platform: Any, detail_type: str) -> list[dict[str, Any]]:
@@ -62,7 +24,7 @@ def _trail(platform: Any, detail_type: str) -> list[dict[str, Any]]:
 
 
 def test_killed_right_after_the_commit_the_booking_events_still_arrive_once_and_refusals_publish_none(
-        nanxun, login, pump, deliveries, crash_after_commit):
+        nanxun, login, pump, deliveries, crash_after_commit):  # noqa: F811  (the fixtures imported above)
     platform = login("platform_admin", user_id="root", org_path="zj")
     _, session_id = publish_activity(nanxun, activity_body(NANXUN, kind="reading", capacity=1, waitlist=False,
                                                            title="南浔职工读书会"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import contextlib
 
+import pytest
+
 from chalicelib.platform.aws import client
 from chalicelib.platform.queues import queue_url
 from tests.conftest import body
@@ -26,12 +28,19 @@ def _accepted(message_id_prefix: str) -> list[str]:
     return [a.message_id for a in AcceptedSend.scan() if a.sender == message_id_prefix]
 
 
-def test_a_banned_sender_is_refused_in_the_pairs_read_and_nothing_is_accepted(member, pump):
-    from chalicelib.identity.pledges import record_sanction
-
+@pytest.fixture
+def friends(member, pump):
+    """小王 and 小李, friends, with nothing queued between them."""
     wang, li = member("xiaowang", "xiaoli")
     befriend(wang, li)
     pump.drain()
+    return wang, li
+
+
+def test_a_banned_sender_is_refused_in_the_pairs_read_and_nothing_is_accepted(friends):
+    from chalicelib.identity.pledges import record_sanction
+
+    wang, _ = friends
     record_sanction("xiaowang", "banned")
     before = _queued()
 
@@ -41,13 +50,11 @@ def test_a_banned_sender_is_refused_in_the_pairs_read_and_nothing_is_accepted(me
     assert _accepted("xiaowang") == [] and _queued() == before
 
 
-def test_a_send_that_never_judges_the_caller_cannot_write(member, pump, monkeypatch):
+def test_a_send_that_never_judges_the_caller_cannot_write(friends, monkeypatch):
     from chalicelib.messaging import sending
     from chalicelib.platform.db import batch_get_tables
 
-    wang, li = member("xiaowang", "xiaoli")
-    befriend(wang, li)
-    pump.drain()
+    wang, _ = friends
     before = _queued()
 
     class Forgetful:  # puts no caller check in its write and reads without it: every write must be refused
@@ -70,14 +77,12 @@ def test_a_send_that_never_judges_the_caller_cannot_write(member, pump, monkeypa
     assert _accepted("xiaowang") == [] and _queued() == before
 
 
-def test_a_friend_whose_suspension_ended_writes_again_and_one_still_suspended_cannot(member, pump, login):
+def test_a_friend_whose_suspension_ended_writes_again_and_one_still_suspended_cannot(friends, pump, login):
     from datetime import timedelta
 
     from chalicelib.platform import clock
 
-    wang, li = member("xiaowang", "xiaoli")
-    befriend(wang, li)
-    pump.drain()
+    wang, li = friends
     staff = login("platform_admin", user_id="admin-1")
     report = body(li.post("/social/reports", {"kind": "member", "target_id": "xiaowang", "reason_code": "scam"}))
     assert staff.post(f"/social/moderation/reports/{report['report_id']}/actions",
