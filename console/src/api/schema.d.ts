@@ -753,9 +753,9 @@ export interface paths {
          *
          *     **改变什么**：审核场馆预约（通过或驳回）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `BookingDecided`（写入审计记录）。
+         *     **后台随后**：无，结果在应答里即已完整。
          *
-         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`BOOKING_ENTRY_NOT_FOUND`（404）、`BOOKING_ALREADY_DECIDED`（409）、`BOOKING_STATE_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`BOOKING_BUSY`（503）
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`BOOKING_ENTRY_NOT_FOUND`（404）、`BOOKING_ALREADY_DECIDED`（409）、`BOOKING_STATE_CHANGED`（409）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`BOOKING_BUSY`（503）、`SERVICE_BUSY`（503）
          */
         post: operations["bookings_decide"];
         delete?: never;
@@ -852,7 +852,7 @@ export interface paths {
          *
          *     **改变什么**：取消预约、报名或候补（放弃候补名额）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `BookingCancelled`（写入审计记录）。发布领域事件 `BookingOfferMade`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `BookingOfferMade`（写入审计记录）。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`BOOKING_ACTIVITY_NOT_FOUND`（404）、`BOOKING_ENTRY_NOT_FOUND`（404）、`BOOKING_VENUE_NOT_FOUND`（404）、`BOOKING_CANCEL_TOO_LATE`（409）、`BOOKING_NOT_CANCELLABLE`（409）、`BOOKING_STATE_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`BOOKING_BUSY`（503）
          */
@@ -1481,7 +1481,7 @@ export interface paths {
          *
          *     **后台随后**：发布领域事件 `WeekMenuPlanned`（写入审计记录）。
          *
-         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CANTEEN_NOT_FOUND`（404）、`CANTEEN_WEEK_INVALID`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CANTEEN_DATE_OUTSIDE_WEEK`（422）、`CANTEEN_DATE_PAST`（422）、`CANTEEN_DISH_NOT_FOUND`（422）、`CANTEEN_WEEK_INVALID`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
+         *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CANTEEN_NOT_FOUND`（404）、`CANTEEN_WEEK_INVALID`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CANTEEN_DATE_OUTSIDE_WEEK`（422）、`CANTEEN_DATE_PAST`（422）、`CANTEEN_DISH_NOT_FOUND`（422）、`CANTEEN_WEEK_INVALID`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）
          */
         put: operations["canteen_plan_week"];
         post?: never;
@@ -1508,7 +1508,7 @@ export interface paths {
          *
          *     **后台随后**：发布领域事件 `WeekMenuCopied`（写入审计记录）。
          *
-         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CANTEEN_NOTHING_TO_COPY`（404）、`CANTEEN_NOT_FOUND`（404）、`CANTEEN_WEEK_INVALID`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CANTEEN_DATE_PAST`（422）、`CANTEEN_WEEK_INVALID`（422）、`INTERNAL_ERROR`（500）
+         *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CANTEEN_NOTHING_TO_COPY`（404）、`CANTEEN_NOT_FOUND`（404）、`CANTEEN_WEEK_INVALID`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CANTEEN_DATE_PAST`（422）、`CANTEEN_WEEK_INVALID`（422）、`INTERNAL_ERROR`（500）、`NOTICE_QUEUE_FAILED`（503）
          */
         post: operations["canteen_copy_previous_week"];
         delete?: never;
@@ -2454,7 +2454,7 @@ export interface paths {
          *
          *     **改变什么**：用已核验的竞赛成绩、先进操作法、金点子申报产改20条补助（每个条目只能申报一次）（成功答 201）。
          *
-         *     **后台随后**：发布领域事件 `CraftsmanEntriesClaimed`（写入审计记录）。发布领域事件 `SubsidySubmitted`（写入审计记录）。排入队列 `subsidy-calc`，由后台异步处理：产改20条补助申请的计算。
+         *     **后台随后**：发布领域事件 `CraftsmanEntriesClaimed`（写入审计记录）。发布领域事件 `SubsidySubmitted`（写入审计记录），随后由后台处理：产改20条补助申请的计算。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`CRAFTSMEN_ENTRY_NOT_FOUND`（404）、`CRAFTSMEN_FILE_NOT_FOUND`（404）、`SUBSIDY_NO_POLICY`（404）、`CONFLICT`（409）、`CRAFTSMEN_ALREADY_CLAIMED`（409）、`CRAFTSMEN_ENTRY_CHANGED`（409）、`CRAFTSMEN_ENTRY_NOT_VERIFIED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`CRAFTSMEN_ENTRY_NOT_CLAIMABLE`（422）、`CRAFTSMEN_NOT_ENTERPRISE`（422）、`SUBSIDY_EVIDENCE_MISSING`（422）、`SUBSIDY_NOT_ENTERPRISE`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`SERVICE_BUSY`（503）
          */
@@ -6975,7 +6975,7 @@ export interface paths {
          *
          *     **改变什么**：提交补助申请（异步计算）（成功答 202）。带同一个 `Idempotency-Key` 重复提交只执行一次。
          *
-         *     **后台随后**：发布领域事件 `SubsidySubmitted`（写入审计记录）。排入队列 `subsidy-calc`，由后台异步处理：产改20条补助申请的计算。
+         *     **后台随后**：发布领域事件 `SubsidySubmitted`（写入审计记录），随后由后台处理：产改20条补助申请的计算。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`SUBSIDY_NO_POLICY`（404）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`SUBSIDY_EVIDENCE_MISSING`（422）、`SUBSIDY_NOT_ENTERPRISE`（422）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）
          */
@@ -22936,7 +22936,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 冲突：`BOOKING_ALREADY_DECIDED` 该预约不在待审核状态（可能已被其他工作人员处理）；`BOOKING_STATE_CHANGED` 预约状态已变化，请刷新后重试 */
+            /** @description 冲突：`BOOKING_ALREADY_DECIDED` 该预约不在待审核状态（可能已被其他工作人员处理）；`BOOKING_STATE_CHANGED` 预约状态已变化，请刷新后重试；`CONFLICT` 操作冲突，请刷新后重试 */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -23016,7 +23016,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 服务繁忙：`BOOKING_BUSY` 预约人数较多，请稍后再试 */
+            /** @description 服务繁忙：`BOOKING_BUSY` 预约人数较多，请稍后再试；`SERVICE_BUSY` 服务繁忙，请稍后再试 */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -28516,6 +28516,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 服务繁忙：`NOTICE_QUEUE_FAILED` 通知排队失败，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOTICE_QUEUE_FAILED",
+                     *       "details": [],
+                     *       "message": "通知排队失败，请稍后重试"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     canteen_copy_previous_week: {
@@ -28656,6 +28672,22 @@ export interface operations {
                      *       "code": "INTERNAL_ERROR",
                      *       "details": [],
                      *       "message": "服务器意外故障（不因输入而起；已记录，请稍后重试）"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务繁忙：`NOTICE_QUEUE_FAILED` 通知排队失败，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOTICE_QUEUE_FAILED",
+                     *       "details": [],
+                     *       "message": "通知排队失败，请稍后重试"
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
