@@ -80,18 +80,19 @@ def decide(principal: Principal, entry_id: str, decision: BookingDecision) -> Bo
     entry = get_in_scope(BookingEntry, entry_id, principal, not_found=_entry_not_found(), id_pattern=ENTRY_ID)
     if entry.status != "pending":
         raise Conflict("该预约不在待审核状态（可能已被其他工作人员处理）", code="BOOKING_ALREADY_DECIDED")
-    event = ("BookingDecided", actor_of(principal),
-             {"entry_id": entry_id, "approve": decision.approve, "user_id": entry.user_id})
+    data = {"entry_id": entry_id, "approve": decision.approve, "user_id": entry.user_id}
     decided = Conflict("该预约不在待审核状态（可能已被其他工作人员处理）", code="BOOKING_ALREADY_DECIDED")
     if decision.approve:
         with dynamo_errors(decided), transaction() as tx:
             tx.update(entry, condition=BookingEntry.status == "pending",
                       actions=[BookingEntry.status.set("confirmed"), BookingEntry.updated_at.set(clock.now_iso())])
-            publish(FEATURE, event[0], org=entry.org_path, actor=event[1], data=event[2], tx=tx)
+            publish(FEATURE, "BookingDecided", org=entry.org_path, actor=actor_of(principal), data=data, tx=tx)
     else:
         try:
             venues.release_venue_entry(entry, status="rejected", reason=decision.reason, expect=("pending",),
-                                       event=event)
+                                       announce=lambda tx, event_id: publish(
+                                           FEATURE, "BookingDecided", org=entry.org_path, actor=actor_of(principal),
+                                           data=data, event_id=event_id, tx=tx))
         except Conflict as exc:
             raise decided from exc
     return entry_view(BookingEntry.get(entry_id, consistent_read=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from chalicelib.platform import clock
 from chalicelib.platform.auth import Principal
 from chalicelib.platform.db import get_in_scope, get_or_404
 from chalicelib.platform.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from chalicelib.platform.events import Actor, actor_of, publish
+from chalicelib.platform.events import actor_of, publish
 
 from .common import (
     FEATURE,
@@ -490,9 +491,10 @@ def release_hold(entry_id: str) -> None:
 
 def release_venue_entry(entry: BookingEntry, *, status: str, reason: str | None = None,
                         expect: tuple[str, ...] = ("pending", "confirmed"),
-                        event: tuple[str, Actor, dict[str, Any]] | None = None) -> None:
+                        announce: Callable[[Any, str], object] | None = None) -> None:
     """Cancel / reject a venue entry: the slot's places and the person's quota come back.
-    ``event`` (detail type, actor, data) is published in the same transaction."""
+    ``announce(tx, event_id)`` publishes the event in the same transaction (the caller names
+    it literally, so the API documentation reads it from the code)."""
     slot_key = clock.to_shanghai(clock.parse(entry.starts_at)).strftime("%Y-%m-%dT%H:%M")
     event_id = uuid.uuid4().hex  # one event id across the retries of a contended transaction
 
@@ -508,9 +510,8 @@ def release_venue_entry(entry: BookingEntry, *, status: str, reason: str | None 
             for key in entry.counters or []:
                 tx.update(BookingCounter(entry.user_id, key), actions=[BookingCounter.used.add(-1)],
                           condition=BookingCounter.used > 0)
-            if event is not None:
-                detail_type, actor, data = event
-                publish(FEATURE, detail_type, org=entry.org_path, actor=actor, data=data, event_id=event_id, tx=tx)
+            if announce is not None:
+                announce(tx, event_id)
 
     run_transaction(write, on_condition=lambda codes: Conflict("预约状态已变化，请刷新后重试",
                                                                 code="BOOKING_STATE_CHANGED"))
@@ -522,8 +523,9 @@ def cancel_venue_entry(principal: Principal, entry: BookingEntry) -> None:
     cutoff = clock.parse(entry.starts_at) - timedelta(minutes=rules.cancel_cutoff_minutes)
     if clock.now() >= cutoff:
         raise Conflict(f"开始前 {rules.cancel_cutoff_minutes} 分钟内不能取消", code="BOOKING_CANCEL_TOO_LATE")
-    release_venue_entry(entry, status="cancelled", event=("BookingCancelled", actor_of(principal), {
-        "entry_id": entry.entry_id, "kind": "venue", "resource_id": entry.resource_id}))
+    release_venue_entry(entry, status="cancelled", announce=lambda tx, event_id: publish(
+        FEATURE, "BookingCancelled", org=entry.org_path, actor=actor_of(principal), event_id=event_id, tx=tx,
+        data={"entry_id": entry.entry_id, "kind": "venue", "resource_id": entry.resource_id}))
 
 
 def venue_day(principal: Principal, venue_id: str, day: date, *, limit: int, cursor: str | None) -> tuple[

@@ -753,7 +753,7 @@ export interface paths {
          *
          *     **改变什么**：审核场馆预约（通过或驳回）（成功答 200）。
          *
-         *     **后台随后**：无，结果在应答里即已完整。
+         *     **后台随后**：发布领域事件 `BookingDecided`（写入审计记录）。
          *
          *     **错误码**：`EMPTY_BODY`（400）、`INVALID_JSON`（400）、`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`BOOKING_ENTRY_NOT_FOUND`（404）、`BOOKING_ALREADY_DECIDED`（409）、`BOOKING_STATE_CHANGED`（409）、`CONFLICT`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`VALIDATION_FAILED`（422）、`INTERNAL_ERROR`（500）、`BOOKING_BUSY`（503）、`SERVICE_BUSY`（503）
          */
@@ -852,7 +852,7 @@ export interface paths {
          *
          *     **改变什么**：取消预约、报名或候补（放弃候补名额）（成功答 200）。
          *
-         *     **后台随后**：发布领域事件 `BookingOfferMade`（写入审计记录）。
+         *     **后台随后**：发布领域事件 `BookingCancelled`（写入审计记录）。发布领域事件 `BookingOfferMade`（写入审计记录）。
          *
          *     **错误码**：`TOKEN_EXPIRED`（401）、`TOKEN_INVALID`（401）、`TOKEN_MISSING`（401）、`ROLE_FORBIDDEN`（403）、`BOOKING_ACTIVITY_NOT_FOUND`（404）、`BOOKING_ENTRY_NOT_FOUND`（404）、`BOOKING_VENUE_NOT_FOUND`（404）、`BOOKING_CANCEL_TOO_LATE`（409）、`BOOKING_NOT_CANCELLABLE`（409）、`BOOKING_STATE_CHANGED`（409）、`PAYLOAD_TOO_LARGE`（413）、`UNSUPPORTED_MEDIA_TYPE`（415）、`INTERNAL_ERROR`（500）、`BOOKING_BUSY`（503）
          */
